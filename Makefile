@@ -1,0 +1,48 @@
+# A thin wrapper over CMake. `make demo` and `make test` are all the set-up a
+# fresh Debian 12 machine needs: they install what is missing, then build.
+PREFIX ?= /usr/local
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Debian 12 packages: the build, the tests (mandoc, sqlite3, age, minisign),
+# and the demo.
+PACKAGES = g++ cmake make pkg-config libcli11-dev libsqlite3-dev libsodium-dev \
+           nlohmann-json3-dev doctest-dev zlib1g-dev libutf8proc-dev \
+           mandoc sqlite3 age minisign
+
+.PHONY: all deps build test unit demo install lint bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	bash examples/demo.sh $(BUILD)/sfcohort
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+lint:
+	mandoc -T lint -W warning man/*.[15]
+
+bench: build
+	bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,52 @@
+// What every command file shares: the global options, the deferred action a
+// subcommand's callback records, and the one way errors are printed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "sfcohort/context.hpp"
+#include "sfcohort/result.hpp"
+
+namespace sfcohort::cli {
+
+struct Globals {
+  std::string db;
+  std::string as;
+  std::string purpose;
+  bool quiet = false;
+
+  // The library's view of the globals, with defaults from the environment.
+  Context context(const std::string& command) const;
+};
+
+// A command's run: returns the exit status of an answer (0 or 1), or an Error.
+using Action = std::function<Result<int>()>;
+
+// Registers a subcommand on APP. Its callback stores the run in ACTION; main
+// runs it after parsing succeeded, so errors are handled in one place.
+using AddCommand = void (*)(CLI::App& app, Globals& g, Action& action);
+
+void add_init(CLI::App& app, Globals& g, Action& action);
+void add_import(CLI::App& app, Globals& g, Action& action);
+void add_lookup(CLI::App& app, Globals& g, Action& action);
+void add_check(CLI::App& app, Globals& g, Action& action);
+void add_nominate(CLI::App& app, Globals& g, Action& action);
+void add_export(CLI::App& app, Globals& g, Action& action);
+void add_share(CLI::App& app, Globals& g, Action& action);
+void add_audit(CLI::App& app, Globals& g, Action& action);
+
+// "sfcohort: warning: ..." on stderr (suppressed by -q).
+void warn(const Globals& g, const std::string& message);
+// "sfcohort: error: ..." plus "sfcohort: hint: ..." lines on stderr.
+void print_error(const Error& e);
+// Progress and chatter: stderr, only when -q is not given.
+void note(const Globals& g, const std::string& message);
+// True when stderr is a terminal and -q is not given: progress bars allowed.
+bool show_progress(const Globals& g);
+
+// 12,345 — thousands separated, for counts shown to people.
+std::string with_commas(long long n);
+
+}  // namespace sfcohort::cli

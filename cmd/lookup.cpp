@@ -1,0 +1,8 @@
+// sfcohort lookup: registered in the command table; its options and run live here.
+#include "cli.hpp"
+
+namespace sfcohort::cli {
+
+void add_lookup(CLI::App&, Globals&, Action&) {}
+
+}  // namespace sfcohort::cli

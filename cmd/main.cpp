@@ -1,0 +1,98 @@
+// The only file that sees argv: builds the CLI from the command table, runs
+// the chosen command and maps its outcome to the contract's exit statuses.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "cli.hpp"
+
+using namespace sfcohort;
+using namespace sfcohort::cli;
+
+namespace {
+
+struct CommandEntry {
+  AddCommand add;
+};
+
+// Every subcommand, in the order `sfcohort --help` lists them.
+constexpr CommandEntry kCommands[] = {
+    {add_init},     {add_import}, {add_lookup}, {add_check},
+    {add_nominate}, {add_export}, {add_share},  {add_audit},
+};
+
+void on_sigint(int) {
+  request_interrupt();
+  // A second ^C stops at once.
+  signal(SIGINT, SIG_DFL);
+}
+
+int exit_status(Errc c) { return static_cast<int>(c); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  signal(SIGINT, on_sigint);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);  // a file-size limit is a write error, not a crash
+
+  CLI::App app{"sfcohort: the Stronger Families cohort toolkit", "sfcohort"};
+  app.set_version_flag("--version", std::string("sfcohort ") + SFCOHORT_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  Globals g;
+  app.add_option("--db", g.db, "the cohort database (default $SFCOHORT_DB, else ./cohort.db)");
+  app.add_option("--as", g.as, "who is acting, for the audit trail (default $SFCOHORT_USER)");
+  app.add_option("--purpose", g.purpose, "why personal data is used, for the audit trail");
+  app.add_flag("-q,--quiet", g.quiet, "no progress or chatter on stderr");
+
+  Action action;
+  for (const auto& c : kCommands) c.add(app, g, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    print_error(Error(Errc::kInvalidInput, what, {"see 'sfcohort --help' or 'man sfcohort'"}));
+    return 2;
+  }
+
+  int status = 0;
+  try {
+    if (!action) {
+      print_error(internal_error("no command to run"));
+      return 70;
+    }
+    Result<int> r = action();
+    if (!r) {
+      print_error(r.error());
+      status = exit_status(r.error().code);
+    } else {
+      status = *r;
+    }
+  } catch (const std::bad_alloc&) {
+    print_error(Error(Errc::kEnvironment, "out of memory"));
+    return 3;
+  } catch (const std::exception& e) {
+    print_error(internal_error(std::string("internal error: ") + e.what()));
+    std::fputs("sfcohort: hint: this is a bug: please report it with the command you ran\n", stderr);
+    return 70;
+  }
+  // A full disk must not look like success.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    print_error(environment_error("standard output: cannot write (is the disk full?)"));
+    return status == 0 || status == 1 ? 3 : status;
+  }
+  return status;
+}

@@ -1,0 +1,52 @@
+// Files written all or nothing, and small file helpers. Every output file of
+// sfcohort goes through AtomicFile: it is written to a temporary file beside
+// the target and renamed over it only on commit(), so a failed command leaves
+// the previous file (or none) in place.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "sfcohort/result.hpp"
+
+namespace sfcohort {
+
+class AtomicFile {
+ public:
+  // Creates a temporary file in PATH's directory with MODE (e.g. 0600).
+  // PATH "-" means standard output: writes go straight to stdout and
+  // commit() only flushes it.
+  static Result<AtomicFile> create(const std::string& path, unsigned mode = 0600);
+
+  AtomicFile(AtomicFile&& o) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  ~AtomicFile();  // removes the temporary file unless committed
+
+  Status write(std::string_view data);
+  Status write(const void* p, size_t n) { return write(std::string_view(static_cast<const char*>(p), n)); }
+  // Flushes, fsyncs and renames the temporary file over the target.
+  Status commit();
+  const std::string& path() const { return path_; }
+  std::FILE* stream() { return f_; }
+
+ private:
+  AtomicFile() = default;
+  std::string path_, tmp_;
+  std::FILE* f_ = nullptr;
+  bool is_stdout_ = false;
+  bool done_ = false;
+};
+
+// Reads a whole (small) file. Missing or unreadable: Errc::kEnvironment.
+Result<std::string> read_file(const std::string& path);
+// Writes a small file atomically with MODE.
+Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0600);
+// Creates DIR (and parents) with MODE if missing.
+Status make_dirs(const std::string& dir, unsigned mode = 0700);
+bool file_exists(const std::string& path);
+// The error for a failed open/read/write of PATH, from errno.
+Error errno_error(const std::string& path, std::string_view what);
+
+}  // namespace sfcohort

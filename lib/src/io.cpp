@@ -1,0 +1,121 @@
+#include "sfcohort/io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace sfcohort {
+
+Error errno_error(const std::string& path, std::string_view what) {
+  int e = errno;
+  std::string m = path + ": " + std::string(what) + ": " + std::strerror(e);
+  for (auto& c : m) c = static_cast<char>(c);
+  if (e == ENOSPC || e == EFBIG || e == EDQUOT) {
+    return Error(Errc::kEnvironment, path + ": " + std::string(what) + ": the disk is full");
+  }
+  return Error(Errc::kEnvironment, m);
+}
+
+Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
+  AtomicFile f;
+  f.path_ = path;
+  if (path == "-") {
+    f.is_stdout_ = true;
+    f.f_ = stdout;
+    return f;
+  }
+  std::filesystem::path p(path);
+  std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  std::string tmpl = dir + "/." + p.filename().string() + ".tmp-XXXXXX";
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) return errno_error(path, "cannot create");
+  fchmod(fd, static_cast<mode_t>(mode));
+  f.tmp_ = tmpl;
+  f.f_ = fdopen(fd, "wb");
+  if (!f.f_) {
+    Error e = errno_error(path, "cannot create");
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return e;
+  }
+  return f;
+}
+
+AtomicFile::AtomicFile(AtomicFile&& o) noexcept
+    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), f_(o.f_), is_stdout_(o.is_stdout_),
+      done_(o.done_) {
+  o.f_ = nullptr;
+  o.done_ = true;
+}
+
+AtomicFile::~AtomicFile() {
+  if (is_stdout_ || done_) return;
+  if (f_) std::fclose(f_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+Status AtomicFile::write(std::string_view data) {
+  if (data.empty()) return Ok{};
+  if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
+    return errno_error(path_, "cannot write");
+  }
+  return Ok{};
+}
+
+Status AtomicFile::commit() {
+  if (is_stdout_) {
+    done_ = true;
+    if (std::fflush(stdout) != 0) return errno_error("standard output", "cannot write");
+    return Ok{};
+  }
+  if (std::fflush(f_) != 0) return errno_error(path_, "cannot write");
+  if (::fsync(fileno(f_)) != 0) return errno_error(path_, "cannot write");
+  if (std::fclose(f_) != 0) {
+    f_ = nullptr;
+    return errno_error(path_, "cannot write");
+  }
+  f_ = nullptr;
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return errno_error(path_, "cannot rename");
+  done_ = true;
+  return Ok{};
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return errno_error(path, "cannot read");
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  bool bad = std::ferror(f);
+  std::fclose(f);
+  if (bad) return errno_error(path, "cannot read");
+  return out;
+}
+
+Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
+  auto f = AtomicFile::create(path, mode);
+  if (!f) return f.error();
+  SF_TRY(f->write(data));
+  return f->commit();
+}
+
+Status make_dirs(const std::string& dir, unsigned mode) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return Ok{};
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error(Errc::kEnvironment, dir + ": cannot create directory: " + ec.message());
+  ::chmod(dir.c_str(), static_cast<mode_t>(mode));
+  return Ok{};
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace sfcohort
