@@ -1,0 +1,122 @@
+// The cohort store: one SQLite database holding families, people, the audit
+// trail and (through later migrations) match keys, nominations and partners.
+// Schema: schema/NNNN_*.sql, applied in order on open and tracked by
+// PRAGMA user_version; an older database is upgraded, a newer one refused.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sfcohort/context.hpp"
+#include "sfcohort/result.hpp"
+
+namespace sfcohort {
+
+namespace sql {
+class Db;
+class Stmt;
+}  // namespace sql
+
+struct Family {
+  std::string id;
+  std::string status = "cohort";  // cohort | nominated | closed
+  std::optional<std::string> joined_on;
+  std::string lead_agency;
+  std::string lead_contact;
+};
+
+struct Person {
+  int64_t pk = 0;  // internal key; 0 until stored
+  std::string id;
+  std::string family_id;
+  std::string given_name;
+  std::string middle_names;
+  std::string surname;
+  std::string dob;  // YYYY-MM-DD
+  std::string sex;  // "", M, F, X, U
+  std::string role;  // adult | child
+  std::string postcode;  // "HD1 2AB" or ""
+  std::string house;
+  std::string address;
+  std::optional<std::string> joined_on;
+  std::string extra = "{}";  // JSON object of unknown import columns
+
+  // True when every stored field but pk, id and timestamps is equal.
+  bool same_fields(const Person& o) const;
+};
+
+class Store {
+ public:
+  enum class OpenMode {
+    kExisting,  // the database must exist (exit 3 with a hint to run init otherwise)
+    kCreate,    // create it (mode 0600) if missing: init
+  };
+
+  // Opens CTX.db_path, checks it is an sfcohort database and brings its
+  // schema up to date. A database newer than this binary is refused.
+  static Result<Store> open(const Context& ctx, OpenMode mode = OpenMode::kExisting);
+  // An in-memory database with the real schema, for tests. Audit entries are
+  // keyed with KEY and no head file is written.
+  static Result<Store> open_memory(const Context& ctx, std::string audit_key = "test-key");
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  // The newest migration this binary knows, and the database's version.
+  static int latest_schema_version();
+  int schema_version() const;
+  const Context& context() const;
+  // The database's random id (names its audit head file).
+  const std::string& database_id() const;
+
+  // For lib/src modules: the connection, and statements prepared once per
+  // Store and reused (reset before they are returned).
+  sql::Db& db();
+  Result<sql::Stmt*> cached(const std::string& sql);
+
+  // meta table
+  Result<std::optional<std::string>> meta(const std::string& key);
+  Status set_meta(const std::string& key, const std::string& value);
+
+  // Appends one audit entry for the context's actor, command and purpose,
+  // chained to the last. Call it inside the write transaction of the change
+  // it records, or alone (it then runs its own short transaction).
+  Status audit(const std::string& subject, const nlohmann::json& detail);
+
+  // Families and people.
+  Result<std::optional<Family>> family(const std::string& id);
+  Status put_family(const Family& f);  // insert or update
+  Result<std::optional<Person>> person(const std::string& id);
+  Result<std::optional<Person>> person_by_pk(int64_t pk);
+  Result<std::vector<Person>> family_members(const std::string& family_id);
+  // A person in FAMILY_ID with these names and date of birth (compared after
+  // trimming and case folding), for re-imports without person ids.
+  Result<std::optional<Person>> find_member(const std::string& family_id,
+                                            const std::string& given_name,
+                                            const std::string& surname, const std::string& dob);
+  // Inserts P (assigning a new id when P.id is empty) and writes its match
+  // keys. Returns the stored person.
+  Result<Person> insert_person(Person p);
+  // Updates the person with P.id (or P.pk) and rewrites its match keys.
+  Status update_person(const Person& p);
+  Result<std::string> new_person_id();
+  Result<std::string> new_family_id();
+  Result<int64_t> count_people();
+
+  // Current UTC time, YYYY-MM-DDTHH:MM:SSZ; today's date, YYYY-MM-DD.
+  static std::string now_utc();
+  static std::string today();
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sfcohort
