@@ -55,7 +55,7 @@ struct Unit {
 class CohortGen {
  public:
   explicit CohortGen(const CohortOptions& o) : o_(o), rng_(o.seed) {
-    units_.resize(std::max<uint64_t>(1, o.people / 10));
+    units_.resize(std::max<uint64_t>(1, o.people / 20));
   }
 
   // Fills members and the address of the next household.
@@ -332,6 +332,7 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
     // Grandparents bringing up grandchildren: the carer is the parent's parent.
     mother.p.dob = years_back(mother_dob, 18 + static_cast<int>(rng_.below(18))) -
                    static_cast<int64_t>(rng_.below(kYear));
+    while (age_years(mother.p.dob, joined) > 76) mother.p.dob += kYear;
     if (rng_.chance(400)) {
       has_partner = true;
       partner.p.sex = 'M';
@@ -342,6 +343,8 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
     partner.p.sex = 'F';
     partner.p.dob = years_back(mother_dob, 17 + static_cast<int>(rng_.below(20))) -
                     static_cast<int64_t>(rng_.below(kYear));
+    while (age_years(partner.p.dob, joined) > 85 && age_years(partner.p.dob, mother_dob) > 18)
+      partner.p.dob += kYear;
   }
 
   // ---- children ----
@@ -504,7 +507,7 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
     mother.p.dob = jan1(mother.p.dob);
   if (has_partner && rng_.chance(c.jan1_adult) && ok_as_parent(jan1(partner.p.dob), partner))
     partner.p.dob = jan1(partner.p.dob);
-  if (c.jan1_adult >= 100 && rng_.chance(400)) {
+  if (c.jan1_adult >= 100 && rng_.chance(250)) {
     // A family that arrived together: children born abroad also get 1 January.
     const int64_t arrived = joined - static_cast<int64_t>(rng_.below(8 * kYear));
     for (size_t i = 0; i < kids.size(); ++i) {

@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
       have_people = true;
     } else if (cmd == "cohort" && a == "--start-date") {
       int64_t d;
-      if (v.size() != 10 || !gen::parse_date(v, d)) return usage("--start-date: '" + v + "' is not a YYYY-MM-DD date");
+      if (v.size() != 10 || v[4] != '-' || !gen::parse_date(v, d)) return usage("--start-date: '" + v + "' is not a YYYY-MM-DD date");
       co.start_date = d;
     } else if (cmd == "queries" && a == "--cohort") {
       qo.cohort = v;

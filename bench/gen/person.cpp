@@ -1,4 +1,5 @@
 // Naming people the way each community does, and the output file helper.
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -104,7 +105,12 @@ std::string pick_middle(Rng& rng, const Community& c, char sex, int birth_year,
     for (int tries = 0; tries < 8; ++tries) {
       m = (c.name == "english" && rng.chance(500)) ? english_middle(sex).pick(rng)
                                                    : pick_given(rng, c, sex, birth_year);
-      if (m != given && out.find(m) == std::string::npos) break;
+      // Not the given name again, nor a spelling of it (Ayesha Aisha).
+      const std::string km = key_of(m), kg = key_of(given);
+      const auto alts = given_spellings().alternatives(given, sex);
+      const bool echo = km.compare(0, 3, kg, 0, 3) == 0 ||
+                        std::find(alts.begin(), alts.end(), m) != alts.end();
+      if (!echo && out.find(m) == std::string::npos) break;
       m.clear();
     }
     if (m.empty()) continue;

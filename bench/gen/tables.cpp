@@ -309,7 +309,7 @@ std::vector<Community> build_communities() {
   v.push_back(mk("welsh", 15, Naming::kWestern, kWelshMale, kWelshFemale, kWelshMale,
                  kWelshFemale, kWelshSurnames, 3, "", 450, 550, 0, 1000));
   v.push_back(mk("pakistani", 150, Naming::kSouthAsianMuslim, kPakMale, kPakFemale, kPakMale,
-                 kPakFemale, kPakSurnames, 3, kPakFemaleSurnames, 250, 300, 60, 1000));
+                 kPakFemale, kPakSurnames, 3, kPakFemaleSurnames, 250, 300, 30, 1000));
   v.push_back(mk("gujarati-muslim", 40, Naming::kSouthAsianMuslim, kGujMuslimMale,
                  kGujMuslimFemale, kGujMuslimMale, kGujMuslimFemale, kGujMuslimSurnames, 2, "",
                  200, 250, 10, 1000));
@@ -324,9 +324,9 @@ std::vector<Community> build_communities() {
   v.push_back(mk("caribbean", 30, Naming::kWestern, kCaribMaleOld, kCaribFemaleOld,
                  kCaribMaleYoung, kCaribFemaleYoung, kCaribSurnames, 5, "", 550, 650, 0, 1000));
   v.push_back(mk("somali", 10, Naming::kSomali, kSomaliMale, kSomaliFemale, kSomaliMale,
-                 kSomaliFemale, kSomaliMale, 3, "", 100, 150, 300, 1000));
+                 kSomaliFemale, kSomaliMale, 3, "", 100, 150, 200, 1000));
   v.push_back(mk("african", 18, Naming::kWestern, kAfricanMale, kAfricanFemale, kAfricanMale,
-                 kAfricanFemale, kAfricanSurnames, 4, "", 450, 500, 200, 1000));
+                 kAfricanFemale, kAfricanSurnames, 4, "", 450, 500, 120, 1000));
   return v;
 }
 
