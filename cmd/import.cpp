@@ -30,7 +30,7 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
   bar.done();
   if (!rep) return rep.error();
   const std::string name = o.file == "-" ? "standard input" : o.file;
-  for (const auto& e : rep->errors) {
+  for (const auto& e : rep->aborted ? rep->errors : std::vector<RowError>{}) {
     std::fprintf(stderr, "sfcohort: error: %s: row %zu: %s\n", name.c_str(), e.row, e.message.c_str());
   }
   if (rep->rejected > rep->errors.size() && rep->aborted) {
@@ -61,7 +61,8 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
   if (o.dry_run) {
     note(g, "dry run: nothing was written");
   } else if (!o.rejects.empty() && rep->rejected > 0) {
-    note(g, "invalid rows written to " + o.rejects);
+    note(g, std::to_string(rep->rejected) + " invalid row" + (rep->rejected == 1 ? "" : "s") +
+                " written to " + o.rejects);
   }
   return 0;
 }

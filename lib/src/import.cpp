@@ -88,7 +88,16 @@ Status parse_row(const std::vector<std::string>& row, const Columns& c, const Cs
     p.postcode = parsed->unit();
   }
   SF_TRY(name(c.house, "house", p.house));
-  SF_TRY(name(c.address, "address", p.address));
+  {
+    // An address may span lines in a quoted field: fold them to one line.
+    std::string a = field(row, c.address);
+    for (auto& ch : a) {
+      if (ch == '\r' || ch == '\n') ch = ' ';
+    }
+    auto v = clean_name(a);
+    if (!v) return invalid_input("address: " + v.error().message);
+    p.address = *v;
+  }
   const std::string role = to_lower_ascii(trim(field(row, c.role)));
   if (role.empty()) {
     p.role = age_on(*dob, today) >= 18 ? "adult" : "child";
