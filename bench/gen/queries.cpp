@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 
 #include "gen.hpp"
 
@@ -638,6 +639,24 @@ bool Maker::house_format(Query& q, size_t i) {
   return q.house != h;
 }
 
+// The community whose lists hold this given name (the first, by weight).
+const Community* community_of(std::string_view given) {
+  static const std::unordered_map<std::string, size_t> by_name = [] {
+    std::unordered_map<std::string, size_t> m;
+    const auto& cs = communities();
+    std::vector<size_t> order(cs.size());
+    for (size_t k = 0; k < cs.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return cs[a].weight > cs[b].weight; });
+    for (size_t k : order)
+      for (const NameList* l : {&cs[k].male_old, &cs[k].female_old, &cs[k].male_young, &cs[k].female_young})
+        for (const auto& n : l->names) m.emplace(key_of(n), k);
+    return m;
+  }();
+  auto it = by_name.find(key_of(given));
+  return it == by_name.end() ? nullptr : &communities()[it->second];
+}
+
 bool Maker::surname_changed(Query& q, size_t i) {
   const std::string old = q.surname;
   for (const auto& w : words(c_.get(i, kMiddle)))
@@ -645,9 +664,19 @@ bool Maker::surname_changed(Query& q, size_t i) {
       q.surname = w;
       return true;
     }
+  // Mostly a surname from the person's own community (a husband's, a
+  // stepfather's), sometimes anyone's in the cohort.
+  const Community* own = community_of(c_.get(i, kGiven));
+  const char sex = c_.get(i, kSex).empty() ? 'F' : c_.get(i, kSex)[0];
   for (int t = 0; t < 20; ++t) {
-    const size_t j = rng_.below(c_.recs.size());
-    std::string s = c_.str(j, kSurname);
+    std::string s;
+    if (own && rng_.chance(750)) {
+      s = own->naming == Naming::kSikh ? own->surnames.pick(rng_)
+          : own->naming == Naming::kSomali ? own->male_old.pick(rng_)
+                                           : surname_for_sex(*own, pick_surname(rng_, *own), sex);
+    } else {
+      s = c_.str(rng_.below(c_.recs.size()), kSurname);
+    }
     if (key_of(s) == key_of(old)) continue;
     if (old.find(s) != std::string::npos || s.find(old) != std::string::npos) continue;
     q.surname = s;

@@ -252,19 +252,19 @@ constexpr std::string_view kCaribSurnames =
 
 // ---------------------------------------------------------------- African
 constexpr std::string_view kAfricanMale =
-    "Samuel, Daniel, Emmanuel, David, Joseph, Mohamed, Ahmed, Abdi, Abdullahi, Abdirahman, "
+    "Samuel, Daniel, Emmanuel, David, Joseph, "
     "Oluwaseun, Chukwuemeka, Emeka, Babatunde, Olumide, Chinedu, Obinna, Ikenna, Kwame, Kofi, "
     "Tendai, Tatenda, Tafadzwa, Farai, Yonas, Dawit, Godwin, Divine, Fidel, Jean-Pierre, "
     "Patrice, Oluwatobi, Oluwafemi, Adebayo, Kelechi, Tinashe, Kudakwashe, Eyob, Mesfin";
 constexpr std::string_view kAfricanFemale =
     "Grace, Faith, Blessing, Mercy, Patience, Precious, Deborah, Esther, Chioma, Ngozi, Adaeze, "
     "Funmilayo, Folake, Bukola, Yetunde, Tolulope, Chiamaka, Amara, Nkechi, Rudo, Chipo, Tsitsi, "
-    "Nyasha, Hodan, Faduma, Asha, Hawa, Ifrah, Sahra, Hamdi, Ayan, Luwam, Senait, Miriam, Ama, "
+    "Nyasha, Luwam, Senait, Miriam, Ama, "
     "Akua, Olufunmilayo, Folasade, Oluwakemi, Ruth, Ruvimbo";
 constexpr std::string_view kAfricanSurnames =
     "Okafor, Okeke, Adeyemi, Adebayo, Okonkwo, Balogun, Ogunleye, Oladipo, Afolabi, Eze, Nwosu, "
-    "Obi, Mensah, Asante, Boateng, Owusu, Mutasa, Moyo, Ndlovu, Dube, Sibanda, Ncube, Mohamed, "
-    "Abdi, Ali, Hassan, Farah, Osman, Omar, Jama, Warsame, Tesfaye, Gebremedhin, Haile, Kidane, "
+    "Obi, Mensah, Asante, Boateng, Owusu, Mutasa, Moyo, Ndlovu, Dube, Sibanda, Ncube, "
+    "Tesfaye, Gebremedhin, Haile, Kidane, "
     "Mukendi, Ilunga, Kabongo, Tshibangu, Adeleke, Chikwava, Mupfumi, Nkomo, Ogbonna";
 
 // ---------------------------------------------------------------- Somali
