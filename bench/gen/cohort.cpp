@@ -208,15 +208,21 @@ void CohortGen::name_children(std::vector<Member>& kids, const Community& c,
     if (twin_first && rng_.chance(300)) {
       // Look-alike twin names: Laura and Lauren, Hassan and Hussain.
       const auto& pairs = similar_pairs();
-      const SimilarPair& sp = pairs[rng_.below(pairs.size())];
-      const bool flip = rng_.chance(500);
-      k.p.sex = flip ? sp.sex_b : sp.sex_a;
-      kids[i + 1].p.sex = flip ? sp.sex_a : sp.sex_b;
-      k.p.given = flip ? sp.b : sp.a;
-      kids[i + 1].p.given = flip ? sp.a : sp.b;
-      if (taken(k.p.given, i) || taken(kids[i + 1].p.given, i)) {
-        k.p.given.clear();
-        kids[i + 1].p.given.clear();
+      const SimilarPair* sp = nullptr;
+      for (int t = 0; t < 8 && !sp; ++t) {
+        const SimilarPair& cand = pairs[rng_.below(pairs.size())];
+        if (community_uses(c, cand.a) && community_uses(c, cand.b)) sp = &cand;
+      }
+      if (sp) {
+        const bool flip = rng_.chance(500);
+        k.p.sex = flip ? sp->sex_b : sp->sex_a;
+        kids[i + 1].p.sex = flip ? sp->sex_a : sp->sex_b;
+        k.p.given = flip ? sp->b : sp->a;
+        kids[i + 1].p.given = flip ? sp->a : sp->b;
+        if (taken(k.p.given, i) || taken(kids[i + 1].p.given, i)) {
+          k.p.given.clear();
+          kids[i + 1].p.given.clear();
+        }
       }
     }
     if (!k.p.given.empty()) continue;
@@ -242,8 +248,12 @@ void CohortGen::name_children(std::vector<Member>& kids, const Community& c,
       // A name echoing an older sibling's: Ryan after Rhys.
       for (const auto& sp : similar_pairs()) {
         const Member& prev = kids[i - 1];
-        if (sp.a == prev.p.given && sp.sex_b == k.p.sex && !taken(sp.b, i)) k.p.given = sp.b;
-        else if (sp.b == prev.p.given && sp.sex_a == k.p.sex && !taken(sp.a, i)) k.p.given = sp.a;
+        if (sp.a == prev.p.given && sp.sex_b == k.p.sex && !taken(sp.b, i) &&
+            community_uses(c, sp.b))
+          k.p.given = sp.b;
+        else if (sp.b == prev.p.given && sp.sex_a == k.p.sex && !taken(sp.a, i) &&
+                 community_uses(c, sp.a))
+          k.p.given = sp.a;
         if (!k.p.given.empty()) break;
       }
       if (!k.p.given.empty()) continue;

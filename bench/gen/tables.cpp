@@ -251,21 +251,37 @@ constexpr std::string_view kCaribSurnames =
     "Blake, Daley, Hinds, Gooden, Forbes, Chambers, Facey, Beckford, Nembhard, Wint";
 
 // ---------------------------------------------------------------- African
-constexpr std::string_view kAfricanMale =
-    "Samuel, Daniel, Emmanuel, David, Joseph, "
-    "Oluwaseun, Chukwuemeka, Emeka, Babatunde, Olumide, Chinedu, Obinna, Ikenna, Kwame, Kofi, "
-    "Tendai, Tatenda, Tafadzwa, Farai, Yonas, Dawit, Godwin, Divine, Fidel, Jean-Pierre, "
-    "Patrice, Oluwatobi, Oluwafemi, Adebayo, Kelechi, Tinashe, Kudakwashe, Eyob, Mesfin";
-constexpr std::string_view kAfricanFemale =
-    "Grace, Faith, Blessing, Mercy, Patience, Precious, Deborah, Esther, Chioma, Ngozi, Adaeze, "
-    "Funmilayo, Folake, Bukola, Yetunde, Tolulope, Chiamaka, Amara, Nkechi, Rudo, Chipo, Tsitsi, "
-    "Nyasha, Luwam, Senait, Miriam, Ama, "
-    "Akua, Olufunmilayo, Folasade, Oluwakemi, Ruth, Ruvimbo";
-constexpr std::string_view kAfricanSurnames =
+// Nigerian and Ghanaian.
+constexpr std::string_view kWestAfricanMale =
+    "Emmanuel, Samuel, David, Daniel, Joseph, Oluwaseun, Chukwuemeka, Emeka, Babatunde, "
+    "Olumide, Chinedu, Obinna, Ikenna, Kwame, Kofi, Godwin, Divine, Oluwatobi, Oluwafemi, "
+    "Adebayo, Kelechi, Kwabena, Yaw, Tobi, Ayodele";
+constexpr std::string_view kWestAfricanFemale =
+    "Grace, Blessing, Faith, Mercy, Patience, Precious, Deborah, Esther, Chioma, Ngozi, Adaeze, "
+    "Funmilayo, Folake, Bukola, Yetunde, Tolulope, Chiamaka, Amara, Nkechi, Ama, Akua, "
+    "Olufunmilayo, Folasade, Oluwakemi, Ruth, Abena, Efua";
+constexpr std::string_view kWestAfricanSurnames =
     "Okafor, Okeke, Adeyemi, Adebayo, Okonkwo, Balogun, Ogunleye, Oladipo, Afolabi, Eze, Nwosu, "
-    "Obi, Mensah, Asante, Boateng, Owusu, Mutasa, Moyo, Ndlovu, Dube, Sibanda, Ncube, "
-    "Tesfaye, Gebremedhin, Haile, Kidane, "
-    "Mukendi, Ilunga, Kabongo, Tshibangu, Adeleke, Chikwava, Mupfumi, Nkomo, Ogbonna";
+    "Obi, Mensah, Asante, Boateng, Owusu, Adeleke, Ogbonna, Oyelaran, Nwachukwu, Appiah, Darko";
+// Zimbabwean.
+constexpr std::string_view kZimMale =
+    "Tendai, Tatenda, Tafadzwa, Farai, Tinashe, Kudakwashe, Takudzwa, Blessing, Simbarashe, "
+    "Tapiwa, Tonderai, Brian, Gift, Tawanda";
+constexpr std::string_view kZimFemale =
+    "Rudo, Chipo, Tsitsi, Nyasha, Ruvimbo, Tendai, Rutendo, Fadzai, Grace, Memory, Faith, "
+    "Chiedza, Nokuthula, Tariro";
+constexpr std::string_view kZimSurnames =
+    "Moyo, Ndlovu, Dube, Sibanda, Ncube, Nkomo, Mutasa, Chikwava, Mupfumi, Mpofu, Chiwenga, "
+    "Gumbo, Maphosa, Marufu, Nyathi, Shumba";
+// Eritrean and Ethiopian.
+constexpr std::string_view kHornMale =
+    "Yonas, Dawit, Eyob, Mesfin, Samuel, Daniel, Yohannes, Tesfay, Berhane, Mehari, Kidane, "
+    "Filmon, Robel, Natnael";
+constexpr std::string_view kHornFemale =
+    "Luwam, Senait, Miriam, Helen, Selam, Saba, Hiwet, Tsega, Rahel, Meron, Feven, Winta";
+constexpr std::string_view kHornSurnames =
+    "Tesfaye, Gebremedhin, Haile, Kidane, Tekle, Ghebreyesus, Berhe, Woldemichael, Asfaha, "
+    "Habte, Mengistu, Tsegay";
 
 // ---------------------------------------------------------------- Somali
 // Somali names are patronymic: a person's "surname" is the father's given name.
@@ -325,8 +341,13 @@ std::vector<Community> build_communities() {
                  kCaribMaleYoung, kCaribFemaleYoung, kCaribSurnames, 5, "", 550, 650, 0, 1000));
   v.push_back(mk("somali", 10, Naming::kSomali, kSomaliMale, kSomaliFemale, kSomaliMale,
                  kSomaliFemale, kSomaliMale, 3, "", 100, 150, 200, 1000));
-  v.push_back(mk("african", 18, Naming::kWestern, kAfricanMale, kAfricanFemale, kAfricanMale,
-                 kAfricanFemale, kAfricanSurnames, 4, "", 450, 500, 120, 1000));
+  v.push_back(mk("west-african", 11, Naming::kWestern, kWestAfricanMale, kWestAfricanFemale,
+                 kWestAfricanMale, kWestAfricanFemale, kWestAfricanSurnames, 4, "", 500, 550, 60,
+                 1000));
+  v.push_back(mk("zimbabwean", 5, Naming::kWestern, kZimMale, kZimFemale, kZimMale, kZimFemale,
+                 kZimSurnames, 3, "", 300, 350, 60, 1000));
+  v.push_back(mk("eritrean", 4, Naming::kWestern, kHornMale, kHornFemale, kHornMale, kHornFemale,
+                 kHornSurnames, 3, "", 0, 0, 250, 1000));
   return v;
 }
 
@@ -453,18 +474,18 @@ constexpr std::string_view kSurnameSpellingGroups =
 
 // Pairs of similar names given to twins and siblings.
 constexpr std::string_view kSimilarPairs =
-    "FF:Laura/Lauren;FF:Ella/Ellie;FF:Amelia/Amelie;FF:Leah/Lea;FF:Lily/Lilly;FF:Isla/Isabel;"
-    "FF:Hannah/Anna;FF:Sophie/Sophia;FF:Mia/Maya;FF:Chloe/Zoe;FF:Jessica/Jasmine;FF:Hana/Hania;"
-    "FF:Aisha/Ayesha;FF:Maryam/Mariam;FF:Fatima/Fatimah;FF:Zara/Sara;FF:Amira/Amina;"
+    "FF:Laura/Lauren;FF:Ella/Ellie;FF:Amelia/Amelie;FF:Isla/Isabel;"
+    "FF:Hannah/Anna;FF:Mia/Maya;FF:Chloe/Zoe;FF:Jessica/Jasmine;FF:Hana/Hania;"
+    "FF:Zara/Sara;FF:Amira/Amina;FF:Aleena/Aliza;FF:Hira/Iqra;FF:Sana/Saima;FF:Jasleen/Gurleen;FF:Harleen/Harpreet;"
     "FF:Hafsa/Hamna;FF:Inaya/Anaya;FF:Aleena/Aleeza;FF:Simran/Simrat;FF:Harleen/Harneet;"
     "FF:Priya/Piya;FF:Julia/Julianna;FF:Maja/Maria;FF:Kayla/Kayleigh;FF:Macy/Maisie;"
-    "FF:Evie/Eva;FF:Rosie/Rose;FF:Katie/Kate;FF:Faith/Hope;FF:Grace/Gracie;FF:Tia/Mia;"
-    "MM:Hassan/Hussain;MM:Hasan/Husain;MM:Ayaan/Rayyan;MM:Zain/Zayn;MM:Jayden/Jaden;"
-    "MM:Harry/Harvey;MM:Ryan/Rhys;MM:Jacob/Jake;MM:Alfie/Albie;MM:Ollie/Oliver;"
-    "MM:Mason/Jason;MM:Kai/Kian;MM:Louis/Lewis;MM:Connor/Conor;MM:Aiden/Ayden;MM:Ali/Aliyan;"
-    "MM:Bilal/Hilal;MM:Umar/Omar;MM:Yusuf/Yunus;MM:Hamza/Hamzah;MM:Ibrahim/Ismail;"
+    "FF:Evie/Eva;FF:Faith/Hope;FF:Tia/Mia;"
+    "MM:Hassan/Hussain;MM:Hasan/Husain;MM:Ayaan/Rayyan;"
+    "MM:Harry/Harvey;MM:Ryan/Rhys;MM:Alfie/Albie;"
+    "MM:Mason/Jason;MM:Kai/Kian;MM:Ali/Aliyan;"
+    "MM:Bilal/Hilal;MM:Zain/Zayan;MM:Imran/Irfan;MM:Sajid/Majid;MM:Ayaan/Zayan;MM:Harjot/Harveer;MM:Yusuf/Yunus;MM:Ibrahim/Ismail;"
     "MM:Jakub/Jan;MM:Filip/Fabian;MM:Kacper/Kamil;MM:Andrei/Andrew;MM:Tyler/Taylor;"
-    "MM:Callum/Calum;MM:Daniel/Darren;MM:Luke/Lucas;MM:Jack/Jake;MM:Gurveer/Harveer;"
+    "MM:Daniel/Darren;MM:Luke/Lucas;MM:Jack/Jake;MM:Gurveer/Harveer;"
     "MM:Arjan/Arjun;MM:Samuel/Daniel;MM:Leo/Theo;MM:Freddie/Teddie;"
     "MF:Oliver/Olivia;MF:Daniel/Danielle;MF:Samuel/Samantha;MF:Alex/Alexa;MF:Noah/Nora;"
     "MF:Ali/Alia;MF:Zain/Zainab;MF:Adam/Ada;MF:Harry/Harriet;MF:Jordan/Jorja;MF:Kyle/Kylie;"
@@ -486,6 +507,30 @@ std::vector<VariantGroup> parse_groups(std::string_view spec) {
 const std::vector<Community>& communities() {
   static const std::vector<Community> v = build_communities();
   return v;
+}
+
+bool community_uses(const Community& c, std::string_view given) {
+  static const std::vector<std::unordered_map<std::string, bool>> sets = [] {
+    const auto& cs = communities();
+    std::vector<std::unordered_map<std::string, bool>> v(cs.size());
+    std::unordered_map<std::string, bool> british;
+    auto is_british = [](const std::string& n) {
+      return n == "english" || n == "irish" || n == "scottish" || n == "welsh" ||
+             n == "caribbean";
+    };
+    for (size_t k = 0; k < cs.size(); ++k)
+      for (const NameList* l : {&cs[k].male_old, &cs[k].female_old, &cs[k].male_young,
+                                &cs[k].female_young})
+        for (const auto& n : l->names) {
+          v[k][key_of(n)] = true;
+          if (is_british(cs[k].name)) british[key_of(n)] = true;
+        }
+    for (size_t k = 0; k < cs.size(); ++k)
+      if (is_british(cs[k].name)) v[k] = british;
+    return v;
+  }();
+  const size_t k = static_cast<size_t>(&c - &communities()[0]);
+  return sets[k].count(key_of(given)) > 0;
 }
 
 std::string rare_english_surname(Rng& rng) {

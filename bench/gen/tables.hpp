@@ -45,6 +45,9 @@ struct Community {
 };
 
 const std::vector<Community>& communities();
+// True if community c (or, for the British and Irish communities and the
+// Caribbean, any of them) uses this given name.
+bool community_uses(const Community& c, std::string_view given);
 // English surnames built from Yorkshire place-name elements (Holroyd,
 // Thornworth...): the long tail of rare surnames.
 std::string rare_english_surname(Rng& rng);
