@@ -25,7 +25,9 @@ cohort
   --people N        number of people (rows), required
   --seed S          PRNG seed (default 1); the same seed gives identical bytes
   --out FILE|-      output file (default -, stdout); written via a temp file
-  --start-date D    families join within three years from D (default 2015-04-01)
+  --start-date D    families join within three years from D (default 2015-04-01);
+                    nobody is born after joining, so a start date less than
+                    three years ago can give dates of birth in the future
 
 queries
   Writes N lookup queries as partner agencies send them, each a cohort person
