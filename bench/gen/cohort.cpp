@@ -420,7 +420,9 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
     // Patronymic: father "Abdi Farah", his children "... Abdi".
     mother.p.surname = c.male_old.pick(rng_);
     if (has_partner) partner.p.surname = c.male_old.pick(rng_);
-    const std::string kids_name = (partner_is_father) ? partner.p.given : c.male_old.pick(rng_);
+    const std::string kids_name = partner_is_father ? partner.p.given
+                                  : lone_father     ? mother.p.given
+                                                    : c.male_old.pick(rng_);
     for (size_t i = 0; i < kids.size(); ++i)
       kids[i].p.surname = (i >= from_ex && type == kCouple) ? partner.p.given : kids_name;
     if (type == kGrandCarer)
