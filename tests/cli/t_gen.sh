@@ -53,6 +53,10 @@ expect_rc 2 "bad --people" "$GEN" cohort --people ten
 expect_rc 2 "bad --start-date" "$GEN" cohort --people 10 --start-date 01/02/2015
 expect_rc 2 "bad --mix" "$GEN" queries --cohort x.csv --n 5 --mix easy
 expect_rc 3 "missing cohort file" "$GEN" queries --cohort "$T/nope.csv" --n 5
+expect_rc 3 "unwritable output" "$GEN" cohort --people 5 --out "$T/no/such/dir/c.csv"
+printf 'family_id,person_id,surname,dob\nF1,P1,Smith,31/02/2010\n' >"$T/bad.csv"
+expect_rc 2 "cohort with an impossible dob" "$GEN" queries --cohort "$T/bad.csv" --n 5
+has "row 1: dob '31/02/2010' is not a date" err "names the bad row"
 
 # ---- cohort: determinism ----
 expect_rc 0 "cohort seed 7" "$GEN" cohort --people 3000 --seed 7 --out "$T/c1.csv"
