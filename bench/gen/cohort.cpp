@@ -94,8 +94,7 @@ const Weighted& eldest_age_dist() {
 }
 // Mother's age at her first child: 17..40, young-skewed as in this cohort.
 const Weighted& first_birth_dist() {
-  static const Weighted w(
-      {5, 7, 8, 9, 9, 9, 8, 8, 7, 7, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1});
+  static const Weighted w({5, 7, 8, 9, 9, 9, 8, 8, 7, 7, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1});
   return w;
 }
 
@@ -108,8 +107,10 @@ CohortGen::Births CohortGen::plan_births(int64_t eldest, int64_t mother_dob, int
     if (age_years(mother_dob, day) > 46) break;
     int n = 1;
     const uint64_t r = rng_.below(10000);
-    if (r < 3) n = 3;          // triplets
-    else if (r < 160) n = 2;   // twins: about 1.6% of births
+    if (r < 3)
+      n = 3;  // triplets
+    else if (r < 160)
+      n = 2;  // twins: about 1.6% of births
     for (int i = 0; i < n; ++i) {
       b.dob.push_back(day);
       b.group.push_back(group);
@@ -184,8 +185,7 @@ void CohortGen::pick_address(std::string& postcode, std::string& house, std::str
 
 // Given names for the children, avoiding repeats; twins sometimes get
 // look-alike names, a son sometimes his father's name.
-void CohortGen::name_children(std::vector<Member>& kids, const Community& c,
-                              const Member* father) {
+void CohortGen::name_children(std::vector<Member>& kids, const Community& c, const Member* father) {
   const bool muslim = c.naming == Naming::kSouthAsianMuslim;
   std::string mohammed;
   if (muslim && rng_.chance(450)) {
@@ -281,8 +281,11 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
 
   enum { kAlone, kSingleParent, kCouple, kGrandCarer, kThreeGen } type;
   const unsigned r = static_cast<unsigned>(rng_.below(1000));
-  type = r < 50 ? kAlone : r < 540 ? kSingleParent : r < 900 ? kCouple : r < 930 ? kGrandCarer
-                                                                             : kThreeGen;
+  type = r < 50    ? kAlone
+         : r < 540 ? kSingleParent
+         : r < 900 ? kCouple
+         : r < 930 ? kGrandCarer
+                   : kThreeGen;
 
   // The timeline: eldest child, mother, later births.
   int64_t eldest = joined - static_cast<int64_t>(eldest_age_dist().pick(rng_)) * kYear -
@@ -291,8 +294,8 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
   const int m0 = 17 + static_cast<int>(first_birth_dist().pick(rng_));
   int64_t mother_dob = years_back(eldest, m0) - static_cast<int64_t>(rng_.below(kYear));
   while (age_years(mother_dob, joined) < 18) mother_dob -= kYear;
-  Births births = plan_births(eldest, mother_dob, joined,
-                              1 + static_cast<int>(kids_dist().pick(rng_)));
+  Births births =
+      plan_births(eldest, mother_dob, joined, 1 + static_cast<int>(kids_dist().pick(rng_)));
 
   const bool keep_accents = c.keep_accents >= 1000 || rng_.chance(c.keep_accents);
 
@@ -329,7 +332,8 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
     if (partner_is_father) {
       // Keep the father 17..50 years older than each child.
       for (int64_t b : births.dob) {
-        if (age_years(partner.p.dob, b) < 17) partner.p.dob = years_back(b, 17) - 1 - rng_.below(200);
+        if (age_years(partner.p.dob, b) < 17)
+          partner.p.dob = years_back(b, 17) - 1 - rng_.below(200);
         if (age_years(partner.p.dob, b) > 49) partner.p.dob = years_back(b, 49) + rng_.below(200);
       }
     }
@@ -395,7 +399,8 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
   // ---- surnames (and Singh/Kaur middles) by the family's naming custom ----
   std::string father_base = pick_surname(rng_, pc);
   std::string maiden = pick_surname(rng_, c);
-  std::string ex_base = pick_surname(rng_, rng_.chance(800) ? c : communities()[pick_community(rng_)]);
+  std::string ex_base =
+      pick_surname(rng_, rng_.chance(800) ? c : communities()[pick_community(rng_)]);
   const bool married = has_partner && partner.p.sex == 'M' && rng_.chance(550);
   auto sx = [&](const std::string& base, char sex) { return surname_for_sex(c, base, sex); };
 
@@ -433,10 +438,14 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
     if (has_partner && type == kCouple) {
       partner.p.surname = sx(father_base, partner.p.sex);
       if (naming == Naming::kSouthAsianMuslim) {
-        if (rng_.chance(450)) mother.p.surname = father_base;
-        else mother.p.surname = (!c.female_surnames.empty() && rng_.chance(450))
-                                    ? c.female_surnames.pick(rng_) : maiden;
-      } else if (married || (naming == Naming::kPolish && partner.p.sex == 'M' && rng_.chance(600))) {
+        if (rng_.chance(450))
+          mother.p.surname = father_base;
+        else
+          mother.p.surname = (!c.female_surnames.empty() && rng_.chance(450))
+                                 ? c.female_surnames.pick(rng_)
+                                 : maiden;
+      } else if (married ||
+                 (naming == Naming::kPolish && partner.p.sex == 'M' && rng_.chance(600))) {
         mother.p.surname = rng_.chance(30) ? maiden + "-" + father_base : sx(father_base, 'F');
       } else {
         mother.p.surname = sx(maiden, 'F');
@@ -446,7 +455,8 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
     } else {
       mother.p.surname = sx(maiden, mother.p.sex);
     }
-    if (type == kSingleParent && lone_father) mother.p.surname = sx(father_base, 'M'), ex_base = father_base;
+    if (type == kSingleParent && lone_father)
+      mother.p.surname = sx(father_base, 'M'), ex_base = father_base;
     // Children's surnames.
     const bool unmarried = !married && naming == Naming::kWestern;
     for (size_t i = 0; i < kids.size(); ++i) {
@@ -454,9 +464,12 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
       std::string base;
       if (type == kCouple && k.bio_child_of_partner && partner.p.sex == 'M') {
         const unsigned rr = static_cast<unsigned>(rng_.below(1000));
-        if (!unmarried || rr < 650) base = father_base;
-        else if (rr < 900) base = mother.p.surname;
-        else base = mother.p.surname + "-" + father_base;
+        if (!unmarried || rr < 650)
+          base = father_base;
+        else if (rr < 900)
+          base = mother.p.surname;
+        else
+          base = mother.p.surname + "-" + father_base;
       } else if (type == kGrandCarer) {
         base = rng_.chance(500) ? mother.p.surname : ex_base;
       } else if (type == kSingleParent && lone_father) {
@@ -464,10 +477,14 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
       } else {
         // The mother's earlier relationship, or her own name.
         const unsigned rr = static_cast<unsigned>(rng_.below(1000));
-        if (naming == Naming::kSouthAsianMuslim || naming == Naming::kPolish) base = ex_base;
-        else if (rr < 500) base = ex_base;
-        else if (rr < 920) base = mother.p.surname;
-        else base = mother.p.surname + "-" + ex_base;
+        if (naming == Naming::kSouthAsianMuslim || naming == Naming::kPolish)
+          base = ex_base;
+        else if (rr < 500)
+          base = ex_base;
+        else if (rr < 920)
+          base = mother.p.surname;
+        else
+          base = mother.p.surname + "-" + ex_base;
       }
       // Twins and triplets always share a surname.
       if (i > 0 && kids[i - 1].birth_group == k.birth_group) {
@@ -500,8 +517,8 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
   if (!mixed && c.naming == Naming::kSouthAsianMuslim && has_partner && partner.p.sex == 'M' &&
       rng_.chance(250)) {
     partner.p.given = "Mohammed";
-    if (partner.p.middle.empty() || is_mohammed(partner.p.middle))
-      do partner.p.middle = pick_given(rng_, c, 'M', 1980);
+    if (partner.p.middle.empty() || is_mohammed(partner.p.middle)) do
+        partner.p.middle = pick_given(rng_, c, 'M', 1980);
       while (is_mohammed(partner.p.middle));
   }
 

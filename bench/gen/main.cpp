@@ -9,7 +9,8 @@
 
 namespace {
 
-constexpr const char* kHelp = R"(sfcohort-gen - deterministic synthetic data for sfcohort tests and benchmarks
+constexpr const char* kHelp =
+    R"(sfcohort-gen - deterministic synthetic data for sfcohort tests and benchmarks
 
 usage:
   sfcohort-gen cohort --people N [--seed S] [--out FILE|-] [--start-date YYYY-MM-DD]
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
       have_people = true;
     } else if (cmd == "cohort" && a == "--start-date") {
       int64_t d;
-      if (v.size() != 10 || v[4] != '-' || !gen::parse_date(v, d)) return usage("--start-date: '" + v + "' is not a YYYY-MM-DD date");
+      if (v.size() != 10 || v[4] != '-' || !gen::parse_date(v, d))
+        return usage("--start-date: '" + v + "' is not a YYYY-MM-DD date");
       co.start_date = d;
     } else if (cmd == "queries" && a == "--cohort") {
       qo.cohort = v;

@@ -1,7 +1,7 @@
 // Naming people the way each community does, and the output file helper.
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
-#include <unistd.h>
 
 #include "gen.hpp"
 
@@ -108,8 +108,8 @@ std::string pick_middle(Rng& rng, const Community& c, char sex, int birth_year,
       // Not the given name again, nor a spelling of it (Ayesha Aisha).
       const std::string km = key_of(m), kg = key_of(given);
       const auto alts = given_spellings().alternatives(given, sex);
-      const bool echo = km.compare(0, 3, kg, 0, 3) == 0 ||
-                        std::find(alts.begin(), alts.end(), m) != alts.end();
+      const bool echo =
+          km.compare(0, 3, kg, 0, 3) == 0 || std::find(alts.begin(), alts.end(), m) != alts.end();
       if (!echo && out.find(m) == std::string::npos) break;
       m.clear();
     }
@@ -134,7 +134,8 @@ Person random_person(Rng& rng, int64_t ref, bool adult) {
   p.given = pick_given(rng, c, p.sex, year);
   p.middle = pick_middle(rng, c, p.sex, year, p.given, adult);
   if (c.naming == Naming::kSikh) {
-    p.surname = rng.chance(450) ? std::string(p.sex == 'M' ? "Singh" : "Kaur") : pick_surname(rng, c);
+    p.surname =
+        rng.chance(450) ? std::string(p.sex == 'M' ? "Singh" : "Kaur") : pick_surname(rng, c);
   } else if (c.naming == Naming::kSomali) {
     p.surname = c.male_old.pick(rng);
   } else {

@@ -16,7 +16,20 @@ namespace gen {
 
 namespace {
 
-enum Field { kFam, kPid, kGiven, kMiddle, kSurname, kSex, kDob, kPostcode, kHouse, kAddress, kJoined, kFields };
+enum Field {
+  kFam,
+  kPid,
+  kGiven,
+  kMiddle,
+  kSurname,
+  kSex,
+  kDob,
+  kPostcode,
+  kHouse,
+  kAddress,
+  kJoined,
+  kFields
+};
 
 enum Flag : uint32_t {
   kAny = 0,
@@ -112,14 +125,30 @@ Recipe recipe(std::string_view label) {
 
 // Two perturbations that partner records really combine.
 constexpr const char* kDoubles[] = {
-    "nickname+moved",         "nickname+typo_surname",     "spelling_variant+no_address",
-    "spelling_variant+dob_swap", "typo_given+dob_digit",   "typo_surname+moved",
-    "case_format+typo_given", "case_format+nickname",      "surname_changed+moved",
-    "surname_changed+nickname", "initial_only+moved",      "initial_only+dob_swap",
-    "dob_swap+moved",         "dob_digit+no_address",      "names_reversed+case_format",
-    "middle_as_first+moved",  "surname_punct+case_format", "postcode_char+typo_given",
-    "house_format+nickname",  "twin+case_format",          "twin+dob_swap",
-    "twin+no_address",        "middle_as_first+surname_changed", "typo_surname+dob_digit",
+    "nickname+moved",
+    "nickname+typo_surname",
+    "spelling_variant+no_address",
+    "spelling_variant+dob_swap",
+    "typo_given+dob_digit",
+    "typo_surname+moved",
+    "case_format+typo_given",
+    "case_format+nickname",
+    "surname_changed+moved",
+    "surname_changed+nickname",
+    "initial_only+moved",
+    "initial_only+dob_swap",
+    "dob_swap+moved",
+    "dob_digit+no_address",
+    "names_reversed+case_format",
+    "middle_as_first+moved",
+    "surname_punct+case_format",
+    "postcode_char+typo_given",
+    "house_format+nickname",
+    "twin+case_format",
+    "twin+dob_swap",
+    "twin+no_address",
+    "middle_as_first+surname_changed",
+    "typo_surname+dob_digit",
 };
 
 struct Mix {
@@ -136,18 +165,25 @@ Mix make_mix(const std::string& name) {
                           "names_reversed", "moved", "no_address", "surname_punct", "house_format"})
       w.emplace_back(l, 100);
   } else if (name == "hard") {
-    w = {{"twin", 150},         {"initial_only", 110},   {"surname_changed", 110},
-         {"not_in_cohort", 150}, {"middle_as_first", 50}, {"names_reversed", 30},
-         {"dob_swap", 30},      {"dob_digit", 30},       {"nickname", 20},
-         {"typo_given", 10},    {"moved", 10}};
+    w = {{"twin", 150},
+         {"initial_only", 110},
+         {"surname_changed", 110},
+         {"not_in_cohort", 150},
+         {"middle_as_first", 50},
+         {"names_reversed", 30},
+         {"dob_swap", 30},
+         {"dob_digit", 30},
+         {"nickname", 20},
+         {"typo_given", 10},
+         {"moved", 10}};
     doubles = 300;
   } else {
-    w = {{"exact", 300},          {"case_format", 110},   {"nickname", 45},
+    w = {{"exact", 300},           {"case_format", 110},  {"nickname", 45},
          {"spelling_variant", 40}, {"typo_given", 30},    {"typo_surname", 30},
-         {"surname_punct", 12},   {"dob_swap", 18},       {"dob_digit", 20},
-         {"postcode_char", 15},   {"names_reversed", 8},  {"moved", 60},
-         {"no_address", 30},      {"initial_only", 15},   {"middle_as_first", 10},
-         {"surname_changed", 20}, {"house_format", 20},   {"twin", 12},
+         {"surname_punct", 12},    {"dob_swap", 18},      {"dob_digit", 20},
+         {"postcode_char", 15},    {"names_reversed", 8}, {"moved", 60},
+         {"no_address", 30},       {"initial_only", 15},  {"middle_as_first", 10},
+         {"surname_changed", 20},  {"house_format", 20},  {"twin", 12},
          {"not_in_cohort", 150}};
     doubles = 55;
   }
@@ -194,7 +230,8 @@ class Cohort {
 };
 
 uint64_t key3(std::string_view a, std::string_view b, int64_t dob) {
-  return hash_str(key_of(b), hash_str(key_of(a)) ^ static_cast<uint64_t>(dob) * 0x9e3779b97f4a7c15ULL);
+  return hash_str(key_of(b),
+                  hash_str(key_of(a)) ^ static_cast<uint64_t>(dob) * 0x9e3779b97f4a7c15ULL);
 }
 uint64_t key2(std::string_view a, int64_t dob, uint64_t salt) {
   return hash_str(key_of(a), salt ^ static_cast<uint64_t>(dob) * 0x9e3779b97f4a7c15ULL);
@@ -216,14 +253,14 @@ std::string norm_header(std::string_view h) {
 
 int column_for(const std::string& h) {
   static const std::pair<const char*, int> names[] = {
-      {"familyid", kFam},     {"family", kFam},       {"personid", kPid},
-      {"person", kPid},       {"givenname", kGiven},  {"forename", kGiven},
-      {"firstname", kGiven},  {"given", kGiven},      {"middlenames", kMiddle},
-      {"middlename", kMiddle}, {"surname", kSurname}, {"lastname", kSurname},
-      {"familyname", kSurname}, {"sex", kSex},        {"dob", kDob},
-      {"dateofbirth", kDob},  {"birthdate", kDob},    {"postcode", kPostcode},
-      {"house", kHouse},      {"housenumber", kHouse}, {"houseno", kHouse},
-      {"housename", kHouse},  {"number", kHouse},     {"address", kAddress},
+      {"familyid", kFam},       {"family", kFam},        {"personid", kPid},
+      {"person", kPid},         {"givenname", kGiven},   {"forename", kGiven},
+      {"firstname", kGiven},    {"given", kGiven},       {"middlenames", kMiddle},
+      {"middlename", kMiddle},  {"surname", kSurname},   {"lastname", kSurname},
+      {"familyname", kSurname}, {"sex", kSex},           {"dob", kDob},
+      {"dateofbirth", kDob},    {"birthdate", kDob},     {"postcode", kPostcode},
+      {"house", kHouse},        {"housenumber", kHouse}, {"houseno", kHouse},
+      {"housename", kHouse},    {"number", kHouse},      {"address", kAddress},
       {"joinedon", kJoined}};
   for (auto& [n, c] : names)
     if (h == n) return c;
@@ -301,7 +338,8 @@ int load_cohort(const std::string& path, Cohort& c) {
       return 2;
     }
     r.dob = static_cast<int32_t>(d);
-    if (col[kJoined] >= 0 && parse_date(row[col[kJoined]], d)) c.max_joined = std::max(c.max_joined, d);
+    if (col[kJoined] >= 0 && parse_date(row[col[kJoined]], d))
+      c.max_joined = std::max(c.max_joined, d);
     c.recs.push_back(r);
   }
   std::fclose(f);
@@ -355,8 +393,10 @@ int load_cohort(const std::string& path, Cohort& c) {
         if (a == b) continue;
         const uint32_t x = fam_dob[a].second, y = fam_dob[b].second;
         if (c.get(x, kFam) != c.get(y, kFam)) continue;
-        if (key_of(c.get(x, kGiven)) == key_of(c.get(y, kGiven))) clash = true;
-        else twin = true;
+        if (key_of(c.get(x, kGiven)) == key_of(c.get(y, kGiven)))
+          clash = true;
+        else
+          twin = true;
       }
       if (twin && !clash) c.recs[fam_dob[a].second].flags |= 1u << kTwin;
     }
@@ -406,11 +446,16 @@ std::string Maker::reformat_dob(const std::string& iso) {
   const Ymd t = ymd_from_days(d);
   char b[32];
   const unsigned r = static_cast<unsigned>(rng_.below(100));
-  if (r < 48) std::snprintf(b, sizeof b, "%02d/%02d/%04d", t.d, t.m, t.y);
-  else if (r < 63) std::snprintf(b, sizeof b, "%d/%d/%04d", t.d, t.m, t.y);
-  else if (r < 75) std::snprintf(b, sizeof b, "%02d-%02d-%04d", t.d, t.m, t.y);
-  else if (r < 95) std::snprintf(b, sizeof b, "%02d.%02d.%04d", t.d, t.m, t.y);
-  else std::snprintf(b, sizeof b, "%d.%d.%04d", t.d, t.m, t.y);
+  if (r < 48)
+    std::snprintf(b, sizeof b, "%02d/%02d/%04d", t.d, t.m, t.y);
+  else if (r < 63)
+    std::snprintf(b, sizeof b, "%d/%d/%04d", t.d, t.m, t.y);
+  else if (r < 75)
+    std::snprintf(b, sizeof b, "%02d-%02d-%04d", t.d, t.m, t.y);
+  else if (r < 95)
+    std::snprintf(b, sizeof b, "%02d.%02d.%04d", t.d, t.m, t.y);
+  else
+    std::snprintf(b, sizeof b, "%d.%d.%04d", t.d, t.m, t.y);
   return b;
 }
 
@@ -433,9 +478,12 @@ bool Maker::case_format(Query& q) {
       std::string nospace;
       for (char ch : q.postcode)
         if (ch != ' ') nospace.push_back(ch);
-      if (r < 300) q.postcode = nospace;
-      else if (r < 450) q.postcode = to_lower(q.postcode);
-      else if (r < 550) q.postcode = to_lower(nospace);
+      if (r < 300)
+        q.postcode = nospace;
+      else if (r < 450)
+        q.postcode = to_lower(q.postcode);
+      else if (r < 550)
+        q.postcode = to_lower(nospace);
     }
     if (rng_.chance(450)) q.dob = reformat_dob(q.dob);
     if (has_non_ascii(q.given + q.surname) && rng_.chance(600)) {
@@ -451,10 +499,10 @@ bool Maker::case_format(Query& q) {
 namespace kb {
 // QWERTY neighbours, for substitutions a typist makes.
 const char* neighbours(char c) {
-  static const char* k[26] = {"qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv",
-                              "gyujnb", "ujko", "huikmn", "jiolm", "kop", "njk", "bhjm",
-                              "iklp", "ol", "wa", "edft", "awedxz", "rfgy", "yhji", "cfgb",
-                              "qase", "zsdc", "tghu", "asx"};
+  static const char* k[26] = {"qwsz",   "vghn", "xdfv",   "serfcx", "wsdr",   "drtgvc", "ftyhbv",
+                              "gyujnb", "ujko", "huikmn", "jiolm",  "kop",    "njk",    "bhjm",
+                              "iklp",   "ol",   "wa",     "edft",   "awedxz", "rfgy",   "yhji",
+                              "cfgb",   "qase", "zsdc",   "tghu",   "asx"};
   return k[c - 'a'];
 }
 }  // namespace kb
@@ -587,16 +635,21 @@ void Maker::new_address(Query& q, bool local) {
   size_t d = district_dist().pick(rng_);
   if (local)
     for (size_t k = 0; k < districts().size(); ++k)
-      if (q.postcode.compare(0, districts()[k].outward.size() + 1, districts()[k].outward + " ") == 0)
+      if (q.postcode.compare(0, districts()[k].outward.size() + 1, districts()[k].outward + " ") ==
+          0)
         d = k;
   const std::string old = q.postcode;
   for (int t = 0; t < 10 && q.postcode == old; ++t) q.postcode = random_postcode(rng_, d);
   const int num = 1 + static_cast<int>(rng_.below(180));
   const unsigned r = static_cast<unsigned>(rng_.below(1000));
-  if (r < 50) q.house = rng_.pick(house_names());
-  else if (r < 130) q.house = "Flat " + std::to_string(1 + rng_.below(12)) + ", " + std::to_string(num);
-  else if (r < 170) q.house = std::to_string(num) + "A";
-  else q.house = std::to_string(num);
+  if (r < 50)
+    q.house = rng_.pick(house_names());
+  else if (r < 130)
+    q.house = "Flat " + std::to_string(1 + rng_.below(12)) + ", " + std::to_string(num);
+  else if (r < 170)
+    q.house = std::to_string(num) + "A";
+  else
+    q.house = std::to_string(num);
 }
 
 bool Maker::house_format(Query& q, size_t i) {
@@ -618,18 +671,26 @@ bool Maker::house_format(Query& q, size_t i) {
     if (!street.empty()) opts.push_back(h + " " + street);
   } else if (digits > 0 && digits + 1 == h.size()) {  // "12A"
     const std::string num = h.substr(0, digits);
-    opts = {num, num + " " + h.substr(digits), num + to_lower(h.substr(digits)), "Flat " + h.substr(digits) + ", " + num};
+    opts = {num, num + " " + h.substr(digits), num + to_lower(h.substr(digits)),
+            "Flat " + h.substr(digits) + ", " + num};
   } else if (h.rfind("Flat ", 0) == 0) {  // "Flat 3, 12"
     const auto comma = h.find(',');
     const std::string flat = h.substr(5, comma - 5), num = h.substr(comma + 2);
-    opts = {num, flat + "/" + num, "Flat " + flat, flat + ", " + num, "Flat " + flat + " " + num,
+    opts = {num,
+            flat + "/" + num,
+            "Flat " + flat,
+            flat + ", " + num,
+            "Flat " + flat + " " + num,
             num + "/" + flat};
   } else {  // a house name
     std::string abbr = h;
     for (auto [full, shortf] : {std::pair<const char*, const char*>{"Cottage", "Cott"},
-                                {"Farm", "Fm"}, {"House", "Ho"}, {"Barn", "Bn"}}) {
+                                {"Farm", "Fm"},
+                                {"House", "Ho"},
+                                {"Barn", "Bn"}}) {
       const auto at = abbr.find(full);
-      if (at != std::string::npos) abbr = abbr.substr(0, at) + shortf + abbr.substr(at + std::strlen(full));
+      if (at != std::string::npos)
+        abbr = abbr.substr(0, at) + shortf + abbr.substr(at + std::strlen(full));
     }
     if (abbr != h) opts.push_back(abbr);
     if (!street.empty()) opts.push_back(h + ", " + street);
@@ -649,7 +710,8 @@ const Community* community_of(std::string_view given) {
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return cs[a].weight > cs[b].weight; });
     for (size_t k : order)
-      for (const NameList* l : {&cs[k].male_old, &cs[k].female_old, &cs[k].male_young, &cs[k].female_young})
+      for (const NameList* l :
+           {&cs[k].male_old, &cs[k].female_old, &cs[k].male_young, &cs[k].female_young})
         for (const auto& n : l->names) m.emplace(key_of(n), k);
     return m;
   }();
@@ -671,7 +733,7 @@ bool Maker::surname_changed(Query& q, size_t i) {
   for (int t = 0; t < 20; ++t) {
     std::string s;
     if (own && rng_.chance(750)) {
-      s = own->naming == Naming::kSikh ? own->surnames.pick(rng_)
+      s = own->naming == Naming::kSikh     ? own->surnames.pick(rng_)
           : own->naming == Naming::kSomali ? own->male_old.pick(rng_)
                                            : surname_for_sex(*own, pick_surname(rng_, *own), sex);
     } else {
@@ -693,8 +755,9 @@ bool Maker::not_in_cohort(Query& q) {
     const unsigned at_address = hard_ ? 450 : 250, share_name = hard_ ? 750 : 500;
     if (r < at_address) {
       // Someone at a cohort family's address: a relative, a lodger, a new baby.
-      const size_t j = c_.pools[kAddr].empty() ? rng_.below(c_.recs.size())
-                                               : c_.pools[kAddr][rng_.below(c_.pools[kAddr].size())];
+      const size_t j = c_.pools[kAddr].empty()
+                           ? rng_.below(c_.recs.size())
+                           : c_.pools[kAddr][rng_.below(c_.pools[kAddr].size())];
       q.postcode = c_.str(j, kPostcode);
       q.house = c_.str(j, kHouse);
       if (rng_.chance(600)) {
@@ -740,8 +803,10 @@ bool Maker::apply(Op op, size_t i, Query& q) {
       auto s = surname_spellings().alternatives(q.surname, 'U');
       if (polish_feminine(q.surname)) s.push_back(q.surname.substr(0, q.surname.size() - 1) + "i");
       if (g.empty() && s.empty()) return false;
-      if (!g.empty() && (s.empty() || rng_.chance(700))) q.given = rng_.pick(g);
-      else q.surname = rng_.pick(s);
+      if (!g.empty() && (s.empty() || rng_.chance(700)))
+        q.given = rng_.pick(g);
+      else
+        q.surname = rng_.pick(s);
       return true;
     }
     case Op::kTypoGiven:
@@ -854,7 +919,9 @@ int run_queries(const QueryOptions& o) {
   Maker maker(c, rng, o.mix == "hard");
   {
     CsvOut out(f.get());
-    out.raw("query_id,given_name,surname,dob,postcode,house,truth_person_id,truth_family_id,perturbation");
+    out.raw(
+        "query_id,given_name,surname,dob,postcode,house,truth_person_id,truth_family_id,"
+        "perturbation");
     out.end_row();
     for (uint64_t n = 1; n <= o.n; ++n) {
       Query q;

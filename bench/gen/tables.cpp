@@ -295,9 +295,9 @@ constexpr std::string_view kSomaliFemale =
 
 std::vector<Community> build_communities() {
   auto mk = [](std::string name, unsigned weight, Naming naming, std::string_view mo,
-               std::string_view fo, std::string_view my, std::string_view fy,
-               std::string_view sur, unsigned sur_offset, std::string_view fsur,
-               unsigned mid_a, unsigned mid_c, unsigned jan1, unsigned accents) {
+               std::string_view fo, std::string_view my, std::string_view fy, std::string_view sur,
+               unsigned sur_offset, std::string_view fsur, unsigned mid_a, unsigned mid_c,
+               unsigned jan1, unsigned accents) {
     Community c;
     c.name = std::move(name);
     c.weight = weight;
@@ -318,27 +318,26 @@ std::vector<Community> build_communities() {
   v.push_back(mk("english", 560, Naming::kWestern, kEnglishMaleOld, kEnglishFemaleOld,
                  kEnglishMaleYoung, kEnglishFemaleYoung, kEnglishSurnames, 12, "", 450, 600, 0,
                  1000));
-  v.push_back(mk("irish", 35, Naming::kWestern, kIrishMale, kIrishFemale, kIrishMale,
-                 kIrishFemale, kIrishSurnames, 5, "", 500, 600, 0, 1000));
-  v.push_back(mk("scottish", 25, Naming::kWestern, kScottishMale, kScottishFemale,
-                 kScottishMale, kScottishFemale, kScottishSurnames, 5, "", 450, 550, 0, 1000));
-  v.push_back(mk("welsh", 15, Naming::kWestern, kWelshMale, kWelshFemale, kWelshMale,
-                 kWelshFemale, kWelshSurnames, 3, "", 450, 550, 0, 1000));
+  v.push_back(mk("irish", 35, Naming::kWestern, kIrishMale, kIrishFemale, kIrishMale, kIrishFemale,
+                 kIrishSurnames, 5, "", 500, 600, 0, 1000));
+  v.push_back(mk("scottish", 25, Naming::kWestern, kScottishMale, kScottishFemale, kScottishMale,
+                 kScottishFemale, kScottishSurnames, 5, "", 450, 550, 0, 1000));
+  v.push_back(mk("welsh", 15, Naming::kWestern, kWelshMale, kWelshFemale, kWelshMale, kWelshFemale,
+                 kWelshSurnames, 3, "", 450, 550, 0, 1000));
   v.push_back(mk("pakistani", 150, Naming::kSouthAsianMuslim, kPakMale, kPakFemale, kPakMale,
                  kPakFemale, kPakSurnames, 3, kPakFemaleSurnames, 250, 300, 30, 1000));
-  v.push_back(mk("gujarati-muslim", 40, Naming::kSouthAsianMuslim, kGujMuslimMale,
-                 kGujMuslimFemale, kGujMuslimMale, kGujMuslimFemale, kGujMuslimSurnames, 2, "",
-                 200, 250, 10, 1000));
+  v.push_back(mk("gujarati-muslim", 40, Naming::kSouthAsianMuslim, kGujMuslimMale, kGujMuslimFemale,
+                 kGujMuslimMale, kGujMuslimFemale, kGujMuslimSurnames, 2, "", 200, 250, 10, 1000));
   v.push_back(mk("sikh", 30, Naming::kSikh, kSikhMale, kSikhFemale, kSikhMale, kSikhFemale,
                  kSikhSurnames, 3, "", 0, 0, 10, 1000));
-  v.push_back(mk("hindu", 20, Naming::kWestern, kHinduMale, kHinduFemale, kHinduMale,
-                 kHinduFemale, kHinduSurnames, 2, "", 100, 150, 10, 1000));
+  v.push_back(mk("hindu", 20, Naming::kWestern, kHinduMale, kHinduFemale, kHinduMale, kHinduFemale,
+                 kHinduSurnames, 2, "", 100, 150, 10, 1000));
   v.push_back(mk("polish", 50, Naming::kPolish, kPolishMale, kPolishFemale, kPolishMale,
                  kPolishFemale, kPolishSurnames, 4, "", 120, 150, 5, 650));
-  v.push_back(mk("romanian", 30, Naming::kWestern, kRomanianMale, kRomanianFemale,
-                 kRomanianMale, kRomanianFemale, kRomanianSurnames, 4, "", 200, 250, 20, 500));
-  v.push_back(mk("caribbean", 30, Naming::kWestern, kCaribMaleOld, kCaribFemaleOld,
-                 kCaribMaleYoung, kCaribFemaleYoung, kCaribSurnames, 5, "", 550, 650, 0, 1000));
+  v.push_back(mk("romanian", 30, Naming::kWestern, kRomanianMale, kRomanianFemale, kRomanianMale,
+                 kRomanianFemale, kRomanianSurnames, 4, "", 200, 250, 20, 500));
+  v.push_back(mk("caribbean", 30, Naming::kWestern, kCaribMaleOld, kCaribFemaleOld, kCaribMaleYoung,
+                 kCaribFemaleYoung, kCaribSurnames, 5, "", 550, 650, 0, 1000));
   v.push_back(mk("somali", 10, Naming::kSomali, kSomaliMale, kSomaliFemale, kSomaliMale,
                  kSomaliFemale, kSomaliMale, 3, "", 100, 150, 200, 1000));
   v.push_back(mk("west-african", 11, Naming::kWestern, kWestAfricanMale, kWestAfricanFemale,
@@ -448,7 +447,8 @@ constexpr std::string_view kGivenSpellingGroups =
     "F:Małgorzata,Malgorzata;F:Elżbieta,Elzbieta;F:Mădălina,Madalina;F:Andreea,Andrea;"
     "F:Aleksandra,Alexandra;M:Aleksander,Alexander;F:Oliwia,Olivia;F:Wiktoria,Viktoria,Victoria;"
     "M:Dawid,David;M:Wiktor,Viktor,Victor;F:Isabelle,Isabel,Isobel;F:Mollie,Molly;"
-    "F:Hollie,Holly;F:Darcy,Darcey,Darci;F:Ellie-Mae,Ellie Mae,Elliemae;F:Lilly-Mai,Lilly Mai,Lily-May;"
+    "F:Hollie,Holly;F:Darcy,Darcey,Darci;F:Ellie-Mae,Ellie Mae,Elliemae;F:Lilly-Mai,Lilly "
+    "Mai,Lily-May;"
     "F:Tia-Rose,Tia Rose;F:Casey-Leigh,Casey Leigh;F:Lacey-Mae,Lacey Mae;M:Jean-Pierre,Jean Pierre;"
     "M:Charlie-Ray,Charlie Ray;M:Alfie-Lee,Alfie Lee;M:Abdirahman,Abdurahman,Abdi Rahman;"
     "M:Abdullahi,Abdilahi;F:Faduma,Fadumo,Fatuma;F:Sahra,Sahro;M:Mustafa,Mustapha;"
@@ -476,14 +476,16 @@ constexpr std::string_view kSurnameSpellingGroups =
 constexpr std::string_view kSimilarPairs =
     "FF:Laura/Lauren;FF:Ella/Ellie;FF:Amelia/Amelie;FF:Isla/Isabel;"
     "FF:Hannah/Anna;FF:Mia/Maya;FF:Chloe/Zoe;FF:Jessica/Jasmine;FF:Hana/Hania;"
-    "FF:Zara/Sara;FF:Amira/Amina;FF:Aleena/Aliza;FF:Hira/Iqra;FF:Sana/Saima;FF:Jasleen/Gurleen;FF:Harleen/Harpreet;"
+    "FF:Zara/Sara;FF:Amira/Amina;FF:Aleena/Aliza;FF:Hira/Iqra;FF:Sana/Saima;FF:Jasleen/"
+    "Gurleen;FF:Harleen/Harpreet;"
     "FF:Hafsa/Hamna;FF:Inaya/Anaya;FF:Aleena/Aleeza;FF:Simran/Simrat;FF:Harleen/Harneet;"
     "FF:Priya/Piya;FF:Julia/Julianna;FF:Maja/Maria;FF:Kayla/Kayleigh;FF:Macy/Maisie;"
     "FF:Evie/Eva;FF:Faith/Hope;FF:Tia/Mia;"
     "MM:Hassan/Hussain;MM:Hasan/Husain;MM:Ayaan/Rayyan;"
     "MM:Harry/Harvey;MM:Ryan/Rhys;MM:Alfie/Albie;"
     "MM:Mason/Jason;MM:Kai/Kian;MM:Ali/Aliyan;"
-    "MM:Bilal/Hilal;MM:Zain/Zayan;MM:Imran/Irfan;MM:Sajid/Majid;MM:Ayaan/Zayan;MM:Harjot/Harveer;MM:Yusuf/Yunus;MM:Ibrahim/Ismail;"
+    "MM:Bilal/Hilal;MM:Zain/Zayan;MM:Imran/Irfan;MM:Sajid/Majid;MM:Ayaan/Zayan;MM:Harjot/"
+    "Harveer;MM:Yusuf/Yunus;MM:Ibrahim/Ismail;"
     "MM:Jakub/Jan;MM:Filip/Fabian;MM:Kacper/Kamil;MM:Andrei/Andrew;MM:Tyler/Taylor;"
     "MM:Daniel/Darren;MM:Luke/Lucas;MM:Jack/Jake;MM:Gurveer/Harveer;"
     "MM:Arjan/Arjun;MM:Samuel/Daniel;MM:Leo/Theo;MM:Freddie/Teddie;"
@@ -515,12 +517,11 @@ bool community_uses(const Community& c, std::string_view given) {
     std::vector<std::unordered_map<std::string, bool>> v(cs.size());
     std::unordered_map<std::string, bool> british;
     auto is_british = [](const std::string& n) {
-      return n == "english" || n == "irish" || n == "scottish" || n == "welsh" ||
-             n == "caribbean";
+      return n == "english" || n == "irish" || n == "scottish" || n == "welsh" || n == "caribbean";
     };
     for (size_t k = 0; k < cs.size(); ++k)
-      for (const NameList* l : {&cs[k].male_old, &cs[k].female_old, &cs[k].male_young,
-                                &cs[k].female_young})
+      for (const NameList* l :
+           {&cs[k].male_old, &cs[k].female_old, &cs[k].male_young, &cs[k].female_young})
         for (const auto& n : l->names) {
           v[k][key_of(n)] = true;
           if (is_british(cs[k].name)) british[key_of(n)] = true;
@@ -568,8 +569,7 @@ std::vector<std::string> VariantIndex::alternatives(std::string_view name, char 
     const auto& g = groups_[gi];
     if (g.sex != 'U' && sex != 'U' && g.sex != sex) continue;
     for (const auto& n : g.names)
-      if (to_lower(n) != low && std::find(out.begin(), out.end(), n) == out.end())
-        out.push_back(n);
+      if (to_lower(n) != low && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   }
   return out;
 }
@@ -647,7 +647,8 @@ const std::vector<std::string>& street_stems() {
       "Gomersal, Purlwell, Soothill, Carlinghow, Scout Hill, Crackenedge, Wormald, Grange, "
       "Highfield, Westfield, Eastfield, Northfield, Fairfield, Greenside, Hillside, Moorside, "
       "Woodhouse, Thornton, Sycamore, Poplar, Rowan, Hazel, Alder, Larch, Heather, Bracken, "
-      "Ridings, Calder, Colne, Holme Valley, Spen, Windy Bank, Cliffe, Nab End, Tofts, Lowerhouses");
+      "Ridings, Calder, Colne, Holme Valley, Spen, Windy Bank, Cliffe, Nab End, Tofts, "
+      "Lowerhouses");
   return v;
 }
 

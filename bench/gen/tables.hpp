@@ -23,11 +23,11 @@ struct NameList {
 };
 
 enum class Naming {
-  kWestern,    // child takes a parent's surname; women often take a husband's
+  kWestern,           // child takes a parent's surname; women often take a husband's
   kSouthAsianMuslim,  // wives often keep their own surname; boys often Mohammed + a middle name
-  kSikh,       // Singh/Kaur as surname or as middle name
-  kPolish,     // -ski/-cki surnames take -ska/-cka for women
-  kSomali,     // a child's surname is the father's given name
+  kSikh,              // Singh/Kaur as surname or as middle name
+  kPolish,            // -ski/-cki surnames take -ska/-cka for women
+  kSomali,            // a child's surname is the father's given name
 };
 
 struct Community {
@@ -71,9 +71,9 @@ class VariantIndex {
   std::unordered_map<std::string, std::vector<int>> by_key_;
 };
 
-const VariantIndex& nicknames();           // Robert ~ Bob, Katarzyna ~ Kasia
-const VariantIndex& given_spellings();     // Mohammed ~ Muhammad, Stephen ~ Steven
-const VariantIndex& surname_spellings();   // Hirst ~ Hurst, Chaudhry ~ Choudhury
+const VariantIndex& nicknames();          // Robert ~ Bob, Katarzyna ~ Kasia
+const VariantIndex& given_spellings();    // Mohammed ~ Muhammad, Stephen ~ Steven
+const VariantIndex& surname_spellings();  // Hirst ~ Hurst, Chaudhry ~ Choudhury
 
 // Pairs of names that look or sound alike, for twins and siblings.
 struct SimilarPair {

@@ -72,8 +72,8 @@ bool parse_date(std::string_view s, int64_t& days) {
     const auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
     if (b == std::string_view::npos) return false;
     auto ds = s.substr(0, a), ms = s.substr(a + 1, b - a - 1), ys = s.substr(b + 1);
-    if (!all_digits(ds) || !all_digits(ms) || !all_digits(ys) || ys.size() != 4 ||
-        ds.size() > 2 || ms.size() > 2)
+    if (!all_digits(ds) || !all_digits(ms) || !all_digits(ys) || ys.size() != 4 || ds.size() > 2 ||
+        ms.size() > 2)
       return false;
     y = to_int(ys), m = to_int(ms), d = to_int(ds);
   }
@@ -177,9 +177,29 @@ char base_letter(uint32_t cp) {
     if (b == '/') b = 0;
   } else if (l >= 0x100 && l <= 0x17F) {
     static const char* k =
-        "aaaaaa" "cccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh" "iiiiiiiiii" "ii" "jj" "kkk"
-        "llllllllll" "nnnnnnn" "nn" "oooooo" "oo" "rrrrrr" "ssssssss" "tttttt" "uuuuuuuuuuuu"
-        "ww" "yyy" "zzzzzz" "s";
+        "aaaaaa"
+        "cccccccc"
+        "dddd"
+        "eeeeeeeeee"
+        "gggggggg"
+        "hhhh"
+        "iiiiiiiiii"
+        "ii"
+        "jj"
+        "kkk"
+        "llllllllll"
+        "nnnnnnn"
+        "nn"
+        "oooooo"
+        "oo"
+        "rrrrrr"
+        "ssssssss"
+        "tttttt"
+        "uuuuuuuuuuuu"
+        "ww"
+        "yyy"
+        "zzzzzz"
+        "s";
     b = k[l - 0x100];
   } else if (l == 0x219) {
     b = 's';
@@ -236,8 +256,10 @@ std::string initial_of(std::string_view s) {
 std::string key_of(std::string_view s) {
   std::string f = fold_accents(s), out;
   for (char c : f) {
-    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c + 32));
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+    if (c >= 'A' && c <= 'Z')
+      out.push_back(static_cast<char>(c + 32));
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out.push_back(c);
   }
   return out;
 }

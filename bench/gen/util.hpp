@@ -87,7 +87,10 @@ class Weighted {
     size_t lo = 0, hi = cum_.size() - 1;
     while (lo < hi) {
       size_t mid = (lo + hi) / 2;
-      if (cum_[mid] > r) hi = mid; else lo = mid + 1;
+      if (cum_[mid] > r)
+        hi = mid;
+      else
+        lo = mid + 1;
     }
     return lo;
   }
