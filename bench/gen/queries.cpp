@@ -427,7 +427,7 @@ class Maker {
   bool case_format(Query& q);
   bool typo(std::string& s);
   bool surname_punct(std::string& s);
-  bool dob_digit(Query& q, size_t i);
+  bool dob_digit(Query& q);
   bool postcode_char(std::string& pc);
   void new_address(Query& q, bool local);
   bool house_format(Query& q, size_t i);
@@ -583,7 +583,7 @@ bool Maker::surname_punct(std::string& s) {
   return true;
 }
 
-bool Maker::dob_digit(Query& q, size_t i) {
+bool Maker::dob_digit(Query& q) {
   int64_t d;
   if (!parse_date(q.dob, d)) return false;
   const std::string orig = iso_date(d);
@@ -597,7 +597,6 @@ bool Maker::dob_digit(Query& q, size_t i) {
     int64_t nd_days;
     if (!parse_date(s, nd_days)) continue;
     if (nd_days > c_.max_joined || nd_days < days_from_ymd(1920, 1, 1)) continue;
-    (void)i;
     q.dob = s;
     return true;
   }
@@ -824,7 +823,7 @@ bool Maker::apply(Op op, size_t i, Query& q) {
       return true;
     }
     case Op::kDobDigit:
-      return dob_digit(q, i);
+      return dob_digit(q);
     case Op::kPostcodeChar:
       return postcode_char(q.postcode);
     case Op::kNamesReversed:
