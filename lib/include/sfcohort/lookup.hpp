@@ -88,7 +88,8 @@ struct LookupResult {
 struct LookupOptions {
   Band min_band = Band::kPossible;
   int limit = 5;
-  bool household = true;  // fill LookupResult::household
+  bool household = true;           // fill LookupResult::household
+  bool household_details = true;   // with lead agency and size (costs two queries per family)
 };
 
 // Looks people up in a Store. Not thread-safe: use one Matcher per thread
