@@ -79,7 +79,7 @@ Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname
 
 // Weight thresholds of the bands, and the score shown for a weight.
 inline constexpr double kPossibleBits = 12.0;
-inline constexpr double kStrongBits = 24.0;
+inline constexpr double kStrongBits = 20.0;
 // A strong candidate is reported as possible when another candidate that
 // could be strong is within this many bits of it.
 inline constexpr double kAmbiguityBits = 8.0;
