@@ -161,13 +161,17 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
       out += ")";
     } else {
       out += " \xE2\x80\x94 ";
+      std::string dob_q = q.dob;
+      if (auto d = parse_date(q.dob)) dob_q = d->iso();
+      bool twins = true;
       for (size_t i = 0; i < h.similar.size(); ++i) {
         const Person& p = h.similar[i];
         if (i) out += "; ";
         out += (p.given_name.empty() ? "" : p.given_name + " ") + upper_surname(p.surname) + " b. " + p.dob +
                " is a member";
+        twins = twins && p.dob == dob_q;
       }
-      out += " (a twin or sibling? check with the family's lead";
+      out += twins ? " (a twin? check with the family's lead" : " (a sibling? check with the family's lead";
       if (!h.lead_agency.empty()) out += ": " + h.lead_agency;
       out += ")";
     }
@@ -250,8 +254,12 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
     std::vector<std::string> outcols(7);
     nlohmann::json why = nlohmann::json::object();
     bool bad = false;
+    bool last = false;
     if (!r) {
-      if (reader->fatal()) return r.error();
+      // An I/O error stops the batch; a row that cannot be parsed (even an
+      // unclosed quote at the very end) is noted and the batch goes on.
+      if (r.error().code == Errc::kEnvironment || r.error().code == Errc::kInterrupted) return r.error();
+      last = reader->fatal();
       bad = true;
       f.assign(header.size(), "");
       outcols[0] = "error";
@@ -313,6 +321,7 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
       SF_TRY(out->write(buf));
       buf.clear();
     }
+    if (last) break;
     if (progress && (n.rows & 255) == 0) {
       auto now = std::chrono::steady_clock::now();
       if (now - last_progress > std::chrono::milliseconds(200)) {

@@ -213,8 +213,10 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
       hh.family_id = c.person.family_id;
       if (same || hh.why.empty()) hh.why = same ? "same postcode and house" : "same postcode and house number";
       bool matched = c.band >= Band::kStrong;
-      bool resembles = c.cmp.why.surname != SurnameLevel::kDiffers || c.cmp.dob_as == DobLevel::kExact ||
-                       c.cmp.dob_as == DobLevel::kSwapped;
+      // A twin shares the date of birth; a sibling the surname, born near.
+      DobLevel d = c.cmp.dob_as;
+      bool resembles = d == DobLevel::kExact || d == DobLevel::kSwapped || d == DobLevel::kDigit ||
+                       (d == DobLevel::kNear && c.cmp.why.surname != SurnameLevel::kDiffers);
       if (!matched && resembles && c.band == Band::kNone) hh.similar.push_back(c.person);
     }
     for (auto& [id, hh] : fams) {
