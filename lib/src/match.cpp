@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 
 namespace sfcohort {
 
@@ -259,11 +260,36 @@ bool surname_typo(const std::string& a, const std::string& b) {
   return names::soundex(a) == names::soundex(b) && names::jaro_winkler(a, b) >= 0.9;
 }
 
-// A short form written out: Chris / Christopher, Kath / Katherine.
+// A short form: written out (Chris / Christopher), a diminutive of five
+// letters or fewer that keeps the first three (Mati / Mateusz), or the end of
+// the name (Preet / Harpreet, Bella / Isabella). Look-alike names of twins
+// (Laura / Lauren) differ by too little to be one of these.
 bool short_form(const std::string& a, const std::string& b) {
   const std::string& s = a.size() < b.size() ? a : b;
   const std::string& l = a.size() < b.size() ? b : a;
-  return s.size() >= 3 && l.size() > s.size() && l.compare(0, s.size(), s) == 0;
+  if (s.size() < 3 || l.size() <= s.size()) return false;
+  if (l.compare(0, s.size(), s) == 0) return true;
+  if (s.size() <= 5 && l.size() >= s.size() + 2 && l.compare(0, 3, s, 0, 3) == 0) return true;
+  return s.size() >= 4 && l.compare(l.size() - s.size(), s.size(), s) == 0;
+}
+
+// A spelling skeleton for transliterated names: EE and I, OO and U, Y and I,
+// PH and F, a final H after a vowel and doubled letters all written alike
+// (Khadeeja / Khadijah, Nasrin / Nasreen, Zainab / Zaynab).
+std::string skeleton(const std::string& n) {
+  std::string t;
+  for (size_t i = 0; i < n.size(); ++i) {
+    char c = n[i];
+    char next = i + 1 < n.size() ? n[i + 1] : 0;
+    if (c == 'E' && next == 'E') { t += 'I'; ++i; continue; }
+    if (c == 'O' && next == 'O') { t += 'U'; ++i; continue; }
+    if (c == 'P' && next == 'H') { t += 'F'; ++i; continue; }
+    if (c == 'Y') c = 'I';
+    if (c == 'H' && i + 1 == n.size() && i > 0 && std::strchr("AEIOU", n[i - 1])) continue;
+    if (!t.empty() && t.back() == c) continue;
+    t += c;
+  }
+  return t;
 }
 
 GivenLevel given_level(const std::string& q, const names::GivenName& p, const std::vector<std::string>& middle) {
@@ -276,7 +302,8 @@ GivenLevel given_level(const std::string& q, const names::GivenName& p, const st
       if (!m.empty() && m[0] == q[0] && q.size() == 1) return GivenLevel::kInitial;
     return GivenLevel::kDiffers;
   }
-  if (v.related(q, p.first) || short_form(q, p.first)) return GivenLevel::kVariant;
+  if (v.related(q, p.first) || short_form(q, p.first) || skeleton(q) == skeleton(p.first))
+    return GivenLevel::kVariant;
   if (given_typo(q, p.first)) return GivenLevel::kFuzzy;
   auto middle_like = [&](const std::string& m) { return m.size() > 1 && (m == q || v.related(q, m)); };
   for (const auto& m : middle)
