@@ -102,23 +102,8 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
 
   // Candidates: every person sharing a blocking key with the query.
   std::vector<uint64_t> keys = match::query_keys(q);
-  auto probe = store.cached("SELECT pk FROM match_key WHERE key = ?1 LIMIT " + std::to_string(kMaxBlock + 1));
-  if (!probe) return probe.error();
   std::vector<int64_t> pks;
-  for (uint64_t k : keys) {
-    (*probe)->bind(1, static_cast<int64_t>(k));
-    size_t start = pks.size();
-    for (;;) {
-      auto r = (*probe)->step();
-      if (!r) return r.error();
-      if (!*r) break;
-      pks.push_back((*probe)->int64(0));
-    }
-    (*probe)->reset();
-    if (pks.size() - start > static_cast<size_t>(kMaxBlock)) pks.resize(start);
-  }
-  std::sort(pks.begin(), pks.end());
-  pks.erase(std::unique(pks.begin(), pks.end()), pks.end());
+  SF_TRY(match::probe(store, keys, kMaxBlock, pks));
 
   auto fetch = store.cached(
       "SELECT p.id, p.family_id, p.given_name, p.middle_names, p.surname, p.dob, p.sex, p.role, "

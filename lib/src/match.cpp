@@ -122,18 +122,29 @@ std::vector<std::string> given_groups(const names::GivenName& g) {
   return names::Variants::builtin().groups(g.first);
 }
 
-void add_name_keys(const std::vector<std::string>& groups, const std::vector<std::string>& codes,
+std::string initial(const std::string& name) { return name.empty() ? std::string() : name.substr(0, 1); }
+
+// The name keys. A stored person writes each with its own values; a query
+// probes with every value it might have been written with: day and month
+// swapped, every group of its given name, every initial those give (Bob may
+// be written Robert), every part of its surname.
+//   G  given-name group + date of birth     (surname changed or misspelt)
+//   S  surname Soundex + date, day/month sorted (given name varied; swaps)
+//   Y  initial + surname Soundex + year     (a digit wrong in day or month)
+//   M  initial + surname Soundex + day, month (a digit wrong in the year)
+void add_name_keys(const std::vector<std::string>& groups, const std::vector<std::string>& initials,
+                   const std::vector<std::string>& codes, const std::vector<std::string>& full_codes,
                    const Date& d, bool swapped_dates, std::vector<uint64_t>& out) {
   std::vector<Date> dates{d};
   if (swapped_dates && d.day != d.month && d.day <= 12) dates.push_back(Date{d.year, d.day, d.month});
-  for (const auto& g : groups) {
+  for (const auto& g : groups)
     for (const auto& x : dates) out.push_back(KeyHash().add("G").add(g).add(ymd(x)).done());
-    for (const auto& c : codes) {
-      out.push_back(KeyHash().add("Y").add(g).add(c).add(std::to_string(d.year)).done());
-      for (const auto& x : dates) out.push_back(KeyHash().add("M").add(g).add(c).add(md(x)).done());
-    }
-  }
   for (const auto& c : codes) out.push_back(KeyHash().add("S").add(c).add(dm_sorted(d)).done());
+  for (const auto& i : initials)
+    for (const auto& c : full_codes) {
+      out.push_back(KeyHash().add("Y").add(i).add(c).add(std::to_string(d.year)).done());
+      for (const auto& x : dates) out.push_back(KeyHash().add("M").add(i).add(c).add(md(x)).done());
+    }
 }
 
 void sort_unique(std::vector<uint64_t>& v) {
@@ -210,16 +221,32 @@ uint64_t address_key(const Norm& n) {
 
 std::vector<uint64_t> person_keys(const Norm& p) {
   std::vector<uint64_t> out;
-  if (p.dob) add_name_keys(given_groups(p.given), surname_codes(p.surname), *p.dob, false, out);
+  if (p.dob) {
+    std::vector<std::string> full;
+    if (std::string c = names::soundex(p.surname.full); !c.empty()) full.push_back(c);
+    add_name_keys(given_groups(p.given), {initial(p.given.first)}, surname_codes(p.surname), full, *p.dob,
+                  false, out);
+  }
   if (uint64_t a = address_key(p)) out.push_back(a);
   sort_unique(out);
   return out;
 }
 
+namespace {
+std::vector<std::string> initials_of(const names::GivenName& g, const std::vector<std::string>& groups) {
+  std::vector<std::string> out{initial(g.first)};
+  for (const auto& x : groups)
+    if (std::find(out.begin(), out.end(), initial(x)) == out.end()) out.push_back(initial(x));
+  return out;
+}
+}  // namespace
+
 std::vector<uint64_t> query_keys(const Norm& q) {
   std::vector<uint64_t> out;
   if (q.dob) {
-    add_name_keys(given_groups(q.given), surname_codes(q.surname), *q.dob, true, out);
+    auto groups = given_groups(q.given);
+    auto codes = surname_codes(q.surname);
+    add_name_keys(groups, initials_of(q.given, groups), codes, codes, *q.dob, true, out);
     // Names reversed: the surname field as a given name and the given name
     // as a surname.
     names::GivenName g;
@@ -229,7 +256,9 @@ std::vector<uint64_t> query_keys(const Norm& q) {
       s.full = q.given.first;
       s.parts = {q.given.first};
     }
-    add_name_keys(given_groups(g), surname_codes(s), *q.dob, true, out);
+    auto groups2 = given_groups(g);
+    auto codes2 = surname_codes(s);
+    add_name_keys(groups2, {initial(g.first)}, codes2, codes2, *q.dob, true, out);
   }
   if (uint64_t a = address_key(q)) out.push_back(a);
   sort_unique(out);

@@ -3,7 +3,7 @@
 # a 20,000-person cohort and 5,000 realistic queries; fails when any target
 # of issue 3 is missed. Needs sfcohort-gen (bench/) in the build.
 source "$SRC/tests/cli/lib.sh"
-GEN="$BUILD/sfcohort-gen"
+GEN="${SFCOHORT_GEN:-$BUILD/sfcohort-gen}"
 if [ ! -x "$GEN" ]; then
   fail "sfcohort-gen is not built (bench/CMakeLists.txt)"
   finish

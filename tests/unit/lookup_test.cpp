@@ -2,10 +2,13 @@
 // database with the real schema.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
+#include "match.hpp"
+#include "match_index.hpp"
 #include "sqlite.hpp"
 
 using namespace sfcohort;
@@ -407,13 +410,20 @@ TEST_CASE("match keys are rewritten when a person changes") {
   auto now = best(s, {"Jonathan", "Smith", "2011-11-11", "LS1 1AA", "1"});
   CHECK(now.person.id == "P1");
   CHECK(now.band == Band::kExact);
-  // The keys table holds exactly the keys of the new version.
-  auto n = s.db().scalar_int("SELECT count(*) FROM match_key WHERE pk = " + std::to_string(x.pk));
-  REQUIRE(n.has_value());
-  auto blob = s.db().scalar_int("SELECT length(keys) / 8 FROM match_person WHERE pk = " + std::to_string(x.pk));
-  REQUIRE(blob.has_value());
-  CHECK(*n == *blob);
-  CHECK(*n > 0);
+  // The index holds exactly the keys of the new version.
+  auto oldk = match::person_keys(match::normalise("Jonathan", "", "Smith", "2009-03-14", "HD1 2AB", "12"));
+  auto newk = match::person_keys(match::normalise("Jonathan", "", "Smith", "2011-11-11", "LS1 1AA", "1"));
+  for (uint64_t k : oldk) {
+    if (std::find(newk.begin(), newk.end(), k) != newk.end()) continue;
+    std::vector<int64_t> pks;
+    REQUIRE(match::probe(s, {k}, 100, pks).has_value());
+    CHECK(std::find(pks.begin(), pks.end(), x.pk) == pks.end());
+  }
+  for (uint64_t k : newk) {
+    std::vector<int64_t> pks;
+    REQUIRE(match::probe(s, {k}, 100, pks).has_value());
+    CHECK(std::find(pks.begin(), pks.end(), x.pk) != pks.end());
+  }
   auto freq = s.db().scalar_int("SELECT n FROM name_freq WHERE kind = '#'");
   REQUIRE(freq.has_value());
   CHECK(*freq == static_cast<int64_t>(std::size(kCohort)));
@@ -433,8 +443,8 @@ TEST_CASE("candidates come from indexed probes: the query plans") {
     }
     return out;
   };
-  std::string probe = plan("SELECT pk FROM match_key WHERE key = ?1 LIMIT 5001");
-  CHECK(probe.find("SEARCH match_key USING PRIMARY KEY (key=?)") != std::string::npos);
+  std::string probe = plan("SELECT data FROM match_bucket WHERE bucket = ?1");
+  CHECK(probe.find("SEARCH match_bucket USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   CHECK(probe.find("SCAN") == std::string::npos);
   std::string fetch = plan(
       "SELECT p.id, p.family_id, p.given_name, p.middle_names, p.surname, p.dob, p.sex, p.role, "
@@ -444,4 +454,54 @@ TEST_CASE("candidates come from indexed probes: the query plans") {
   CHECK(fetch.find("SCAN") == std::string::npos);
   std::string freq = plan("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
   CHECK(freq.find("SEARCH name_freq USING PRIMARY KEY") != std::string::npos);
+}
+
+TEST_CASE("bulk indexing writes the same index as person-by-person indexing") {
+  Store a = make_store(), b = make_store();
+  for (const auto& p : kCohort) add(a, p);
+  {
+    match::BulkIndex bulk(b);
+    for (const auto& p : kCohort) add(b, p);
+    // Before finish() nothing is findable; after it, everything is.
+    std::vector<int64_t> none;
+    auto k = match::person_keys(match::normalise("Jonathan", "", "Smith", "2009-03-14", "HD1 2AB", "12"));
+    REQUIRE(match::probe(b, k, 100, none).has_value());
+    CHECK(none.empty());
+    // A person updated within the same bulk keeps only the new keys.
+    auto p = b.person("P2");
+    REQUIRE(p.has_value());
+    Person x = **p;
+    x.dob = "1981-05-02";
+    REQUIRE(b.update_person(x).has_value());
+    REQUIRE(bulk.finish().has_value());
+  }
+  auto dump = [](Store& s) {
+    std::string out;
+    auto st = s.db().prepare("SELECT bucket, hex(data) FROM match_bucket ORDER BY bucket");
+    REQUIRE(st.has_value());
+    for (;;) {
+      auto r = st->step();
+      REQUIRE(r.has_value());
+      if (!*r) break;
+      out += st->text(0) + ":" + st->text(1) + "\n";
+    }
+    auto f = s.db().prepare("SELECT kind, name, n FROM name_freq ORDER BY kind, name");
+    REQUIRE(f.has_value());
+    for (;;) {
+      auto r = f->step();
+      REQUIRE(r.has_value());
+      if (!*r) break;
+      out += f->text(0) + f->text(1) + std::to_string(f->int64(2)) + "\n";
+    }
+    return out;
+  };
+  auto p = a.person("P2");
+  Person x = **p;
+  x.dob = "1981-05-02";
+  REQUIRE(a.update_person(x).has_value());
+  CHECK(dump(a) == dump(b));
+  CHECK_FALSE(dump(a).empty());
+  auto m = best(b, {"Robert", "Smith", "1981-05-02", "HD1 2AB", "12"});
+  CHECK(m.person.id == "P2");
+  CHECK(m.band == Band::kExact);
 }
