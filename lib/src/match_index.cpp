@@ -15,7 +15,13 @@ namespace sfcohort::match {
 struct BulkIndex::State {
   std::vector<std::pair<uint64_t, int64_t>> adds;
   std::unordered_set<int64_t> added_pks;
-  std::map<std::pair<std::string, std::string>, int64_t> freq;
+  std::unordered_map<std::string, int64_t> freq;  // kind + '\0' + name
+  int64_t max_pk_before = 0;  // people above this were not indexed before the bulk
+  struct Row {
+    int64_t pk;
+    std::string keys, given, surname;
+  };
+  std::vector<Row> people;  // match_person rows of new people, written by finish()
 };
 
 namespace {
@@ -136,10 +142,52 @@ Status add_freq(Store& store, const std::string& kind, const std::string& name, 
 
 Status count(Store& store, BulkIndex::State* bulk, const char* kind, const std::string& name, int delta) {
   if (bulk) {
-    bulk->freq[{kind, name}] += delta;
+    std::string k = kind;
+    k += '\0';
+    k += name;
+    bulk->freq[k] += delta;
     return Ok{};
   }
   return add_freq(store, kind, name, delta);
+}
+
+Status write_person(Store& store, int64_t pk, const std::string& keys, const std::string& given,
+                    const std::string& surname) {
+  auto mp = store.cached(
+      "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES (?1, ?2, ?3, ?4)");
+  if (!mp) return mp.error();
+  (*mp)->bind(1, pk).bind_blob(2, keys.data(), keys.size()).bind(3, given).bind(4, surname);
+  return (*mp)->run();
+}
+
+// Writes the buffered match_person rows of a bulk, 50 to a statement.
+Status flush_people(Store& store, BulkIndex::State& b) {
+  constexpr size_t kBatch = 50;
+  size_t i = 0;
+  if (b.people.size() >= kBatch) {
+    std::string sql = "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES ";
+    for (size_t j = 0; j < kBatch; ++j) {
+      sql += (j ? ",(?" : "(?") + std::to_string(j * 4 + 1) + ",?" + std::to_string(j * 4 + 2) + ",?" +
+             std::to_string(j * 4 + 3) + ",?" + std::to_string(j * 4 + 4) + ")";
+    }
+    auto st = store.cached(sql);
+    if (!st) return st.error();
+    for (; i + kBatch <= b.people.size(); i += kBatch) {
+      for (size_t j = 0; j < kBatch; ++j) {
+        const auto& r = b.people[i + j];
+        int at = static_cast<int>(j * 4);
+        (*st)->bind(at + 1, r.pk).bind_blob(at + 2, r.keys.data(), r.keys.size());
+        (*st)->bind(at + 3, r.given).bind(at + 4, r.surname);
+      }
+      SF_TRY((*st)->run());
+    }
+  }
+  for (; i < b.people.size(); ++i) {
+    const auto& r = b.people[i];
+    SF_TRY(write_person(store, r.pk, r.keys, r.given, r.surname));
+  }
+  b.people.clear();
+  return Ok{};
 }
 
 }  // namespace
@@ -150,7 +198,20 @@ Status index_person(Store& store, const Person& p) {
   Norm n = normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
   std::vector<uint64_t> keys = person_keys(n);
 
-  // What an earlier version of the person wrote is removed.
+  // What an earlier version of the person wrote is removed. In a bulk, a
+  // person above the largest key indexed before it, and not seen in it, is
+  // new: there is nothing to remove and its row is written by finish().
+  std::string blob = pack_keys(keys);
+  if (bulk && p.pk > bulk->max_pk_before && !bulk->added_pks.count(p.pk)) {
+    SF_TRY(count(store, bulk, "G", n.given.first, 1));
+    SF_TRY(count(store, bulk, "S", n.surname.full, 1));
+    SF_TRY(count(store, bulk, "#", "", 1));
+    bulk->added_pks.insert(p.pk);
+    for (uint64_t k : keys) bulk->adds.emplace_back(k, p.pk);
+    bulk->people.push_back({p.pk, std::move(blob), n.given.first, n.surname.full});
+    return Ok{};
+  }
+  if (bulk) SF_TRY(flush_people(store, *bulk));
   std::vector<Entry> dels;
   auto old = store.cached("SELECT keys, given, surname FROM match_person WHERE pk = ?1");
   if (!old) return old.error();
@@ -169,13 +230,7 @@ Status index_person(Store& store, const Person& p) {
   } else {
     (*old)->reset();
   }
-
-  auto mp = store.cached(
-      "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES (?1, ?2, ?3, ?4)");
-  if (!mp) return mp.error();
-  std::string blob = pack_keys(keys);
-  (*mp)->bind(1, p.pk).bind_blob(2, blob.data(), blob.size()).bind(3, n.given.first).bind(4, n.surname.full);
-  SF_TRY((*mp)->run());
+  SF_TRY(write_person(store, p.pk, blob, n.given.first, n.surname.full));
   SF_TRY(count(store, bulk, "G", n.given.first, 1));
   SF_TRY(count(store, bulk, "S", n.surname.full, 1));
   if (!existed) SF_TRY(count(store, bulk, "#", "", 1));
@@ -229,8 +284,13 @@ Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, 
 }
 
 BulkIndex::BulkIndex(Store& store) : store_(store) {
+  auto* s = new State;
+  // Without a way to report an error here, a failed query only costs speed:
+  // every person is then checked for earlier keys.
+  auto maxm = store_.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
+  s->max_pk_before = maxm ? *maxm : INT64_MAX;
   std::lock_guard<std::mutex> l(g_mu);
-  g_bulk[&store_] = new State;
+  g_bulk[&store_] = s;
 }
 
 BulkIndex::~BulkIndex() {
@@ -245,11 +305,18 @@ BulkIndex::~BulkIndex() {
 Status BulkIndex::finish() {
   State* s = bulk_of(store_);
   if (!s) return internal_error("match index: bulk index finished twice");
+  SF_TRY(flush_people(store_, *s));
   std::vector<Entry> adds;
   adds.swap(s->adds);
   s->added_pks.clear();
+  auto maxm = store_.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
+  if (!maxm) return maxm.error();
+  s->max_pk_before = *maxm;
   SF_TRY(apply(store_, std::move(adds), {}));
-  for (const auto& [k, delta] : s->freq) SF_TRY(add_freq(store_, k.first, k.second, delta));
+  for (const auto& [k, delta] : s->freq) {
+    size_t z = k.find('\0');
+    SF_TRY(add_freq(store_, k.substr(0, z), k.substr(z + 1), delta));
+  }
   s->freq.clear();
   return Ok{};
 }
