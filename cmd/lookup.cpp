@@ -5,6 +5,11 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -194,6 +199,180 @@ struct BatchCounts {
   std::vector<long long> bad_rows;
 };
 
+// One input row on its way through the batch.
+struct BatchRow {
+  long long row = 0;
+  std::vector<std::string> fields;
+  std::string error;  // the row could not be read
+  Band band = Band::kNone;
+  std::string text;  // its output line(s)
+};
+
+struct BatchFormat {
+  bool jsonl = false;
+  std::vector<std::string> in_names;
+  size_t ncols = 0;
+  int ig = -1, is = -1, id = -1, ip = -1, ih = -1;
+};
+
+// Looks one row up and formats its output line.
+Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFormat& bf, BatchRow& r) {
+  std::vector<std::string> outcols(7);
+  nlohmann::json why = nlohmann::json::object();
+  auto field = [&](int i) -> std::string {
+    return i >= 0 && static_cast<size_t>(i) < r.fields.size() ? r.fields[static_cast<size_t>(i)] : "";
+  };
+  if (!r.error.empty()) {
+    outcols[0] = "error";
+    outcols[5] = r.error;
+    why = {{"error", r.error}};
+  } else {
+    Query q{field(bf.ig), field(bf.is), field(bf.id), field(bf.ip), field(bf.ih)};
+    auto res = m.lookup(q, lo);
+    if (!res) return res.error();
+    char score[16] = "0.0000";
+    if (!res->matches.empty()) {
+      const Match& x = res->matches.front();
+      std::snprintf(score, sizeof score, "%.4f", x.score);
+      r.band = x.band;
+      outcols[0] = std::string(band_name(x.band));
+      outcols[2] = x.person.family_id;
+      outcols[3] = x.person.id;
+      outcols[5] = x.why.to_string();
+      why = why_json(x.why);
+    } else {
+      outcols[0] = "none";
+    }
+    outcols[1] = score;
+    outcols[4] = std::to_string(res->candidates);
+    std::string hh;
+    for (const auto& fam : res->household) hh += (hh.empty() ? "" : ";") + fam.family_id;
+    outcols[6] = hh;
+  }
+  r.fields.resize(bf.ncols);
+  if (!bf.jsonl) {
+    std::vector<std::string> rowv = std::move(r.fields);
+    rowv.insert(rowv.end(), outcols.begin(), outcols.end());
+    append_csv_row(r.text, rowv);
+  } else {
+    nlohmann::json j = nlohmann::json::object();
+    j["row"] = r.row;
+    for (size_t i = 0; i < bf.in_names.size(); ++i) j[bf.in_names[i]] = r.fields[i];
+    j["match"] = outcols[0];
+    j["score"] = r.error.empty() ? std::stod(outcols[1]) : 0.0;
+    j["family_id"] = outcols[2];
+    j["person_id"] = outcols[3];
+    j["candidates"] = r.error.empty() ? std::stoi(outcols[4]) : 0;
+    j["why"] = why;
+    j["household"] = outcols[6];
+    r.text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    r.text += '\n';
+  }
+  r.fields.clear();
+  return Ok{};
+}
+
+// Worker threads, each with its own connection and matcher, look rows up in
+// chunks; the main thread reads the input and writes the chunks back in
+// input order. At most kInFlight chunks exist at once, so memory is bounded
+// whatever the input's size.
+class BatchPool {
+ public:
+  static constexpr size_t kChunk = 256;
+  static constexpr size_t kInFlight = 16;
+  using Chunk = std::vector<BatchRow>;
+
+  BatchPool(const Context& ctx, const sfcohort::LookupOptions& lo, const BatchFormat& bf, int threads)
+      : lo_(lo), bf_(bf) {
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this, ctx] { work(ctx); });
+  }
+  ~BatchPool() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  // Queues CHUNK; waits while too many are in flight.
+  Status submit(Chunk chunk) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return inflight_ < kInFlight || !error_.message.empty(); });
+    if (!error_.message.empty()) return error_;
+    ++inflight_;
+    todo_.emplace_back(next_in_++, std::move(chunk));
+    cv_.notify_all();
+    return Ok{};
+  }
+
+  // The next chunk in input order, once done; nullopt when none is pending.
+  Result<std::optional<Chunk>> next(bool wait_all) {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      if (!error_.message.empty()) return error_;
+      auto it = done_.find(next_out_);
+      if (it != done_.end()) {
+        Chunk c = std::move(it->second);
+        done_.erase(it);
+        ++next_out_;
+        --inflight_;
+        cv_.notify_all();
+        return std::optional<Chunk>(std::move(c));
+      }
+      if (next_out_ == next_in_ || !wait_all) return std::optional<Chunk>();
+      cv_.wait(l);
+    }
+  }
+
+ private:
+  void work(Context ctx) {
+    auto store = Store::open(ctx);
+    std::optional<Matcher> m;
+    if (store) {
+      auto mm = Matcher::create(*store);
+      if (!mm) return fail(mm.error());
+      m.emplace(std::move(*mm));
+    } else {
+      return fail(store.error());
+    }
+    for (;;) {
+      std::pair<size_t, Chunk> job;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return closing_ || !todo_.empty(); });
+        if (todo_.empty()) return;
+        job = std::move(todo_.front());
+        todo_.pop_front();
+      }
+      for (auto& r : job.second) {
+        if (auto st = process_row(*m, lo_, bf_, r); !st) return fail(st.error());
+      }
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        done_.emplace(job.first, std::move(job.second));
+      }
+      cv_.notify_all();
+    }
+  }
+  void fail(const Error& e) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (error_.message.empty()) error_ = e;
+    cv_.notify_all();
+  }
+
+  sfcohort::LookupOptions lo_;
+  BatchFormat bf_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<size_t, Chunk>> todo_;
+  std::map<size_t, Chunk> done_;
+  size_t next_in_ = 0, next_out_ = 0, inflight_ = 0;
+  bool closing_ = false;
+  Error error_{Errc::kInternal, ""};
+  std::vector<std::thread> workers_;
+};
+
 Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   std::string format = o.format.empty() ? "csv" : o.format;
   if (format != "csv" && format != "jsonl")
@@ -211,28 +390,39 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   if (!h) return h.error();
   if (!*h) return invalid_input(reader->name() + ": empty input: a header row is required");
   CsvColumns cols(header);
-  int ig = cols.index("given_name"), is = cols.index("surname"), id = cols.index("dob"),
-      ip = cols.index("postcode"), ih = cols.index("house");
-  if (ig < 0 && is < 0 && id < 0)
+  BatchFormat bf;
+  bf.jsonl = format == "jsonl";
+  bf.ncols = header.size();
+  bf.ig = cols.index("given_name");
+  bf.is = cols.index("surname");
+  bf.id = cols.index("dob");
+  bf.ip = cols.index("postcode");
+  bf.ih = cols.index("house");
+  if (bf.ig < 0 && bf.is < 0 && bf.id < 0)
     return Error(Errc::kInvalidInput,
                  reader->name() + ": no given_name, surname or dob column in the header",
                  {"name the columns as in 'man sfcohort-lookup' (e.g. given_name,surname,dob,postcode,house)"});
 
-  auto store = Store::open(g.context("lookup"));
+  // The main connection: checks the database, indexes anyone unindexed
+  // before the workers start, and writes the audit entry.
+  const Context ctx = g.context("lookup");
+  auto store = Store::open(ctx);
   if (!store) return store.error();
-  auto matcher = Matcher::create(*store);
-  if (!matcher) return matcher.error();
+  {
+    auto matcher = Matcher::create(*store);
+    if (!matcher) return matcher.error();
+  }
   auto out = AtomicFile::create(o.output, 0600);
   if (!out) return out.error();
 
   // Input columns named like an output column are renamed input_<name>.
-  std::vector<std::string> in_names = header;
-  for (size_t i = 0; i < in_names.size(); ++i)
+  bf.in_names = header;
+  for (size_t i = 0; i < bf.in_names.size(); ++i)
     for (const char* c : kOutCols)
-      if (cols.canonical()[i] == canonical_column(c)) in_names[i] = std::string("input_") + c;
+      if (cols.canonical()[i] == canonical_column(c)) bf.in_names[i] = std::string("input_") + c;
   std::string buf;
-  if (format == "csv") {
-    std::vector<std::string> hdr = in_names;
+  if (!bf.jsonl) {
+    std::vector<std::string> hdr = bf.in_names;
     for (const char* c : kOutCols) hdr.push_back(c);
     append_csv_row(buf, hdr);
   }
@@ -245,95 +435,73 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   const bool progress = show_progress(g);
   auto t0 = std::chrono::steady_clock::now();
   auto last_progress = t0;
-  std::vector<std::string> f;
-  auto field = [&](int i) -> std::string { return i >= 0 && static_cast<size_t>(i) < f.size() ? f[i] : ""; };
-  for (;;) {
+
+  BatchPool pool(ctx, lo, bf, 2);
+  auto drain = [&](bool wait_all) -> Status {
+    for (;;) {
+      auto c = pool.next(wait_all);
+      if (!c) return c.error();
+      if (!*c) return Ok{};
+      for (auto& r : **c) {
+        ++n.rows;
+        if (!r.error.empty()) {
+          ++n.unreadable;
+          if (n.bad_rows.size() < 10) n.bad_rows.push_back(r.row);
+        } else {
+          switch (r.band) {
+            case Band::kExact: ++n.exact; break;
+            case Band::kStrong: ++n.strong; break;
+            case Band::kPossible: ++n.possible; break;
+            case Band::kNone: ++n.none; break;
+          }
+        }
+        buf += r.text;
+      }
+      if (buf.size() > (1 << 16)) {
+        SF_TRY(out->write(buf));
+        buf.clear();
+      }
+    }
+  };
+
+  BatchPool::Chunk chunk;
+  bool done = false;
+  while (!done) {
     if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing written");
-    auto r = reader->next(f);
-    long long row = static_cast<long long>(reader->record_number());
-    std::vector<std::string> outcols(7);
-    nlohmann::json why = nlohmann::json::object();
-    bool bad = false;
-    bool last = false;
-    if (!r) {
+    BatchRow r;
+    auto got = reader->next(r.fields);
+    r.row = static_cast<long long>(reader->record_number());
+    if (!got) {
       // An I/O error stops the batch; a row that cannot be parsed (even an
       // unclosed quote at the very end) is noted and the batch goes on.
-      if (r.error().code == Errc::kEnvironment || r.error().code == Errc::kInterrupted) return r.error();
-      last = reader->fatal();
-      bad = true;
-      f.assign(header.size(), "");
-      outcols[0] = "error";
-      outcols[5] = r.error().message;
-      why = {{"error", r.error().message}};
-      ++n.unreadable;
-      if (n.bad_rows.size() < 10) n.bad_rows.push_back(row);
-    } else if (!*r) {
+      if (got.error().code == Errc::kEnvironment || got.error().code == Errc::kInterrupted) return got.error();
+      done = reader->fatal();
+      r.error = got.error().message;
+      r.fields.assign(header.size(), "");
+    } else if (!*got) {
       break;
-    } else {
-      Query q{field(ig), field(is), field(id), field(ip), field(ih)};
-      auto res = matcher->lookup(q, lo);
-      if (!res) return res.error();
-      char score[16] = "0.0000";
-      if (!res->matches.empty()) {
-        const Match& m = res->matches.front();
-        std::snprintf(score, sizeof score, "%.4f", m.score);
-        outcols[0] = std::string(band_name(m.band));
-        outcols[2] = m.person.family_id;
-        outcols[3] = m.person.id;
-        outcols[5] = m.why.to_string();
-        why = why_json(m.why);
-        switch (m.band) {
-          case Band::kExact: ++n.exact; break;
-          case Band::kStrong: ++n.strong; break;
-          default: ++n.possible; break;
-        }
-      } else {
-        outcols[0] = "none";
-        ++n.none;
-      }
-      outcols[1] = score;
-      outcols[4] = std::to_string(res->candidates);
-      std::string hh;
-      for (const auto& fam : res->household) hh += (hh.empty() ? "" : ";") + fam.family_id;
-      outcols[6] = hh;
     }
-    ++n.rows;
-    f.resize(header.size());
-    if (format == "csv") {
-      std::vector<std::string> rowv = f;
-      rowv.insert(rowv.end(), outcols.begin(), outcols.end());
-      append_csv_row(buf, rowv);
-    } else {
-      nlohmann::json j = nlohmann::json::object();
-      j["row"] = row;
-      for (size_t i = 0; i < in_names.size(); ++i) j[in_names[i]] = f[i];
-      j["match"] = outcols[0];
-      j["score"] = bad ? 0.0 : std::stod(outcols[1]);
-      j["family_id"] = outcols[2];
-      j["person_id"] = outcols[3];
-      j["candidates"] = bad ? 0 : std::stoi(outcols[4]);
-      j["why"] = why;
-      j["household"] = outcols[6];
-      buf += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      buf += '\n';
+    chunk.push_back(std::move(r));
+    if (chunk.size() >= BatchPool::kChunk) {
+      SF_TRY(pool.submit(std::move(chunk)));
+      chunk = {};
+      SF_TRY(drain(false));
     }
-    if (buf.size() > (1 << 16)) {
-      SF_TRY(out->write(buf));
-      buf.clear();
-    }
-    if (last) break;
-    if (progress && (n.rows & 255) == 0) {
+    if (progress && (reader->record_number() & 255) == 0) {
       auto now = std::chrono::steady_clock::now();
       if (now - last_progress > std::chrono::milliseconds(200)) {
         last_progress = now;
+        long long seen = static_cast<long long>(reader->record_number());
         if (total_bytes > 0)
-          std::fprintf(stderr, "\rlookup: %s rows (%d%%)  ", with_commas(n.rows).c_str(),
+          std::fprintf(stderr, "\rlookup: %s rows (%d%%)  ", with_commas(seen).c_str(),
                        static_cast<int>(100.0 * static_cast<double>(reader->bytes_read()) / total_bytes));
         else
-          std::fprintf(stderr, "\rlookup: %s rows  ", with_commas(n.rows).c_str());
+          std::fprintf(stderr, "\rlookup: %s rows  ", with_commas(seen).c_str());
       }
     }
   }
+  if (!chunk.empty()) SF_TRY(pool.submit(std::move(chunk)));
+  SF_TRY(drain(true));
   SF_TRY(out->write(buf));
   if (progress) std::fprintf(stderr, "\r\033[K");
   std::string digest = to_hex(reader->digest());

@@ -16,7 +16,7 @@ namespace {
 // A block this large says the key is not selective (a data error such as a
 // placeholder date shared by thousands): its candidates are not worth
 // scoring one by one, and the other keys still find the person.
-constexpr int kMaxBlock = 5000;
+constexpr int kMaxBlock = 400;
 
 struct Candidate {
   Person person;
@@ -31,6 +31,22 @@ struct Matcher::Impl {
   Store* store = nullptr;
   double total = 0;  // people indexed
   std::unordered_map<std::string, double> given_tf, surname_tf;
+
+  std::unordered_map<std::string, bool> cohort_family;  // family id -> status is 'cohort'
+
+  Result<bool> in_cohort(const std::string& family_id) {
+    if (auto it = cohort_family.find(family_id); it != cohort_family.end()) return it->second;
+    auto st = store->cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
+    if (!st) return st.error();
+    (*st)->bind(1, family_id);
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    bool v = *r && (*st)->int64(0) != 0;
+    (*st)->reset();
+    if (cohort_family.size() > 200000) cohort_family.clear();  // bounded memory in long batches
+    cohort_family.emplace(family_id, v);
+    return v;
+  }
 
   Result<double> tf(const char* kind, const std::string& name,
                     std::unordered_map<std::string, double>& cache) {
@@ -57,6 +73,10 @@ Matcher::~Matcher() = default;
 Result<Matcher> Matcher::create(Store& store) {
   auto impl = std::make_unique<Impl>();
   impl->store = &store;
+  // Lookups read the key buckets and people at random: map the file rather
+  // than copying pages through read() calls, and keep a larger page cache.
+  SF_TRY(store.db().exec("PRAGMA mmap_size = 2147483648"));
+  SF_TRY(store.db().exec("PRAGMA cache_size = -32768"));
   // People stored before the match index existed (or by a tool that
   // bypassed it) are indexed now: comparing the largest keys is two probes.
   auto maxp = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
@@ -106,9 +126,8 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   SF_TRY(match::probe(store, keys, kMaxBlock, pks));
 
   auto fetch = store.cached(
-      "SELECT p.id, p.family_id, p.given_name, p.middle_names, p.surname, p.dob, p.sex, p.role, "
-      "p.postcode, p.house, p.address, p.joined_on FROM person p JOIN family f ON f.id = p.family_id "
-      "WHERE p.pk = ?1 AND f.status = 'cohort'");
+      "SELECT id, family_id, given_name, middle_names, surname, dob, sex, role, postcode, house, address, "
+      "joined_on FROM person WHERE pk = ?1");
   if (!fetch) return fetch.error();
   std::vector<Candidate> cands;
   cands.reserve(pks.size());
@@ -137,6 +156,10 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     p.address = s.text(10);
     p.joined_on = s.text_or_null(11);
     s.reset();
+    // Only people of families in the cohort (not nominated or closed).
+    auto in_cohort = impl_->in_cohort(p.family_id);
+    if (!in_cohort) return in_cohort.error();
+    if (!*in_cohort) continue;
     c.norm = match::normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
     auto gtf = impl_->tf("G", c.norm.given.first, impl_->given_tf);
     if (!gtf) return gtf.error();
