@@ -767,6 +767,14 @@ const std::string& CriteriaSet::title() const { return impl_->title; }
 const std::string& CriteriaSet::source_text() const { return impl_->text; }
 const std::vector<Indicator>& CriteriaSet::indicators() const { return impl_->indicators; }
 std::string CriteriaSet::count_mode() const { return impl_->count; }
+Status CriteriaSet::set_count_mode(const std::string& mode) {
+  if (mode != "criteria" && mode != "needs") {
+    return invalid_input("--count: expected criteria or needs, not '" + mode + "'");
+  }
+  impl_->count = mode;
+  return Ok{};
+}
+
 int CriteriaSet::threshold() const { return impl_->threshold; }
 
 const Indicator* CriteriaSet::indicator(const std::string& code) const {

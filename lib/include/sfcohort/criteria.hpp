@@ -121,6 +121,9 @@ class CriteriaSet {
   std::vector<std::string> nearest(const std::string& code) const;
   // "criteria" or "needs": what the threshold counts.
   std::string count_mode() const;
+  // Counts MODE ("criteria": headline areas, or "needs") instead of what the
+  // set says; anything else is kInvalidInput.
+  Status set_count_mode(const std::string& mode);
   int threshold() const;
   // "2 or more of 6", "3 or more needs".
   std::string summary() const;
