@@ -141,7 +141,6 @@ std::string outcome_text(const criteria::Outcome& o, const std::string& summary,
   std::string out = outcome_headline(o, summary) + "\n";
   size_t w = 0;
   for (const auto& c : o.criteria) w = std::max(w, width(c.title));
-  w = std::min<size_t>(w, 32);
   auto pad = [&](const std::string& t) {
     std::string s = t;
     for (size_t n = width(t); n < w; ++n) s += ' ';

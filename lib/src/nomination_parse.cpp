@@ -324,13 +324,16 @@ nlohmann::ordered_json template_json(const criteria::CriteriaSet& set) {
                       {"street", "Example Street"},
                       {"town", "Huddersfield"},
                       {"postcode", "HD1 2AB"}}}};
+  // Ages relative to today, so the example child is still a child.
+  const std::string today = Store::today();
+  const int year = std::stoi(today.substr(0, 4));
+  const std::string mum = std::to_string(year - 38) + "-04-02", son = std::to_string(year - 10) + "-09-12";
   t["members"] = oj::array(
       {{{"id", "m1"}, {"given_name", "Sarah"}, {"middle_names", ""}, {"surname", "Hirst"},
-        {"dob", "1985-04-02"}, {"sex", "F"}, {"role", "adult"}, {"relationship", "mother"}},
-       {{"id", "c1"}, {"given_name", "Liam"}, {"surname", "Hirst"}, {"dob", "2008-09-12"},
+        {"dob", mum}, {"sex", "F"}, {"role", "adult"}, {"relationship", "mother"}},
+       {{"id", "c1"}, {"given_name", "Liam"}, {"surname", "Hirst"}, {"dob", son},
         {"sex", "M"}, {"role", "child"}, {"relationship", "son"}}});
   oj ev = oj::array();
-  const std::string today = Store::today();
   auto add = [&](const std::string& code, const std::string& member, const std::string& source) {
     const criteria::Indicator* ind = set.indicator(code);
     if (!ind) return;
