@@ -117,4 +117,12 @@ sed '/"criteria_set"/d' n.json >noset.json
 sqlite3 "$SFCOHORT_DB" "insert into meta(key, value) values ('criteria_set', 'supporting-families-2022')"
 expect_rc 1 "the database's default set" sf check noset.json --as-of 2018-05-01
 has "supporting-families-2022 (3 or more needs)" out "default from meta"
+
+# sfcohort-criteria(5) documents every indicator of every shipped set.
+for set in "$SRC"/schema/criteria/*.json; do
+  for code in $(jq -r '.indicators[].code' "$set"); do
+    grep -qx ".It Li $code" "$SRC/man/sfcohort-criteria.5" && ok || fail "$code ($(basename "$set")) is not in sfcohort-criteria.5"
+  done
+  grep -qx ".Ss $(jq -r .name "$set")" "$SRC/man/sfcohort-criteria.5" && ok || fail "$(basename "$set") is not described"
+done
 finish
