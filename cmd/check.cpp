@@ -132,7 +132,8 @@ std::string outcome_headline(const criteria::Outcome& o, const std::string& summ
   }
   if (o.eligible) return s + "ELIGIBLE — " + met;
   s += "NOT ELIGIBLE — ";
-  if (!o.requirement_met) return s + "no " + o.requirement.substr(o.requirement.find(' ') + 1) + "; " + met;
+  if (!o.requirement_met)
+    return s + "no " + o.requirement.substr(o.requirement.find(' ') + 1) + "; " + met;
   return s + met + ", " + std::to_string(o.threshold) + " needed";
 }
 
@@ -151,13 +152,15 @@ std::string outcome_text(const criteria::Outcome& o, const std::string& summary,
   auto line = [&](const criteria::CriterionResult& c) {
     std::string mark = c.met ? (c.counted ? "✓" : "~") : "✗";
     std::string id = std::to_string(c.id);
-    std::string head = "  " + mark + " " + std::string(idw - id.size(), ' ') + id + " " + pad(c.title) + "  ";
+    std::string head =
+        "  " + mark + " " + std::string(idw - id.size(), ' ') + id + " " + pad(c.title) + "  ";
     const std::string indent(width(head), ' ');
     std::vector<std::string> reasons;
     if (c.met) {
       for (const auto& b : c.because) {
         auto it = names.find(b.member);
-        reasons.push_back((b.member.empty() || it == names.end() ? "" : it->second + ": ") + b.detail);
+        reasons.push_back((b.member.empty() || it == names.end() ? "" : it->second + ": ") +
+                          b.detail);
       }
       if (!c.counted) reasons.push_back("met only through a non-resident parent: not counted");
     } else {
@@ -175,7 +178,8 @@ std::string outcome_text(const criteria::Outcome& o, const std::string& summary,
     if (!c.met) out += line(c);
   }
   if (!o.requirement.empty()) {
-    out += std::string("  ") + (o.requirement_met ? "✓" : "✗") + " requires " + o.requirement + "\n";
+    out +=
+        std::string("  ") + (o.requirement_met ? "✓" : "✗") + " requires " + o.requirement + "\n";
   }
   for (const auto& n : o.notes) out += "  note: " + n + "\n";
   return out;
@@ -183,17 +187,21 @@ std::string outcome_text(const criteria::Outcome& o, const std::string& summary,
 
 void add_check(CLI::App& app, Globals& g, Action& action) {
   auto o = std::make_shared<CheckOptions>();
-  CLI::App* sub = app.add_subcommand("check", "is a nominated household or a cohort family eligible, and why");
+  CLI::App* sub =
+      app.add_subcommand("check", "is a nominated household or a cohort family eligible, and why");
   sub->add_option("target", o->target, "a nomination file (NAME.json) or a family id")
       ->required()
       ->type_name("NOMINATION.json|FAMILY_ID");
-  sub->add_option("--criteria", o->criteria,
-                  "criteria set: a shipped name or a file (default: the file's, else the database's, "
-                  "else kirklees-2015)")
+  sub->add_option(
+         "--criteria", o->criteria,
+         "criteria set: a shipped name or a file (default: the file's, else the database's, "
+         "else kirklees-2015)")
       ->type_name("NAME|FILE");
-  sub->add_option("--as-of", o->as_of, "evaluate as of this date (default today)")->type_name("DATE");
+  sub->add_option("--as-of", o->as_of, "evaluate as of this date (default today)")
+      ->type_name("DATE");
   sub->add_option("--format", o->format, "text or json")->type_name("FORMAT");
-  sub->add_option("--count", o->count, "count headline areas (criteria) or needs, overriding the set")
+  sub->add_option("--count", o->count,
+                  "count headline areas (criteria) or needs, overriding the set")
       ->type_name("criteria|needs");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_check(g, *o); }; });
 }

@@ -25,12 +25,13 @@ struct NominateOptions {
   std::string id;        // show, decide
   std::string format = "text";
   bool accept = false, reject = false;  // decide
-  std::string reason;                  // decide
-  std::string family;                  // decide
+  std::string reason;                   // decide
+  std::string family;                   // decide
 };
 
 Status check_format(const std::string& f) {
-  if (f != "text" && f != "json") return invalid_input("--format: expected text or json, not '" + f + "'");
+  if (f != "text" && f != "json")
+    return invalid_input("--format: expected text or json, not '" + f + "'");
   return Ok{};
 }
 
@@ -144,7 +145,8 @@ Result<int> run_submit(const Globals& g, const NominateOptions& o) {
   std::map<std::string, std::string> short_names;
   auto names = member_names(rec.document);
   for (const auto& [id, name] : names) short_names[id] = name.substr(0, name.find(' '));
-  std::fputs(outcome_text(r->outcome, set ? set->summary() : rec.criteria_set, short_names).c_str(), stdout);
+  std::fputs(outcome_text(r->outcome, set ? set->summary() : rec.criteria_set, short_names).c_str(),
+             stdout);
   if (rec.matches.empty()) {
     std::printf("no member is in the cohort yet\n");
   } else {
@@ -170,12 +172,12 @@ Result<int> run_list(const Globals& g, const NominateOptions& o) {
     std::printf("no nominations%s\n", o.status.empty() ? "" : (" " + o.status).c_str());
     return 0;
   }
-  std::printf("%-8s  %-8s  %-20s  %-12s  %-12s  %s\n", "ID", "STATUS", "SUBMITTED", "BY", "ELIGIBLE",
-              "FAMILY");
+  std::printf("%-8s  %-8s  %-20s  %-12s  %-12s  %s\n", "ID", "STATUS", "SUBMITTED", "BY",
+              "ELIGIBLE", "FAMILY");
   for (const auto& r : *rs) {
     std::printf("%-8s  %-8s  %-20s  %-12s  %-12s  %s\n", r.id.c_str(), r.status.c_str(),
-                r.submitted_at.c_str(), r.submitted_by.c_str(), r.eligible ? "eligible" : "not eligible",
-                r.family_id.value_or("-").c_str());
+                r.submitted_at.c_str(), r.submitted_by.c_str(),
+                r.eligible ? "eligible" : "not eligible", r.family_id.value_or("-").c_str());
   }
   return 0;
 }
@@ -191,19 +193,21 @@ Result<int> run_show(const Globals& g, const NominateOptions& o) {
     return 0;
   }
   const json doc = json::parse(r->document, nullptr, false);
-  std::printf("%s  %s  submitted %s by %s\n", r->id.c_str(), r->status.c_str(), r->submitted_at.c_str(),
-              r->submitted_by.c_str());
+  std::printf("%s  %s  submitted %s by %s\n", r->id.c_str(), r->status.c_str(),
+              r->submitted_at.c_str(), r->submitted_by.c_str());
   if (doc.is_object() && doc.contains("nominated_by") && doc["nominated_by"].is_object()) {
     std::printf("nominated by: %s (%s)\n", doc["nominated_by"].value("name", "").c_str(),
                 doc["nominated_by"].value("agency", "").c_str());
   }
-  std::printf("check: %s as of %s: %s\n", r->criteria_set.c_str(), r->as_of.c_str(), met_text(*r).c_str());
+  std::printf("check: %s as of %s: %s\n", r->criteria_set.c_str(), r->as_of.c_str(),
+              met_text(*r).c_str());
   if (doc.is_object() && doc.contains("members") && doc["members"].is_array()) {
     std::printf("members:\n");
     for (const auto& m : doc["members"]) {
       if (!m.is_object()) continue;
-      std::printf("  %-4s %s %s  b. %s  %s%s\n", m.value("id", "").c_str(), m.value("given_name", "").c_str(),
-                  m.value("surname", "").c_str(), m.value("dob", "").c_str(), m.value("relationship", "").c_str(),
+      std::printf("  %-4s %s %s  b. %s  %s%s\n", m.value("id", "").c_str(),
+                  m.value("given_name", "").c_str(), m.value("surname", "").c_str(),
+                  m.value("dob", "").c_str(), m.value("relationship", "").c_str(),
                   m.value("resident", true) ? "" : " (not resident)");
     }
   }
@@ -239,7 +243,8 @@ Result<int> run_decide(const Globals& g, const NominateOptions& o) {
 
 void add_nominate(CLI::App& app, Globals& g, Action& action) {
   auto o = std::make_shared<NominateOptions>();
-  CLI::App* nom = app.add_subcommand("nominate", "nominate a household: template, submit, list, show, decide");
+  CLI::App* nom =
+      app.add_subcommand("nominate", "nominate a household: template, submit, list, show, decide");
   nom->require_subcommand(1);
   auto set = [&g, &action, o](Result<int> (*run)(const Globals&, const NominateOptions&)) {
     return [&g, &action, o, run] { action = [&g, o, run] { return run(g, *o); }; };
@@ -253,7 +258,8 @@ void add_nominate(CLI::App& app, Globals& g, Action& action) {
   CLI::App* s = nom->add_subcommand("submit", "validate, store and check a nomination file");
   s->add_option("file", o->file, "the nomination (JSON)")->required()->type_name("FILE.json");
   s->add_option("--format", o->format, "text or json")->type_name("FORMAT");
-  s->add_option("--as-of", o->as_of, "run the check as of this date (default today)")->type_name("DATE");
+  s->add_option("--as-of", o->as_of, "run the check as of this date (default today)")
+      ->type_name("DATE");
   s->callback(set(run_submit));
 
   CLI::App* l = nom->add_subcommand("list", "list nominations, newest first");
@@ -271,7 +277,9 @@ void add_nominate(CLI::App& app, Globals& g, Action& action) {
   auto* acc = d->add_flag("--accept", o->accept, "add the household to the cohort (or merge it)");
   auto* rej = d->add_flag("--reject", o->reject, "refuse the nomination");
   acc->excludes(rej);
-  d->add_option("--reason", o->reason, "why (recorded with who and when)")->required()->type_name("TEXT");
+  d->add_option("--reason", o->reason, "why (recorded with who and when)")
+      ->required()
+      ->type_name("TEXT");
   d->add_option("--family", o->family, "merge into this cohort family instead of the one matched")
       ->type_name("ID");
   d->callback(set(run_decide));

@@ -112,9 +112,9 @@ Result<Ok> parse_md(const json& j, const std::string& path, int& month, int& day
 
 Result<RulePtr> parse_rule(const json& j, const std::string& path, const Impl& set);
 
-Result<std::vector<RulePtr>> parse_rules(const json& j, const std::string& path,
-                                         const Impl& set) {
-  if (!j.is_array() || j.empty()) return invalid_input(path + ": expected a non-empty array of rules");
+Result<std::vector<RulePtr>> parse_rules(const json& j, const std::string& path, const Impl& set) {
+  if (!j.is_array() || j.empty())
+    return invalid_input(path + ": expected a non-empty array of rules");
   std::vector<RulePtr> out;
   for (size_t i = 0; i < j.size(); ++i) {
     auto r = parse_rule(j[i], path + "[" + std::to_string(i) + "]", set);
@@ -194,7 +194,9 @@ Result<RulePtr> parse_rule(const json& j, const std::string& path, const Impl& s
     const std::string k = w.begin().key();
     auto n = json_util::get_int(w, k, wp, 1);
     if (!n) return std::move(n).error();
-    r->within.kind = k == "months" ? Window::kMonths : k == "terms" ? Window::kTerms : Window::kDays;
+    r->within.kind = k == "months"  ? Window::kMonths
+                     : k == "terms" ? Window::kTerms
+                                    : Window::kDays;
     r->within.n = *n;
   }
   if (j.contains("count")) {
@@ -223,8 +225,7 @@ Result<RulePtr> parse_rule(const json& j, const std::string& path, const Impl& s
     SF_TRY(json_util::only_keys(m, mp, {"role", "age_below", "age_at_least"}));
     r->member.any = true;
     if (m.contains("role")) {
-      if (!m["role"].is_string() ||
-          (m["role"] != "adult" && m["role"] != "child")) {
+      if (!m["role"].is_string() || (m["role"] != "adult" && m["role"] != "child")) {
         return invalid_input(mp + ".role: expected adult or child");
       }
       r->member.role = m["role"].get<std::string>();
@@ -250,9 +251,10 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
   auto fail = [&](const Error& e) { return e.with_context(label); };
   if (!j.is_object()) return fail(invalid_input("expected a criteria set (a JSON object)"));
   if (auto k = json_util::only_keys(
-          j, "", {"name", "title", "description", "sources", "approximations", "count",
-                  "threshold", "requires", "requires_label", "adult_age", "dependent_child_age",
-                  "non_resident_parent_max", "terms", "indicators", "criteria"});
+          j, "",
+          {"name", "title", "description", "sources", "approximations", "count", "threshold",
+           "requires", "requires_label", "adult_age", "dependent_child_age",
+           "non_resident_parent_max", "terms", "indicators", "criteria"});
       !k) {
     return fail(k.error());
   }
@@ -281,9 +283,10 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
     int* out;
     int min;
   };
-  for (IntKey k : {IntKey{"threshold", &impl->threshold, 1}, IntKey{"adult_age", &impl->adult_age, 1},
-                   IntKey{"dependent_child_age", &impl->dependent_child_age, 1},
-                   IntKey{"non_resident_parent_max", &impl->non_resident_max, 0}}) {
+  for (IntKey k :
+       {IntKey{"threshold", &impl->threshold, 1}, IntKey{"adult_age", &impl->adult_age, 1},
+        IntKey{"dependent_child_age", &impl->dependent_child_age, 1},
+        IntKey{"non_resident_parent_max", &impl->non_resident_max, 0}}) {
     if (!j.contains(k.key)) continue;
     auto n = json_util::get_int(j, k.key, "", k.min);
     if (!n) return fail(n.error());
@@ -296,20 +299,24 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
     for (size_t i = 0; i < t.size(); ++i) {
       const std::string p = "terms[" + std::to_string(i) + "]";
       if (!t[i].is_object()) return fail(invalid_input(p + ": expected an object"));
-      if (auto k = json_util::only_keys(t[i], p, {"name", "from", "to"}); !k) return fail(k.error());
+      if (auto k = json_util::only_keys(t[i], p, {"name", "from", "to"}); !k)
+        return fail(k.error());
       Term term;
       if (!t[i].contains("name") || !t[i]["name"].is_string()) {
         return fail(invalid_input(p + ".name: expected a string"));
       }
       term.name = t[i]["name"].get<std::string>();
-      if (auto s = parse_md(t[i].value("from", json()), p + ".from", term.from_month, term.from_day); !s) {
+      if (auto s =
+              parse_md(t[i].value("from", json()), p + ".from", term.from_month, term.from_day);
+          !s) {
         return fail(s.error());
       }
       if (auto s = parse_md(t[i].value("to", json()), p + ".to", term.to_month, term.to_day); !s) {
         return fail(s.error());
       }
       if (term.to_month * 100 + term.to_day < term.from_month * 100 + term.from_day) {
-        return fail(invalid_input(p + ": a term ends before it starts (terms do not span new year)"));
+        return fail(
+            invalid_input(p + ": a term ends before it starts (terms do not span new year)"));
       }
       impl->terms.push_back(term);
     }
@@ -325,7 +332,8 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
     const std::string p = "indicators[" + std::to_string(i) + "]";
     const json& o = inds[i];
     if (!o.is_object()) return fail(invalid_input(p + ": expected an object"));
-    if (auto k = json_util::only_keys(o, p, {"code", "label", "description", "value", "unit"}); !k) {
+    if (auto k = json_util::only_keys(o, p, {"code", "label", "description", "value", "unit"});
+        !k) {
       return fail(k.error());
     }
     Indicator ind;
@@ -343,7 +351,8 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
       }
     }
     if (o.contains("value")) {
-      if (!o["value"].is_boolean()) return fail(invalid_input(p + ".value: expected true or false"));
+      if (!o["value"].is_boolean())
+        return fail(invalid_input(p + ".value: expected true or false"));
       ind.takes_value = o["value"].get<bool>();
     }
     if (o.contains("unit")) {
@@ -373,12 +382,14 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
     const std::string p = "criteria[" + std::to_string(i) + "]";
     const json& o = cs[i];
     if (!o.is_object()) return fail(invalid_input(p + ": expected an object"));
-    if (auto k = json_util::only_keys(o, p, {"id", "title", "needs", "rule"}); !k) return fail(k.error());
+    if (auto k = json_util::only_keys(o, p, {"id", "title", "needs", "rule"}); !k)
+      return fail(k.error());
     Criterion c;
     auto id = json_util::get_int(o, "id", p, 1);
     if (!id) return fail(id.error());
     c.id = *id;
-    if (!ids.insert(c.id).second) return fail(invalid_input(p + ".id: " + std::to_string(c.id) + " is used twice"));
+    if (!ids.insert(c.id).second)
+      return fail(invalid_input(p + ".id: " + std::to_string(c.id) + " is used twice"));
     if (!o.contains("title") || !o["title"].is_string()) {
       return fail(invalid_input(p + ".title: expected a string"));
     }
@@ -392,11 +403,13 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
       c.needs.push_back(Need{std::to_string(c.id), c.title, *r});
     } else {
       const json& ns = o["needs"];
-      if (!ns.is_array() || ns.empty()) return fail(invalid_input(p + ".needs: expected a non-empty array"));
+      if (!ns.is_array() || ns.empty())
+        return fail(invalid_input(p + ".needs: expected a non-empty array"));
       for (size_t k = 0; k < ns.size(); ++k) {
         const std::string np = p + ".needs[" + std::to_string(k) + "]";
         if (!ns[k].is_object()) return fail(invalid_input(np + ": expected an object"));
-        if (auto kk = json_util::only_keys(ns[k], np, {"id", "title", "rule"}); !kk) return fail(kk.error());
+        if (auto kk = json_util::only_keys(ns[k], np, {"id", "title", "rule"}); !kk)
+          return fail(kk.error());
         Need n;
         if (!ns[k].contains("id") || !ns[k]["id"].is_string() || !ns[k].contains("title") ||
             !ns[k]["title"].is_string()) {
@@ -404,7 +417,8 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
         }
         n.id = ns[k]["id"].get<std::string>();
         n.title = ns[k]["title"].get<std::string>();
-        if (!need_ids.insert(n.id).second) return fail(invalid_input(np + ".id: '" + n.id + "' is used twice"));
+        if (!need_ids.insert(n.id).second)
+          return fail(invalid_input(np + ".id: '" + n.id + "' is used twice"));
         if (!ns[k].contains("rule")) return fail(invalid_input(np + ".rule: missing"));
         auto r = parse_rule(ns[k]["rule"], np + ".rule", *impl);
         if (!r) return fail(r.error());
@@ -458,18 +472,24 @@ struct Eval {
 
 std::string window_text(const Window& w) {
   switch (w.kind) {
-    case Window::kMonths: return "the last " + std::to_string(w.n) + (w.n == 1 ? " month" : " months");
-    case Window::kTerms: return "the last " + std::to_string(w.n) + (w.n == 1 ? " term" : " terms");
-    case Window::kDays: return "the last " + std::to_string(w.n) + (w.n == 1 ? " day" : " days");
-    case Window::kNone: break;
+    case Window::kMonths:
+      return "the last " + std::to_string(w.n) + (w.n == 1 ? " month" : " months");
+    case Window::kTerms:
+      return "the last " + std::to_string(w.n) + (w.n == 1 ? " term" : " terms");
+    case Window::kDays:
+      return "the last " + std::to_string(w.n) + (w.n == 1 ? " day" : " days");
+    case Window::kNone:
+      break;
   }
   return "";
 }
 
 Date window_start(const Window& w, const Ctx& c) {
   switch (w.kind) {
-    case Window::kMonths: return add_months(c.as_of, -w.n);
-    case Window::kDays: return Date::from_days(c.as_of.days() - w.n);
+    case Window::kMonths:
+      return add_months(c.as_of, -w.n);
+    case Window::kDays:
+      return Date::from_days(c.as_of.days() - w.n);
     case Window::kTerms: {
       // Term instances of the last few years that started on or before
       // as_of; the window opens at the start of the Nth most recent.
@@ -485,7 +505,8 @@ Date window_start(const Window& w, const Ctx& c) {
       size_t n = static_cast<size_t>(w.n);
       return starts.size() >= n ? starts[starts.size() - n] : starts.front();
     }
-    case Window::kNone: break;
+    case Window::kNone:
+      break;
   }
   return Date{1800, 1, 1};
 }
@@ -522,9 +543,12 @@ Eval eval_household(const Rule& r, const Ctx& c) {
     }
   }
   if (!e.met) {
-    if (r.household == "child_present") e.why_not.push_back("no child in the household");
-    else if (r.household == "adult_present") e.why_not.push_back("no adult in the household");
-    else e.why_not.push_back("no dependent child in the household");
+    if (r.household == "child_present")
+      e.why_not.push_back("no child in the household");
+    else if (r.household == "adult_present")
+      e.why_not.push_back("no adult in the household");
+    else
+      e.why_not.push_back("no dependent child in the household");
   }
   return e;
 }
@@ -551,7 +575,8 @@ Eval eval_evidence(const Rule& r, const Ctx& c) {
   std::vector<const Evidence*> hits;
   std::vector<std::string> misses;
   for (const auto& ev : c.h.evidence) {
-    if (std::find(r.indicators.begin(), r.indicators.end(), ev.indicator) == r.indicators.end()) continue;
+    if (std::find(r.indicators.begin(), r.indicators.end(), ev.indicator) == r.indicators.end())
+      continue;
     if (ev.date > c.as_of) continue;  // noted once by evaluate()
     const Member* m = nullptr;
     if (!ev.member.empty()) {
@@ -564,7 +589,8 @@ Eval eval_evidence(const Rule& r, const Ctx& c) {
     const std::string what = ind.label + " on " + ev.date.iso();
     const std::string who = m ? m->name + ": " : "";
     if (r.within.kind != Window::kNone && ev.date < from) {
-      misses.push_back(who + what + " is before " + window_text(r.within) + " (from " + from.iso() + ")");
+      misses.push_back(who + what + " is before " + window_text(r.within) + " (from " + from.iso() +
+                       ")");
       continue;
     }
     if (r.member.any) {
@@ -573,7 +599,8 @@ Eval eval_evidence(const Rule& r, const Ctx& c) {
         continue;
       }
       if (!r.member.role.empty() && m->role != r.member.role) {
-        misses.push_back(who + what + ": not " + (r.member.role == "adult" ? "an adult" : "a child"));
+        misses.push_back(who + what + ": not " +
+                         (r.member.role == "adult" ? "an adult" : "a child"));
         continue;
       }
       if (r.member.age_below || r.member.age_at_least) {
@@ -601,8 +628,8 @@ Eval eval_evidence(const Rule& r, const Ctx& c) {
       }
       if (!compare(*ev.value, *r.value)) {
         misses.push_back(who + ind.label + " " + fmt_number(*ev.value) + ind.unit + " " +
-                         negate(r.value->op) + " " + fmt_number(r.value->value) + ind.unit + " on " +
-                         ev.date.iso());
+                         negate(r.value->op) + " " + fmt_number(r.value->value) + ind.unit +
+                         " on " + ev.date.iso());
         continue;
       }
     }
@@ -610,7 +637,8 @@ Eval eval_evidence(const Rule& r, const Ctx& c) {
   }
   std::sort(hits.begin(), hits.end(),
             [](const Evidence* a, const Evidence* b) { return a->date < b->date; });
-  const std::string in_window = r.within.kind == Window::kNone ? "" : " in " + window_text(r.within);
+  const std::string in_window =
+      r.within.kind == Window::kNone ? "" : " in " + window_text(r.within);
   if (static_cast<int>(hits.size()) >= r.count && !hits.empty()) {
     e.met = true;
     if (r.count == 1) {
@@ -633,9 +661,9 @@ Eval eval_evidence(const Rule& r, const Ctx& c) {
         dates += (dates.empty() ? "" : ", ") + ev->date.iso();
       }
       const Indicator& ind = c.set.indicators[c.set.by_code.at(hits.front()->indicator)];
-      e.because.push_back({hits.front()->indicator, member,
-                           std::to_string(hits.size()) + " × " + ind.label + in_window + " (" + dates +
-                               ")"});
+      e.because.push_back(
+          {hits.front()->indicator, member,
+           std::to_string(hits.size()) + " × " + ind.label + in_window + " (" + dates + ")"});
     }
     return e;
   }
@@ -656,8 +684,10 @@ void append_unique(std::vector<std::string>& to, const std::vector<std::string>&
 
 Eval eval(const Rule& r, const Ctx& c) {
   switch (r.kind) {
-    case Rule::kEvidence: return eval_evidence(r, c);
-    case Rule::kHousehold: return eval_household(r, c);
+    case Rule::kEvidence:
+      return eval_evidence(r, c);
+    case Rule::kHousehold:
+      return eval_household(r, c);
     case Rule::kAll: {
       Eval e;
       e.met = true;
@@ -746,7 +776,8 @@ Result<CriteriaSet> CriteriaSet::parse(const std::string& text, const std::strin
 }
 
 Result<CriteriaSet> CriteriaSet::load(const std::string& name_or_path) {
-  const bool is_path = name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".json");
+  const bool is_path =
+      name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".json");
   if (is_path) {
     auto text = read_file(name_or_path);
     if (!text) return std::move(text).error();
@@ -759,7 +790,8 @@ Result<CriteriaSet> CriteriaSet::load(const std::string& name_or_path) {
   std::string list;
   for (const auto& n : shipped()) list += (list.empty() ? "" : ", ") + n;
   return Error(Errc::kInvalidInput, "unknown criteria set '" + name_or_path + "'",
-               {"the shipped sets are: " + list, "or give the path of a set file (see sfcohort-criteria(5))"});
+               {"the shipped sets are: " + list,
+                "or give the path of a set file (see sfcohort-criteria(5))"});
 }
 
 const std::string& CriteriaSet::name() const { return impl_->name; }
@@ -800,7 +832,8 @@ int edit_distance(const std::string& a, const std::string& b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = static_cast<int>(i);
     for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
   }
@@ -912,7 +945,8 @@ Outcome CriteriaSet::evaluate(const Household& h, const Date& as_of) const {
           o.needs_met.push_back(n.id);
           any_counted = true;
         } else if (n.met) {
-          o.notes.push_back("need " + n.id + " is met only through a non-resident parent: not counted");
+          o.notes.push_back("need " + n.id +
+                            " is met only through a non-resident parent: not counted");
         }
       }
       r.counted = r.met && any_counted;
@@ -920,12 +954,14 @@ Outcome CriteriaSet::evaluate(const Household& h, const Date& as_of) const {
     if (r.met && r.counted) o.met.push_back(r.id);
     o.criteria.push_back(std::move(r));
   }
-  o.counted = s.count == "needs" ? static_cast<int>(o.needs_met.size()) : static_cast<int>(o.met.size());
+  o.counted =
+      s.count == "needs" ? static_cast<int>(o.needs_met.size()) : static_cast<int>(o.met.size());
   if (s.requires_rule) {
     o.requirement = s.requires_label;
     Eval e = eval(*s.requires_rule, c);
     o.requirement_met = e.met;
-    if (!e.met) o.notes.push_back("the household does not meet the requirement: " + s.requires_label);
+    if (!e.met)
+      o.notes.push_back("the household does not meet the requirement: " + s.requires_label);
   }
   o.eligible = o.requirement_met && o.counted >= s.threshold;
   return o;

@@ -43,7 +43,8 @@ std::string join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
-Status only_keys(const json& j, const std::string& path, std::initializer_list<std::string> allowed) {
+Status only_keys(const json& j, const std::string& path,
+                 std::initializer_list<std::string> allowed) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
       std::string list;

@@ -24,6 +24,7 @@ Status only_keys(const nlohmann::json& j, const std::string& path,
                  std::initializer_list<std::string> allowed);
 
 // J[KEY] as an integer >= MIN; errors name PATH.KEY.
-Result<int> get_int(const nlohmann::json& j, const std::string& key, const std::string& path, int min);
+Result<int> get_int(const nlohmann::json& j, const std::string& key, const std::string& path,
+                    int min);
 
 }  // namespace sfcohort::json_util

@@ -217,7 +217,8 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
   auto st = store.db().prepare(
       "INSERT INTO nomination(id, status, submitted_at, submitted_by, nominator_name, "
       "nominator_agency, nominator_email, criteria_set, as_of, eligible, criteria_met, result, "
-      "document, family_id) VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+      "document, family_id) VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+      "?13)");
   if (!st) return st.error();
   st->bind(1, rec.id).bind(2, rec.submitted_at).bind(3, rec.submitted_by);
   st->bind(4, n->nominated_by.name).bind(5, n->nominated_by.agency).bind(6, n->nominated_by.email);
@@ -269,7 +270,8 @@ Result<std::vector<Record>> list(Store& store, const std::string& status) {
     if (!*r) break;
     out.push_back(read_record(*st));
   }
-  SF_TRY(store.audit("nominations", {{"action", "list"}, {"status", status}, {"count", out.size()}}));
+  SF_TRY(
+      store.audit("nominations", {{"action", "list"}, {"status", status}, {"count", out.size()}}));
   return out;
 }
 
@@ -282,7 +284,8 @@ Result<Record> show(Store& store, const std::string& id) {
 }
 
 Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
-  if (trim(d.reason).empty()) return invalid_input("--reason: say why the nomination is decided so");
+  if (trim(d.reason).empty())
+    return invalid_input("--reason: say why the nomination is decided so");
   auto tx = sql::Transaction::begin(store.db());
   if (!tx) return tx.error();
   auto loaded = load_record(store, id);
@@ -320,16 +323,18 @@ Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
     if (!family_id.empty()) {
       auto f = store.family(family_id);
       if (!f) return f.error();
-      if (!f->has_value()) return invalid_input("--family: no family '" + family_id + "' in the cohort");
+      if (!f->has_value())
+        return invalid_input("--family: no family '" + family_id + "' in the cohort");
       merged = true;
     } else {
       auto fams = matched_families(matches);
       if (fams.size() > 1) {
         std::string list;
         for (const auto& f : fams) list += (list.empty() ? "" : ", ") + f;
-        return Error(Errc::kInvalidInput,
-                     "nomination " + id + ": its members are in several cohort families (" + list + ")",
-                     {"choose the family to merge into with --family ID"});
+        return Error(
+            Errc::kInvalidInput,
+            "nomination " + id + ": its members are in several cohort families (" + list + ")",
+            {"choose the family to merge into with --family ID"});
       }
       if (fams.size() == 1) {
         family_id = *fams.begin();
@@ -401,7 +406,8 @@ Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
       }
       person_of[m.id] = pid;
       auto up = store.cached(
-          "UPDATE nomination_member SET person_id = ?3 WHERE nomination_id = ?1 AND member_id = ?2");
+          "UPDATE nomination_member SET person_id = ?3 WHERE nomination_id = ?1 AND member_id = "
+          "?2");
       if (!up) return up.error();
       (*up)->bind(1, id).bind(2, m.id).bind(3, pid);
       SF_TRY((*up)->run());
@@ -462,7 +468,8 @@ Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
   up->bind(1, id).bind(2, rec.status).bind(3, now).bind(4, *rec.decided_by).bind(5, d.reason);
   up->bind(6, rec.family_id);
   SF_TRY(up->run());
-  if (store.db().changes() != 1) return internal_error("nomination " + id + ": decision not recorded");
+  if (store.db().changes() != 1)
+    return internal_error("nomination " + id + ": decision not recorded");
   SF_TRY(store.audit(id, detail));
   SF_TRY(tx->commit());
   return rec;
@@ -473,7 +480,8 @@ Result<Dossier> family_dossier(Store& store, const std::string& family_id) {
   d.family_id = family_id;
   {
     auto st = store.cached(
-        "SELECT criteria_set, criteria_met FROM nomination WHERE family_id = ?1 AND status = 'accepted' "
+        "SELECT criteria_set, criteria_met FROM nomination WHERE family_id = ?1 AND status = "
+        "'accepted' "
         "ORDER BY decided_at DESC, id DESC LIMIT 1");
     if (!st) return st.error();
     (*st)->bind(1, family_id);
@@ -514,7 +522,8 @@ Result<Dossier> family_dossier(Store& store, const std::string& family_id) {
   {
     // Each agency once, as the latest nomination described it.
     auto st = store.cached(
-        "SELECT name, role, contact, lead FROM family_agency WHERE family_id = ?1 ORDER BY pk DESC");
+        "SELECT name, role, contact, lead FROM family_agency WHERE family_id = ?1 ORDER BY pk "
+        "DESC");
     if (!st) return st.error();
     (*st)->bind(1, family_id);
     std::set<std::string> seen;
@@ -532,7 +541,8 @@ Result<Dossier> family_dossier(Store& store, const std::string& family_id) {
   {
     auto st = store.cached(
         "SELECT given, coalesce(given_on, ''), given_by, legal_basis, nomination_id "
-        "FROM family_consent WHERE family_id = ?1 ORDER BY recorded_at DESC, nomination_id DESC LIMIT 1");
+        "FROM family_consent WHERE family_id = ?1 ORDER BY recorded_at DESC, nomination_id DESC "
+        "LIMIT 1");
     if (!st) return st.error();
     (*st)->bind(1, family_id);
     auto r = (*st)->step();

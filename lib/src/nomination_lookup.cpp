@@ -4,13 +4,14 @@
 // person, but blind to nicknames and typos. Switch to Matcher here only.
 #include "nomination_lookup.hpp"
 
-#include "sqlite.hpp"
 #include "sfcohort/text.hpp"
+#include "sqlite.hpp"
 
 namespace sfcohort::nomination {
 
 Result<std::vector<CohortMatch>> find_in_cohort(Store& store, const Member& m, const Address&) {
-  auto st = store.cached("SELECT id, family_id, given_name, surname FROM person WHERE dob = ?1 ORDER BY pk");
+  auto st = store.cached(
+      "SELECT id, family_id, given_name, surname FROM person WHERE dob = ?1 ORDER BY pk");
   if (!st) return st.error();
   (*st)->bind(1, m.dob);
   const std::string g = to_upper_ascii(trim(m.given_name)), s = to_upper_ascii(trim(m.surname));
@@ -19,7 +20,8 @@ Result<std::vector<CohortMatch>> find_in_cohort(Store& store, const Member& m, c
     auto r = (*st)->step();
     if (!r) return r.error();
     if (!*r) break;
-    if (to_upper_ascii(trim((*st)->text_view(2))) == g && to_upper_ascii(trim((*st)->text_view(3))) == s) {
+    if (to_upper_ascii(trim((*st)->text_view(2))) == g &&
+        to_upper_ascii(trim((*st)->text_view(3))) == s) {
       out.push_back({m.id, "exact", (*st)->text(0), (*st)->text(1),
                      "given_name=exact;surname=exact;dob=exact"});
     }

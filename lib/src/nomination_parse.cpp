@@ -17,13 +17,20 @@ namespace {
 
 std::string type_name(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "true/false";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::discarded: return "nothing";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "true/false";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::discarded:
+      return "nothing";
+    default:
+      return "a number";
   }
 }
 
@@ -36,7 +43,8 @@ Status get_str(const json& obj, const std::string& key, const std::string& path,
     if (required) return invalid_input(p + ": missing");
     return Ok{};
   }
-  if (!obj[key].is_string()) return invalid_input(p + ": expected a string, not " + type_name(obj[key]));
+  if (!obj[key].is_string())
+    return invalid_input(p + ": expected a string, not " + type_name(obj[key]));
   out = obj[key].get<std::string>();
   if (!is_valid_utf8(out)) return invalid_input(p + ": not valid UTF-8");
   if (nonempty && trim(out).empty()) return invalid_input(p + ": must not be empty");
@@ -50,7 +58,8 @@ Status get_bool(const json& obj, const std::string& key, const std::string& path
     if (required) return invalid_input(p + ": missing");
     return Ok{};
   }
-  if (!obj[key].is_boolean()) return invalid_input(p + ": expected true or false, not " + type_name(obj[key]));
+  if (!obj[key].is_boolean())
+    return invalid_input(p + ": expected true or false, not " + type_name(obj[key]));
   out = obj[key].get<bool>();
   return Ok{};
 }
@@ -84,9 +93,11 @@ Status check_object(const json& j, const std::string& path) {
 }
 
 Status parse_inner(const json& j, Nomination& n, const Date& today) {
-  if (!j.is_object()) return invalid_input("expected a nomination (a JSON object), not " + type_name(j));
-  SF_TRY(json_util::only_keys(j, "", {"criteria_set", "nominated_by", "household", "members",
-                                      "evidence", "agencies", "consent", "legal_basis"}));
+  if (!j.is_object())
+    return invalid_input("expected a nomination (a JSON object), not " + type_name(j));
+  SF_TRY(json_util::only_keys(j, "",
+                              {"criteria_set", "nominated_by", "household", "members", "evidence",
+                               "agencies", "consent", "legal_basis"}));
   SF_TRY(get_str(j, "criteria_set", "", n.criteria_set, false));
 
   if (!j.contains("nominated_by")) return invalid_input("nominated_by: missing");
@@ -133,12 +144,14 @@ Status parse_inner(const json& j, Nomination& n, const Date& today) {
     const std::string p = "members[" + std::to_string(i) + "]";
     const json& o = ms[i];
     SF_TRY(check_object(o, p));
-    SF_TRY(json_util::only_keys(o, p, {"id", "given_name", "middle_names", "surname", "dob", "sex",
-                                       "role", "relationship", "resident"}));
+    SF_TRY(json_util::only_keys(o, p,
+                                {"id", "given_name", "middle_names", "surname", "dob", "sex",
+                                 "role", "relationship", "resident"}));
     Member m;
     SF_TRY(get_str(o, "id", p, m.id, true, true));
     m.id = trim(m.id);
-    if (!ids.insert(m.id).second) return invalid_input(p + ".id: '" + m.id + "' is used by another member");
+    if (!ids.insert(m.id).second)
+      return invalid_input(p + ".id: '" + m.id + "' is used by another member");
     SF_TRY(get_name(o, "given_name", p, m.given_name, true, false));
     SF_TRY(get_name(o, "middle_names", p, m.middle_names, false, false));
     SF_TRY(get_name(o, "surname", p, m.surname, true, true));
@@ -327,12 +340,23 @@ nlohmann::ordered_json template_json(const criteria::CriteriaSet& set) {
   // Ages relative to today, so the example child is still a child.
   const std::string today = Store::today();
   const int year = std::stoi(today.substr(0, 4));
-  const std::string mum = std::to_string(year - 38) + "-04-02", son = std::to_string(year - 10) + "-09-12";
-  t["members"] = oj::array(
-      {{{"id", "m1"}, {"given_name", "Sarah"}, {"middle_names", ""}, {"surname", "Hirst"},
-        {"dob", mum}, {"sex", "F"}, {"role", "adult"}, {"relationship", "mother"}},
-       {{"id", "c1"}, {"given_name", "Liam"}, {"surname", "Hirst"}, {"dob", son},
-        {"sex", "M"}, {"role", "child"}, {"relationship", "son"}}});
+  const std::string mum = std::to_string(year - 38) + "-04-02",
+                    son = std::to_string(year - 10) + "-09-12";
+  t["members"] = oj::array({{{"id", "m1"},
+                             {"given_name", "Sarah"},
+                             {"middle_names", ""},
+                             {"surname", "Hirst"},
+                             {"dob", mum},
+                             {"sex", "F"},
+                             {"role", "adult"},
+                             {"relationship", "mother"}},
+                            {{"id", "c1"},
+                             {"given_name", "Liam"},
+                             {"surname", "Hirst"},
+                             {"dob", son},
+                             {"sex", "M"},
+                             {"role", "child"},
+                             {"relationship", "son"}}});
   oj ev = oj::array();
   auto add = [&](const std::string& code, const std::string& member, const std::string& source) {
     const criteria::Indicator* ind = set.indicator(code);
@@ -352,9 +376,9 @@ nlohmann::ordered_json template_json(const criteria::CriteriaSet& set) {
   }
   t["evidence"] = ev;
   t["agencies"] = oj::array({{{"name", "Family Intervention Project"},
-                                {"role", "keyworker"},
-                                {"contact", "01484 000000"},
-                                {"lead", true}}});
+                              {"role", "keyworker"},
+                              {"contact", "01484 000000"},
+                              {"lead", true}}});
   t["consent"] = {{"given", true}, {"date", today}, {"by", "Sarah Hirst"}};
   t["legal_basis"] = "UK GDPR Art 6(1)(e); Art 9(2)(g); Children Act 2004 s10";
   return t;

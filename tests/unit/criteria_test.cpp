@@ -56,7 +56,9 @@ Household adults_only(std::vector<Evidence> extra) {
   return h;
 }
 
-bool met(const Outcome& o, int id) { return std::find(o.met.begin(), o.met.end(), id) != o.met.end(); }
+bool met(const Outcome& o, int id) {
+  return std::find(o.met.begin(), o.met.end(), id) != o.met.end();
+}
 
 const CriterionResult& crit(const Outcome& o, int id) {
   for (const auto& c : o.criteria) {
@@ -109,14 +111,20 @@ TEST_CASE("criteria: unknown sets and malformed set files are input errors") {
     const char* rule;
     const char* message;
   } bad[] = {
-      {R"({"indicator": "b"})", "t.json: criteria[0].rule.indicator: 'b' is not in the set's indicators"},
-      {R"({"indicator": "a", "withn": {"months": 1}})", "t.json: criteria[0].rule.withn: unknown key 'withn'"},
-      {R"({"indicator": "a", "within": {"weeks": 1}})", "t.json: criteria[0].rule.within.weeks: unknown key 'weeks'"},
-      {R"({"indicator": "a", "value": {"<": 9}})", "t.json: criteria[0].rule.value: indicator 'a' takes no value"},
+      {R"({"indicator": "b"})",
+       "t.json: criteria[0].rule.indicator: 'b' is not in the set's indicators"},
+      {R"({"indicator": "a", "withn": {"months": 1}})",
+       "t.json: criteria[0].rule.withn: unknown key 'withn'"},
+      {R"({"indicator": "a", "within": {"weeks": 1}})",
+       "t.json: criteria[0].rule.within.weeks: unknown key 'weeks'"},
+      {R"({"indicator": "a", "value": {"<": 9}})",
+       "t.json: criteria[0].rule.value: indicator 'a' takes no value"},
       {R"({"any": []})", "t.json: criteria[0].rule.any: expected a non-empty array of rules"},
       {R"({"household": "pets"})",
-       "t.json: criteria[0].rule.household: expected child_present, dependent_child or adult_present"},
-      {R"({"indicator": "a", "count": 0})", "t.json: criteria[0].rule.count: expected a whole number of at least 1"},
+       "t.json: criteria[0].rule.household: expected child_present, dependent_child or "
+       "adult_present"},
+      {R"({"indicator": "a", "count": 0})",
+       "t.json: criteria[0].rule.count: expected a whole number of at least 1"},
   };
   for (const auto& b : bad) {
     CAPTURE(b.rule);
@@ -148,10 +156,10 @@ TEST_CASE("kirklees-2015: attendance below 90% over the last 3 terms") {
     double pct;
     bool met;
   } rows[] = {
-      {"2018-03-31", 84.5, true},   {"2018-03-31", 89.9, true},
-      {"2018-03-31", 90.0, false},  // exactly 90% is not below 90%
-      {"2018-03-31", 97.0, false},  {"2017-09-01", 80.0, true},  // first day of the oldest term
-      {"2017-08-31", 80.0, false},                               // the term before
+      {"2018-03-31", 84.5, true},  {"2018-03-31", 89.9, true},
+      {"2018-03-31", 90.0, false},                              // exactly 90% is not below 90%
+      {"2018-03-31", 97.0, false}, {"2017-09-01", 80.0, true},  // first day of the oldest term
+      {"2017-08-31", 80.0, false},                              // the term before
   };
   for (const auto& r : rows) {
     CAPTURE(r.date);
@@ -232,8 +240,9 @@ TEST_CASE("kirklees-2015: police call-outs for domestic abuse, with and without 
   auto one = s.evaluate(adults_only({ev("dv_police_callout", "m1", "2018-02-14")}), as_of);
   CHECK_FALSE(met(one, 5));
   CHECK(crit(one, 5).why_not ==
-        std::vector<std::string>{"1 × police call-out for domestic abuse in the last 12 months, 2 needed",
-                                 "no child in the household"});
+        std::vector<std::string>{
+            "1 × police call-out for domestic abuse in the last 12 months, 2 needed",
+            "no child in the household"});
   // Two in 12 months count without a child.
   CHECK(met(s.evaluate(adults_only({ev("dv_police_callout", "m1", "2017-11-02"),
                                     ev("dv_police_callout", "m1", "2018-02-14")}),
@@ -278,8 +287,8 @@ TEST_CASE("kirklees-2015: 2 of 6 criteria make a family eligible") {
 TEST_CASE("kirklees-2015: a non-resident parent accounts for one problem at most") {
   auto s = set("kirklees-2015");
   const Date as_of = d("2018-05-01");
-  Household h = family({ev("out_of_work_benefit", "f1", "2018-01-01"),
-                        ev("substance_misuse", "f1", "2018-02-01")});
+  Household h = family(
+      {ev("out_of_work_benefit", "f1", "2018-01-01"), ev("substance_misuse", "f1", "2018-02-01")});
   h.members.push_back(member("f1", "1980-01-01", "adult", false));
   auto o = s.evaluate(h, as_of);
   CHECK(crit(o, 4).met);

@@ -103,7 +103,8 @@ TEST_CASE("nomination: bad files are refused naming the JSON path") {
        "n.json: members: the household has no members"},
       {"unknown key", [](json& j) { j["evidence"][1]["sorce"] = "Police"; },
        "n.json: evidence[1].sorce: unknown key 'sorce'"},
-      {"unknown top-level key", [](json& j) { j["notes"] = "x"; }, "n.json: notes: unknown key 'notes'"},
+      {"unknown top-level key", [](json& j) { j["notes"] = "x"; },
+       "n.json: notes: unknown key 'notes'"},
       {"unknown member", [](json& j) { j["evidence"][1]["member"] = "m2"; },
        "n.json: evidence[1].member: 'm2' is not the id of a member"},
       {"duplicate member", [](json& j) { j["members"][1]["id"] = "m1"; },
@@ -115,8 +116,10 @@ TEST_CASE("nomination: bad files are refused naming the JSON path") {
       {"bad agency role", [](json& j) { j["agencies"][0]["role"] = "boss"; },
        "n.json: agencies[0].role: expected lead_professional, keyworker or involved, not 'boss'"},
       {"no consent", [](json& j) { j.erase("consent"); }, "n.json: consent: missing"},
-      {"consent without a date", [](json& j) { j["consent"].erase("date"); }, "n.json: consent.date: missing"},
-      {"no legal basis", [](json& j) { j["legal_basis"] = " "; }, "n.json: legal_basis: must not be empty"},
+      {"consent without a date", [](json& j) { j["consent"].erase("date"); },
+       "n.json: consent.date: missing"},
+      {"no legal basis", [](json& j) { j["legal_basis"] = " "; },
+       "n.json: legal_basis: must not be empty"},
       {"members not an array", [](json& j) { j["members"] = json::object(); },
        "n.json: members: expected an array, not an object"},
   };
@@ -127,7 +130,8 @@ TEST_CASE("nomination: bad files are refused naming the JSON path") {
     CHECK(n.error().code == Errc::kInvalidInput);
     CHECK(n.error().message == b.message);
   }
-  auto syntax = nomination::parse("{\n  \"members\": [\n    {\"id\": \"m1\",}\n  ]\n}", "n.json", today());
+  auto syntax =
+      nomination::parse("{\n  \"members\": [\n    {\"id\": \"m1\",}\n  ]\n}", "n.json", today());
   REQUIRE(!syntax);
   CHECK(syntax.error().message.rfind("n.json: not valid JSON at line 3, column", 0) == 0);
   auto empty = nomination::parse("", "n.json", today());
@@ -154,7 +158,8 @@ TEST_CASE("nomination: unknown indicators name the nearest codes; values where t
         "school_attendance_pct?)");
   auto no_value = check([](json& j) { j["evidence"][0].erase("value"); });
   REQUIRE(!no_value);
-  CHECK(no_value.error().message == "n.json: evidence[0].value: missing: school_attendance_pct takes a value (%)");
+  CHECK(no_value.error().message ==
+        "n.json: evidence[0].value: missing: school_attendance_pct takes a value (%)");
   auto extra = check([](json& j) { j["evidence"][1]["value"] = 2; });
   REQUIRE(!extra);
   CHECK(extra.error().message == "n.json: evidence[1].value: dv_police_callout takes no value");
@@ -180,8 +185,8 @@ TEST_CASE("nomination: submit, list, show and decide against the real schema") {
   Store s = memory_store();
   const Date as_of = today();
   SUBCASE("a refused nomination stores nothing") {
-    auto r = nomination::submit(s, patched([](json& j) { j["evidence"][0]["indicator"] = "attendance"; }),
-                                "n.json", as_of);
+    auto r = nomination::submit(
+        s, patched([](json& j) { j["evidence"][0]["indicator"] = "attendance"; }), "n.json", as_of);
     REQUIRE(!r);
     CHECK(r.error().code == Errc::kInvalidInput);
     CHECK(count(s, "nomination") == 0);
@@ -251,8 +256,12 @@ TEST_CASE("nomination: submit, list, show and decide against the real schema") {
 
     // The same household nominated again is found in the cohort and merged.
     std::string third = patched([](json& j) {
-      j["members"].push_back({{"id", "c2"}, {"given_name", "Kai"}, {"surname", "Hirst"},
-                              {"dob", "2017-01-01"}, {"role", "child"}, {"relationship", "son"}});
+      j["members"].push_back({{"id", "c2"},
+                              {"given_name", "Kai"},
+                              {"surname", "Hirst"},
+                              {"dob", "2017-01-01"},
+                              {"role", "child"},
+                              {"relationship", "son"}});
       j["agencies"] = json::array();
     });
     auto r2 = nomination::submit(s, third, "n2.json", as_of);

@@ -83,11 +83,11 @@ struct Outcome {
   Date as_of;
   std::string count;  // "criteria" or "needs": what the threshold counts
   int threshold = 0;
-  int counted = 0;              // criteria (or needs) met and counted
-  std::vector<int> met;         // ids of the criteria met and counted
+  int counted = 0;                     // criteria (or needs) met and counted
+  std::vector<int> met;                // ids of the criteria met and counted
   std::vector<std::string> needs_met;  // ids of the needs met and counted
-  bool requirement_met = true;  // the set's household requirement (e.g. a dependent child)
-  std::string requirement;      // what it is, "" when the set has none
+  bool requirement_met = true;         // the set's household requirement (e.g. a dependent child)
+  std::string requirement;             // what it is, "" when the set has none
   bool eligible = false;
   std::vector<CriterionResult> criteria;
   std::vector<std::string> notes;

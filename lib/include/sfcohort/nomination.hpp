@@ -28,8 +28,8 @@ struct Address {
 struct Member {
   std::string id;  // the file's member id, e.g. "m1"
   std::string given_name, middle_names, surname;
-  std::string dob;  // YYYY-MM-DD
-  std::string sex;  // "", M, F, X, U
+  std::string dob;   // YYYY-MM-DD
+  std::string sex;   // "", M, F, X, U
   std::string role;  // adult | child (defaults from age on the day of submission)
   std::string relationship;
   bool resident = true;  // "resident": false marks a non-resident parent
@@ -104,11 +104,11 @@ struct CohortMatch {
   std::string member;  // the file's member id
   std::string band;    // exact | strong | possible
   std::string person_id, family_id;
-  std::string why;     // "given_name=exact;surname=exact;dob=exact"
+  std::string why;  // "given_name=exact;surname=exact;dob=exact"
 };
 
 struct Record {
-  std::string id;  // N000001
+  std::string id;      // N000001
   std::string status;  // pending | accepted | rejected
   std::string submitted_at, submitted_by;
   std::string criteria_set, as_of;
@@ -116,7 +116,7 @@ struct Record {
   std::vector<int> criteria_met;
   std::optional<std::string> family_id;
   std::optional<std::string> decided_at, decided_by, reason;
-  std::string document;          // the file's text as submitted
+  std::string document;           // the file's text as submitted
   nlohmann::ordered_json result;  // outcome_json() of the check at submit
   std::vector<CohortMatch> matches;
 };
