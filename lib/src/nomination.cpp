@@ -184,10 +184,12 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
 
   auto tx = sql::Transaction::begin(store.db());
   if (!tx) return tx.error();
+  auto finder = CohortFinder::create(store);
+  if (!finder) return finder.error();
   std::vector<CohortMatch> matches;
   std::map<std::string, CohortMatch> by_member;
   for (const auto& m : n->members) {
-    auto found = find_in_cohort(store, m, n->address);
+    auto found = finder->find(m, n->address);
     if (!found) return found.error();
     if (!found->empty()) {
       by_member[m.id] = found->front();
@@ -310,10 +312,12 @@ Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
     auto n = parse(rec.document, id, *td);
     if (!n) return n.error();
     // Look the members up again: the cohort may have changed since submit.
+    auto finder = CohortFinder::create(store);
+    if (!finder) return finder.error();
     std::vector<CohortMatch> matches;
     std::map<std::string, std::vector<CohortMatch>> by_member;
     for (const auto& m : n->members) {
-      auto found = find_in_cohort(store, m, n->address);
+      auto found = finder->find(m, n->address);
       if (!found) return found.error();
       by_member[m.id] = *found;
       matches.insert(matches.end(), found->begin(), found->end());
