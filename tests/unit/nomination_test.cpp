@@ -294,3 +294,19 @@ TEST_CASE("nomination: submit, list, show and decide against the real schema") {
     CHECK(!nomination::show(s, "N000009").has_value());
   }
 }
+
+TEST_CASE("nomination: the database's default criteria set") {
+  Store s = memory_store();
+  auto d = nomination::resolve_set(&s, "");
+  REQUIRE(d.has_value());
+  CHECK(d->name() == "kirklees-2015");
+  CHECK(!nomination::set_default_set(s, "kirklees-2051").has_value());
+  REQUIRE(nomination::set_default_set(s, "supporting-families-2022").has_value());
+  CHECK(nomination::resolve_set(&s, "")->name() == "supporting-families-2022");
+  CHECK(nomination::resolve_set(&s, "troubled-families-2015")->name() == "troubled-families-2015");
+  CHECK(nomination::resolve_set(nullptr, "")->name() == "kirklees-2015");
+  // A nomination that names no set is checked against the default.
+  auto r = nomination::submit(s, patched([](json& j) { j.erase("criteria_set"); }), "n.json", today());
+  REQUIRE(r.has_value());
+  CHECK(r->record.criteria_set == "supporting-families-2022");
+}

@@ -97,6 +97,11 @@ nlohmann::ordered_json outcome_json(const criteria::Outcome& o);
 // default (meta key criteria_set), else kirklees-2015.
 Result<criteria::CriteriaSet> resolve_set(Store* store, const std::string& name_or_path);
 
+// Records NAME_OR_PATH as the database's default criteria set (meta key
+// criteria_set), after checking that it loads, with an audit entry. For
+// `init` and administration; kInvalidInput for an unknown set.
+Status set_default_set(Store& store, const std::string& name_or_path);
+
 // ---- stored nominations ----------------------------------------------------
 
 // A member already in the cohort, found by the lookup at submit.
