@@ -192,6 +192,14 @@ Status parse_inner(const json& j, Nomination& n, const Date& today) {
       return invalid_input(p + ".member: '" + e.member + "' is not the id of a member");
     }
     SF_TRY(get_date(o, "date", p, e.date, true, today));
+    if (!e.member.empty()) {
+      for (const auto& m : n.members) {
+        if (m.id == e.member && e.date < m.dob) {
+          return invalid_input(p + ".date: " + e.date + " is before " + m.id + "'s date of birth (" +
+                               m.dob + ")");
+        }
+      }
+    }
     if (o.contains("value") && !o["value"].is_null()) {
       if (!o["value"].is_number()) {
         return invalid_input(p + ".value: expected a number, not " + type_name(o["value"]));

@@ -95,6 +95,8 @@ TEST_CASE("nomination: bad files are refused naming the JSON path") {
        "n.json: evidence[0].date: '2018-13-01' is not a date"},
       {"future date", [](json& j) { j["members"][1]["dob"] = "2019-01-01"; },
        "n.json: members[1].dob: '2019-01-01' is in the future"},
+      {"evidence before birth", [](json& j) { j["evidence"][0]["date"] = "2008-09-11"; },
+       "n.json: evidence[0].date: 2008-09-11 is before c1's date of birth (2008-09-12)"},
       {"wrong type", [](json& j) { j["evidence"][0]["value"] = "84.5"; },
        "n.json: evidence[0].value: expected a number, not a string"},
       {"wrong type 2", [](json& j) { j["members"][0]["surname"] = 7; },
