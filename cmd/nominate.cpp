@@ -274,9 +274,8 @@ void add_nominate(CLI::App& app, Globals& g, Action& action) {
 
   CLI::App* d = nom->add_subcommand("decide", "accept or reject a pending nomination");
   d->add_option("id", o->id, "nomination id")->required()->type_name("ID");
-  auto* acc = d->add_flag("--accept", o->accept, "add the household to the cohort (or merge it)");
-  auto* rej = d->add_flag("--reject", o->reject, "refuse the nomination");
-  acc->excludes(rej);
+  d->add_flag("--accept", o->accept, "add the household to the cohort (or merge it)");
+  d->add_flag("--reject", o->reject, "refuse the nomination");
   d->add_option("--reason", o->reason, "why (recorded with who and when)")
       ->required()
       ->type_name("TEXT");
