@@ -132,8 +132,17 @@ std::string outcome_headline(const criteria::Outcome& o, const std::string& summ
   }
   if (o.eligible) return s + "ELIGIBLE — " + met;
   s += "NOT ELIGIBLE — ";
-  if (!o.requirement_met)
-    return s + "no " + o.requirement.substr(o.requirement.find(' ') + 1) + "; " + met;
+  if (!o.requirement_met) {
+    // "a dependent child or an expectant parent" -> "no dependent child or expectant parent"
+    std::string what = o.requirement;
+    for (const char* article : {"a ", "an "}) {
+      if (what.rfind(article, 0) == 0) what.erase(0, std::string(article).size());
+      for (size_t p; (p = what.find(std::string(" or ") + article)) != std::string::npos;) {
+        what.erase(p + 4, std::string(article).size());
+      }
+    }
+    return s + "no " + what + "; " + met;
+  }
   return s + met + ", " + std::to_string(o.threshold) + " needed";
 }
 

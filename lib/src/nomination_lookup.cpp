@@ -44,8 +44,8 @@ Result<std::vector<CohortMatch>> CohortFinder::find(const Member& m, const Addre
   if (!r) return r.error();
   std::vector<CohortMatch> out;
   for (const auto& x : r->matches) {
-    out.push_back({m.id, std::string(band_name(x.band)), x.person.id, x.person.family_id,
-                   x.why.to_string()});
+    out.push_back(
+        {m.id, std::string(band_name(x.band)), x.person.id, x.person.family_id, x.why.to_string()});
   }
   return out;
 }

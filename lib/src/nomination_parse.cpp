@@ -195,8 +195,8 @@ Status parse_inner(const json& j, Nomination& n, const Date& today) {
     if (!e.member.empty()) {
       for (const auto& m : n.members) {
         if (m.id == e.member && e.date < m.dob) {
-          return invalid_input(p + ".date: " + e.date + " is before " + m.id + "'s date of birth (" +
-                               m.dob + ")");
+          return invalid_input(p + ".date: " + e.date + " is before " + m.id +
+                               "'s date of birth (" + m.dob + ")");
         }
       }
     }

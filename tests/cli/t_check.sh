@@ -67,6 +67,23 @@ has "NOT ELIGIBLE — no dependent child" out "headline says why"
 expect_rc 1 "supporting-families-2022 needs 3 needs" sf check n.json --criteria supporting-families-2022 --as-of 2018-05-01 --format json
 same "$(jq -c '[.count, .needs_met, .eligible]' "$T/out")" '["needs",["1a","8a"],false]' "two needs"
 
+jq '.members |= map(select(.id == "m1")) | .evidence = [
+      {"indicator": "adult_mental_health", "member": "m1", "date": "2018-01-01"},
+      {"indicator": "homelessness_risk", "date": "2018-01-01"},
+      {"indicator": "parental_conflict", "date": "2018-01-01"}]' n.json >alone.json
+expect_rc 1 "supporting-families-2022 without a child or an expectant parent" \
+  sf check alone.json --criteria supporting-families-2022 --as-of 2018-05-01
+has "NOT ELIGIBLE — no dependent child or expectant parent; 3 needs met (3a, 5a, 9a)" out "headline"
+# 3 needs (3a, 3c, 2b) in 2 headline areas.
+jq '.evidence = [{"indicator": "adult_mental_health", "member": "m1", "date": "2018-01-01"},
+                 {"indicator": "physical_health", "member": "m1", "date": "2018-01-01"},
+                 {"indicator": "expectant_parent", "member": "m1", "date": "2018-03-01"}]' alone.json >expecting.json
+expect_rc 0 "... and with an expectant parent" sf check expecting.json --criteria supporting-families-2022 --as-of 2018-05-01
+has "ELIGIBLE — 3 needs met (2b, 3a, 3c)" out "needs"
+expect_rc 1 "... counting headline areas" sf check expecting.json --criteria supporting-families-2022 --as-of 2018-05-01 --count criteria
+has "(3 or more of 10)" out "headline mode"
+expect_rc 2 "bad --count" sf check n.json --count headlines
+
 # Each example is eligible under its own set.
 for f in kirklees-2015:2026-06-30 troubled-families-2015:2018-05-01 supporting-families-2022:2026-06-30; do
   expect_rc 0 "examples/nomination-${f%%:*}.json" sf check "$SRC/examples/nomination-${f%%:*}.json" --as-of "${f#*:}"

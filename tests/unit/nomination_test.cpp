@@ -308,7 +308,8 @@ TEST_CASE("nomination: the database's default criteria set") {
   CHECK(nomination::resolve_set(&s, "troubled-families-2015")->name() == "troubled-families-2015");
   CHECK(nomination::resolve_set(nullptr, "")->name() == "kirklees-2015");
   // A nomination that names no set is checked against the default.
-  auto r = nomination::submit(s, patched([](json& j) { j.erase("criteria_set"); }), "n.json", today());
+  auto r =
+      nomination::submit(s, patched([](json& j) { j.erase("criteria_set"); }), "n.json", today());
   REQUIRE(r.has_value());
   CHECK(r->record.criteria_set == "supporting-families-2022");
 }
