@@ -29,6 +29,16 @@ struct NominateOptions {
   std::string family;                   // decide
 };
 
+// The stored document as JSON (it was valid when submitted; a UTF-8
+// byte-order mark is kept in storage, as submitted, and skipped here).
+template <class J>
+J document_json(const std::string& document) {
+  std::string_view v(document);
+  if (v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);
+  J j = J::parse(v.begin(), v.end(), nullptr, false);
+  return j.is_discarded() ? J(nullptr) : j;
+}
+
 Status check_format(const std::string& f) {
   if (f != "text" && f != "json")
     return invalid_input("--format: expected text or json, not '" + f + "'");
@@ -37,7 +47,7 @@ Status check_format(const std::string& f) {
 
 std::map<std::string, std::string> member_names(const std::string& document) {
   std::map<std::string, std::string> names;
-  json j = json::parse(document, nullptr, false);
+  json j = document_json<json>(document);
   if (!j.is_object() || !j.contains("members") || !j["members"].is_array()) return names;
   for (const auto& m : j["members"]) {
     if (!m.is_object() || !m.contains("id") || !m["id"].is_string()) continue;
@@ -75,7 +85,7 @@ ordered_json record_json(const nomination::Record& r, bool full) {
   j["reason"] = r.reason ? ordered_json(*r.reason) : ordered_json(nullptr);
   j["matches"] = matches_json(r.matches);
   j["check"] = r.result;
-  j["nomination"] = ordered_json::parse(r.document, nullptr, false);
+  j["nomination"] = document_json<ordered_json>(r.document);
   return j;
 }
 
@@ -192,7 +202,7 @@ Result<int> run_show(const Globals& g, const NominateOptions& o) {
     std::printf("%s\n", record_json(*r, true).dump(2).c_str());
     return 0;
   }
-  const json doc = json::parse(r->document, nullptr, false);
+  const json doc = document_json<json>(r->document);
   std::printf("%s  %s  submitted %s by %s\n", r->id.c_str(), r->status.c_str(),
               r->submitted_at.c_str(), r->submitted_by.c_str());
   if (doc.is_object() && doc.contains("nominated_by") && doc["nominated_by"].is_object()) {

@@ -107,6 +107,13 @@ same "$(db_sum)" "$sum" "malformed: nothing stored"
 expect_rc 3 "a missing file" sf nominate submit nope.json
 expect_rc 3 "no database" sf --db "$T/none.db" nominate list
 
+# A file saved with a UTF-8 byte-order mark is read and shown.
+{ printf '\xEF\xBB\xBF'; cat "$EX/nomination-supporting-families-2022.json"; } >bom.json
+expect_rc 0 "a byte-order mark is skipped" sf nominate submit bom.json --format json
+bom_id=$(jq -r .id "$T/out")
+expect_rc 0 "show a file submitted with a byte-order mark" sf nominate show "$bom_id" --format json
+same "$(jq -r '.nomination.members[0].given_name' "$T/out")" "Chloe" "document shown"
+
 # Every step is in the audit trail, and the trail is intact.
 sf audit --format json >audit.json
 for cmd in "nominate submit" "nominate list" "nominate show" "nominate decide"; do
