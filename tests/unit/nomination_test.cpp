@@ -313,3 +313,36 @@ TEST_CASE("nomination: the database's default criteria set") {
   REQUIRE(r.has_value());
   CHECK(r->record.criteria_set == "supporting-families-2022");
 }
+
+TEST_CASE("nomination: the per-family queries export runs use their indexes") {
+  Store s = memory_store();
+  struct Q {
+    const char* sql;
+    const char* index;
+  } qs[] = {
+      {"SELECT indicator FROM family_evidence WHERE family_id = ?1 ORDER BY date, pk",
+       "family_evidence_family"},
+      {"SELECT name FROM family_agency WHERE family_id = ?1 ORDER BY pk DESC",
+       "family_agency_family"},
+      {"SELECT given FROM family_consent WHERE family_id = ?1 ORDER BY recorded_at DESC",
+       "family_consent_family"},
+      {"SELECT criteria_set FROM nomination WHERE family_id = ?1 AND status = 'accepted'",
+       "nomination_family"},
+      {"SELECT resident FROM nomination_member WHERE person_id = ?1", "nomination_member_person"},
+  };
+  for (const auto& q : qs) {
+    CAPTURE(q.sql);
+    auto st = s.db().prepare(std::string("EXPLAIN QUERY PLAN ") + q.sql);
+    REQUIRE(st.has_value());
+    st->bind(1, "F1");
+    std::string plan;
+    for (;;) {
+      auto r = st->step();
+      REQUIRE(r.has_value());
+      if (!*r) break;
+      plan += st->text(3) + "\n";
+    }
+    CHECK(plan.find(q.index) != std::string::npos);
+    CHECK(plan.find("SCAN") == std::string::npos);
+  }
+}
