@@ -29,11 +29,30 @@ show() {
 
 say "A new cohort database and its audit key"
 show sfcohort init
-cp "$EXAMPLES/cohort.csv" "$EXAMPLES/roll.csv" .
+cp "$EXAMPLES"/cohort.csv "$EXAMPLES"/roll.csv "$EXAMPLES"/nomination-*.json .
 
 say "Import the cohort (twice: the second import changes nothing)"
 show sfcohort import cohort.csv
 show sfcohort import cohort.csv
+
+say "Is this person already ours? A partner's record, messy as they come"
+show sfcohort lookup --given Jon --surname smith --dob 14/3/2009 --postcode hd12ab --house 12
+say "Day and month swapped, postcode without its space: still found, and why"
+show sfcohort lookup --given Liz --surname Mcdonald --dob 11/30/2007 --postcode hd21qw
+say "A twin is never taken for the other: Lauren is not her sister Laura"
+show sfcohort lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 3DH" --house "Flat 3"
+
+say "A bulk check of a school roll (a script would do this)"
+show sfcohort lookup --batch roll.csv --output checked.csv
+show cut -d, -f1-4,8-12 checked.csv
+
+say "A nomination, checked against the Kirklees Local Outcome Plan"
+show sfcohort check nomination-kirklees-2015.json --as-of 2026-06-30
+show sfcohort nominate submit nomination-kirklees-2015.json --as-of 2026-06-30
+show sfcohort nominate list
+id=$(sfcohort -q nominate list --status pending --format json | jq -r '.[0].id')
+show sfcohort nominate decide "$id" --accept --reason "meets criteria 2 and 5; agreed at the allocation meeting"
+show sfcohort lookup --given Tyler --surname Ackroyd --dob 2014-10-02
 
 say "The audit trail, and its check"
 show sfcohort audit
