@@ -187,7 +187,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   for (auto& x : cands) {
     if (x.band < Band::kStrong) continue;
     for (const auto& y : cands) {
-      if (&x == &y || y.band == Band::kNone) continue;
+      if (&x == &y || y.band == Band::kNone || !y.cmp.could_be_same) continue;
       if (y.cmp.bits >= x.cmp.bits - match::kAmbiguityBits) {
         x.band = Band::kPossible;
         break;

@@ -542,8 +542,14 @@ Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname
     c.bits += house_bits(c.why.house);
 
   bool good_dob = c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped || c.dob_as == DobLevel::kDigit;
-  c.strong_eligible = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob &&
-                      c.bits >= kStrongBits;
+  c.could_be_same = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob;
+  // A date of birth that is only close needs the address to agree too: in a
+  // large cohort another child shares a common name and a birthday a digit
+  // away.
+  bool near_address = c.postcode_as == PostcodeLevel::kExact || c.postcode_as == PostcodeLevel::kNear ||
+                      c.postcode_as == PostcodeLevel::kSector;
+  c.strong_eligible = c.could_be_same && c.bits >= kStrongBits &&
+                      (c.dob_as == DobLevel::kExact || near_address || c.bits >= kStrongBits + 6);
   auto pc_equal = (c.why.postcode == PostcodeLevel::kExact) ||
                   (q.postcode.empty() && p.postcode.empty());
   auto house_equal = c.why.house == HouseLevel::kExact || (q.house.empty() && p.house.empty());
