@@ -86,7 +86,7 @@ inline constexpr double kStrongBits = 20.0;
 // A strong candidate is reported as possible when another candidate that
 // could be the same person (see Comparison::could_be_same) and reaches
 // possible is within this many bits of it.
-inline constexpr double kAmbiguityBits = 8.0;
+inline constexpr double kAmbiguityBits = 3.5;
 double score_of(double bits);
 
 }  // namespace sfcohort::match
