@@ -161,10 +161,6 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     p.address = s.text(10);
     p.joined_on = s.text_or_null(11);
     s.reset();
-    // Only people of families in the cohort (not nominated or closed).
-    auto in_cohort = impl_->in_cohort(p.family_id);
-    if (!in_cohort) return in_cohort.error();
-    if (!*in_cohort) continue;
     c.norm = match::normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
     auto gtf = impl_->tf("G", c.norm.given.first, impl_->given_tf);
     if (!gtf) return gtf.error();
@@ -179,6 +175,14 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
       c.band = Band::kStrong;
     } else {
       c.band = Band::kPossible;
+    }
+    // Only people of families in the cohort (not nominated or closed) count;
+    // checked only for those who matter, as most candidates score nothing.
+    const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
+    if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
+      auto in_cohort = impl_->in_cohort(c.person.family_id);
+      if (!in_cohort) return in_cohort.error();
+      if (!*in_cohort) continue;
     }
     cands.push_back(std::move(c));
   }
