@@ -4,11 +4,11 @@ PREFIX ?= /usr/local
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-# Debian 12 packages: the build, the tests (mandoc, sqlite3, age, minisign),
+# Debian 12 packages: the build, the tests (mandoc, sqlite3, age, minisign, jq),
 # and the demo.
 PACKAGES = g++ cmake make pkg-config libcli11-dev libsqlite3-dev libsodium-dev \
            nlohmann-json3-dev doctest-dev zlib1g-dev libutf8proc-dev \
-           mandoc sqlite3 age minisign
+           mandoc sqlite3 age minisign jq
 
 .PHONY: all deps build test unit demo install lint bench clean
 

@@ -5,26 +5,38 @@
 #include "cli.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/io.hpp"
+#include "sfcohort/criteria.hpp"
+#include "sfcohort/nomination.hpp"
 #include "sfcohort/store.hpp"
 
 namespace sfcohort::cli {
 namespace {
 
-Result<int> run_init(const Globals& g) {
+Result<int> run_init(const Globals& g, const std::string& criteria) {
   Context ctx = g.context("init");
+  // An unknown set is refused before anything is created.
+  if (!criteria.empty()) {
+    if (auto set = criteria::CriteriaSet::load(criteria); !set) return std::move(set).error();
+  }
   const bool existed = file_exists(ctx.db_path);
   auto made_key = ensure_audit_key(ctx.keys_dir);
   if (!made_key) return made_key.error();
   auto store = Store::open(ctx, Store::OpenMode::kCreate);
   if (!store) return store.error();
-  SF_TRY(store->audit(ctx.db_path, {{"created", !existed},
-                                    {"schema_version", store->schema_version()},
-                                    {"audit_key_created", *made_key}}));
+  nlohmann::json detail = {{"created", !existed},
+                           {"schema_version", store->schema_version()},
+                           {"audit_key_created", *made_key}};
+  if (!criteria.empty()) {
+    SF_TRY(nomination::set_default_set(*store, criteria));
+    detail["criteria_set"] = criteria;
+  }
+  SF_TRY(store->audit(ctx.db_path, detail));
   if (!existed) {
     std::printf("created %s (schema version %d)\n", ctx.db_path.c_str(), store->schema_version());
   } else {
     std::printf("%s is up to date (schema version %d)\n", ctx.db_path.c_str(), store->schema_version());
   }
+  if (!criteria.empty()) std::printf("default criteria set: %s\n", criteria.c_str());
   if (*made_key) {
     std::printf("created the audit key %s/audit.key: keep it with the team's keys, not with the database\n",
                 ctx.keys_dir.c_str());
@@ -35,9 +47,14 @@ Result<int> run_init(const Globals& g) {
 }  // namespace
 
 void add_init(CLI::App& app, Globals& g, Action& action) {
+  auto criteria = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand(
       "init", "create the cohort database and the audit key, or bring the schema up to date");
-  sub->callback([&g, &action] { action = [&g] { return run_init(g); }; });
+  sub->add_option("--criteria", *criteria,
+                  "record the default criteria set (a shipped name or a JSON file)");
+  sub->callback([&g, &action, criteria] {
+    action = [&g, criteria] { return run_init(g, *criteria); };
+  });
 }
 
 }  // namespace sfcohort::cli
