@@ -7,7 +7,8 @@
 #     for a person not in the cohort) at most 0.5% of all queries;
 #   - no twin ever strong for the other twin.
 # usage: bench/lookup_quality.sh SFCOHORT SFCOHORT_GEN [PEOPLE [QUERIES [MIX [SEED]]]]
-# Exit 0 when every target is met, 1 otherwise. Runs in a temp dir.
+# Exit 0 when every target is met, 1 otherwise. Runs in a temp dir; with
+# KEEP=DIR set, the lookup output (out.csv) is copied to DIR for study.
 set -euo pipefail
 SF=$1 GEN=$2 PEOPLE=${3:-20000} QUERIES=${4:-5000} MIX=${5:-default} SEED=${6:-7}
 W=$(mktemp -d)
@@ -18,6 +19,7 @@ export SFCOHORT_DB="$W/cohort.db" SFCOHORT_KEYS="$W/keys" SFCOHORT_USER=quality
 "$SF" -q init >/dev/null
 "$SF" -q import "$W/cohort.csv" >/dev/null
 "$SF" -q lookup --batch "$W/queries.csv" --output "$W/out.csv"
+if [ -n "${KEEP:-}" ]; then cp "$W/out.csv" "$W/cohort.csv" "$KEEP/"; fi
 
 # The output echoes the query columns (truth and perturbation included) and
 # appends match, score, family_id, person_id, candidates, why, household.

@@ -295,19 +295,22 @@ class BatchPool {
     for (auto& t : workers_) t.join();
   }
 
-  // Queues CHUNK; waits while too many are in flight.
-  Status submit(Chunk chunk) {
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return inflight_ < kInFlight || !error_.message.empty(); });
-    if (!error_.message.empty()) return error_;
+  // Queues CHUNK. The caller keeps the number in flight bounded by taking
+  // finished chunks with next() while full().
+  void submit(Chunk chunk) {
+    std::lock_guard<std::mutex> l(mu_);
     ++inflight_;
     todo_.emplace_back(next_in_++, std::move(chunk));
     cv_.notify_all();
-    return Ok{};
+  }
+  bool full() {
+    std::lock_guard<std::mutex> l(mu_);
+    return inflight_ >= kInFlight;
   }
 
-  // The next chunk in input order, once done; nullopt when none is pending.
-  Result<std::optional<Chunk>> next(bool wait_all) {
+  // The next chunk in input order: waits for it when WAIT; nullopt when it
+  // is not done yet (and not WAIT) or no chunk is pending.
+  Result<std::optional<Chunk>> next(bool wait) {
     std::unique_lock<std::mutex> l(mu_);
     for (;;) {
       if (!error_.message.empty()) return error_;
@@ -320,7 +323,7 @@ class BatchPool {
         cv_.notify_all();
         return std::optional<Chunk>(std::move(c));
       }
-      if (next_out_ == next_in_ || !wait_all) return std::optional<Chunk>();
+      if (next_out_ == next_in_ || !wait) return std::optional<Chunk>();
       cv_.wait(l);
     }
   }
@@ -437,9 +440,9 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   auto last_progress = t0;
 
   BatchPool pool(ctx, lo, bf, 2);
-  auto drain = [&](bool wait_all) -> Status {
+  auto drain = [&](bool all) -> Status {
     for (;;) {
-      auto c = pool.next(wait_all);
+      auto c = pool.next(all || pool.full());
       if (!c) return c.error();
       if (!*c) return Ok{};
       for (auto& r : **c) {
@@ -483,7 +486,7 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
     }
     chunk.push_back(std::move(r));
     if (chunk.size() >= BatchPool::kChunk) {
-      SF_TRY(pool.submit(std::move(chunk)));
+      pool.submit(std::move(chunk));
       chunk = {};
       SF_TRY(drain(false));
     }
@@ -500,7 +503,7 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
       }
     }
   }
-  if (!chunk.empty()) SF_TRY(pool.submit(std::move(chunk)));
+  if (!chunk.empty()) pool.submit(std::move(chunk));
   SF_TRY(drain(true));
   SF_TRY(out->write(buf));
   if (progress) std::fprintf(stderr, "\r\033[K");

@@ -13,10 +13,16 @@ namespace sfcohort {
 
 namespace {
 
+// SQLite's memory statistics take one process-wide mutex on every
+// allocation, which the worker threads of a batch lookup then queue on. We
+// never read those statistics. This must run before SQLite initialises,
+// hence a static initialiser (it is a no-op once SQLite is running).
+const int kNoMemStatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
 // A block this large says the key is not selective (a data error such as a
 // placeholder date shared by thousands): its candidates are not worth
 // scoring one by one, and the other keys still find the person.
-constexpr int kMaxBlock = 400;
+constexpr int kMaxBlock = 150;
 
 struct Candidate {
   Person person;
@@ -73,10 +79,9 @@ Matcher::~Matcher() = default;
 Result<Matcher> Matcher::create(Store& store) {
   auto impl = std::make_unique<Impl>();
   impl->store = &store;
-  // Lookups read the key buckets and people at random: map the file rather
-  // than copying pages through read() calls, and keep a larger page cache.
-  SF_TRY(store.db().exec("PRAGMA mmap_size = 2147483648"));
-  SF_TRY(store.db().exec("PRAGMA cache_size = -32768"));
+  // Lookups read key buckets and people at random: a larger page cache
+  // (bounded: a batch runs one matcher per thread) saves most re-reads.
+  SF_TRY(store.db().exec("PRAGMA cache_size = -65536"));
   // People stored before the match index existed (or by a tool that
   // bypassed it) are indexed now: comparing the largest keys is two probes.
   auto maxp = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
@@ -156,10 +161,6 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     p.address = s.text(10);
     p.joined_on = s.text_or_null(11);
     s.reset();
-    // Only people of families in the cohort (not nominated or closed).
-    auto in_cohort = impl_->in_cohort(p.family_id);
-    if (!in_cohort) return in_cohort.error();
-    if (!*in_cohort) continue;
     c.norm = match::normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
     auto gtf = impl_->tf("G", c.norm.given.first, impl_->given_tf);
     if (!gtf) return gtf.error();
@@ -175,6 +176,14 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     } else {
       c.band = Band::kPossible;
     }
+    // Only people of families in the cohort (not nominated or closed) count;
+    // checked only for those who matter, as most candidates score nothing.
+    const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
+    if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
+      auto in_cohort = impl_->in_cohort(c.person.family_id);
+      if (!in_cohort) return in_cohort.error();
+      if (!*in_cohort) continue;
+    }
     cands.push_back(std::move(c));
   }
 
@@ -182,7 +191,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   for (auto& x : cands) {
     if (x.band < Band::kStrong) continue;
     for (const auto& y : cands) {
-      if (&x == &y || y.band == Band::kNone) continue;
+      if (&x == &y || y.band == Band::kNone || !y.cmp.could_be_same) continue;
       if (y.cmp.bits >= x.cmp.bits - match::kAmbiguityBits) {
         x.band = Band::kPossible;
         break;

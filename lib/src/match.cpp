@@ -302,19 +302,33 @@ bool short_form(const std::string& a, const std::string& b) {
   return s.size() >= 4 && l.compare(l.size() - s.size(), s.size(), s) == 0;
 }
 
-// A spelling skeleton for transliterated names: EE and I, OO and U, Y and I,
-// PH and F, a final H after a vowel and doubled letters all written alike
-// (Khadeeja / Khadijah, Nasrin / Nasreen, Zainab / Zaynab).
+// A spelling skeleton for transliterated and variant spellings: C, K and Q
+// alike, W and V, Y and I, PH and F, TH and T, EE and I, OO and U, a silent
+// GH, a final IE or EY and a final H after a vowel dropped or made I, and
+// doubled letters single (Khadeeja / Khadijah, Nasrin / Nasreen, Zainab /
+// Zaynab, Kerrie / Kerry, Ruqayyah / Rukaya, Wiktoria / Victoria).
 std::string skeleton(const std::string& n) {
   std::string t;
   for (size_t i = 0; i < n.size(); ++i) {
     char c = n[i];
     char next = i + 1 < n.size() ? n[i + 1] : 0;
+    bool last2 = i + 2 == n.size();
     if (c == 'E' && next == 'E') { t += 'I'; ++i; continue; }
     if (c == 'O' && next == 'O') { t += 'U'; ++i; continue; }
     if (c == 'P' && next == 'H') { t += 'F'; ++i; continue; }
+    if ((c == 'T' && next == 'H') || (c == 'G' && next == 'H')) {
+      if (c == 'T') t += 'T';
+      ++i;
+      continue;
+    }
+    if (last2 && ((c == 'I' && next == 'E') || (c == 'E' && next == 'Y') || (c == 'E' && next == 'I'))) {
+      c = 'I';
+      ++i;
+    }
+    if (c == 'C' || c == 'Q') c = 'K';
+    if (c == 'W') c = 'V';
     if (c == 'Y') c = 'I';
-    if (c == 'H' && i + 1 == n.size() && i > 0 && std::strchr("AEIOU", n[i - 1])) continue;
+    if (c == 'H' && i + 1 == n.size() && i > 0 && std::strchr("AEIOUY", n[i - 1])) continue;
     if (!t.empty() && t.back() == c) continue;
     t += c;
   }
@@ -542,8 +556,14 @@ Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname
     c.bits += house_bits(c.why.house);
 
   bool good_dob = c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped || c.dob_as == DobLevel::kDigit;
-  c.strong_eligible = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob &&
-                      c.bits >= kStrongBits;
+  c.could_be_same = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob;
+  // A date of birth that is only close needs the address to agree too: in a
+  // large cohort another child shares a common name and a birthday a digit
+  // away.
+  bool near_address = c.postcode_as == PostcodeLevel::kExact || c.postcode_as == PostcodeLevel::kNear ||
+                      c.postcode_as == PostcodeLevel::kSector;
+  c.strong_eligible = c.could_be_same && c.bits >= kStrongBits &&
+                      (c.dob_as == DobLevel::kExact || near_address || c.bits >= kStrongBits + 6);
   auto pc_equal = (c.why.postcode == PostcodeLevel::kExact) ||
                   (q.postcode.empty() && p.postcode.empty());
   auto house_equal = c.why.house == HouseLevel::kExact || (q.house.empty() && p.house.empty());

@@ -67,6 +67,9 @@ struct Comparison {
   DobLevel dob_as = DobLevel::kMissing;
   PostcodeLevel postcode_as = PostcodeLevel::kMissing;
   double bits = 0;  // the match weight, log2 of the likelihood ratio
+  // Given name, surname and date of birth all agree at least closely: this
+  // could be the same person, and so is a rival to any other candidate.
+  bool could_be_same = false;
   // May this comparison be a strong match (before the ambiguity check)?
   bool strong_eligible = false;
   bool exact = false;
@@ -81,8 +84,9 @@ Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname
 inline constexpr double kPossibleBits = 12.0;
 inline constexpr double kStrongBits = 20.0;
 // A strong candidate is reported as possible when another candidate that
-// could be strong is within this many bits of it.
-inline constexpr double kAmbiguityBits = 8.0;
+// could be the same person (see Comparison::could_be_same) and reaches
+// possible is within this many bits of it.
+inline constexpr double kAmbiguityBits = 3.5;
 double score_of(double bits);
 
 }  // namespace sfcohort::match

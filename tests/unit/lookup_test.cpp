@@ -506,3 +506,18 @@ TEST_CASE("bulk indexing writes the same index as person-by-person indexing") {
   CHECK(m.person.id == "P2");
   CHECK(m.band == Band::kExact);
 }
+
+TEST_CASE("only families in the cohort: a closed or nominated family's people are not matched") {
+  Store s = cohort_store(0);
+  auto f = s.family("F7");
+  REQUIRE(f.has_value());
+  Family x = **f;
+  x.status = "closed";
+  REQUIRE(s.put_family(x).has_value());
+  auto r = look(s, {"Ann", "McDonald", "1960-04-05", "G1 1AA", "10"});
+  CHECK(r.matches.empty());
+  CHECK(r.household.empty());
+  x.status = "cohort";
+  REQUIRE(s.put_family(x).has_value());
+  CHECK(best(s, {"Ann", "McDonald", "1960-04-05", "G1 1AA", "10"}).band == Band::kExact);
+}
