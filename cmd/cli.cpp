@@ -22,6 +22,7 @@ Context Globals::context(const std::string& command) const {
 
 void warn(const Globals& g, const std::string& message) {
   if (g.quiet) return;
+  std::fflush(stdout);
   std::fprintf(stderr, "sfcohort: warning: %s\n", message.c_str());
 }
 
@@ -33,6 +34,7 @@ void print_error(const Error& e) {
 
 void note(const Globals& g, const std::string& message) {
   if (g.quiet) return;
+  std::fflush(stdout);  // keep the order a person reads on a terminal
   std::fprintf(stderr, "%s\n", message.c_str());
 }
 

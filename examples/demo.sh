@@ -37,7 +37,9 @@ show sfcohort import cohort.csv
 
 say "Is this person already ours? A partner's record, messy as they come"
 show sfcohort lookup --given Jon --surname smith --dob 14/3/2009 --postcode hd12ab --house 12
-say "Day and month swapped, postcode without its space: still found, and why"
+say "A spelling variant, day and month swapped, no space in the postcode: found, and why"
+show sfcohort lookup --given Aysha --surname Hussain --dob 10/04/2010 --postcode wf132jr
+say "A nickname, and a date written month first (not a date: compared as written)"
 show sfcohort lookup --given Liz --surname Mcdonald --dob 11/30/2007 --postcode hd21qw
 say "A twin is never taken for the other: Lauren is not her sister Laura"
 show sfcohort lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 3DH" --house "Flat 3"
