@@ -66,3 +66,10 @@ CREATE TABLE audit (
   prev_mac TEXT NOT NULL,
   mac      TEXT NOT NULL
 );
+
+-- The trail is append-only. (Someone with sqlite3 can drop these triggers;
+-- the keyed chain is what detects that kind of edit.)
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;

@@ -116,6 +116,7 @@ class Store {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  static Result<Store> finish_open(sql::Db db, const Context& ctx, bool memory, std::string key);
   std::unique_ptr<Impl> impl_;
 };
 
