@@ -9,7 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "crypto_common.hpp"
+#include "crypto_age_common.hpp"
 #include "sfcohort/age.hpp"
 #include "sfcohort/context.hpp"
 
@@ -221,7 +221,10 @@ class ArmorSource : public Source {
     if (!line) return std::move(line).error();
     std::string l = std::move(*line);
     if (!l.empty() && l.back() == '\r') l.pop_back();
-    if (!complete || l != kArmorBegin) return armor("the first line is not '" + std::string(kArmorBegin) + "'");
+    if (!complete || l != kArmorBegin) {
+      return armor("not an age file (it starts with neither 'age-encryption.org/' nor '" +
+                   std::string(kArmorBegin) + "')");
+    }
     return Ok{};
   }
 
@@ -679,15 +682,11 @@ std::string format_identity_file(const Identity& id, const std::string& created_
 }
 
 bool looks_like_age(std::string_view data) {
+  constexpr std::string_view kBinaryStart = "age-encryption.org/";
+  if (data.substr(0, kBinaryStart.size()) == kBinaryStart) return true;
   size_t i = 0;
   while (i < data.size() && i <= kMaxWhitespace && is_space(static_cast<unsigned char>(data[i]))) ++i;
-  std::string_view rest = data.substr(i);
-  if (i == 0 && rest.substr(0, kIntro.size()) == kIntro.substr(0, std::min(kIntro.size(), rest.size())) &&
-      !rest.empty()) {
-    return true;
-  }
-  return !rest.empty() && rest.substr(0, std::min(rest.size(), kArmorBegin.size())) ==
-                              kArmorBegin.substr(0, std::min(rest.size(), kArmorBegin.size()));
+  return data.substr(i, kArmorBegin.size()) == kArmorBegin;
 }
 
 // ---------------------------------------------------------------- encrypt
@@ -731,18 +730,17 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
   };
 
   Reader raw(src);
-  // Armor is recognised by its first character after optional whitespace:
-  // a binary age file always starts with "age-".
+  // A binary age file starts with "age-encryption.org/"; anything else that
+  // is not empty is read as armor (whitespace may precede the BEGIN line).
   std::optional<ArmorSource> armor;
   std::optional<Reader> armored_reader;
   Reader* in = &raw;
   {
-    auto r = raw.ensure(kMaxWhitespace + 1);
+    constexpr std::string_view kBinaryStart = "age-encryption.org/";
+    auto r = raw.ensure(kBinaryStart.size());
     if (!r) return io(std::move(r).error());
     std::string_view a = raw.available();
-    size_t i = 0;
-    while (i < a.size() && is_space(static_cast<unsigned char>(a[i]))) ++i;
-    if (i < a.size() && a[i] == '-') {
+    if (!a.empty() && a.substr(0, kBinaryStart.size()) != kBinaryStart) {
       armor.emplace(raw, why);
       if (auto b = armor->begin(); !b) return *why == Failure::kNone ? io(b.error()) : b.error();
       armored_reader.emplace(*armor);
@@ -778,38 +776,35 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
   hkdf_sha256_32(payload_key, file_key, 16, nonce, sizeof nonce, "payload");
 
   auto pf = [&](const std::string& m) { return fail(why, Failure::kPayload, "payload failure: " + m); };
+  // As age does: a short chunk must be the last; a full chunk is opened as
+  // a middle chunk first and, failing that, as the last one. The chunk is
+  // released once it verifies, and what follows is checked after (so the
+  // released plaintext matches the vectors' payload hashes).
   std::vector<uint8_t> enc(kEncChunk), plain(kChunk);
   for (uint64_t counter = 0;; ++counter) {
     auto r = in->read(enc.data(), kEncChunk);
     if (!r) return pass(std::move(r).error());
     size_t n = *r;
-    bool last = true;
-    if (n == kEncChunk) {
-      auto e = in->at_end();
-      if (!e) return pass(std::move(e).error());
-      last = *e;
+    if (n == 0) {
+      return pf(counter == 0 ? "no data after the header"
+                             : "the file is truncated (no final chunk)");
     }
-    if (n == 0 && counter == 0) return pf("no data after the header");
-    if (n == 0) return pf("the file is truncated (no final chunk)");
     if (n < kTag) return pf("the file is truncated (chunk shorter than its tag)");
+    bool last = n < kEncChunk;
     if (last && n == kTag && counter > 0) return pf("empty final chunk");
     uint8_t n12[12];
     chunk_nonce(n12, counter, last);
     unsigned long long plen = 0;
-    if (crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plen, nullptr, enc.data(), n,
-                                                  nullptr, 0, n12, payload_key) != 0) {
-      if (!last) {
-        // A full chunk sealed as the last one, followed by more data.
-        chunk_nonce(n12, counter, true);
-        if (crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plen, nullptr, enc.data(), n,
-                                                      nullptr, 0, n12, payload_key) == 0) {
-          sodium_memzero(plain.data(), plain.size());
-          return pf("data after the final chunk");
-        }
-      }
-      return pf(last ? "the file is truncated or altered (chunk " + std::to_string(counter) +
-                           " does not verify)"
-                     : "chunk " + std::to_string(counter) + " does not verify (altered file)");
+    int rc = crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plen, nullptr, enc.data(), n,
+                                                       nullptr, 0, n12, payload_key);
+    if (rc != 0 && !last) {
+      last = true;
+      chunk_nonce(n12, counter, true);
+      rc = crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plen, nullptr, enc.data(), n,
+                                                     nullptr, 0, n12, payload_key);
+    }
+    if (rc != 0) {
+      return pf("chunk " + std::to_string(counter) + " does not verify (altered or truncated file)");
     }
     if (auto w = out.write(plain.data(), static_cast<size_t>(plen)); !w) return io(w.error());
     if (last) break;

@@ -9,7 +9,7 @@
 #include <new>
 #include <vector>
 
-#include "crypto_common.hpp"
+#include "crypto_age_common.hpp"
 #include "sfcohort/minisign.hpp"
 
 namespace sfcohort::minisign {

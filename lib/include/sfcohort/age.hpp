@@ -150,8 +150,8 @@ struct DecryptOptions {
 // the kind of failure (kNone on success).
 Status decrypt(Source& in, Sink& out, const DecryptOptions& opt, Failure* why = nullptr);
 
-// True when DATA (the first bytes of a file) starts like an age file, binary
-// or armored.
+// True when DATA (a file's first 1,100 bytes, or all of a shorter file)
+// starts like an age file: binary, or armored after optional whitespace.
 bool looks_like_age(std::string_view data);
 
 }  // namespace sfcohort::age

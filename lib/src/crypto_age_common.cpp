@@ -1,4 +1,4 @@
-#include "crypto_common.hpp"
+#include "crypto_age_common.hpp"
 
 #include <sodium.h>
 
