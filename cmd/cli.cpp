@@ -45,3 +45,52 @@ std::string with_commas(long long n) {
 }
 
 }  // namespace sfcohort::cli
+
+#include <sys/stat.h>
+
+#include <chrono>
+
+namespace sfcohort::cli {
+
+namespace {
+double seconds_now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+Progress::Progress(const Globals& g, std::string label, uint64_t total)
+    : on_(show_progress(g)), label_(std::move(label)), total_(total) {}
+
+Progress::~Progress() { done(); }
+
+void Progress::update(uint64_t n) {
+  if (!on_) return;
+  double t = seconds_now();
+  if (t - last_ < 0.1) return;
+  last_ = t;
+  if (total_ > 0) {
+    int pct = static_cast<int>(100.0 * static_cast<double>(std::min(n, total_)) / static_cast<double>(total_));
+    int width = 30, fill = pct * width / 100;
+    std::fprintf(stderr, "\r%s [%s%s] %3d%%", label_.c_str(), std::string(static_cast<size_t>(fill), '#').c_str(),
+                 std::string(static_cast<size_t>(width - fill), '.').c_str(), pct);
+  } else {
+    std::fprintf(stderr, "\r%s %s", label_.c_str(), with_commas(static_cast<long long>(n)).c_str());
+  }
+  std::fflush(stderr);
+}
+
+void Progress::done() {
+  if (!on_) return;
+  on_ = false;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+}
+
+uint64_t file_size(const std::string& path) {
+  struct stat st;
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+}  // namespace sfcohort::cli

@@ -50,3 +50,26 @@ bool show_progress(const Globals& g);
 std::string with_commas(long long n);
 
 }  // namespace sfcohort::cli
+
+namespace sfcohort::cli {
+
+// A one-line progress bar on stderr, drawn only when show_progress(g) and at
+// most ten times a second; cleared when done or destroyed.
+class Progress {
+ public:
+  Progress(const Globals& g, std::string label, uint64_t total);
+  ~Progress();
+  void update(uint64_t done);
+  void done();
+
+ private:
+  bool on_;
+  std::string label_;
+  uint64_t total_;
+  double last_ = 0;
+};
+
+// The size of a regular file, or 0 (standard input, pipes).
+uint64_t file_size(const std::string& path);
+
+}  // namespace sfcohort::cli

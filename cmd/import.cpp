@@ -1,8 +1,83 @@
-// sfcohort import: registered in the command table; its options and run live here.
+// sfcohort import: load families and people from a CSV file.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
 #include "cli.hpp"
+#include "sfcohort/import.hpp"
+#include "sfcohort/store.hpp"
 
 namespace sfcohort::cli {
+namespace {
 
-void add_import(CLI::App&, Globals&, Action&) {}
+struct ImportCmd {
+  std::string file;
+  std::string rejects;
+  bool dry_run = false;
+  std::string format = "text";
+};
+
+Result<int> run_import(const Globals& g, const ImportCmd& o) {
+  Context ctx = g.context("import");
+  auto store = Store::open(ctx);
+  if (!store) return store.error();
+  ImportOptions opt;
+  opt.path = o.file;
+  if (!o.rejects.empty()) opt.rejects_path = o.rejects;
+  opt.dry_run = o.dry_run;
+  Progress bar(g, "importing", file_size(o.file));
+  opt.progress = [&bar](uint64_t n) { bar.update(n); };
+  auto rep = import_csv(*store, opt);
+  bar.done();
+  if (!rep) return rep.error();
+  const std::string name = o.file == "-" ? "standard input" : o.file;
+  for (const auto& e : rep->aborted ? rep->errors : std::vector<RowError>{}) {
+    std::fprintf(stderr, "sfcohort: error: %s: row %zu: %s\n", name.c_str(), e.row, e.message.c_str());
+  }
+  if (rep->rejected > rep->errors.size() && rep->aborted) {
+    std::fprintf(stderr, "sfcohort: error: %s: %zu more invalid rows not shown\n", name.c_str(),
+                 rep->rejected - rep->errors.size());
+  }
+  if (o.format == "json") {
+    nlohmann::json j = {{"read", rep->read},           {"imported", rep->imported},
+                        {"updated", rep->updated},     {"unchanged", rep->unchanged},
+                        {"rejected", rep->rejected},   {"families_added", rep->families_added},
+                        {"written", !rep->aborted && !o.dry_run}, {"sha256", rep->sha256}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("read %s rows: %s imported, %s updated, %s unchanged, %s rejected\n",
+                with_commas(static_cast<long long>(rep->read)).c_str(),
+                with_commas(static_cast<long long>(rep->imported)).c_str(),
+                with_commas(static_cast<long long>(rep->updated)).c_str(),
+                with_commas(static_cast<long long>(rep->unchanged)).c_str(),
+                with_commas(static_cast<long long>(rep->rejected)).c_str());
+  }
+  if (rep->aborted) {
+    Error e(Errc::kInvalidInput,
+            name + ": " + std::to_string(rep->rejected) + " invalid row" +
+                (rep->rejected == 1 ? "" : "s") + ": nothing imported",
+            {"correct the rows, or import the valid ones and set the others aside with --rejects FILE"});
+    return e;
+  }
+  if (o.dry_run) {
+    note(g, "dry run: nothing was written");
+  } else if (!o.rejects.empty() && rep->rejected > 0) {
+    note(g, std::to_string(rep->rejected) + " invalid row" + (rep->rejected == 1 ? "" : "s") +
+                " written to " + o.rejects);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_import(CLI::App& app, Globals& g, Action& action) {
+  auto o = std::make_shared<ImportCmd>();
+  CLI::App* sub = app.add_subcommand("import", "import families and people from a CSV file");
+  sub->add_option("file", o->file, "the CSV file, or - for standard input")->required();
+  sub->add_option("--rejects", o->rejects,
+                  "write invalid rows here (with an error column) and import the rest");
+  sub->add_flag("--dry-run", o->dry_run, "validate and count, write nothing");
+  sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  sub->callback([&g, &action, o] { action = [&g, o] { return run_import(g, *o); }; });
+}
 
 }  // namespace sfcohort::cli

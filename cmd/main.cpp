@@ -53,6 +53,24 @@ int main(int argc, char** argv) {
   Action action;
   for (const auto& c : kCommands) c.add(app, g, action);
 
+  // Name an unknown command plainly, rather than CLI11's "a subcommand is required".
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--db" || a == "--as" || a == "--purpose") {
+      ++i;
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) known = known || sub->get_name() == a;
+    if (!known) {
+      print_error(Error(Errc::kInvalidInput, "'" + a + "' is not an sfcohort command",
+                        {"the commands are listed by 'sfcohort --help'"}));
+      return 2;
+    }
+    break;
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

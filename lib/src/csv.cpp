@@ -136,7 +136,7 @@ Result<bool> CsvReader::next(std::vector<std::string>& fields) {
       break;
     }
     ++total;
-    if (c == 0) binary = true;
+    if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') binary = true;
     if (total > kMaxRecordBytes && problem.empty()) {
       problem = "is longer than 1 MiB (is this a CSV file?)";
     }
@@ -172,7 +172,7 @@ Result<bool> CsvReader::next(std::vector<std::string>& fields) {
     }
     if (problem.empty()) field += static_cast<char>(c);
   }
-  if (binary) return invalid_input(where + ": holds binary data (is this a CSV file?)");
+  if (binary) return invalid_input(where + ": holds control characters or binary data (is this a CSV file?)");
   if (!problem.empty()) return invalid_input(where + ": " + problem);
   finish_field();
   return true;

@@ -1,5 +1,8 @@
 #include "sqlite.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+
 namespace sfcohort::sql {
 
 Error to_error(sqlite3* db, int rc, std::string_view what) {
@@ -20,7 +23,13 @@ Error to_error(sqlite3* db, int rc, std::string_view what) {
       return Error(Errc::kEnvironment, m + "the database is read-only (" + msg + ")");
     case SQLITE_CANTOPEN:
       return Error(Errc::kEnvironment, m + "cannot open the database (" + msg + ")");
-    case SQLITE_IOERR:
+    case SQLITE_IOERR: {
+      int e = db ? sqlite3_system_errno(db) : 0;
+      if (e == ENOSPC || e == EFBIG || e == EDQUOT) {
+        return Error(Errc::kEnvironment, m + "the disk is full");
+      }
+      return Error(Errc::kEnvironment, m + "i/o error (" + msg + ")");
+    }
     case SQLITE_PERM:
       return Error(Errc::kEnvironment, m + "i/o error (" + msg + ")");
     case SQLITE_CONSTRAINT:
@@ -119,7 +128,10 @@ Result<Db> Db::open(const std::string& path, Mode mode) {
   Db db(raw);
   if (rc != SQLITE_OK) return to_error(raw, rc, path);
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, 5000);
+  // SFCOHORT_BUSY_TIMEOUT_MS: how long to wait for another writer (default 5 s).
+  int busy_ms = 5000;
+  if (const char* b = std::getenv("SFCOHORT_BUSY_TIMEOUT_MS"); b && *b) busy_ms = std::atoi(b);
+  sqlite3_busy_timeout(raw, busy_ms);
   // Reading the schema here turns "file is not a database" into an error at
   // open, not at the first query.
   if (auto r = db.exec("PRAGMA foreign_keys = ON"); !r) return r.error().with_context(path);

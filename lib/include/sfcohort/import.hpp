@@ -1,0 +1,48 @@
+// Importing a cohort CSV: validated row by row, written in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sfcohort/result.hpp"
+#include "sfcohort/store.hpp"
+
+namespace sfcohort {
+
+struct ImportOptions {
+  std::string path;                         // a CSV file, or "-" for standard input
+  std::optional<std::string> rejects_path;  // invalid rows go here; else they abort the import
+  bool dry_run = false;                     // validate and count, write nothing
+  std::function<void(uint64_t bytes_read)> progress;  // called now and then
+};
+
+struct RowError {
+  size_t row = 0;  // data row, from 1
+  std::string message;
+};
+
+struct ImportReport {
+  size_t read = 0;
+  size_t imported = 0;   // new people
+  size_t updated = 0;    // people whose fields changed
+  size_t unchanged = 0;  // people already stored exactly so
+  size_t rejected = 0;
+  size_t families_added = 0;
+  std::vector<RowError> errors;  // the first kMaxErrors invalid rows
+  bool aborted = false;          // invalid rows and no rejects file: nothing written
+  std::string sha256;            // of the input
+  static constexpr size_t kMaxErrors = 20;
+};
+
+// Imports OPT.path into STORE. Without a rejects file any invalid row aborts
+// the whole import: the report says aborted, lists the bad rows, and nothing
+// is written. With one, valid rows are committed together and invalid rows
+// are written to it with an added `error` column. Re-importing the same file
+// changes nothing. An unreadable file, a missing required column or a
+// database failure is an Error, with nothing written.
+Result<ImportReport> import_csv(Store& store, const ImportOptions& opt);
+
+}  // namespace sfcohort

@@ -1,0 +1,250 @@
+#include "sfcohort/import.hpp"
+
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "sfcohort/csv.hpp"
+#include "sfcohort/io.hpp"
+#include "sfcohort/text.hpp"
+#include "sqlite.hpp"
+
+namespace sfcohort {
+namespace {
+
+struct Columns {
+  int family_id, person_id, given_name, middle_names, surname, sex, dob, postcode, house, address,
+      role, joined_on;
+  std::vector<int> extra;  // unknown columns, kept in person.extra
+};
+
+Result<Columns> map_columns(const CsvColumns& cols, const std::string& file) {
+  Columns c{};
+  c.family_id = cols.index("family_id");
+  c.person_id = cols.index("person_id");
+  c.given_name = cols.index("given_name");
+  c.middle_names = cols.index("middle_names");
+  c.surname = cols.index("surname");
+  c.sex = cols.index("sex");
+  c.dob = cols.index("dob");
+  c.postcode = cols.index("postcode");
+  c.house = cols.index("house");
+  c.address = cols.index("address");
+  c.role = cols.index("role");
+  c.joined_on = cols.index("joined_on");
+  for (const char* need : {"family_id", "surname", "dob"}) {
+    if (cols.index(need) < 0) {
+      return Error(Errc::kInvalidInput, file + ": header: no '" + std::string(need) + "' column",
+                   {"an import needs the columns family_id, surname and dob; see 'man sfcohort-import'"});
+    }
+  }
+  static const std::unordered_set<std::string> kKnown = {
+      "family_id", "person_id", "given_name", "middle_names", "surname", "sex",
+      "dob",       "postcode",  "house",      "address",      "role",    "joined_on"};
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < cols.canonical().size(); ++i) {
+    const std::string& name = cols.canonical()[i];
+    if (!seen.insert(name).second && !name.empty()) {
+      return invalid_input(file + ": header: the column '" + cols.original()[i] + "' appears twice");
+    }
+    if (!kKnown.count(name)) c.extra.push_back(static_cast<int>(i));
+  }
+  return c;
+}
+
+std::string field(const std::vector<std::string>& row, int i) {
+  return i < 0 ? std::string() : row[static_cast<size_t>(i)];
+}
+
+// Validates and normalises one row into P. Errors name the field.
+Status parse_row(const std::vector<std::string>& row, const Columns& c, const CsvColumns& cols,
+                 const Date& today, Person& p) {
+  p = Person{};
+  p.id = trim(field(row, c.person_id));
+  p.family_id = trim(field(row, c.family_id));
+  if (p.family_id.empty()) return invalid_input("family_id is empty");
+  auto name = [&](int col, const char* what, std::string& out) -> Status {
+    auto v = clean_name(field(row, col));
+    if (!v) return invalid_input(std::string(what) + ": " + v.error().message);
+    out = *v;
+    return Ok{};
+  };
+  SF_TRY(name(c.given_name, "given_name", p.given_name));
+  SF_TRY(name(c.middle_names, "middle_names", p.middle_names));
+  SF_TRY(name(c.surname, "surname", p.surname));
+  if (p.surname.empty()) return invalid_input("surname is empty");
+  const std::string dob_text = trim(field(row, c.dob));
+  if (dob_text.empty()) return invalid_input("dob is empty");
+  auto dob = parse_date(dob_text);
+  if (!dob) return invalid_input("dob " + dob.error().message);
+  if (*dob > today) return invalid_input("dob '" + dob_text + "' is in the future");
+  p.dob = dob->iso();
+  auto sex = parse_sex(field(row, c.sex));
+  if (!sex) return sex.error();
+  p.sex = *sex;
+  const std::string pc = trim(field(row, c.postcode));
+  if (!pc.empty()) {
+    auto parsed = parse_postcode(pc);
+    if (!parsed) return invalid_input("postcode " + parsed.error().message);
+    p.postcode = parsed->unit();
+  }
+  SF_TRY(name(c.house, "house", p.house));
+  {
+    // An address may span lines in a quoted field: fold them to one line.
+    std::string a = field(row, c.address);
+    for (auto& ch : a) {
+      if (ch == '\r' || ch == '\n') ch = ' ';
+    }
+    auto v = clean_name(a);
+    if (!v) return invalid_input("address: " + v.error().message);
+    p.address = *v;
+  }
+  const std::string role = to_lower_ascii(trim(field(row, c.role)));
+  if (role.empty()) {
+    p.role = age_on(*dob, today) >= 18 ? "adult" : "child";
+  } else if (role == "adult" || role == "child") {
+    p.role = role;
+  } else {
+    return invalid_input("role '" + trim(field(row, c.role)) + "' is not adult or child");
+  }
+  const std::string joined = trim(field(row, c.joined_on));
+  if (!joined.empty()) {
+    auto j = parse_date(joined);
+    if (!j) return invalid_input("joined_on " + j.error().message);
+    p.joined_on = j->iso();
+  }
+  if (!c.extra.empty()) {
+    nlohmann::json extra = nlohmann::json::object();
+    for (int i : c.extra) {
+      const std::string& v = row[static_cast<size_t>(i)];
+      if (!v.empty()) extra[cols.original()[static_cast<size_t>(i)]] = v;
+    }
+    p.extra = extra.dump();
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
+  auto reader = CsvReader::open(opt.path);
+  if (!reader) return reader.error();
+  const std::string& file = reader->name();
+  std::vector<std::string> row;
+  auto got = reader->next(row);
+  if (!got) return got.error();
+  if (!*got) return invalid_input(file + ": the file is empty (a header row is required)");
+  CsvColumns cols(row);
+  auto columns = map_columns(cols, file);
+  if (!columns) return columns.error();
+  const Columns& c = *columns;
+
+  std::optional<AtomicFile> rejects;
+  std::string buf;
+  if (opt.rejects_path && !opt.dry_run) {
+    auto f = AtomicFile::create(*opt.rejects_path, 0600);
+    if (!f) return f.error();
+    rejects.emplace(std::move(*f));
+    std::vector<std::string> header = cols.original();
+    header.push_back("error");
+    append_csv_row(buf, header);
+  }
+
+  const Date today = *parse_date(Store::today());
+  ImportReport rep;
+  // A bigger page cache keeps a large import's B-tree pages in memory rather
+  // than spilling them to the WAL over and over; bounded, so memory stays flat.
+  SF_TRY(store.db().exec("PRAGMA cache_size = -65536"));
+  auto tx = sql::Transaction::begin(store.db());
+  if (!tx) return tx.error();
+  std::unordered_set<std::string> families_known;
+  Person p;
+  for (;;) {
+    if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing was imported");
+    auto r = reader->next(row);
+    const size_t n = reader->record_number();
+    std::string problem;
+    if (!r) {
+      if (reader->fatal()) return r.error();
+      problem = r.error().message.substr(r.error().message.find(": row ") == std::string::npos
+                                             ? 0
+                                             : r.error().message.find(": row ") + 2);
+      problem = problem.substr(problem.find(": ") + 2);
+    } else if (!*r) {
+      break;
+    } else if (row.size() != cols.canonical().size()) {
+      problem = "has " + std::to_string(row.size()) + " fields, the header has " +
+                std::to_string(cols.canonical().size());
+    } else if (auto v = parse_row(row, c, cols, today, p); !v) {
+      problem = v.error().message;
+    }
+    ++rep.read;
+    if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(reader->bytes_read());
+    if (!problem.empty()) {
+      ++rep.rejected;
+      if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({n, problem});
+      if (rejects) {
+        std::vector<std::string> out = row;
+        out.resize(cols.canonical().size());
+        out.push_back(problem);
+        append_csv_row(buf, out);
+        if (buf.size() > (1 << 16)) {
+          SF_TRY(rejects->write(buf));
+          buf.clear();
+        }
+      }
+      continue;
+    }
+    if (!families_known.count(p.family_id)) {
+      auto fam = store.family(p.family_id);
+      if (!fam) return fam.error();
+      if (!fam->has_value()) {
+        Family f;
+        f.id = p.family_id;
+        f.joined_on = p.joined_on;
+        SF_TRY(store.put_family(f));
+        ++rep.families_added;
+      }
+      families_known.insert(p.family_id);
+    }
+    std::optional<Person> existing;
+    if (!p.id.empty()) {
+      auto e = store.person(p.id);
+      if (!e) return e.error();
+      existing = std::move(*e);
+    } else {
+      auto e = store.find_member(p.family_id, p.given_name, p.surname, p.dob);
+      if (!e) return e.error();
+      existing = std::move(*e);
+      if (existing) p.id = existing->id;
+    }
+    if (!existing) {
+      auto ins = store.insert_person(p);
+      if (!ins) return ins.error().with_context(file + ": row " + std::to_string(n));
+      ++rep.imported;
+    } else if (existing->same_fields(p)) {
+      ++rep.unchanged;
+    } else {
+      SF_TRY(store.update_person(p));
+      ++rep.updated;
+    }
+  }
+  rep.sha256 = to_hex(reader->digest());
+  if (opt.progress) opt.progress(reader->bytes_read());
+  if (rep.rejected > 0 && !opt.rejects_path) {
+    rep.aborted = true;
+    return rep;  // ~Transaction rolls back: nothing written
+  }
+  if (opt.dry_run) return rep;
+  nlohmann::json detail = {{"file", file},           {"sha256", rep.sha256},
+                           {"read", rep.read},       {"imported", rep.imported},
+                           {"updated", rep.updated}, {"unchanged", rep.unchanged},
+                           {"rejected", rep.rejected}, {"families_added", rep.families_added}};
+  if (opt.rejects_path) detail["rejects"] = *opt.rejects_path;
+  SF_TRY(store.audit(file, detail));
+  if (rejects) SF_TRY(rejects->write(buf));
+  SF_TRY(tx->commit());
+  if (rejects) SF_TRY(rejects->commit());
+  return rep;
+}
+
+}  // namespace sfcohort

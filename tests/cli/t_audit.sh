@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The audit trail: who, what, why is recorded, and any edit, insertion,
+# deletion or cut-off tail is detected by `audit verify`.
+source "$SRC/tests/cli/lib.sh"
+
+printf 'family_id,given_name,surname,dob\nF1,Amy,Khan,2010-05-05\nF1,Sam,Khan,1980-01-02\n' > p.csv
+sf init >/dev/null
+expect_rc 0 "import with --as and --purpose after the command" sf import p.csv --as "A Officer" --purpose "monthly refresh"
+SFCOHORT_PURPOSE="school roll" sf import p.csv >/dev/null
+expect_rc 0 "audit lists entries" sf audit
+has "A Officer" out "actor recorded"
+has "purpose: monthly refresh" out "purpose recorded"
+has "purpose: school roll" out "purpose from the environment"
+has "import" out "command recorded"
+expect_rc 0 "audit json" sf audit --format json
+has '"sha256": "' out "input digest recorded"
+has '"imported": 2' out "counts recorded"
+expect_rc 0 "since a future date" sf audit --since 2199-01-01 --format json
+same "$OUT" "[]" "no entries after a future date"
+expect_rc 2 "bad --since" sf audit --since 31/02/2020
+expect_rc 0 "an untouched trail verifies" sf audit verify
+has "intact: 3 entries" out "verify count"
+
+pristine="$T/pristine.db"
+cp "$SFCOHORT_DB" "$pristine"
+head_file=$(ls "$SFCOHORT_KEYS"/audit-*.head)
+cp "$head_file" "$T/head.bak"
+restore() { cp "$pristine" "$SFCOHORT_DB"; rm -f "$SFCOHORT_DB-wal" "$SFCOHORT_DB-shm"; cp "$T/head.bak" "$head_file"; }
+unlock="DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+
+run sqlite3 "$SFCOHORT_DB" "UPDATE audit SET actor = 'x' WHERE seq = 2"
+has "append-only" err "the trail refuses plain edits"
+
+sqlite3 "$SFCOHORT_DB" "$unlock UPDATE audit SET purpose = 'nothing to see' WHERE seq = 2"
+expect_rc 1 "an edited entry" sf audit verify
+has "entry 2 has been altered" err "edited entry named"
+restore
+sqlite3 "$SFCOHORT_DB" "$unlock DELETE FROM audit WHERE seq = 2"
+expect_rc 1 "a deleted entry" sf audit verify
+has "entry 2 is missing" err "deleted entry named"
+restore
+sqlite3 "$SFCOHORT_DB" "$unlock INSERT INTO audit SELECT 4, at, 'intruder', command, purpose, subject, detail, prev_mac, mac FROM audit WHERE seq = 3;"
+expect_rc 1 "an inserted entry" sf audit verify
+has "has been altered or inserted" err "inserted entry named"
+restore
+sqlite3 "$SFCOHORT_DB" "$unlock DELETE FROM audit WHERE seq = 3"
+expect_rc 1 "a cut-off tail" sf audit verify
+has "entries 3 to 3 have been removed from the end" err "cut-off tail named"
+restore
+rm "$head_file"
+expect_rc 1 "a missing head file" sf audit verify
+has "head file" err "missing head named"
+restore
+expect_rc 0 "restored trail verifies" sf audit verify
+mv "$SFCOHORT_KEYS/audit.key" "$T/key.bak"
+expect_rc 4 "no audit key" sf audit verify
+has "no audit key" err "missing key message"
+expect_rc 4 "writing without the audit key" sf import p.csv
+mv "$T/key.bak" "$SFCOHORT_KEYS/audit.key"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$SFCOHORT_KEYS/audit.key"
+expect_rc 1 "a different key" sf audit verify
+has "entry 1 has been altered" err "wrong key detected at the first entry"
+finish
