@@ -207,8 +207,7 @@ Result<int> run_partner_add(const Globals& g, const PartnerAddOptions& o) {
   if (!saved) return std::move(saved).error();
   std::printf("%s partner '%s'\n", *is_new ? "added" : "updated", saved->name.c_str());
   if (auto c = partners::check_agreements(*saved, Store::today()); !c) {
-    warn(g, c.error().message.substr(0, 1) + c.error().message.substr(1) +
-                ": nothing can be shared with this partner yet");
+    warn(g, c.error().message + " (sharing with this partner is refused until this is recorded)");
   }
   return 0;
 }
@@ -385,6 +384,7 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
       so.signers.push_back(**k);
       signer_names.push_back(p->name);
     }
+    so.signer_name = p->name;
   } else {
     auto all = partners::list(*store);
     if (!all) return std::move(all).error();

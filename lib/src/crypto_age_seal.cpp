@@ -307,8 +307,9 @@ Result<SigCheck> read_signature(const std::string& in_path, const OpenOptions& o
     minisign::PublicKey k;
     k.key_id = *id;
     return Error(Errc::kCrypto,
-                 sig_path + ": signed with key " + k.key_id_hex() + ", which is not " +
-                     (opt.signers.empty() ? "in the partner register" : "the partner's key"),
+                 sig_path + ": signed with key " + k.key_id_hex() + ", which is " +
+                     (opt.signer_name.empty() ? std::string("not in the partner register")
+                                              : "not the signing key of partner '" + opt.signer_name + "'"),
                  {"record the partner's key with 'sfcohort share partner add NAME --sign-key RW...'"});
   }
   c.text = std::move(*text);

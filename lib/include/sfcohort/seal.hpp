@@ -49,6 +49,7 @@ struct OpenOptions {
   // The keys a valid signature may come from (the partner, or every
   // registered partner); the signature's key id picks one.
   std::vector<minisign::PublicKey> signers;
+  std::string signer_name;     // for messages: the partner expected ("" = any registered)
   std::string signature_path;  // default: IN_PATH + ".minisig"
 };
 
