@@ -38,6 +38,10 @@ for n in 0 1 65535 65536 65537 3500000; do
     rm -f "plain$n"* "got$n" "in$n"*
   done
 done
+# minisign itself signs with our (unprotected) secret key file.
+printf 'x\n' >m.txt
+minisign -S -s "$SFCOHORT_KEYS/minisign.key" -m m.txt >/dev/null 2>&1 && ok || fail "minisign -S with our minisign.key"
+minisign -Vm m.txt -p "$SFCOHORT_KEYS/minisign.pub" -q && ok || fail "minisign -V of that signature"
 # A one-recipient empty file is exactly 200 bytes, as age writes it.
 : >empty
 sf share seal empty --to "NHS Trust" >/dev/null
