@@ -6,6 +6,7 @@
 namespace sfcohort::sql {
 
 Error to_error(sqlite3* db, int rc, std::string_view what) {
+  const int saved_errno = errno;
   const char* msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string m = std::string(what) + ": ";
   switch (rc & 0xff) {
@@ -24,7 +25,10 @@ Error to_error(sqlite3* db, int rc, std::string_view what) {
     case SQLITE_CANTOPEN:
       return Error(Errc::kEnvironment, m + "cannot open the database (" + msg + ")");
     case SQLITE_IOERR: {
+      // SQLite does not always keep the errno of a failed write (EFBIG from a
+      // file-size limit is reported as 0), so fall back to the global one.
       int e = db ? sqlite3_system_errno(db) : 0;
+      if (e == 0) e = saved_errno;
       if (e == ENOSPC || e == EFBIG || e == EDQUOT) {
         return Error(Errc::kEnvironment, m + "the disk is full");
       }

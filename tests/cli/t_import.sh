@@ -144,12 +144,14 @@ same "$(db_sum)" "$before" "disk full: database unchanged"
 # A read-only directory (as root, run as nobody so permissions apply).
 mkdir ro && chmod 555 ro
 if [ "$(id -u)" -eq 0 ]; then
+  # The build tree may not be readable by nobody: run a copy from here.
   chmod 755 "$T"
-  as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$T/ro" "$@"; }
+  cp "$SFCOHORT" "$T/sfcohort-copy" && chmod 755 "$T/sfcohort-copy"
+  as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$T/ro" SFCOHORT_KEYS="$T/ro/keys" "$T/sfcohort-copy" "$@"; }
 else
-  as_user() { "$@"; }
+  as_user() { "$SFCOHORT" "$@"; }
 fi
-run as_user "$SFCOHORT" --db "$T/ro/cohort.db" init
+run as_user --db "$T/ro/cohort.db" init
 same "$RC" "3" "init in a read-only directory: exit 3"
 has "cannot create" err "read-only message"
 one_line_error "read-only"
