@@ -331,19 +331,23 @@ Result<int> run_seal(const Globals& g, const SealOptions& o) {
   if (out == "-") return invalid_input("share seal: --output must name a file (the signature goes beside it)");
   seal::SealOptions so;
   so.armor = o.armor;
-  auto sealed = seal::seal_file(o.file, out, to, *signer, so);
+  // The audit entry is written before the files are renamed into place: no
+  // sealed file exists without its entry.
+  auto audit = [&](const seal::Sealed& sealed) {
+    nlohmann::json detail = {{"file", std::filesystem::path(o.file).filename().string()},
+                             {"output", out},
+                             {"to", names},
+                             {"bytes", sealed.plaintext_bytes},
+                             {"blake2b", sealed.blake2b},
+                             {"families", nullptr}};
+    if (!direct.empty()) {
+      detail["recipients"] = direct;
+      detail["reason"] = o.reason;
+    }
+    return store->audit("file " + std::filesystem::path(o.file).filename().string(), detail);
+  };
+  auto sealed = seal::seal_file(o.file, out, to, *signer, so, audit);
   if (!sealed) return std::move(sealed).error();
-  nlohmann::json detail = {{"file", std::filesystem::path(o.file).filename().string()},
-                           {"output", out},
-                           {"to", names},
-                           {"bytes", sealed->plaintext_bytes},
-                           {"blake2b", sealed->blake2b},
-                           {"families", nullptr}};
-  if (!direct.empty()) {
-    detail["recipients"] = direct;
-    detail["reason"] = o.reason;
-  }
-  SF_TRY(store->audit("file " + std::filesystem::path(o.file).filename().string(), detail));
   std::printf("sealed %s for %s\n", o.file.c_str(),
               names.empty() ? "the given recipients" : [&] {
                 std::string s;
@@ -405,7 +409,18 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
     auto pw = read_passphrase_file(pf);
     if (pw) so.decrypt.passphrases.push_back(*pw);
   }
-  auto opened = seal::open_file(o.file, out, so);
+  auto audit = [&](const seal::Opened& opened) {
+    std::string from = opened.signer ? signer_names[*opened.signer] : std::string();
+    nlohmann::json detail = {{"file", std::filesystem::path(o.file).filename().string()},
+                             {"output", out},
+                             {"from", from.empty() ? nlohmann::json(nullptr) : nlohmann::json(from)},
+                             {"verified", opened.verified},
+                             {"bytes", opened.plaintext_bytes},
+                             {"blake2b", opened.blake2b},
+                             {"families", nullptr}};
+    return store->audit("file " + std::filesystem::path(o.file).filename().string(), detail);
+  };
+  auto opened = seal::open_file(o.file, out, so, audit);
   if (!opened) {
     Error e = std::move(opened).error();
     if (e.code == Errc::kCrypto && e.hints.empty()) {
@@ -414,14 +429,6 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
     return e;
   }
   std::string from = opened->signer ? signer_names[*opened->signer] : std::string();
-  nlohmann::json detail = {{"file", std::filesystem::path(o.file).filename().string()},
-                           {"output", out},
-                           {"from", from.empty() ? nlohmann::json(nullptr) : nlohmann::json(from)},
-                           {"verified", opened->verified},
-                           {"bytes", opened->plaintext_bytes},
-                           {"blake2b", opened->blake2b},
-                           {"families", nullptr}};
-  SF_TRY(store->audit("file " + std::filesystem::path(o.file).filename().string(), detail));
   std::string summary = "opened " + o.file + (opened->verified ? ", signed by " + from : ", signature not checked (--no-verify)");
   if (out == "-") {
     note(g, summary);

@@ -332,7 +332,7 @@ Status check_signature(const std::string& in_path, const OpenOptions& opt, const
 
 Result<Sealed> seal(age::Source& in, const std::string& out_path,
                     const std::vector<age::Recipient>& to, const minisign::SecretKey& signer,
-                    const SealOptions& opt) {
+                    const SealOptions& opt, const SealCommit& before_commit) {
   if (to.empty()) return invalid_input("no recipient to seal to");
   std::string comment = opt.trusted_comment.empty() ? default_comment(out_path) : opt.trusted_comment;
   if (comment.find_first_of("\r\n") != std::string::npos) {
@@ -360,6 +360,7 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
   auto sig = AtomicFile::create(s.signature_path, opt.mode);
   if (!sig) return std::move(sig).error();
   SF_TRY(sig->write(signer.sign(h, comment)));
+  if (before_commit) SF_TRY(before_commit(s));
   SF_TRY(out->commit());
   if (auto c = sig->commit(); !c) {
     ::unlink(out_path.c_str());  // never a sealed file without its signature
@@ -370,11 +371,11 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
 
 Result<Sealed> seal_file(const std::string& in_path, const std::string& out_path,
                          const std::vector<age::Recipient>& to, const minisign::SecretKey& signer,
-                         const SealOptions& opt) {
+                         const SealOptions& opt, const SealCommit& before_commit) {
   auto f = open_read(in_path);
   if (!f) return std::move(f).error();
   age::FileSource src(f->get(), in_path);
-  return seal(src, out_path, to, signer, opt);
+  return seal(src, out_path, to, signer, opt, before_commit);
 }
 
 Result<Opened> open_to_sink(const std::string& in_path, age::Sink& sink, const OpenOptions& opt) {
@@ -398,7 +399,7 @@ Result<Opened> open_to_sink(const std::string& in_path, age::Sink& sink, const O
 }
 
 Result<Opened> open_file(const std::string& in_path, const std::string& out_path,
-                         const OpenOptions& opt) {
+                         const OpenOptions& opt, const OpenCommit& before_commit) {
   if (out_path == "-") {
     // Standard output cannot be taken back: check the signature first, then
     // decrypt (age still releases only chunks that verify).
@@ -419,6 +420,7 @@ Result<Opened> open_file(const std::string& in_path, const std::string& out_path
     o->signer = pre.signer;
     o->trusted_comment = pre.trusted_comment;
     if (std::fflush(stdout) != 0) return errno_error("standard output", "cannot write");
+    if (before_commit) SF_TRY(before_commit(*o));
     return o;
   }
   auto out = AtomicFile::create(out_path, 0600);
@@ -426,6 +428,7 @@ Result<Opened> open_file(const std::string& in_path, const std::string& out_path
   AtomicSink sink(*out);
   auto o = open_to_sink(in_path, sink, opt);
   if (!o) return o;  // ~AtomicFile removes the temporary file
+  if (before_commit) SF_TRY(before_commit(*o));
   SF_TRY(out->commit());
   return o;
 }

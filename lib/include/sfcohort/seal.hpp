@@ -6,6 +6,7 @@
 // Memory use is constant (a few MiB) for any file size.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,14 @@ struct SealOptions {
   unsigned mode = 0644;  // of the sealed file and its signature
 };
 
+struct Sealed;
+struct Opened;
+// Called once everything is written and verified, just before the output is
+// renamed into place: a failure here (e.g. the audit entry cannot be
+// written) leaves no output. Used to record the exchange in the audit trail.
+using SealCommit = std::function<Status(const Sealed&)>;
+using OpenCommit = std::function<Status(const Opened&)>;
+
 struct Sealed {
   std::string path;            // the age file
   std::string signature_path;  // PATH.minisig
@@ -37,11 +46,12 @@ struct Sealed {
 // when everything succeeded.
 Result<Sealed> seal(age::Source& in, const std::string& out_path,
                     const std::vector<age::Recipient>& to, const minisign::SecretKey& signer,
-                    const SealOptions& opt = {});
+                    const SealOptions& opt = {}, const SealCommit& before_commit = {});
 // The same for a file (IN_PATH unreadable: Errc::kEnvironment).
 Result<Sealed> seal_file(const std::string& in_path, const std::string& out_path,
                          const std::vector<age::Recipient>& to,
-                         const minisign::SecretKey& signer, const SealOptions& opt = {});
+                         const minisign::SecretKey& signer, const SealOptions& opt = {},
+                         const SealCommit& before_commit = {});
 
 struct OpenOptions {
   age::DecryptOptions decrypt;  // the team identity and/or passphrases
@@ -68,7 +78,7 @@ struct Opened {
 // Failures of the age file or the signature are Errc::kCrypto with a message
 // saying which; the signature is checked before the decryption is committed.
 Result<Opened> open_file(const std::string& in_path, const std::string& out_path,
-                         const OpenOptions& opt);
+                         const OpenOptions& opt, const OpenCommit& before_commit = {});
 
 // Opens IN_PATH into SINK. SINK receives plaintext as it is decrypted; the
 // caller must discard it unless this returns a value.
