@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crypto_age_common.hpp"
+#include "crypto_minisign_blake2b.hpp"
 #include "sfcohort/minisign.hpp"
 
 namespace sfcohort::minisign {
@@ -267,22 +268,24 @@ std::string SecretKey::sign(const Hash64& prehash, std::string_view trusted_comm
 // ---------------------------------------------------------------- hashing
 
 struct Prehash::State {
-  crypto_generichash_state st;
+  detail::Blake2b512 h;
 };
 
-Prehash::Prehash() : st_(std::make_unique<State>()) {
-  crypto::ensure_sodium();
-  crypto_generichash_init(&st_->st, nullptr, 0, 64);
-}
+Prehash::Prehash() : st_(std::make_unique<State>()) {}
 Prehash::~Prehash() = default;
 
-void Prehash::update(const void* p, size_t n) {
-  crypto_generichash_update(&st_->st, static_cast<const uint8_t*>(p), n);
-}
+void Prehash::update(const void* p, size_t n) { st_->h.update(static_cast<const uint8_t*>(p), n); }
 
 Hash64 Prehash::finish() {
   Hash64 h;
-  crypto_generichash_final(&st_->st, h.data(), h.size());
+  st_->h.finish(h.data());
+  return h;
+}
+
+Hash64 prehash_reference(const void* p, size_t n) {
+  crypto::ensure_sodium();
+  Hash64 h;
+  crypto_generichash(h.data(), h.size(), static_cast<const uint8_t*>(p), n, nullptr, 0);
   return h;
 }
 

@@ -119,3 +119,27 @@ TEST_CASE("minisign: legacy non-prehashed signatures are refused") {
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("legacy") != std::string::npos);
 }
+
+TEST_CASE("minisign: the BLAKE2b-512 prehash") {
+  auto hex = [](const minisign::Hash64& h) { return to_hex(h.data(), h.size()); };
+  // RFC 7693, appendix A.
+  CHECK(hex(prehash_of("abc")) ==
+        "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923");
+  CHECK(hex(prehash_of("")) ==
+        "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce");
+  // Against libsodium: lengths around the 128-byte block, fed whole and in pieces.
+  std::string data(3 * 65536 + 77, '\0');
+  random_bytes(data.data(), data.size());
+  for (size_t n : {size_t{1}, size_t{127}, size_t{128}, size_t{129}, size_t{255}, size_t{256},
+                   size_t{257}, size_t{1000}, size_t{65536}, data.size()}) {
+    CAPTURE(n);
+    auto want = minisign::prehash_reference(data.data(), n);
+    CHECK(prehash_of(std::string_view(data.data(), n)) == want);
+    for (size_t step : {size_t{1}, size_t{7}, size_t{128}, size_t{129}, size_t{4096}}) {
+      if (n > 5000 && step < 128) continue;
+      minisign::Prehash h;
+      for (size_t off = 0; off < n; off += step) h.update(data.data() + off, std::min(step, n - off));
+      CHECK(h.finish() == want);
+    }
+  }
+}

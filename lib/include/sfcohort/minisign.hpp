@@ -80,6 +80,9 @@ class Prehash {
   std::unique_ptr<State> st_;
 };
 
+// libsodium's BLAKE2b-512 of P (slower), to check Prehash against in tests.
+Hash64 prehash_reference(const void* p, size_t n);
+
 // The prehash of a whole file. Unreadable: Errc::kEnvironment.
 Result<Hash64> prehash_file(const std::string& path);
 
