@@ -56,19 +56,10 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
 
   auto store = Store::open(g.context("export"));
   if (!store) return std::move(store).error();
-  const std::string today = Store::today();
-  std::vector<age::Recipient> to;
-  nlohmann::json names = nlohmann::json::array();
-  for (const auto& name : o.to) {
-    auto p = partners::get(*store, name);
-    if (!p) return std::move(p).error();
-    SF_TRY(partners::check_agreements(*p, today));
-    SF_TRY(partners::check_profile(*p, o.table.fields));
-    auto r = partners::recipient_of(*p);
-    if (!r) return std::move(r).error();
-    to.push_back(*r);
-    names.push_back(p->name);
-  }
+  auto dest = partners::destination(*store, o.to, o.table.fields, Store::today());
+  if (!dest) return std::move(dest).error();
+  std::vector<age::Recipient> to = dest->recipients;
+  nlohmann::json names = dest->names;
   nlohmann::json direct = nlohmann::json::array();
   for (const auto& text : o.recipients) {
     auto r = age::Recipient::parse(text);

@@ -187,6 +187,22 @@ Status check_profile(const Partner& p, const std::string& profile) {
   return Ok{};
 }
 
+Result<Destination> destination(Store& store, const std::vector<std::string>& names,
+                                 const std::string& profile, const std::string& today) {
+  Destination d;
+  for (const auto& name : names) {
+    auto p = get(store, name);
+    if (!p) return p.error();
+    SF_TRY(check_agreements(*p, today));
+    if (!profile.empty()) SF_TRY(check_profile(*p, profile));
+    auto r = recipient_of(*p);
+    if (!r) return r.error();
+    d.recipients.push_back(*r);
+    d.names.push_back(p->name);
+  }
+  return d;
+}
+
 Result<age::Recipient> recipient_of(const Partner& p) {
   auto r = age::Recipient::parse(p.recipient);
   if (!r) return Error(Errc::kCrypto, "partner '" + p.name + "': " + r.error().message);

@@ -45,6 +45,17 @@ Status check_agreements(const Partner& p, const std::string& today);
 // Checks P may receive PROFILE ("basic" or "full"): Errc::kPolicy if not.
 Status check_profile(const Partner& p, const std::string& profile);
 
+// Everything needed to seal personal data to the partners NAMES on TODAY:
+// each must exist, have its agreements in force and be allowed PROFILE
+// ("basic" or "full"; "" skips that check, e.g. for a file that is not an
+// export). Returns their recipients and their names as registered, in order.
+struct Destination {
+  std::vector<age::Recipient> recipients;
+  std::vector<std::string> names;
+};
+Result<Destination> destination(Store& store, const std::vector<std::string>& names,
+                                 const std::string& profile, const std::string& today);
+
 // P's age recipient and (if recorded) signing key, parsed.
 Result<age::Recipient> recipient_of(const Partner& p);
 Result<std::optional<minisign::PublicKey>> sign_key_of(const Partner& p);
