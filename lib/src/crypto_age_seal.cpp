@@ -1,6 +1,6 @@
-// Seal and open: age + minisign with the signature's hash computed on a
-// second thread, so a sealed 1 GiB file costs about max(encrypt, BLAKE2b)
-// rather than their sum.
+// Seal and open: age + minisign with the signature's hash (and the file I/O)
+// on a second thread, so a sealed 1 GiB file costs about the larger of the
+// two halves rather than their sum.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,102 +20,6 @@
 
 namespace sfcohort::seal {
 namespace {
-
-// A small pool of blocks hashed in order on a worker thread. A block is
-// reusable once both its owner and the hasher have released it.
-class HashPipe {
- public:
-  static constexpr size_t kBlock = 1 << 20;
-  static constexpr size_t kBlocks = 4;
-
-  HashPipe() : blocks_(kBlocks, std::vector<uint8_t>(kBlock)), len_(kBlocks), refs_(kBlocks) {
-    worker_ = std::thread([this] { run(); });
-  }
-  ~HashPipe() {
-    {
-      std::lock_guard<std::mutex> l(m_);
-      queue_.clear();
-      closing_ = true;
-    }
-    cv_.notify_all();
-    if (worker_.joinable()) worker_.join();
-  }
-  HashPipe(const HashPipe&) = delete;
-  HashPipe& operator=(const HashPipe&) = delete;
-
-  // Waits for a free block and gives it to the caller.
-  size_t acquire() {
-    std::unique_lock<std::mutex> l(m_);
-    size_t found = kBlocks;
-    cv_.wait(l, [&] {
-      for (size_t i = 0; i < kBlocks; ++i) {
-        if (refs_[i] == 0) {
-          found = i;
-          return true;
-        }
-      }
-      return false;
-    });
-    refs_[found] = 1;
-    return found;
-  }
-  uint8_t* data(size_t i) { return blocks_[i].data(); }
-
-  // Queues the first N bytes of block I for hashing; the caller still holds it.
-  void submit(size_t i, size_t n) {
-    {
-      std::lock_guard<std::mutex> l(m_);
-      len_[i] = n;
-      ++refs_[i];
-      queue_.push_back(i);
-    }
-    cv_.notify_all();
-  }
-  void release(size_t i) {
-    {
-      std::lock_guard<std::mutex> l(m_);
-      --refs_[i];
-    }
-    cv_.notify_all();
-  }
-
-  // Waits for every queued block and returns the hash.
-  minisign::Hash64 finish() {
-    {
-      std::lock_guard<std::mutex> l(m_);
-      closing_ = true;
-    }
-    cv_.notify_all();
-    worker_.join();
-    return hash_.finish();
-  }
-
- private:
-  void run() {
-    for (;;) {
-      size_t i;
-      {
-        std::unique_lock<std::mutex> l(m_);
-        cv_.wait(l, [&] { return !queue_.empty() || closing_; });
-        if (queue_.empty()) return;
-        i = queue_.front();
-        queue_.pop_front();
-      }
-      hash_.update(blocks_[i].data(), len_[i]);
-      release(i);
-    }
-  }
-
-  std::vector<std::vector<uint8_t>> blocks_;
-  std::vector<size_t> len_;
-  std::vector<int> refs_;
-  std::deque<size_t> queue_;
-  bool closing_ = false;
-  std::mutex m_;
-  std::condition_variable cv_;
-  minisign::Prehash hash_;
-  std::thread worker_;
-};
 
 // AtomicFile::commit() fsyncs; for a large file that is a long wait at the
 // end. Starting writeback of each 16 MiB as it is written (without waiting)
@@ -143,112 +47,219 @@ class EarlyWriteback {
   uint64_t written_ = 0, started_ = 0;
 };
 
-// Writes to an AtomicFile and hashes what it wrote.
+// A fixed pool of blocks passed between the caller's thread and a worker,
+// in order. Memory is kBlocks * kBlock whatever the file size.
+class BlockRing {
+ public:
+  static constexpr size_t kBlock = 1 << 20;
+  static constexpr size_t kBlocks = 4;
+
+  BlockRing() : blocks_(kBlocks, std::vector<uint8_t>(kBlock)), len_(kBlocks) {
+    for (size_t i = 0; i < kBlocks; ++i) free_.push_back(i);
+  }
+  uint8_t* data(size_t i) { return blocks_[i].data(); }
+  size_t& len(size_t i) { return len_[i]; }
+
+  // Takes a free block (waits); nullopt once stopped.
+  std::optional<size_t> take_free() { return take(free_); }
+  // Takes the next full block in order (waits); nullopt once the producer
+  // finished and nothing is left, or once stopped.
+  std::optional<size_t> take_full() { return take(full_); }
+  void put_free(size_t i) { put(free_, i); }
+  void put_full(size_t i) { put(full_, i); }
+  // No more full blocks will come.
+  void producer_done() {
+    {
+      std::lock_guard<std::mutex> l(m_);
+      done_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Wakes and releases both sides for good (errors, destruction).
+  void stop() {
+    {
+      std::lock_guard<std::mutex> l(m_);
+      stopped_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::optional<size_t> take(std::deque<size_t>& q) {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [&] { return stopped_ || !q.empty() || (&q == &full_ && done_); });
+    if (stopped_ || q.empty()) return std::nullopt;
+    size_t i = q.front();
+    q.pop_front();
+    return i;
+  }
+  void put(std::deque<size_t>& q, size_t i) {
+    {
+      std::lock_guard<std::mutex> l(m_);
+      q.push_back(i);
+    }
+    cv_.notify_all();
+  }
+
+  std::vector<std::vector<uint8_t>> blocks_;
+  std::vector<size_t> len_;
+  std::deque<size_t> free_, full_;
+  bool done_ = false, stopped_ = false;
+  std::mutex m_;
+  std::condition_variable cv_;
+};
+
+// Sealing: the caller's thread reads and encrypts into blocks; a worker
+// hashes each block for the signature and writes it to the file. The two
+// halves take about the same time, so a 1 GiB file costs about one of them.
 class HashingSink : public age::Sink {
  public:
-  explicit HashingSink(AtomicFile& out) : out_(out) { cur_ = pipe_.acquire(); }
+  explicit HashingSink(AtomicFile& out) : out_(out), writeback_(out) {
+    worker_ = std::thread([this] { run(); });
+  }
   ~HashingSink() override {
-    if (cur_ != kNone) pipe_.release(cur_);
+    ring_.stop();
+    if (worker_.joinable()) worker_.join();
   }
   Status write(const void* p, size_t n) override {
     auto b = static_cast<const uint8_t*>(p);
     while (n) {
-      size_t k = std::min(n, HashPipe::kBlock - fill_);
-      std::memcpy(pipe_.data(cur_) + fill_, b, k);
+      if (!cur_) {
+        cur_ = ring_.take_free();
+        if (!cur_) return worker_error();
+        fill_ = 0;
+      }
+      size_t k = std::min(n, BlockRing::kBlock - fill_);
+      std::memcpy(ring_.data(*cur_) + fill_, b, k);
       fill_ += k;
       b += k;
       n -= k;
-      if (fill_ == HashPipe::kBlock) SF_TRY(flush());
+      if (fill_ == BlockRing::kBlock) hand_on();
     }
     return Ok{};
   }
+  // Waits for the worker; the hash of everything written, or the write error.
   Result<minisign::Hash64> finish() {
-    if (fill_) SF_TRY(flush());
-    pipe_.release(cur_);
-    cur_ = kNone;
-    return pipe_.finish();
+    if (cur_ && fill_) hand_on();
+    ring_.producer_done();
+    worker_.join();
+    if (!status_) return status_.error();
+    return hash_.finish();
   }
   uint64_t bytes() const { return bytes_; }
 
  private:
-  static constexpr size_t kNone = ~size_t{0};
-  Status flush() {
-    pipe_.submit(cur_, fill_);
-    auto w = out_.write(pipe_.data(cur_), fill_);
-    if (w) writeback_.wrote(fill_);
-    bytes_ += fill_;
-    pipe_.release(cur_);
-    cur_ = kNone;
-    fill_ = 0;
-    if (!w) return w;
-    cur_ = pipe_.acquire();
-    return Ok{};
+  void hand_on() {
+    ring_.len(*cur_) = fill_;
+    ring_.put_full(*cur_);
+    cur_.reset();
   }
-  HashPipe pipe_;
+  Status worker_error() {
+    if (worker_.joinable()) worker_.join();
+    return status_ ? Status(Error(Errc::kInternal, "the writer stopped")) : status_;
+  }
+  void run() {
+    while (auto i = ring_.take_full()) {
+      size_t n = ring_.len(*i);
+      hash_.update(ring_.data(*i), n);
+      status_ = out_.write(ring_.data(*i), n);
+      if (!status_) {
+        ring_.stop();
+        return;
+      }
+      writeback_.wrote(n);
+      bytes_ += n;
+      ring_.put_free(*i);
+    }
+  }
+
+  BlockRing ring_;
   AtomicFile& out_;
-  EarlyWriteback writeback_{out_};
-  size_t cur_ = kNone;
+  EarlyWriteback writeback_;
+  minisign::Prehash hash_;
+  Status status_ = Ok{};
+  std::optional<size_t> cur_;
   size_t fill_ = 0;
   uint64_t bytes_ = 0;
+  std::thread worker_;
 };
 
-// Reads a file and hashes exactly the bytes it hands on.
+// Opening: a worker reads the file ahead and hashes it for the signature;
+// the caller's thread decrypts exactly the bytes that were hashed.
 class HashingSource : public age::Source {
  public:
-  HashingSource(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {}
+  HashingSource(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {
+    worker_ = std::thread([this] { run(); });
+  }
   ~HashingSource() override {
-    if (cur_ != kNone) pipe_.release(cur_);
+    ring_.stop();
+    if (worker_.joinable()) worker_.join();
   }
   Result<size_t> read(void* buf, size_t n) override {
     auto dst = static_cast<uint8_t*>(buf);
     size_t done = 0;
     while (done < n) {
-      if (pos_ == len_) {
-        if (eof_) break;
-        if (cur_ != kNone) pipe_.release(cur_);
-        cur_ = pipe_.acquire();
-        len_ = std::fread(pipe_.data(cur_), 1, HashPipe::kBlock, f_);
+      if (!cur_ || pos_ == ring_.len(*cur_)) {
+        if (cur_) ring_.put_free(*cur_);
+        cur_ = ring_.take_full();
         pos_ = 0;
-        if (len_ < HashPipe::kBlock) {
-          if (std::ferror(f_)) {
-            return Error(Errc::kEnvironment, name_ + ": cannot read: " + std::strerror(errno));
-          }
-          eof_ = true;
+        if (!cur_) {
+          if (worker_.joinable()) worker_.join();
+          if (!status_) return status_.error();
+          break;
         }
-        if (len_) pipe_.submit(cur_, len_);
-        bytes_ += len_;
         continue;
       }
-      size_t k = std::min(n - done, len_ - pos_);
-      std::memcpy(dst + done, pipe_.data(cur_) + pos_, k);
+      size_t k = std::min(n - done, ring_.len(*cur_) - pos_);
+      std::memcpy(dst + done, ring_.data(*cur_) + pos_, k);
       pos_ += k;
       done += k;
     }
     return done;
   }
-  // Reads what the decryption left (nothing, for a valid file) and returns
-  // the hash of the whole file.
+  // Lets the worker read to the end (nothing is left for a valid file) and
+  // returns the hash of the whole file.
   Result<minisign::Hash64> finish() {
-    uint8_t sink[4096];
-    for (;;) {
-      auto r = read(sink, sizeof sink);
-      if (!r) return std::move(r).error();
-      if (*r == 0) break;
-    }
-    if (cur_ != kNone) pipe_.release(cur_);
-    cur_ = kNone;
-    return pipe_.finish();
+    if (cur_) ring_.put_free(*cur_);
+    cur_.reset();
+    while (auto i = ring_.take_full()) ring_.put_free(*i);
+    if (worker_.joinable()) worker_.join();
+    if (!status_) return status_.error();
+    return hash_.finish();
   }
   uint64_t bytes() const { return bytes_; }
 
  private:
-  static constexpr size_t kNone = ~size_t{0};
-  HashPipe pipe_;
+  void run() {
+    for (;;) {
+      auto i = ring_.take_free();
+      if (!i) return;
+      size_t n = std::fread(ring_.data(*i), 1, BlockRing::kBlock, f_);
+      if (n < BlockRing::kBlock && std::ferror(f_)) {
+        status_ = Error(Errc::kEnvironment, name_ + ": cannot read: " + std::strerror(errno));
+        ring_.producer_done();
+        return;
+      }
+      hash_.update(ring_.data(*i), n);
+      bytes_ += n;
+      ring_.len(*i) = n;
+      if (n) ring_.put_full(*i);
+      if (n < BlockRing::kBlock) {
+        ring_.producer_done();
+        return;
+      }
+    }
+  }
+
+  BlockRing ring_;
   std::FILE* f_;
   std::string name_;
-  size_t cur_ = kNone, pos_ = 0, len_ = 0;
-  bool eof_ = false;
+  minisign::Prehash hash_;
+  Status status_ = Ok{};
+  std::optional<size_t> cur_;
+  size_t pos_ = 0;
   uint64_t bytes_ = 0;
+  std::thread worker_;
 };
 
 class CountingSource : public age::Source {
