@@ -2,8 +2,11 @@
 # share seal / share open of a 1 GiB file against Debian's age encrypting and
 # decrypting the same file, in the same run, with unprotected keys.
 # Usage: bench/seal.sh [BUILD_DIR] [SIZE_MIB] [ROUNDS]
-# Prints the median wall time of each, the ratios (age / sfcohort: above 1
-# means sfcohort is faster) and peak memory. Needs age, age-keygen, GNU time.
+# Prints the median wall and CPU time of each, the ratios (age / sfcohort:
+# above 1 means sfcohort is faster) and peak memory. Needs age, age-keygen and
+# GNU time. Run it on an otherwise idle machine: sealing does more work than
+# age (the BLAKE2b-512 hash for the signature) and spreads it over two
+# threads, so it needs the second CPU to be free.
 set -euo pipefail
 build=${1:-build}
 size_mib=${2:-1024}
@@ -27,15 +30,16 @@ sign=$("$sf" share pubkey | sed -n 2p)
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >plain
 cat plain >/dev/null  # in the page cache for everyone
 
-# run LABEL CMD...: wall seconds and peak KiB, appended to LABEL's list.
-declare -A times mem
+# run LABEL CMD...: wall seconds, CPU seconds and peak KiB, appended to LABEL's lists.
+declare -A times cpu mem
 run() {
   local label=$1
   shift
   sync
-  /usr/bin/time -f "%e %M" -o t.out "$@" >/dev/null 2>&1
-  read -r secs kib <t.out
+  /usr/bin/time -f "%e %M %U %S" -o t.out "$@" >/dev/null 2>&1
+  read -r secs kib user sys <t.out
   times[$label]+="$secs "
+  cpu[$label]+="$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') "
   mem[$label]=$kib
 }
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -51,9 +55,9 @@ done
 
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "file: ${size_mib} MiB, median of $rounds rounds (seal includes signing, open includes verifying)"
-printf '%-12s %8s %10s\n' "" "seconds" "peak MiB"
+printf '%-12s %8s %8s %10s\n' "" "seconds" "CPU s" "peak MiB"
 for l in "age -e" "share seal" "age -d" "share open"; do
-  printf '%-12s %8s %10d\n' "$l" "$(median "${times[$l]}")" $((mem[$l] / 1024))
+  printf '%-12s %8s %8s %10d\n' "$l" "$(median "${times[$l]}")" "$(median "${cpu[$l]}")" $((mem[$l] / 1024))
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo "seal: $(ratio "$(median "${times[age -e]}")" "$(median "${times[share seal]}")")x age's encrypt speed"

@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <memory>
 
-#include "share.hpp"
 #include "sfcohort/export.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/partners.hpp"
 #include "sfcohort/seal.hpp"
 #include "sfcohort/store.hpp"
+#include "share.hpp"
 
 namespace sfcohort::cli {
 namespace {
@@ -32,18 +32,21 @@ std::string join(const nlohmann::json& names) {
 Result<int> run_export(const Globals& g, const ExportOptions& o) {
   int modes = (!o.to.empty()) + (!o.recipients.empty()) + o.plaintext;
   if (modes != 1 && !(modes == 2 && !o.to.empty() && !o.recipients.empty())) {
-    return Error(Errc::kInvalidInput,
-                 modes == 0 ? "export: say who receives the export"
-                            : "export: --plaintext cannot be combined with --to or --recipient",
-                 {"--to PARTNER (sealed to a registered partner), --recipient age1... --reason TEXT, "
-                  "or --plaintext"});
+    return Error(
+        Errc::kInvalidInput,
+        modes == 0 ? "export: say who receives the export"
+                   : "export: --plaintext cannot be combined with --to or --recipient",
+        {"--to PARTNER (sealed to a registered partner), --recipient age1... --reason TEXT, "
+         "or --plaintext"});
   }
   if (!o.recipients.empty() && o.reason.empty()) {
-    return Error(Errc::kInvalidInput, "--recipient bypasses the partner register, so it needs --reason",
+    return Error(Errc::kInvalidInput,
+                 "--recipient bypasses the partner register, so it needs --reason",
                  {"e.g. --reason 'court order 2024/117'"});
   }
   if (!o.recipients.empty() && o.table.fields == "full") {
-    return Error(Errc::kPolicy, "--fields full is refused for --recipient (outside the partner register)",
+    return Error(Errc::kPolicy,
+                 "--fields full is refused for --recipient (outside the partner register)",
                  {"register the partner with its agreements and --allow full, then use --to"});
   }
   if (!o.plaintext && o.output.empty()) {
@@ -74,7 +77,8 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
     warn(g, "family " + w.family_id + " withheld: " + w.reason);
   }
   nlohmann::json withheld = nlohmann::json::array();
-  for (const auto& w : table->withheld) withheld.push_back({{"family_id", w.family_id}, {"reason", w.reason}});
+  for (const auto& w : table->withheld)
+    withheld.push_back({{"family_id", w.family_id}, {"reason", w.reason}});
   nlohmann::json detail = {{"fields", o.table.fields},
                            {"format", o.table.format},
                            {"status", o.table.status},
@@ -147,7 +151,8 @@ void add_export(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--reason", o->reason, "why --recipient is used, for the audit trail");
   sub->add_flag("--plaintext", o->plaintext, "write the table unencrypted (to --output or stdout)");
   sub->add_flag("--armor", o->armor, "write the age file as ASCII armor (PEM)");
-  sub->add_option("--output", o->output, "the file to write; a sealed export's signature is OUTPUT.minisig");
+  sub->add_option("--output", o->output,
+                  "the file to write; a sealed export's signature is OUTPUT.minisig");
   sub->add_option("--passphrase-file", o->passphrase_file,
                   "the passphrase of a protected signing key (first line)");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_export(g, *o); }; });

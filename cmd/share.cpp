@@ -160,7 +160,8 @@ Result<int> run_pubkey(const Globals& g) {
 
 // ---------------------------------------------------------------- partner register
 
-Result<std::optional<std::string>> normalise_date(const std::string& text, const std::string& what) {
+Result<std::optional<std::string>> normalise_date(const std::string& text,
+                                                  const std::string& what) {
   if (text.empty()) return std::optional<std::string>();
   auto d = parse_date(text);
   if (!d) return invalid_input(what + ": " + d.error().message);
@@ -238,7 +239,9 @@ Result<int> run_partner_list(const Globals& g, const PartnerNameOptions& o) {
   }
   if (all->empty()) {
     std::printf("no partners registered\n");
-    note(g, "add one with 'sfcohort share partner add NAME --recipient age1... --agreement isa=DATE ...'");
+    note(g,
+         "add one with 'sfcohort share partner add NAME --recipient age1... --agreement isa=DATE "
+         "...'");
     return 0;
   }
   size_t w = 4;
@@ -270,8 +273,8 @@ Result<int> run_partner_show(const Globals& g, const PartnerNameOptions& o) {
   std::printf("%s\n", p->name.c_str());
   std::printf("  status       %s\n", c ? "ok: sharing allowed" : c.error().message.c_str());
   std::printf("  recipient    %s\n", p->recipient.c_str());
-  std::printf("  sign key     %s\n", p->sign_key.empty() ? "(none: its files cannot be verified)"
-                                                          : p->sign_key.c_str());
+  std::printf("  sign key     %s\n",
+              p->sign_key.empty() ? "(none: its files cannot be verified)" : p->sign_key.c_str());
   std::printf("  isa          %s\n", d(p->isa).c_str());
   std::printf("  dsp          %s\n", d(p->dsp).c_str());
   std::printf("  mou          %s\n", d(p->mou).c_str());
@@ -300,7 +303,8 @@ Result<int> run_seal(const Globals& g, const SealOptions& o) {
                  {"--to PARTNER (from the register), or --recipient age1... with --reason TEXT"});
   }
   if (!o.recipients.empty() && o.reason.empty()) {
-    return Error(Errc::kInvalidInput, "--recipient bypasses the partner register, so it needs --reason",
+    return Error(Errc::kInvalidInput,
+                 "--recipient bypasses the partner register, so it needs --reason",
                  {"e.g. --reason 'court order 2024/117'"});
   }
   auto store = open_store(g, "share seal");
@@ -317,10 +321,12 @@ Result<int> run_seal(const Globals& g, const SealOptions& o) {
     direct.push_back(r->to_string());
   }
   auto signer = keys::load_signing_key(
-      keys_dir(g), passphrase_source(passphrase_file(o.passphrase_file), "passphrase for minisign.key"));
+      keys_dir(g),
+      passphrase_source(passphrase_file(o.passphrase_file), "passphrase for minisign.key"));
   if (!signer) return std::move(signer).error();
   std::string out = o.output.empty() ? o.file + ".age" : o.output;
-  if (out == "-") return invalid_input("share seal: --output must name a file (the signature goes beside it)");
+  if (out == "-")
+    return invalid_input("share seal: --output must name a file (the signature goes beside it)");
   seal::SealOptions so;
   so.armor = o.armor;
   // The audit entry is written before the files are renamed into place: no
@@ -374,7 +380,7 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
     if (!*k && so.verify) {
       return Error(Errc::kCrypto, "partner '" + p->name + "' has no signing key in the register",
                    {"record it with 'sfcohort share partner add '" + p->name +
-                        "' ... --sign-key RW...', or use --no-verify"});
+                    "' ... --sign-key RW...', or use --no-verify"});
     }
     if (*k) {
       so.signers.push_back(**k);
@@ -403,13 +409,14 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
   }
   auto audit = [&](const seal::Opened& opened) {
     std::string from = opened.signer ? signer_names[*opened.signer] : std::string();
-    nlohmann::json detail = {{"file", std::filesystem::path(o.file).filename().string()},
-                             {"output", out},
-                             {"from", from.empty() ? nlohmann::json(nullptr) : nlohmann::json(from)},
-                             {"verified", opened.verified},
-                             {"bytes", opened.plaintext_bytes},
-                             {"blake2b", opened.blake2b},
-                             {"families", nullptr}};
+    nlohmann::json detail = {
+        {"file", std::filesystem::path(o.file).filename().string()},
+        {"output", out},
+        {"from", from.empty() ? nlohmann::json(nullptr) : nlohmann::json(from)},
+        {"verified", opened.verified},
+        {"bytes", opened.plaintext_bytes},
+        {"blake2b", opened.blake2b},
+        {"families", nullptr}};
     return store->audit("file " + std::filesystem::path(o.file).filename().string(), detail);
   };
   auto opened = seal::open_file(o.file, out, so, audit);
@@ -421,7 +428,9 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
     return e;
   }
   std::string from = opened->signer ? signer_names[*opened->signer] : std::string();
-  std::string summary = "opened " + o.file + (opened->verified ? ", signed by " + from : ", signature not checked (--no-verify)");
+  std::string summary =
+      "opened " + o.file +
+      (opened->verified ? ", signed by " + from : ", signature not checked (--no-verify)");
   if (out == "-") {
     note(g, summary);
   } else {
@@ -444,15 +453,18 @@ void add_share(CLI::App& app, Globals& g, Action& action) {
                      "protect the secret keys with the passphrase on this file's first line");
   keygen->callback([&g, &action, kg] { action = [&g, kg] { return run_keygen(g, *kg); }; });
 
-  CLI::App* pubkey = share->add_subcommand("pubkey", "print the team's age recipient and minisign key");
+  CLI::App* pubkey =
+      share->add_subcommand("pubkey", "print the team's age recipient and minisign key");
   pubkey->callback([&g, &action] { action = [&g] { return run_pubkey(g); }; });
 
   CLI::App* partner = share->add_subcommand("partner", "the partner register");
   partner->require_subcommand(1);
   auto pa = std::make_shared<PartnerAddOptions>();
-  CLI::App* add = partner->add_subcommand("add", "add a partner, or update one (a renewed agreement)");
+  CLI::App* add =
+      partner->add_subcommand("add", "add a partner, or update one (a renewed agreement)");
   add->add_option("name", pa->name, "the partner's name, e.g. 'West Yorkshire Police'")->required();
-  add->add_option("--recipient", pa->recipient, "the partner's age recipient (age1...)")->required();
+  add->add_option("--recipient", pa->recipient, "the partner's age recipient (age1...)")
+      ->required();
   add->add_option("--sign-key", pa->sign_key, "the partner's minisign public key (RW...)");
   add->add_option("--agreement", pa->agreements,
                   "KIND=DATE: isa, dsp (dsf) or mou and the date it was signed; repeat for each");
@@ -486,19 +498,25 @@ void add_share(CLI::App& app, Globals& g, Action& action) {
                     "an age recipient outside the register (needs --reason); repeatable");
   sealc->add_option("--reason", so->reason, "why --recipient is used, for the audit trail");
   sealc->add_flag("--armor", so->armor, "write the age file as ASCII armor (PEM)");
-  sealc->add_option("--output", so->output, "the age file (default FILE.age); the signature is OUTPUT.minisig");
+  sealc->add_option("--output", so->output,
+                    "the age file (default FILE.age); the signature is OUTPUT.minisig");
   sealc->add_option("--passphrase-file", so->passphrase_file,
                     "the passphrase of a protected signing key (first line)");
   sealc->callback([&g, &action, so] { action = [&g, so] { return run_seal(g, *so); }; });
 
   auto oo = std::make_shared<OpenOptions>();
-  CLI::App* openc = share->add_subcommand("open", "decrypt a file from a partner and verify its signature");
-  openc->add_option("file", oo->file, "the age file (FILE.minisig beside it is the signature)")->required();
-  openc->add_option("--from", oo->from, "the partner who must have signed it (default: any registered)");
+  CLI::App* openc =
+      share->add_subcommand("open", "decrypt a file from a partner and verify its signature");
+  openc->add_option("file", oo->file, "the age file (FILE.minisig beside it is the signature)")
+      ->required();
+  openc->add_option("--from", oo->from,
+                    "the partner who must have signed it (default: any registered)");
   openc->add_flag("--no-verify", oo->no_verify, "open without checking the signature (audited)");
-  openc->add_option("--output", oo->output, "where the plaintext goes (default FILE without .age; - for stdout)");
-  openc->add_option("--passphrase-file", oo->passphrase_file,
-                    "the passphrase of a protected age.key, or of a passphrase-sealed file (first line)");
+  openc->add_option("--output", oo->output,
+                    "where the plaintext goes (default FILE without .age; - for stdout)");
+  openc->add_option(
+      "--passphrase-file", oo->passphrase_file,
+      "the passphrase of a protected age.key, or of a passphrase-sealed file (first line)");
   openc->callback([&g, &action, oo] { action = [&g, oo] { return run_open(g, *oo); }; });
 }
 

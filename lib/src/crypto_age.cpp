@@ -55,9 +55,9 @@ constexpr std::string_view kArmorEnd = "-----END AGE ENCRYPTED FILE-----";
 constexpr size_t kChunk = 64 * 1024;
 constexpr size_t kTag = crypto_aead_chacha20poly1305_ietf_ABYTES;
 constexpr size_t kEncChunk = kChunk + kTag;
-constexpr size_t kMaxLine = 4096;         // no valid header line comes near this
-constexpr size_t kMaxHeader = 1 << 20;    // a thousand recipients fit easily
-constexpr size_t kMaxWhitespace = 1024;   // around an armored file
+constexpr size_t kMaxLine = 4096;        // no valid header line comes near this
+constexpr size_t kMaxHeader = 1 << 20;   // a thousand recipients fit easily
+constexpr size_t kMaxWhitespace = 1024;  // around an armored file
 
 Error fail(Failure* why, Failure kind, std::string message) {
   if (why) *why = kind;
@@ -338,7 +338,9 @@ struct Header {
 };
 
 Result<Header> parse_header(Reader& in, Failure* why) {
-  auto hf = [&](const std::string& m) { return fail(why, Failure::kHeader, "header failure: " + m); };
+  auto hf = [&](const std::string& m) {
+    return fail(why, Failure::kHeader, "header failure: " + m);
+  };
   Header h;
   bool complete = false;
   auto first = in.line(kMaxLine, &complete);
@@ -361,7 +363,8 @@ Result<Header> parse_header(Reader& in, Failure* why) {
       auto parts = split_spaces(line);
       if (parts.size() != 2 || parts[0] != "---") return hf("malformed mac line");
       auto mac = b64_decode(parts[1], false);
-      if (!mac || mac->size() != 32) return hf("the header mac is not canonical base64 of 32 bytes");
+      if (!mac || mac->size() != 32)
+        return hf("the header mac is not canonical base64 of 32 bytes");
       h.mac_input += "---";
       h.mac = std::move(*mac);
       break;
@@ -408,12 +411,15 @@ bool parse_log_n(const std::string& s, int max, int* out) {
 // Checks the stanzas this implementation knows, before any key is tried
 // (lengths first: partitioning oracles).
 Status check_stanzas(const Header& h, int max_log_n, Failure* why) {
-  auto hf = [&](const std::string& m) { return fail(why, Failure::kHeader, "header failure: " + m); };
+  auto hf = [&](const std::string& m) {
+    return fail(why, Failure::kHeader, "header failure: " + m);
+  };
   for (const auto& s : h.stanzas) {
     if (s.args[0] == "X25519") {
       if (s.args.size() != 2) return hf("an X25519 stanza needs exactly one argument");
       auto share = b64_decode(s.args[1], false);
-      if (!share || share->size() != 32) return hf("X25519 share is not canonical base64 of 32 bytes");
+      if (!share || share->size() != 32)
+        return hf("X25519 share is not canonical base64 of 32 bytes");
       if (s.body.size() != 32) return hf("X25519 stanza body is not 32 bytes");
     } else if (s.args[0] == "scrypt") {
       if (h.stanzas.size() != 1) return hf("an scrypt stanza must be the only stanza");
@@ -443,9 +449,9 @@ std::string wrap_file_key(const uint8_t key[32], const uint8_t file_key[16]) {
 
 bool unwrap_file_key(const uint8_t key[32], const std::string& body, uint8_t file_key[16]) {
   unsigned long long len = 0;
-  return crypto_aead_chacha20poly1305_ietf_decrypt(
-             file_key, &len, nullptr, reinterpret_cast<const uint8_t*>(body.data()), body.size(),
-             nullptr, 0, kZeroNonce, key) == 0 &&
+  return crypto_aead_chacha20poly1305_ietf_decrypt(file_key, &len, nullptr,
+                                                   reinterpret_cast<const uint8_t*>(body.data()),
+                                                   body.size(), nullptr, 0, kZeroNonce, key) == 0 &&
          len == 16;
 }
 
@@ -474,12 +480,12 @@ Stanza x25519_stanza(const Recipient& r, const uint8_t file_key[16]) {
 Status scrypt_key(std::string_view passphrase, const std::string& salt16, int log_n,
                   uint8_t out[32]) {
   std::string salt = "age-encryption.org/v1/scrypt" + salt16;
-  if (crypto_pwhash_scryptsalsa208sha256_ll(
-          reinterpret_cast<const uint8_t*>(passphrase.data()), passphrase.size(),
-          reinterpret_cast<const uint8_t*>(salt.data()), salt.size(), 1ULL << log_n, 8, 1, out,
-          32) != 0) {
-    return Error(Errc::kEnvironment, "scrypt: not enough memory for work factor " +
-                                         std::to_string(log_n));
+  if (crypto_pwhash_scryptsalsa208sha256_ll(reinterpret_cast<const uint8_t*>(passphrase.data()),
+                                            passphrase.size(),
+                                            reinterpret_cast<const uint8_t*>(salt.data()),
+                                            salt.size(), 1ULL << log_n, 8, 1, out, 32) != 0) {
+    return Error(Errc::kEnvironment,
+                 "scrypt: not enough memory for work factor " + std::to_string(log_n));
   }
   return Ok{};
 }
@@ -534,8 +540,8 @@ void chunk_nonce(uint8_t n[12], uint64_t counter, bool last) {
 }
 
 // Header, nonce and payload, written to OUT.
-Status encrypt_with(Source& in, Sink& raw_out, std::vector<Stanza> stanzas, const uint8_t file_key[16],
-                    const EncryptOptions& opt) {
+Status encrypt_with(Source& in, Sink& raw_out, std::vector<Stanza> stanzas,
+                    const uint8_t file_key[16], const EncryptOptions& opt) {
   ArmorSink armor(raw_out);
   Sink& out = opt.armor ? static_cast<Sink&>(armor) : raw_out;
   if (opt.armor) SF_TRY(armor.begin());
@@ -601,7 +607,8 @@ Result<Recipient> Recipient::parse(std::string_view text) {
   while (!text.empty() && is_space(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
   auto b = bech32_decode(text);
   if (!b || b->hrp != "age" || b->data.size() != 32) {
-    return invalid_input("'" + std::string(text.substr(0, 80)) + "' is not an age recipient (age1...)");
+    return invalid_input("'" + std::string(text.substr(0, 80)) +
+                         "' is not an age recipient (age1...)");
   }
   for (char c : text) {
     if (std::isupper(static_cast<unsigned char>(c))) {
@@ -685,7 +692,8 @@ bool looks_like_age(std::string_view data) {
   constexpr std::string_view kBinaryStart = "age-encryption.org/";
   if (data.substr(0, kBinaryStart.size()) == kBinaryStart) return true;
   size_t i = 0;
-  while (i < data.size() && i <= kMaxWhitespace && is_space(static_cast<unsigned char>(data[i]))) ++i;
+  while (i < data.size() && i <= kMaxWhitespace && is_space(static_cast<unsigned char>(data[i])))
+    ++i;
   return data.substr(i, kArmorBegin.size()) == kArmorBegin;
 }
 
@@ -710,7 +718,8 @@ Status encrypt_passphrase(Source& in, Sink& out, std::string_view passphrase,
   randombytes_buf(file_key, sizeof file_key);
   randombytes_buf(salt, sizeof salt);
   crypto::Wipe wipe{{{file_key, sizeof file_key}, {wrap, sizeof wrap}}};
-  SF_TRY(scrypt_key(passphrase, std::string(reinterpret_cast<char*>(salt), 16), opt.scrypt_log_n, wrap));
+  SF_TRY(scrypt_key(passphrase, std::string(reinterpret_cast<char*>(salt), 16), opt.scrypt_log_n,
+                    wrap));
   Stanza s;
   s.args = {"scrypt", b64_encode(salt, 16, false), std::to_string(opt.scrypt_log_n)};
   s.body = wrap_file_key(wrap, file_key);
@@ -756,7 +765,8 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
   {
     auto r = in->read(nonce, sizeof nonce);
     if (!r) return pass(std::move(r).error());
-    if (*r != sizeof nonce) return fail(why, Failure::kHeader, "header failure: the payload nonce is missing or short");
+    if (*r != sizeof nonce)
+      return fail(why, Failure::kHeader, "header failure: the payload nonce is missing or short");
   }
 
   uint8_t file_key[16], hmac_key[32], mac[32], payload_key[32];
@@ -775,7 +785,9 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
   }
   hkdf_sha256_32(payload_key, file_key, 16, nonce, sizeof nonce, "payload");
 
-  auto pf = [&](const std::string& m) { return fail(why, Failure::kPayload, "payload failure: " + m); };
+  auto pf = [&](const std::string& m) {
+    return fail(why, Failure::kPayload, "payload failure: " + m);
+  };
   // As age does: a short chunk must be the last; a full chunk is opened as
   // a middle chunk first and, failing that, as the last one. The chunk is
   // released once it verifies, and what follows is checked after (so the
@@ -804,7 +816,8 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
                                                      nullptr, 0, n12, payload_key);
     }
     if (rc != 0) {
-      return pf("chunk " + std::to_string(counter) + " does not verify (altered or truncated file)");
+      return pf("chunk " + std::to_string(counter) +
+                " does not verify (altered or truncated file)");
     }
     if (auto w = out.write(plain.data(), static_cast<size_t>(plen)); !w) return io(w.error());
     if (last) break;

@@ -339,7 +339,7 @@ Result<SigCheck> read_signature(const std::string& in_path, const OpenOptions& o
   if (!file_exists(sig_path)) {
     return Error(Errc::kCrypto, sig_path + ": no signature: the file's sender cannot be checked",
                  {"ask the sender for " + std::filesystem::path(sig_path).filename().string() +
-                      " (minisign -S), or use --no-verify if you have checked the file another way"});
+                  " (minisign -S), or use --no-verify if you have checked the file another way"});
   }
   auto text = read_file(sig_path);
   if (!text) return std::move(text).error();
@@ -351,11 +351,12 @@ Result<SigCheck> read_signature(const std::string& in_path, const OpenOptions& o
   if (!c.signer) {
     minisign::PublicKey k;
     k.key_id = *id;
-    return Error(Errc::kCrypto,
-                 sig_path + ": signed with key " + k.key_id_hex() + ", which is " +
-                     (opt.signer_name.empty() ? std::string("not in the partner register")
-                                              : "not the signing key of partner '" + opt.signer_name + "'"),
-                 {"record the partner's key with 'sfcohort share partner add NAME --sign-key RW...'"});
+    return Error(
+        Errc::kCrypto,
+        sig_path + ": signed with key " + k.key_id_hex() + ", which is " +
+            (opt.signer_name.empty() ? std::string("not in the partner register")
+                                     : "not the signing key of partner '" + opt.signer_name + "'"),
+        {"record the partner's key with 'sfcohort share partner add NAME --sign-key RW...'"});
   }
   c.text = std::move(*text);
   return c;
@@ -379,7 +380,8 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
                     const std::vector<age::Recipient>& to, const minisign::SecretKey& signer,
                     const SealOptions& opt, const SealCommit& before_commit) {
   if (to.empty()) return invalid_input("no recipient to seal to");
-  std::string comment = opt.trusted_comment.empty() ? default_comment(out_path) : opt.trusted_comment;
+  std::string comment =
+      opt.trusted_comment.empty() ? default_comment(out_path) : opt.trusted_comment;
   if (comment.find_first_of("\r\n") != std::string::npos) {
     return internal_error("a trusted comment must be one line");
   }

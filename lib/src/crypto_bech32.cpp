@@ -13,8 +13,7 @@ namespace {
 constexpr char kCharset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 uint32_t polymod(const std::vector<uint8_t>& values) {
-  static constexpr uint32_t kGen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
-                                       0x2a1462b3};
+  static constexpr uint32_t kGen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
   uint32_t chk = 1;
   for (uint8_t v : values) {
     uint32_t top = chk >> 25;

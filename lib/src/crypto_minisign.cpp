@@ -164,7 +164,8 @@ SecretKey::~SecretKey() { sodium_memzero(sk_.data(), sk_.size()); }
 PublicKey SecretKey::public_key() const {
   PublicKey p;
   p.key_id = key_id_;
-  std::memcpy(p.key.data(), sk_.data() + 32, 32);  // libsodium keeps the public key in the upper half
+  std::memcpy(p.key.data(), sk_.data() + 32,
+              32);  // libsodium keeps the public key in the upper half
   return p;
 }
 
@@ -227,8 +228,10 @@ Result<SecretKey> SecretKey::parse(std::string_view text,
   uint8_t* ks = raw + 54;
   bool encrypted = raw[2] != 0 || raw[3] != 0;
   if (encrypted) {
-    if (raw[2] != 'S' || raw[3] != 'c') return invalid_input("unsupported key derivation in the minisign secret key");
-    if (!passphrase) return crypto_error("the signing key is protected by a passphrase, and none was given");
+    if (raw[2] != 'S' || raw[3] != 'c')
+      return invalid_input("unsupported key derivation in the minisign secret key");
+    if (!passphrase)
+      return crypto_error("the signing key is protected by a passphrase, and none was given");
     SF_TRY(xor_kdf(ks, *passphrase, raw + 6, load_le64(raw + 38), load_le64(raw + 46)));
   }
   SecretKey k;
@@ -321,12 +324,13 @@ Result<std::string> verify(const PublicKey& key, const Hash64& prehash, std::str
     std::memcpy(id.data(), f->sig.data() + 2, 8);
     PublicKey other;
     other.key_id = id;
-    return crypto_error("signature: made with key " + other.key_id_hex() + ", not the expected key " +
-                        key.key_id_hex());
+    return crypto_error("signature: made with key " + other.key_id_hex() +
+                        ", not the expected key " + key.key_id_hex());
   }
   if (crypto_sign_verify_detached(u8(f->sig) + 10, prehash.data(), prehash.size(),
                                   key.key.data()) != 0) {
-    return crypto_error("signature verification failed: the file was altered or not signed by this key");
+    return crypto_error(
+        "signature verification failed: the file was altered or not signed by this key");
   }
   std::string global_input = f->sig.substr(10) + f->trusted_comment;
   if (crypto_sign_verify_detached(u8(f->global_sig), u8(global_input), global_input.size(),

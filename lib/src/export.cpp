@@ -10,9 +10,10 @@
 namespace sfcohort::exporting {
 namespace {
 
-const std::vector<std::string> kBasic = {
-    "family_id", "person_id", "given_name", "middle_names", "surname",  "dob",         "sex",
-    "role",      "postcode",  "house",      "address",      "joined_on", "lead_agency", "lead_contact"};
+const std::vector<std::string> kBasic = {"family_id",   "person_id",   "given_name", "middle_names",
+                                         "surname",     "dob",         "sex",        "role",
+                                         "postcode",    "house",       "address",    "joined_on",
+                                         "lead_agency", "lead_contact"};
 
 std::vector<std::string> full_columns() {
   auto c = kBasic;
@@ -21,7 +22,8 @@ std::vector<std::string> full_columns() {
 }
 
 Result<bool> has_table(Store& store, const char* name) {
-  auto st = store.db().prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+  auto st =
+      store.db().prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1");
   if (!st) return st.error();
   st->bind(1, name);
   auto r = st->step();
@@ -50,10 +52,11 @@ Result<Table> build(Store& store, const Options& opt) {
     auto has = has_table(store, "family_evidence");
     if (!has) return has.error();
     if (!*has) {
-      return Error(Errc::kInvalidInput,
-                   "--fields full: this database holds no nomination records (evidence, "
-                   "agencies, consent) to export",
-                   {"export --fields basic, or accept nominations with 'sfcohort nominate decide' first"});
+      return Error(
+          Errc::kInvalidInput,
+          "--fields full: this database holds no nomination records (evidence, "
+          "agencies, consent) to export",
+          {"export --fields basic, or accept nominations with 'sfcohort nominate decide' first"});
     }
     return Error(Errc::kInvalidInput, "--fields full is not available in this build yet",
                  {"export --fields basic"});

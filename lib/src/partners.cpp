@@ -42,7 +42,8 @@ Error unknown(const std::string& name) {
 }
 
 std::string renew_hint(const Partner& p, const std::string& flag) {
-  return "record the renewed agreement with: sfcohort share partner add '" + p.name + "' ... " + flag;
+  return "record the renewed agreement with: sfcohort share partner add '" + p.name + "' ... " +
+         flag;
 }
 
 }  // namespace
@@ -188,7 +189,7 @@ Status check_profile(const Partner& p, const std::string& profile) {
 }
 
 Result<Destination> destination(Store& store, const std::vector<std::string>& names,
-                                 const std::string& profile, const std::string& today) {
+                                const std::string& profile, const std::string& today) {
   Destination d;
   for (const auto& name : names) {
     auto p = get(store, name);

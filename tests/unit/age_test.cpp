@@ -62,13 +62,20 @@ Vector load(const std::filesystem::path& p) {
 
 std::string expect_of(age::Failure f) {
   switch (f) {
-    case age::Failure::kNone: return "success";
-    case age::Failure::kArmor: return "armor failure";
-    case age::Failure::kHeader: return "header failure";
-    case age::Failure::kNoMatch: return "no match";
-    case age::Failure::kHmac: return "HMAC failure";
-    case age::Failure::kPayload: return "payload failure";
-    case age::Failure::kIo: return "i/o error";
+    case age::Failure::kNone:
+      return "success";
+    case age::Failure::kArmor:
+      return "armor failure";
+    case age::Failure::kHeader:
+      return "header failure";
+    case age::Failure::kNoMatch:
+      return "no match";
+    case age::Failure::kHmac:
+      return "HMAC failure";
+    case age::Failure::kPayload:
+      return "payload failure";
+    case age::Failure::kIo:
+      return "i/o error";
   }
   return "?";
 }

@@ -19,7 +19,8 @@ minisign::Hash64 prehash_of(std::string_view s) {
 constexpr const char* kMinisignPub = "RWR83c1d0+UYVYeFai2AuZ90yklyqD1/kaQq4kSWAIAaEaVvq45S8s7m";
 constexpr const char* kMinisignSig =
     "untrusted comment: signature from minisign secret key\n"
-    "RUR83c1d0+UYVVpsIJ6IUqmYgJ88kfTFeOHt7r/0LVBTWHlDdPRsUEc1WbSM8ZqsydFnewYS6sH2eeYi0s/rHfT5S2aJ7Ra39Aw=\n"
+    "RUR83c1d0+UYVVpsIJ6IUqmYgJ88kfTFeOHt7r/0LVBTWHlDdPRsUEc1WbSM8ZqsydFnewYS6sH2eeYi0s/"
+    "rHfT5S2aJ7Ra39Aw=\n"
     "trusted comment: fixed\n"
     "uYCCiVAe/STMp7p3UzzWPXBpVW9yXnIRrtIQZYm2vzLLuWaIaKAq3EkfxuK538IHOf7+535NN8Rjd74J22JhBw==\n";
 
@@ -74,7 +75,8 @@ TEST_CASE("minisign: key files round trip") {
   CHECK(pub.base64().rfind("RW", 0) == 0);
   CHECK(minisign::PublicKey::parse(pub.base64()));
   CHECK_FALSE(minisign::PublicKey::parse("RWQ"));
-  CHECK(pub.file_text().rfind("untrusted comment: minisign public key " + pub.key_id_hex() + "\n", 0) == 0);
+  CHECK(pub.file_text().rfind("untrusted comment: minisign public key " + pub.key_id_hex() + "\n",
+                              0) == 0);
 
   auto h = prehash_of("x");
   SUBCASE("unencrypted") {
@@ -124,9 +126,11 @@ TEST_CASE("minisign: the BLAKE2b-512 prehash") {
   auto hex = [](const minisign::Hash64& h) { return to_hex(h.data(), h.size()); };
   // RFC 7693, appendix A.
   CHECK(hex(prehash_of("abc")) ==
-        "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923");
+        "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de45"
+        "33cc9518d38aa8dbf1925ab92386edd4009923");
   CHECK(hex(prehash_of("")) ==
-        "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce");
+        "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee58531389644493"
+        "4eb04b903a685b1448b755d56f701afe9be2ce");
   // Against libsodium: lengths around the 128-byte block, fed whole and in pieces.
   std::string data(3 * 65536 + 77, '\0');
   random_bytes(data.data(), data.size());
@@ -138,7 +142,8 @@ TEST_CASE("minisign: the BLAKE2b-512 prehash") {
     for (size_t step : {size_t{1}, size_t{7}, size_t{128}, size_t{129}, size_t{4096}}) {
       if (n > 5000 && step < 128) continue;
       minisign::Prehash h;
-      for (size_t off = 0; off < n; off += step) h.update(data.data() + off, std::min(step, n - off));
+      for (size_t off = 0; off < n; off += step)
+        h.update(data.data() + off, std::min(step, n - off));
       CHECK(h.finish() == want);
     }
   }

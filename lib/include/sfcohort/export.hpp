@@ -27,7 +27,7 @@ struct Withheld {
 };
 
 struct Table {
-  std::string text;                   // the CSV (with header) or JSON array
+  std::string text;  // the CSV (with header) or JSON array
   size_t people = 0;
   std::vector<std::string> families;  // the family ids included, sorted
   std::vector<Withheld> withheld;     // families left out, and why

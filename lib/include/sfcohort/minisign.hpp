@@ -24,8 +24,8 @@ struct PublicKey {
 
   // Accepts a minisign.pub file's text or its base64 line alone ("RW...").
   static Result<PublicKey> parse(std::string_view text);
-  std::string base64() const;     // "RW..." (56 characters)
-  std::string file_text() const;  // the two-line .pub file
+  std::string base64() const;      // "RW..." (56 characters)
+  std::string file_text() const;   // the two-line .pub file
   std::string key_id_hex() const;  // as minisign prints it: upper case, no leading zeros
   bool operator==(const PublicKey& o) const { return key_id == o.key_id && key == o.key; }
 };
@@ -46,12 +46,11 @@ class SecretKey {
   // is written as `minisign -W` does.
   static constexpr uint64_t kOpsLimit = 33554432;
   static constexpr uint64_t kMemLimit = 1073741824;
-  std::string file_text(std::optional<std::string_view> passphrase,
-                        uint64_t opslimit = kOpsLimit, uint64_t memlimit = kMemLimit) const;
+  std::string file_text(std::optional<std::string_view> passphrase, uint64_t opslimit = kOpsLimit,
+                        uint64_t memlimit = kMemLimit) const;
   // Reads a secret key file. An encrypted key needs PASSPHRASE; a wrong one
   // is Errc::kCrypto ("wrong passphrase").
-  static Result<SecretKey> parse(std::string_view text,
-                                 std::optional<std::string_view> passphrase);
+  static Result<SecretKey> parse(std::string_view text, std::optional<std::string_view> passphrase);
   // True when the file's key is encrypted (needs a passphrase).
   static Result<bool> is_encrypted(std::string_view text);
 

@@ -17,8 +17,8 @@ namespace sfcohort::partners {
 
 struct Partner {
   std::string name;
-  std::string recipient;  // age1...
-  std::string sign_key;   // RW... or ""
+  std::string recipient;                     // age1...
+  std::string sign_key;                      // RW... or ""
   std::optional<std::string> isa, dsp, mou;  // YYYY-MM-DD
   std::optional<std::string> expires;        // YYYY-MM-DD
   std::string legal_basis;
@@ -54,7 +54,7 @@ struct Destination {
   std::vector<std::string> names;
 };
 Result<Destination> destination(Store& store, const std::vector<std::string>& names,
-                                 const std::string& profile, const std::string& today);
+                                const std::string& profile, const std::string& today);
 
 // P's age recipient and (if recorded) signing key, parsed.
 Result<age::Recipient> recipient_of(const Partner& p);

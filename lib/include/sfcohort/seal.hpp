@@ -49,9 +49,8 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
                     const SealOptions& opt = {}, const SealCommit& before_commit = {});
 // The same for a file (IN_PATH unreadable: Errc::kEnvironment).
 Result<Sealed> seal_file(const std::string& in_path, const std::string& out_path,
-                         const std::vector<age::Recipient>& to,
-                         const minisign::SecretKey& signer, const SealOptions& opt = {},
-                         const SealCommit& before_commit = {});
+                         const std::vector<age::Recipient>& to, const minisign::SecretKey& signer,
+                         const SealOptions& opt = {}, const SealCommit& before_commit = {});
 
 struct OpenOptions {
   age::DecryptOptions decrypt;  // the team identity and/or passphrases
@@ -64,7 +63,7 @@ struct OpenOptions {
 };
 
 struct Opened {
-  std::string blake2b;          // hex BLAKE2b-512 of the age file as read
+  std::string blake2b;  // hex BLAKE2b-512 of the age file as read
   bool verified = false;
   std::optional<size_t> signer;  // index into OpenOptions::signers
   std::string trusted_comment;
