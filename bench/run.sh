@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `make bench`: the import and lookup benchmarks, one markdown report on stdout.
+#   bench/run.sh BUILD_DIR
+set -euo pipefail
+here=$(dirname "$0")
+bash "$here/import.sh" "${1:?usage: bench/run.sh BUILD_DIR}"
+echo
+bash "$here/lookup.sh" "$1"
