@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "sfcohort/exchange.hpp"
 #include "sfcohort/export.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
@@ -22,12 +23,6 @@ struct ExportOptions {
   std::string reason, output, passphrase_file;
   bool plaintext = false, armor = false;
 };
-
-std::string join(const nlohmann::json& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n.get<std::string>();
-  return s;
-}
 
 Result<int> run_export(const Globals& g, const ExportOptions& o) {
   int modes = (!o.to.empty()) + (!o.recipients.empty()) + o.plaintext;
@@ -59,18 +54,10 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
 
   auto store = Store::open(g.context("export"));
   if (!store) return std::move(store).error();
-  auto dest = partners::destination(*store, o.to, o.table.fields, Store::today());
-  if (!dest) return std::move(dest).error();
-  std::vector<age::Recipient> to = dest->recipients;
-  nlohmann::json names = dest->names;
-  nlohmann::json direct = nlohmann::json::array();
-  for (const auto& text : o.recipients) {
-    auto r = age::Recipient::parse(text);
-    if (!r) return r.error().with_context("--recipient");
-    to.push_back(*r);
-    direct.push_back(r->to_string());
+  // Refuse before building anything: unknown partners, agreements, profile.
+  if (auto d = partners::destination(*store, o.to, o.table.fields, Store::today()); !d) {
+    return std::move(d).error();
   }
-
   auto table = exporting::build(*store, o.table);
   if (!table) return std::move(table).error();
   for (const auto& w : table->withheld) {
@@ -105,30 +92,28 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
     return 0;
   }
 
-  auto signer = keys::load_signing_key(
-      g.context("export").keys_dir,
-      passphrase_source(passphrase_file(o.passphrase_file), "passphrase for minisign.key"));
-  if (!signer) return std::move(signer).error();
-  detail["to"] = names;
-  if (!direct.empty()) {
-    detail["recipients"] = direct;
-    detail["reason"] = o.reason;
-  }
-  seal::SealOptions so;
-  so.armor = o.armor;
-  // No personal data: the profile, the count and the file name only.
-  so.trusted_comment = "timestamp:" + std::to_string(static_cast<long long>(std::time(nullptr))) +
-                       "\tfile:" + std::filesystem::path(o.output).filename().string() +
-                       "\thashed\tsfcohort export fields:" + o.table.fields +
-                       " rows:" + std::to_string(table->people);
+  exchange::SealRequest req;
+  req.partners = o.to;
+  req.recipients = o.recipients;
+  req.reason = o.reason;
+  req.profile = o.table.fields;
+  req.armor = o.armor;
+  // No personal data: the time, the file name, the profile and the count.
+  req.trusted_comment = "timestamp:" + std::to_string(static_cast<long long>(std::time(nullptr))) +
+                        "\tfile:" + std::filesystem::path(o.output).filename().string() +
+                        "\thashed\tsfcohort export fields:" + o.table.fields +
+                        " rows:" + std::to_string(table->people);
+  req.audit_subject = subject;
+  req.audit_detail = detail;
   age::StringSource in(table->text);
-  auto sealed = seal::seal(in, o.output, to, *signer, so, [&](const seal::Sealed& s) {
-    detail["blake2b"] = s.blake2b;
-    return store->audit(subject, detail);
-  });
+  auto sealed = exchange::seal_for(
+      *store, in, o.output, req,
+      passphrase_source(passphrase_file(o.passphrase_file), "passphrase for minisign.key"));
   if (!sealed) return std::move(sealed).error();
+  std::string names;
+  for (const auto& n : o.to) names += (names.empty() ? "" : ", ") + n;
   std::printf("exported %zu people in %zu families for %s\n", table->people, table->families.size(),
-              names.empty() ? "the given recipients" : join(names).c_str());
+              names.empty() ? "the given recipients" : names.c_str());
   std::printf("  %s\n  %s\n", sealed->path.c_str(), sealed->signature_path.c_str());
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "sfcohort/exchange.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/partners.hpp"
 #include "sfcohort/seal.hpp"
@@ -298,60 +299,35 @@ Result<int> run_partner_remove(const Globals& g, const PartnerNameOptions& o) {
 // ---------------------------------------------------------------- seal, open
 
 Result<int> run_seal(const Globals& g, const SealOptions& o) {
-  if (o.to.empty() && o.recipients.empty()) {
-    return Error(Errc::kInvalidInput, "share seal: say who may open the file",
-                 {"--to PARTNER (from the register), or --recipient age1... with --reason TEXT"});
-  }
-  if (!o.recipients.empty() && o.reason.empty()) {
-    return Error(Errc::kInvalidInput,
-                 "--recipient bypasses the partner register, so it needs --reason",
-                 {"e.g. --reason 'court order 2024/117'"});
+  std::string out = o.output.empty() ? o.file + ".age" : o.output;
+  if (out == "-") {
+    return invalid_input("share seal: --output must name a file (the signature goes beside it)");
   }
   auto store = open_store(g, "share seal");
   if (!store) return std::move(store).error();
-  auto dest = partners::destination(*store, o.to, "", Store::today());
-  if (!dest) return std::move(dest).error();
-  std::vector<age::Recipient> to = dest->recipients;
-  nlohmann::json names = dest->names;
-  nlohmann::json direct = nlohmann::json::array();
-  for (const auto& text : o.recipients) {
-    auto r = age::Recipient::parse(text);
-    if (!r) return r.error().with_context("--recipient");
-    to.push_back(*r);
-    direct.push_back(r->to_string());
+  exchange::SealRequest req;
+  req.partners = o.to;
+  req.recipients = o.recipients;
+  req.reason = o.reason;
+  req.armor = o.armor;
+  const std::string name = std::filesystem::path(o.file).filename().string();
+  req.audit_subject = "file " + name;
+  req.audit_detail = {{"file", name}, {"families", nullptr}};
+  FILE* in = std::fopen(o.file.c_str(), "rb");
+  if (!in || std::filesystem::is_directory(o.file)) {
+    if (in) std::fclose(in);
+    return errno_error(o.file, "cannot read");
   }
-  auto signer = keys::load_signing_key(
-      keys_dir(g),
+  std::unique_ptr<FILE, int (*)(FILE*)> closer(in, std::fclose);
+  age::FileSource src(in, o.file);
+  auto sealed = exchange::seal_for(
+      *store, src, out, req,
       passphrase_source(passphrase_file(o.passphrase_file), "passphrase for minisign.key"));
-  if (!signer) return std::move(signer).error();
-  std::string out = o.output.empty() ? o.file + ".age" : o.output;
-  if (out == "-")
-    return invalid_input("share seal: --output must name a file (the signature goes beside it)");
-  seal::SealOptions so;
-  so.armor = o.armor;
-  // The audit entry is written before the files are renamed into place: no
-  // sealed file exists without its entry.
-  auto audit = [&](const seal::Sealed& sealed) {
-    nlohmann::json detail = {{"file", std::filesystem::path(o.file).filename().string()},
-                             {"output", out},
-                             {"to", names},
-                             {"bytes", sealed.plaintext_bytes},
-                             {"blake2b", sealed.blake2b},
-                             {"families", nullptr}};
-    if (!direct.empty()) {
-      detail["recipients"] = direct;
-      detail["reason"] = o.reason;
-    }
-    return store->audit("file " + std::filesystem::path(o.file).filename().string(), detail);
-  };
-  auto sealed = seal::seal_file(o.file, out, to, *signer, so, audit);
   if (!sealed) return std::move(sealed).error();
+  std::string names;
+  for (const auto& n : o.to) names += (names.empty() ? "" : ", ") + n;
   std::printf("sealed %s for %s\n", o.file.c_str(),
-              names.empty() ? "the given recipients" : [&] {
-                std::string s;
-                for (const auto& n : names) s += (s.empty() ? "" : ", ") + n.get<std::string>();
-                return s;
-              }().c_str());
+              names.empty() ? "the given recipients" : names.c_str());
   std::printf("  %s\n  %s\n", sealed->path.c_str(), sealed->signature_path.c_str());
   return 0;
 }
@@ -369,74 +345,33 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
   }
   auto store = open_store(g, "share open");
   if (!store) return std::move(store).error();
-  seal::OpenOptions so;
-  so.verify = !o.no_verify;
-  std::vector<std::string> signer_names;
-  if (!o.from.empty()) {
-    auto p = partners::get(*store, o.from);
-    if (!p) return std::move(p).error();
-    auto k = partners::sign_key_of(*p);
-    if (!k) return std::move(k).error();
-    if (!*k && so.verify) {
-      return Error(Errc::kCrypto, "partner '" + p->name + "' has no signing key in the register",
-                   {"record it with 'sfcohort share partner add '" + p->name +
-                    "' ... --sign-key RW...', or use --no-verify"});
-    }
-    if (*k) {
-      so.signers.push_back(**k);
-      signer_names.push_back(p->name);
-    }
-    so.signer_name = p->name;
-  } else {
-    auto all = partners::list(*store);
-    if (!all) return std::move(all).error();
-    for (const auto& p : *all) {
-      auto k = partners::sign_key_of(p);
-      if (k && *k) {
-        so.signers.push_back(**k);
-        signer_names.push_back(p.name);
-      }
-    }
+  exchange::OpenRequest req;
+  req.from = o.from;
+  req.verify = !o.no_verify;
+  req.audit_detail = {{"families", nullptr}};
+  // A passphrase source also opens passphrase (scrypt) files.
+  std::string pf = passphrase_file(o.passphrase_file);
+  if (!pf.empty()) {
+    if (auto pw = read_passphrase_file(pf)) req.passphrases.push_back(*pw);
   }
-  auto id = keys::load_identity(
-      keys_dir(g), passphrase_source(passphrase_file(o.passphrase_file), "passphrase for age.key"));
-  if (!id) return std::move(id).error();
-  so.decrypt.identities.push_back(*id);
-  // A passphrase source also opens scrypt (passphrase) files.
-  if (std::string pf = passphrase_file(o.passphrase_file); !pf.empty()) {
-    auto pw = read_passphrase_file(pf);
-    if (pw) so.decrypt.passphrases.push_back(*pw);
-  }
-  auto audit = [&](const seal::Opened& opened) {
-    std::string from = opened.signer ? signer_names[*opened.signer] : std::string();
-    nlohmann::json detail = {
-        {"file", std::filesystem::path(o.file).filename().string()},
-        {"output", out},
-        {"from", from.empty() ? nlohmann::json(nullptr) : nlohmann::json(from)},
-        {"verified", opened.verified},
-        {"bytes", opened.plaintext_bytes},
-        {"blake2b", opened.blake2b},
-        {"families", nullptr}};
-    return store->audit("file " + std::filesystem::path(o.file).filename().string(), detail);
-  };
-  auto opened = seal::open_file(o.file, out, so, audit);
-  if (!opened) {
-    Error e = std::move(opened).error();
+  auto got = exchange::open_to_file(*store, o.file, out, req,
+                                    passphrase_source(pf, "passphrase for age.key"));
+  if (!got) {
+    Error e = std::move(got).error();
     if (e.code == Errc::kCrypto && e.hints.empty()) {
       e.hints.push_back("nothing was written; check the file came from the partner intact");
     }
     return e;
   }
-  std::string from = opened->signer ? signer_names[*opened->signer] : std::string();
-  std::string summary =
-      "opened " + o.file +
-      (opened->verified ? ", signed by " + from : ", signature not checked (--no-verify)");
+  std::string summary = "opened " + o.file +
+                        (got->opened.verified ? ", signed by " + got->partner
+                                              : ", signature not checked (--no-verify)");
   if (out == "-") {
     note(g, summary);
   } else {
     std::printf("%s\n  %s\n", summary.c_str(), out.c_str());
   }
-  if (!opened->verified) warn(g, "the sender of " + o.file + " was not verified");
+  if (!got->opened.verified) warn(g, "the sender of " + o.file + " was not verified");
   return 0;
 }
 

@@ -128,8 +128,9 @@ cp good.age other.age; minisign -S -s other.sec -m other.age >/dev/null
 check_refused "signed by an unknown key" other.age
 has "not in the partner register" err "unknown signer message"
 cp good.age wrongsig.age; cp good.age.minisig wrongsig.age.minisig
-sed -i '4s/^./A/' wrongsig.age.minisig
-sed -i '4s/^AA/BA/' wrongsig.age.minisig
+# Change the global signature's first character (to A, or to B if it was A).
+if [ "$(sed -n 4p wrongsig.age.minisig | cut -c1)" = A ]; then sed -i '4s/^./B/' wrongsig.age.minisig; else sed -i '4s/^./A/' wrongsig.age.minisig; fi
+cmp -s good.age.minisig wrongsig.age.minisig && fail "the signature was not altered" || ok
 check_refused "altered signature" wrongsig.age
 printf 'not a signature\n' >junk.age.minisig; cp good.age junk.age
 check_refused "junk signature" junk.age
