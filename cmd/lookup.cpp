@@ -1,8 +1,567 @@
-// sfcohort lookup: registered in the command table; its options and run live here.
+// sfcohort lookup: is this person in the cohort? Single lookups from flags
+// (text or JSON) and bulk lookups from CSV (to CSV or JSON Lines). The
+// matching itself lives in the library (sfcohort/lookup.hpp); this file
+// parses options, reads and writes rows, and prints.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+
 #include "cli.hpp"
+#include "sfcohort/csv.hpp"
+#include "sfcohort/io.hpp"
+#include "sfcohort/lookup.hpp"
+#include "sfcohort/store.hpp"
+#include "sfcohort/text.hpp"
 
 namespace sfcohort::cli {
+namespace {
 
-void add_lookup(CLI::App&, Globals&, Action&) {}
+struct LookupOptions {
+  std::string given, surname, dob, postcode, house;
+  std::string min_band = "possible";
+  int limit = 5;
+  std::string format;
+  std::string batch;
+  std::string output = "-";
+};
+
+nlohmann::json why_json(const Why& w) {
+  return {{"given_name", level_name(w.given_name)},
+          {"surname", level_name(w.surname)},
+          {"dob", level_name(w.dob)},
+          {"postcode", level_name(w.postcode)},
+          {"house", level_name(w.house)}};
+}
+
+std::string upper_surname(const std::string& s) {
+  // Only ASCII letters change case; accents are kept as written.
+  return to_upper_ascii(s);
+}
+
+std::string address_of(const Person& p) {
+  if (p.house.empty()) return p.postcode;
+  if (p.postcode.empty()) return p.house;
+  return p.house + ", " + p.postcode;
+}
+
+std::string display_postcode(const std::string& raw) {
+  auto pc = parse_postcode(raw);
+  return pc ? pc->unit() : trim(raw);
+}
+
+// "variant (Jon ~ Jonathan)": the level, with both values where they differ.
+std::string field_text(std::string_view field, std::string_view level, const std::string& q,
+                       const std::string& p) {
+  std::string s = std::string(field) + " " + std::string(level);
+  if (level != "exact" && level != "missing" && !q.empty() && !p.empty() && q != p)
+    s += " (" + q + " ~ " + p + ")";
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Single lookup
+
+Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) {
+  std::string format = o.format.empty() ? "text" : o.format;
+  if (format != "text" && format != "json")
+    return invalid_input("--format must be text or json for a single lookup (csv and jsonl are for --batch)");
+  Query q{trim(o.given), trim(o.surname), trim(o.dob), trim(o.postcode), trim(o.house)};
+  if (q.given_name.empty() && q.surname.empty() && q.dob.empty())
+    return Error(Errc::kInvalidInput, "nothing to look up",
+                 {"give at least --surname, --given or --dob, or --batch FILE"});
+  auto store = Store::open(g.context("lookup"));
+  if (!store) return store.error();
+  auto matcher = Matcher::create(*store);
+  if (!matcher) return matcher.error();
+  sfcohort::LookupOptions lo;
+  lo.min_band = min_band;
+  lo.limit = o.limit;
+  auto res = matcher->lookup(q, lo);
+  if (!res) return res.error();
+
+  nlohmann::json matched = nlohmann::json::array(), fams = nlohmann::json::array();
+  for (const auto& m : res->matches) matched.push_back(m.person.id);
+  for (const auto& h : res->household) fams.push_back(h.family_id);
+  nlohmann::json fields = nlohmann::json::array();
+  for (auto [name, v] : {std::pair<const char*, const std::string*>{"given_name", &q.given_name},
+                         {"surname", &q.surname}, {"dob", &q.dob}, {"postcode", &q.postcode},
+                         {"house", &q.house}})
+    if (!v->empty()) fields.push_back(name);
+  std::string best = res->matches.empty() ? "none" : std::string(band_name(res->matches.front().band));
+  SF_TRY(store->audit(res->matches.empty() ? "" : res->matches.front().person.id,
+                      {{"mode", "single"}, {"fields", fields}, {"band", best}, {"matched", matched},
+                       {"household", fams}, {"candidates", res->candidates}}));
+
+  for (const auto& w : res->warnings) warn(g, w);
+  const int status = res->matches.empty() ? 1 : 0;
+  if (format == "json") {
+    nlohmann::json j;
+    j["query"] = {{"given_name", q.given_name}, {"surname", q.surname}, {"dob", q.dob},
+                  {"postcode", q.postcode}, {"house", q.house}};
+    j["warnings"] = res->warnings;
+    j["matches"] = nlohmann::json::array();
+    for (const auto& m : res->matches) {
+      char score[16];
+      std::snprintf(score, sizeof score, "%.4f", m.score);
+      j["matches"].push_back(
+          {{"band", band_name(m.band)},
+           {"score", std::stod(score)},
+           {"family_id", m.person.family_id},
+           {"person_id", m.person.id},
+           {"person",
+            {{"given_name", m.person.given_name}, {"middle_names", m.person.middle_names},
+             {"surname", m.person.surname}, {"dob", m.person.dob}, {"postcode", m.person.postcode},
+             {"house", m.person.house}}},
+           {"why", why_json(m.why)}});
+    }
+    j["household"] = nlohmann::json::array();
+    for (const auto& h : res->household) {
+      nlohmann::json hj = {{"family_id", h.family_id}, {"why", h.why}, {"people", h.people},
+                           {"lead_agency", h.lead_agency}};
+      hj["similar"] = nlohmann::json::array();
+      for (const auto& p : h.similar)
+        hj["similar"].push_back({{"person_id", p.id}, {"given_name", p.given_name},
+                                 {"surname", p.surname}, {"dob", p.dob}});
+      j["household"].push_back(hj);
+    }
+    j["candidates"] = res->candidates;
+    std::printf("%s\n", j.dump().c_str());
+    return status;
+  }
+
+  // Text: the answer first, the reason next.
+  std::string out;
+  for (const auto& m : res->matches) {
+    std::string band = std::string(band_name(m.band));
+    for (auto& c : band) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    char line[512];
+    std::string name = m.person.given_name.empty() ? upper_surname(m.person.surname)
+                                                   : m.person.given_name + " " + upper_surname(m.person.surname);
+    std::snprintf(line, sizeof line, "%-8s%s  b. %s  %-16s family %s \xC2\xB7 person %s  (score %.4f)\n",
+                  band.c_str(), name.c_str(), m.person.dob.c_str(), address_of(m.person).c_str(),
+                  m.person.family_id.c_str(), m.person.id.c_str(), m.score);
+    out += line;
+    std::string dob_q = q.dob;
+    if (auto d = parse_date(q.dob)) dob_q = d->iso();
+    out += "        " + field_text("given_name", level_name(m.why.given_name), q.given_name, m.person.given_name) +
+           " \xC2\xB7 " + field_text("surname", level_name(m.why.surname), q.surname, m.person.surname) +
+           " \xC2\xB7 " + field_text("dob", level_name(m.why.dob), dob_q, m.person.dob) + " \xC2\xB7 " +
+           field_text("postcode", level_name(m.why.postcode), display_postcode(q.postcode), m.person.postcode) +
+           " \xC2\xB7 " + field_text("house", level_name(m.why.house), q.house, m.person.house) + "\n";
+  }
+  if (res->matches.empty()) out += "no person matched\n";
+  for (const auto& h : res->household) {
+    out += "household: family " + h.family_id + " is at " + q.house + ", " + display_postcode(q.postcode);
+    if (h.similar.empty()) {
+      out += " (" + std::to_string(h.people) + (h.people == 1 ? " person" : " people");
+      if (!h.lead_agency.empty()) out += ", lead: " + h.lead_agency;
+      out += ")";
+    } else {
+      out += " \xE2\x80\x94 ";
+      std::string dob_q = q.dob;
+      if (auto d = parse_date(q.dob)) dob_q = d->iso();
+      bool twins = true;
+      for (size_t i = 0; i < h.similar.size(); ++i) {
+        const Person& p = h.similar[i];
+        if (i) out += "; ";
+        out += (p.given_name.empty() ? "" : p.given_name + " ") + upper_surname(p.surname) + " b. " + p.dob +
+               " is a member";
+        twins = twins && p.dob == dob_q;
+      }
+      out += twins ? " (a twin? check with the family's lead" : " (a sibling? check with the family's lead";
+      if (!h.lead_agency.empty()) out += ": " + h.lead_agency;
+      out += ")";
+    }
+    out += "\n";
+  }
+  if (res->candidates > static_cast<int>(res->matches.size()) && !res->matches.empty())
+    out += std::to_string(res->candidates) + " people reached possible; showing " +
+           std::to_string(res->matches.size()) + " (see --limit, --min-band)\n";
+  std::fputs(out.c_str(), stdout);
+  return status;
+}
+
+// ---------------------------------------------------------------------------
+// Batch
+
+const char* const kOutCols[] = {"match", "score", "family_id", "person_id", "candidates", "why", "household"};
+
+struct BatchCounts {
+  long long rows = 0, exact = 0, strong = 0, possible = 0, none = 0, unreadable = 0;
+  std::vector<long long> bad_rows;
+};
+
+// One input row on its way through the batch.
+struct BatchRow {
+  long long row = 0;
+  std::vector<std::string> fields;
+  std::string error;  // the row could not be read
+  Band band = Band::kNone;
+  std::string text;  // its output line(s)
+};
+
+struct BatchFormat {
+  bool jsonl = false;
+  std::vector<std::string> in_names;
+  size_t ncols = 0;
+  int ig = -1, is = -1, id = -1, ip = -1, ih = -1;
+};
+
+// Looks one row up and formats its output line.
+Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFormat& bf, BatchRow& r) {
+  std::vector<std::string> outcols(7);
+  nlohmann::json why = nlohmann::json::object();
+  auto field = [&](int i) -> std::string {
+    return i >= 0 && static_cast<size_t>(i) < r.fields.size() ? r.fields[static_cast<size_t>(i)] : "";
+  };
+  if (!r.error.empty()) {
+    outcols[0] = "error";
+    outcols[5] = r.error;
+    why = {{"error", r.error}};
+  } else {
+    Query q{field(bf.ig), field(bf.is), field(bf.id), field(bf.ip), field(bf.ih)};
+    auto res = m.lookup(q, lo);
+    if (!res) return res.error();
+    char score[16] = "0.0000";
+    if (!res->matches.empty()) {
+      const Match& x = res->matches.front();
+      std::snprintf(score, sizeof score, "%.4f", x.score);
+      r.band = x.band;
+      outcols[0] = std::string(band_name(x.band));
+      outcols[2] = x.person.family_id;
+      outcols[3] = x.person.id;
+      outcols[5] = x.why.to_string();
+      why = why_json(x.why);
+    } else {
+      outcols[0] = "none";
+    }
+    outcols[1] = score;
+    outcols[4] = std::to_string(res->candidates);
+    std::string hh;
+    for (const auto& fam : res->household) hh += (hh.empty() ? "" : ";") + fam.family_id;
+    outcols[6] = hh;
+  }
+  r.fields.resize(bf.ncols);
+  if (!bf.jsonl) {
+    std::vector<std::string> rowv = std::move(r.fields);
+    rowv.insert(rowv.end(), outcols.begin(), outcols.end());
+    append_csv_row(r.text, rowv);
+  } else {
+    nlohmann::json j = nlohmann::json::object();
+    j["row"] = r.row;
+    for (size_t i = 0; i < bf.in_names.size(); ++i) j[bf.in_names[i]] = r.fields[i];
+    j["match"] = outcols[0];
+    j["score"] = r.error.empty() ? std::stod(outcols[1]) : 0.0;
+    j["family_id"] = outcols[2];
+    j["person_id"] = outcols[3];
+    j["candidates"] = r.error.empty() ? std::stoi(outcols[4]) : 0;
+    j["why"] = why;
+    j["household"] = outcols[6];
+    r.text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    r.text += '\n';
+  }
+  r.fields.clear();
+  return Ok{};
+}
+
+// Worker threads, each with its own connection and matcher, look rows up in
+// chunks; the main thread reads the input and writes the chunks back in
+// input order. At most kInFlight chunks exist at once, so memory is bounded
+// whatever the input's size.
+class BatchPool {
+ public:
+  static constexpr size_t kChunk = 256;
+  static constexpr size_t kInFlight = 16;
+  using Chunk = std::vector<BatchRow>;
+
+  BatchPool(const Context& ctx, const sfcohort::LookupOptions& lo, const BatchFormat& bf, int threads)
+      : lo_(lo), bf_(bf) {
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this, ctx] { work(ctx); });
+  }
+  ~BatchPool() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  // Queues CHUNK; waits while too many are in flight.
+  Status submit(Chunk chunk) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return inflight_ < kInFlight || !error_.message.empty(); });
+    if (!error_.message.empty()) return error_;
+    ++inflight_;
+    todo_.emplace_back(next_in_++, std::move(chunk));
+    cv_.notify_all();
+    return Ok{};
+  }
+
+  // The next chunk in input order, once done; nullopt when none is pending.
+  Result<std::optional<Chunk>> next(bool wait_all) {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      if (!error_.message.empty()) return error_;
+      auto it = done_.find(next_out_);
+      if (it != done_.end()) {
+        Chunk c = std::move(it->second);
+        done_.erase(it);
+        ++next_out_;
+        --inflight_;
+        cv_.notify_all();
+        return std::optional<Chunk>(std::move(c));
+      }
+      if (next_out_ == next_in_ || !wait_all) return std::optional<Chunk>();
+      cv_.wait(l);
+    }
+  }
+
+ private:
+  void work(Context ctx) {
+    auto store = Store::open(ctx);
+    std::optional<Matcher> m;
+    if (store) {
+      auto mm = Matcher::create(*store);
+      if (!mm) return fail(mm.error());
+      m.emplace(std::move(*mm));
+    } else {
+      return fail(store.error());
+    }
+    for (;;) {
+      std::pair<size_t, Chunk> job;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return closing_ || !todo_.empty(); });
+        if (todo_.empty()) return;
+        job = std::move(todo_.front());
+        todo_.pop_front();
+      }
+      for (auto& r : job.second) {
+        if (auto st = process_row(*m, lo_, bf_, r); !st) return fail(st.error());
+      }
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        done_.emplace(job.first, std::move(job.second));
+      }
+      cv_.notify_all();
+    }
+  }
+  void fail(const Error& e) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (error_.message.empty()) error_ = e;
+    cv_.notify_all();
+  }
+
+  sfcohort::LookupOptions lo_;
+  BatchFormat bf_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<size_t, Chunk>> todo_;
+  std::map<size_t, Chunk> done_;
+  size_t next_in_ = 0, next_out_ = 0, inflight_ = 0;
+  bool closing_ = false;
+  Error error_{Errc::kInternal, ""};
+  std::vector<std::thread> workers_;
+};
+
+Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
+  std::string format = o.format.empty() ? "csv" : o.format;
+  if (format != "csv" && format != "jsonl")
+    return invalid_input("--format must be csv or jsonl with --batch");
+  const bool stdin_input = o.batch == "-";
+  auto reader = CsvReader::open(o.batch);
+  if (!reader) return reader.error();
+  off_t total_bytes = 0;
+  if (!stdin_input) {
+    struct stat st;
+    if (::stat(o.batch.c_str(), &st) == 0) total_bytes = st.st_size;
+  }
+  std::vector<std::string> header;
+  auto h = reader->next(header);
+  if (!h) return h.error();
+  if (!*h) return invalid_input(reader->name() + ": empty input: a header row is required");
+  CsvColumns cols(header);
+  BatchFormat bf;
+  bf.jsonl = format == "jsonl";
+  bf.ncols = header.size();
+  bf.ig = cols.index("given_name");
+  bf.is = cols.index("surname");
+  bf.id = cols.index("dob");
+  bf.ip = cols.index("postcode");
+  bf.ih = cols.index("house");
+  if (bf.ig < 0 && bf.is < 0 && bf.id < 0)
+    return Error(Errc::kInvalidInput,
+                 reader->name() + ": no given_name, surname or dob column in the header",
+                 {"name the columns as in 'man sfcohort-lookup' (e.g. given_name,surname,dob,postcode,house)"});
+
+  // The main connection: checks the database, indexes anyone unindexed
+  // before the workers start, and writes the audit entry.
+  const Context ctx = g.context("lookup");
+  auto store = Store::open(ctx);
+  if (!store) return store.error();
+  {
+    auto matcher = Matcher::create(*store);
+    if (!matcher) return matcher.error();
+  }
+  auto out = AtomicFile::create(o.output, 0600);
+  if (!out) return out.error();
+
+  // Input columns named like an output column are renamed input_<name>.
+  bf.in_names = header;
+  for (size_t i = 0; i < bf.in_names.size(); ++i)
+    for (const char* c : kOutCols)
+      if (cols.canonical()[i] == canonical_column(c)) bf.in_names[i] = std::string("input_") + c;
+  std::string buf;
+  if (!bf.jsonl) {
+    std::vector<std::string> hdr = bf.in_names;
+    for (const char* c : kOutCols) hdr.push_back(c);
+    append_csv_row(buf, hdr);
+  }
+
+  sfcohort::LookupOptions lo;
+  lo.min_band = min_band;
+  lo.limit = 1;
+  lo.household_details = false;
+  BatchCounts n;
+  const bool progress = show_progress(g);
+  auto t0 = std::chrono::steady_clock::now();
+  auto last_progress = t0;
+
+  BatchPool pool(ctx, lo, bf, 2);
+  auto drain = [&](bool wait_all) -> Status {
+    for (;;) {
+      auto c = pool.next(wait_all);
+      if (!c) return c.error();
+      if (!*c) return Ok{};
+      for (auto& r : **c) {
+        ++n.rows;
+        if (!r.error.empty()) {
+          ++n.unreadable;
+          if (n.bad_rows.size() < 10) n.bad_rows.push_back(r.row);
+        } else {
+          switch (r.band) {
+            case Band::kExact: ++n.exact; break;
+            case Band::kStrong: ++n.strong; break;
+            case Band::kPossible: ++n.possible; break;
+            case Band::kNone: ++n.none; break;
+          }
+        }
+        buf += r.text;
+      }
+      if (buf.size() > (1 << 16)) {
+        SF_TRY(out->write(buf));
+        buf.clear();
+      }
+    }
+  };
+
+  BatchPool::Chunk chunk;
+  bool done = false;
+  while (!done) {
+    if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing written");
+    BatchRow r;
+    auto got = reader->next(r.fields);
+    r.row = static_cast<long long>(reader->record_number());
+    if (!got) {
+      // An I/O error stops the batch; a row that cannot be parsed (even an
+      // unclosed quote at the very end) is noted and the batch goes on.
+      if (got.error().code == Errc::kEnvironment || got.error().code == Errc::kInterrupted) return got.error();
+      done = reader->fatal();
+      r.error = got.error().message;
+      r.fields.assign(header.size(), "");
+    } else if (!*got) {
+      break;
+    }
+    chunk.push_back(std::move(r));
+    if (chunk.size() >= BatchPool::kChunk) {
+      SF_TRY(pool.submit(std::move(chunk)));
+      chunk = {};
+      SF_TRY(drain(false));
+    }
+    if (progress && (reader->record_number() & 255) == 0) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_progress > std::chrono::milliseconds(200)) {
+        last_progress = now;
+        long long seen = static_cast<long long>(reader->record_number());
+        if (total_bytes > 0)
+          std::fprintf(stderr, "\rlookup: %s rows (%d%%)  ", with_commas(seen).c_str(),
+                       static_cast<int>(100.0 * static_cast<double>(reader->bytes_read()) / total_bytes));
+        else
+          std::fprintf(stderr, "\rlookup: %s rows  ", with_commas(seen).c_str());
+      }
+    }
+  }
+  if (!chunk.empty()) SF_TRY(pool.submit(std::move(chunk)));
+  SF_TRY(drain(true));
+  SF_TRY(out->write(buf));
+  if (progress) std::fprintf(stderr, "\r\033[K");
+  std::string digest = to_hex(reader->digest());
+  SF_TRY(store->audit(reader->name(), {{"mode", "batch"},
+                                       {"rows", n.rows},
+                                       {"sha256", digest},
+                                       {"unreadable", n.unreadable},
+                                       {"exact", n.exact},
+                                       {"strong", n.strong},
+                                       {"possible", n.possible},
+                                       {"none", n.none}}));
+  SF_TRY(out->commit());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  char summary[512];
+  std::snprintf(summary, sizeof summary, "checked %s rows in %.1f s: %s exact, %s strong, %s possible, %s none",
+                with_commas(n.rows).c_str(), secs, with_commas(n.exact).c_str(), with_commas(n.strong).c_str(),
+                with_commas(n.possible).c_str(), with_commas(n.none).c_str());
+  std::string s = summary;
+  if (n.unreadable) {
+    s += ", " + with_commas(n.unreadable) + " unreadable (row" + (n.unreadable == 1 ? " " : "s ");
+    for (size_t i = 0; i < n.bad_rows.size(); ++i) s += (i ? ", " : "") + with_commas(n.bad_rows[i]);
+    if (n.unreadable > static_cast<long long>(n.bad_rows.size())) s += ", ...";
+    s += ")";
+  }
+  note(g, s);
+  if (o.output != "-") note(g, "results: " + o.output);
+  return 0;
+}
+
+Result<int> run_lookup(const Globals& g, const LookupOptions& o) {
+  auto band = parse_band(o.min_band);
+  if (!band || *band == Band::kNone)
+    return invalid_input("--min-band must be exact, strong or possible, not '" + o.min_band + "'");
+  if (o.limit < 1) return invalid_input("--limit must be 1 or more");
+  if (!o.batch.empty()) {
+    if (!o.given.empty() || !o.surname.empty() || !o.dob.empty() || !o.postcode.empty() || !o.house.empty())
+      return Error(Errc::kInvalidInput, "--batch cannot be combined with --given, --surname, --dob, --postcode or --house",
+                   {"put the people to look up in the batch file"});
+    return run_batch(g, o, *band);
+  }
+  if (o.output != "-") return invalid_input("--output is for --batch");
+  return run_single(g, o, *band);
+}
+
+}  // namespace
+
+void add_lookup(CLI::App& app, Globals& g, Action& action) {
+  auto o = std::make_shared<LookupOptions>();
+  CLI::App* sub = app.add_subcommand("lookup", "find a person (or a list of people) in the cohort");
+  sub->add_option("--given", o->given, "given name as the partner gave it");
+  sub->add_option("--surname", o->surname, "surname as the partner gave it");
+  sub->add_option("--dob", o->dob, "date of birth: YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY");
+  sub->add_option("--postcode", o->postcode, "postcode, any case or spacing");
+  sub->add_option("--house", o->house, "house number or name: 12, 12A, \"Flat 3, 12\", \"Rose Cottage\"");
+  sub->add_option("--min-band", o->min_band, "lowest band to report: exact, strong or possible (default possible)");
+  sub->add_option("--limit", o->limit, "at most this many people in a single lookup (default 5)");
+  sub->add_option("--format", o->format, "text or json (single); csv or jsonl (--batch)");
+  sub->add_option("--batch", o->batch, "look up every row of this CSV file (- for standard input)");
+  sub->add_option("--output", o->output, "where --batch writes its results (default - for standard output)");
+  sub->callback([&g, &action, o] { action = [&g, o] { return run_lookup(g, *o); }; });
+}
 
 }  // namespace sfcohort::cli

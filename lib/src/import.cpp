@@ -6,6 +6,7 @@
 #include "sfcohort/csv.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/text.hpp"
+#include "match_index.hpp"
 #include "sqlite.hpp"
 
 namespace sfcohort {
@@ -156,6 +157,8 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   SF_TRY(store.db().exec("PRAGMA cache_size = -65536"));
   auto tx = sql::Transaction::begin(store.db());
   if (!tx) return tx.error();
+  // Match keys are buffered and written bucket by bucket before the commit.
+  match::BulkIndex bulk(store);
   std::unordered_set<std::string> families_known;
   Person p;
   for (;;) {
@@ -240,6 +243,7 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
                            {"updated", rep.updated}, {"unchanged", rep.unchanged},
                            {"rejected", rep.rejected}, {"families_added", rep.families_added}};
   if (opt.rejects_path) detail["rejects"] = *opt.rejects_path;
+  SF_TRY(bulk.finish());
   SF_TRY(store.audit(file, detail));
   if (rejects) SF_TRY(rejects->write(buf));
   SF_TRY(tx->commit());

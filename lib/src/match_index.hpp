@@ -3,13 +3,39 @@
 // indexed probes, never by a scan of the cohort.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "sfcohort/result.hpp"
 #include "sfcohort/store.hpp"
 
 namespace sfcohort::match {
 
 // Writes the match keys of P (already stored, P.pk set), replacing any it had.
-// Runs inside the caller's transaction.
+// Runs inside the caller's transaction. While a BulkIndex is open on STORE,
+// the keys and name counts are buffered and written by BulkIndex::finish().
 Status index_person(Store& store, const Person& p);
+
+// The people sharing one of KEYS, in ascending pk order, without duplicates.
+// A key held by more than MAX_BLOCK people is skipped (not selective).
+Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, std::vector<int64_t>& pks);
+
+// Bulk indexing for imports: open one on the store before inserting many
+// people in one transaction, call finish() before committing. Each key
+// bucket is then written once instead of once per person. Without finish()
+// (an error path) the buffered keys are dropped, as the transaction will be.
+class BulkIndex {
+ public:
+  explicit BulkIndex(Store& store);
+  ~BulkIndex();
+  BulkIndex(const BulkIndex&) = delete;
+  BulkIndex& operator=(const BulkIndex&) = delete;
+  Status finish();
+
+  struct State;
+
+ private:
+  Store& store_;
+};
 
 }  // namespace sfcohort::match

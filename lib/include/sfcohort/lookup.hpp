@@ -1,0 +1,116 @@
+// Person lookup: is this person (or household) in the cohort? Fuzzy but
+// explainable matching of a partner's record (names, date of birth, postcode,
+// house) against the cohort, for single lookups and bulk runs.
+//
+// Candidates come from blocking keys stored in the database (schema
+// 0002_match.sql), never from a scan. Each candidate is compared field by
+// field; the levels (the `why`) and their weights give a score and a band.
+// The bands, best first:
+//   exact     every field given and equal after normalisation;
+//   strong    safe to treat as the same person: high weight, given name,
+//             surname and date of birth all agree at least closely, and no
+//             other cohort person comes close;
+//   possible  a person should review (an initial only, a changed surname, a
+//             date of birth further out, or two plausible people);
+//   none      not matched. A given name that differs outright (twins,
+//             siblings) is never a person match: the household shows them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sfcohort/result.hpp"
+#include "sfcohort/store.hpp"
+
+namespace sfcohort {
+
+// What a partner gave: any field may be empty.
+struct Query {
+  std::string given_name, surname, dob, postcode, house;
+};
+
+enum class Band { kNone, kPossible, kStrong, kExact };
+std::string_view band_name(Band b);                 // "none", "possible", ...
+std::optional<Band> parse_band(std::string_view s);  // accepts the names above
+
+// Per-field levels of the `why`, in the contract's vocabulary.
+enum class GivenLevel { kExact, kVariant, kFuzzy, kInitial, kMiddle, kSwapped, kDiffers, kMissing };
+enum class SurnameLevel { kExact, kPart, kFuzzy, kSwapped, kDiffers, kMissing };
+enum class DobLevel { kExact, kSwapped, kDigit, kNear, kDiffers, kInvalid, kMissing };
+enum class PostcodeLevel { kExact, kNear, kSector, kDistrict, kDiffers, kInvalid, kMissing };
+enum class HouseLevel { kExact, kNumber, kDiffers, kMissing };
+std::string_view level_name(GivenLevel l);
+std::string_view level_name(SurnameLevel l);
+std::string_view level_name(DobLevel l);
+std::string_view level_name(PostcodeLevel l);
+std::string_view level_name(HouseLevel l);
+
+struct Why {
+  GivenLevel given_name = GivenLevel::kMissing;
+  SurnameLevel surname = SurnameLevel::kMissing;
+  DobLevel dob = DobLevel::kMissing;
+  PostcodeLevel postcode = PostcodeLevel::kMissing;
+  HouseLevel house = HouseLevel::kMissing;
+  // "given_name=variant;surname=exact;dob=exact;postcode=exact;house=exact"
+  std::string to_string() const;
+};
+
+struct Match {
+  Band band = Band::kNone;
+  double score = 0;  // 0-1, from the match weight
+  double bits = 0;   // the match weight (log2 likelihood ratio), for explanations
+  Person person;
+  Why why;
+};
+
+// A cohort family at the queried address (postcode and house).
+struct Household {
+  std::string family_id;
+  std::string why;  // "same postcode and house" or "same postcode and house number"
+  int people = 0;
+  std::string lead_agency, lead_contact;
+  // Members who look like the queried person but were not matched: same
+  // surname or date of birth (a twin or sibling?).
+  std::vector<Person> similar;
+};
+
+struct LookupResult {
+  std::vector<std::string> warnings;  // e.g. "dob '31/02/2010' is not a date: compared as written"
+  std::vector<Match> matches;         // at or above min_band, best first, at most limit
+  std::vector<Household> household;
+  int candidates = 0;                 // how many cohort people reached possible
+};
+
+struct LookupOptions {
+  Band min_band = Band::kPossible;
+  int limit = 5;
+  bool household = true;           // fill LookupResult::household
+  bool household_details = true;   // with lead agency and size (costs two queries per family)
+};
+
+// Looks people up in a Store. Not thread-safe: use one Matcher per thread
+// (each over its own Store).
+class Matcher {
+ public:
+  // Prepares a matcher over STORE, which must outlive it. Indexes any person
+  // stored without match keys (a database from before migration 2).
+  static Result<Matcher> create(Store& store);
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+  ~Matcher();
+
+  // Looks Q up. Invalid dates and postcodes are not errors: they are
+  // compared as written, noted in warnings and in the why.
+  Result<LookupResult> lookup(const Query& q, const LookupOptions& opts = {});
+
+ private:
+  struct Impl;
+  explicit Matcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sfcohort

@@ -1,0 +1,88 @@
+// The matching model: normalised records, blocking keys and the field-by-field
+// comparison that lookup scores and explains. Private to lib/src; the public
+// face is sfcohort/lookup.hpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "names.hpp"
+#include "sfcohort/lookup.hpp"
+#include "sfcohort/text.hpp"
+
+namespace sfcohort::match {
+
+// A house as written: "12", "12A", "Flat 3, 12", "Rose Cottage".
+struct House {
+  std::string number;  // the building number, "12"
+  std::string letter;  // "A" of "12A"
+  std::string flat;    // "3" of "Flat 3, 12"
+  std::string name;    // "ROSECOTTAGE" when there is no number
+  bool empty() const { return number.empty() && name.empty(); }
+  // What the address key uses: the number, else the name.
+  const std::string& building() const { return number.empty() ? name : number; }
+};
+House parse_house(std::string_view text);
+
+// A person or a query, normalised for comparison.
+struct Norm {
+  names::GivenName given;
+  std::vector<std::string> middle;
+  names::Surname surname;
+  std::string dob_text;                  // as given, trimmed
+  std::optional<Date> dob;               // day, month and year as written
+  bool dob_valid = false;                // a real calendar date
+  std::string postcode;                  // compact: "HD12AB"
+  bool postcode_valid = false;
+  House house;
+};
+Norm normalise(std::string_view given, std::string_view middle, std::string_view surname,
+               std::string_view dob, std::string_view postcode, std::string_view house);
+
+// Keys written for a stored person, and the keys a query probes (which also
+// cover day/month swaps and reversed names). Sorted, without duplicates.
+std::vector<uint64_t> person_keys(const Norm& p);
+std::vector<uint64_t> query_keys(const Norm& q);
+// The key of an address (compact postcode and building); 0 when incomplete.
+uint64_t address_key(const Norm& n);
+
+// Name frequencies for term-frequency weighting: the share of cohort people
+// with a given name or surname (0 when unknown).
+struct Frequencies {
+  double given = 0;
+  double surname = 0;
+  // For names reversed: the query's given name as a surname and its surname as a given name.
+  double given_as_surname = 0;
+  double surname_as_given = 0;
+};
+
+// One field-by-field comparison of a query with a person.
+struct Comparison {
+  Why why;
+  // The level scored when the reported one is "invalid": what the text still
+  // shows (e.g. a digit differs in 2010-02-31 against 2010-02-21).
+  DobLevel dob_as = DobLevel::kMissing;
+  PostcodeLevel postcode_as = PostcodeLevel::kMissing;
+  double bits = 0;  // the match weight, log2 of the likelihood ratio
+  // May this comparison be a strong match (before the ambiguity check)?
+  bool strong_eligible = false;
+  bool exact = false;
+  // Given name differs outright: never a person match (twins, siblings).
+  bool given_differs = false;
+};
+
+// Compares query Q with person P; FREQ_P holds the frequencies of P's names.
+Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf);
+
+// Weight thresholds of the bands, and the score shown for a weight.
+inline constexpr double kPossibleBits = 12.0;
+inline constexpr double kStrongBits = 20.0;
+// A strong candidate is reported as possible when another candidate that
+// could be strong is within this many bits of it.
+inline constexpr double kAmbiguityBits = 8.0;
+double score_of(double bits);
+
+}  // namespace sfcohort::match

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# sfcohort lookup end to end: single (text and JSON), batch (CSV and JSON
+# Lines), exit statuses, bad input, and the audit trail.
+source "$SRC/tests/cli/lib.sh"
+
+cat >people.csv <<'CSV'
+family_id,person_id,given_name,surname,dob,postcode,house
+F000123,P0004812,Jonathan,Smith,2009-03-14,HD1 2AB,12
+F000123,P0004813,Laura,Hirst,2008-09-12,HD1 2AB,12
+F000123,P0004814,Sarah,Hirst,1985-04-02,HD1 2AB,12
+F000124,P0004815,Katarzyna,Nowak,1990-11-03,LS11 6AD,"Flat 3, 12"
+F000125,P0004816,Aisha,Begum,2001-02-03,M1 1AA,5
+F000126,P0004817,Aisha,Begum,2001-02-03,M2 2BB,9
+CSV
+expect_rc 0 "init" sf -q init
+expect_rc 0 "import" sf -q import people.csv
+
+# Single, text: the answer first, the reason next.
+expect_rc 0 "nickname found" sf lookup --given Jon --surname smith --dob 14/3/2009 --postcode hd12ab --house 12
+has "STRONG  Jonathan SMITH  b. 2009-03-14" out "text names the person"
+has "given_name variant (Jon ~ Jonathan)" out "text explains the given name"
+has "household: family F000123 is at 12, HD1 2AB (3 people" out "text shows the household"
+
+# A twin not in the cohort: no person, but the family is shown. Exit 1.
+expect_rc 1 "twin is no match" sf lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 2AB" --house 12
+has "no person matched" out "twin: no person"
+has "Laura HIRST b. 2008-09-12 is a member (a twin?" out "twin: named in the household"
+hasnt "STRONG" out "twin: never strong"
+
+# JSON: the contract's keys.
+expect_rc 0 "json" sf lookup --given Kasia --surname Nowak --dob 03.11.1990 --format json
+has '"band":"strong"' out "json band"
+has '"person_id":"P0004815"' out "json person"
+has '"why":{"dob":"exact","given_name":"variant","house":"missing","postcode":"missing","surname":"exact"}' out "json why"
+has '"household":[]' out "json household"
+
+# Two plausible people: neither strong.
+expect_rc 0 "two plausible" sf lookup --given Aisha --surname Begum --dob 2001-02-03 --format json
+same "$(grep -o '"band":"possible"' "$T/out" | wc -l)" 2 "both possible"
+expect_rc 1 "--min-band strong hides possibles" sf lookup --given Aisha --surname Begum --dob 2001-02-03 --min-band strong
+
+# An impossible date is a warning, not an error.
+expect_rc 0 "impossible date" sf lookup --given Jonathan --surname Smith --dob 2009-03-44 --postcode "HD1 2AB"
+has "sfcohort: warning: dob '2009-03-44' is not a date" err "impossible date warned"
+has "dob invalid" out "impossible date noted in why"
+expect_rc 0 "-q silences the warning" sf -q lookup --given Jonathan --surname Smith --dob 2009-03-44
+same "$ERR" "" "no warning with -q"
+
+# Usage errors.
+expect_rc 2 "bad band" sf lookup --surname Smith --min-band maybe
+one_line_error "bad band"
+expect_rc 2 "nothing to look up" sf lookup --postcode HD1 2AB
+expect_rc 2 "batch with flags" sf lookup --batch people.csv --surname Smith
+expect_rc 2 "single with csv format" sf lookup --surname Smith --format csv
+expect_rc 3 "missing database" sf --db "$T/none.db" lookup --surname Smith
+expect_rc 3 "unreadable batch" sf lookup --batch "$T/absent.csv"
+
+# Batch: input order, pass-through columns, renamed clashes, an unreadable row.
+printf 'ref,forename,last_name,date_of_birth,post_code,house_no,match\n1,Bob,Smith,1999-01-01,,,a\n2,Jon,Smith,14/3/2009,hd12ab,12,b\n3,Lauren,Hirst,2008-09-12,HD1 2AB,12,c\n4,"Kasia,Nowak,1990-11-03\n' >roll.csv
+expect_rc 0 "batch" sf lookup --batch roll.csv --output checked.csv
+has "checked 4 rows" err "batch summary"
+has "1 unreadable (row 4)" err "batch notes the bad row"
+same "$(head -1 checked.csv)" "ref,forename,last_name,date_of_birth,post_code,house_no,input_match,match,score,family_id,person_id,candidates,why,household" "batch header"
+same "$(sed -n 2p checked.csv)" "1,Bob,Smith,1999-01-01,,,a,none,0.0000,,,0,," "batch none row"
+same "$(sed -n 3p checked.csv | cut -d, -f8,10,11,12)" "strong,F000123,P0004812,1" "batch strong row"
+has "given_name=variant;surname=exact;dob=exact;postcode=exact;house=exact" checked.csv "batch why"
+same "$(sed -n 4p checked.csv | cut -d, -f1,8,14)" "3,none,F000123" "batch twin: none, household known"
+same "$(sed -n 5p checked.csv | cut -d, -f8)" "error" "batch error row"
+
+# JSON Lines from standard input.
+expect_rc 0 "jsonl from stdin" sh -c "head -4 roll.csv | '$SFCOHORT' -q lookup --batch - --format jsonl"
+same "$(wc -l <"$T/out")" 3 "one object per row"
+has '"row":2' out "jsonl row numbers"
+has '"why":{"dob":"exact","given_name":"variant"' out "jsonl why object"
+
+# A failed batch leaves no output file.
+expect_rc 2 "batch without name columns" sf lookup --batch <(printf 'a,b\n1,2\n') --output never.csv
+[ -e never.csv ] && fail "no output file on failure" || ok
+
+# Every lookup is audited: single as one entry, batch as one with rows and digest.
+expect_rc 0 "audit" sf audit --format json
+digest=$(sha256sum roll.csv | cut -d' ' -f1)
+has "$digest" out "batch audited with its digest"
+has '"rows": 4' out "batch audited with its row count"
+same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 7 "each single lookup audited"
+expect_rc 0 "audit verify" sf audit verify
+
+finish
