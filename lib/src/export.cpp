@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sfcohort/csv.hpp"
+#include "sfcohort/nomination.hpp"
 #include "sqlite.hpp"
 
 namespace sfcohort::exporting {
@@ -21,14 +22,34 @@ std::vector<std::string> full_columns() {
   return c;
 }
 
-Result<bool> has_table(Store& store, const char* name) {
-  auto st =
-      store.db().prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1");
-  if (!st) return st.error();
-  st->bind(1, name);
-  auto r = st->step();
-  if (!r) return r.error();
-  return st->int64(0) > 0;
+// The full profile's four fields for one person of a family: the criteria
+// met and the agencies (the family's), the evidence about this person or the
+// whole household (not about other members), and the consent.
+std::vector<nlohmann::ordered_json> full_fields(const nomination::Dossier& d,
+                                                const std::string& person_id) {
+  nlohmann::ordered_json criteria = d.criteria_met;
+  nlohmann::ordered_json evidence = nlohmann::ordered_json::array();
+  for (const auto& e : d.evidence) {
+    if (!e.person_id.empty() && e.person_id != person_id) continue;
+    nlohmann::ordered_json o = {{"indicator", e.indicator}, {"date", e.date}};
+    if (e.value) o["value"] = *e.value;
+    o["household"] = e.person_id.empty();
+    o["source"] = e.source;
+    evidence.push_back(std::move(o));
+  }
+  nlohmann::ordered_json agencies = nlohmann::ordered_json::array();
+  for (const auto& a : d.agencies) {
+    agencies.push_back(
+        {{"name", a.name}, {"role", a.role}, {"contact", a.contact}, {"lead", a.lead}});
+  }
+  nlohmann::ordered_json consent = nullptr;
+  if (d.consent) {
+    consent = {{"given", d.consent->given},
+               {"date", d.consent->date},
+               {"by", d.consent->by},
+               {"legal_basis", d.consent->legal_basis}};
+  }
+  return {criteria, evidence, agencies, consent};
 }
 
 }  // namespace
@@ -47,19 +68,6 @@ Result<Table> build(Store& store, const Options& opt) {
   }
   if (opt.format != "csv" && opt.format != "json") {
     return invalid_input("--format: '" + opt.format + "' is not csv or json");
-  }
-  if (opt.fields == "full") {
-    auto has = has_table(store, "family_evidence");
-    if (!has) return has.error();
-    if (!*has) {
-      return Error(
-          Errc::kInvalidInput,
-          "--fields full: this database holds no nomination records (evidence, "
-          "agencies, consent) to export",
-          {"export --fields basic, or accept nominations with 'sfcohort nominate decide' first"});
-    }
-    return Error(Errc::kInvalidInput, "--fields full is not available in this build yet",
-                 {"export --fields basic"});
   }
   std::set<std::string> wanted;
   for (const auto& id : opt.families) {
@@ -82,20 +90,43 @@ Result<Table> build(Store& store, const Options& opt) {
   const auto& cols = columns(opt.fields);
   std::string json_rows;  // one object per line, columns in profile order
   if (opt.format == "csv") append_csv_row(t.text, cols);
-  std::set<std::string> seen;
+  std::set<std::string> seen, withheld;
+  // Rows come grouped by family: the dossier is read once per family.
+  std::string dossier_family;
+  nomination::Dossier dossier;
   for (;;) {
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
     std::string fid = st->text(0);
     if (!wanted.empty() && !wanted.count(fid)) continue;
+    if (withheld.count(fid)) continue;
     std::vector<std::string> row;
     for (size_t i = 0; i < kBasic.size(); ++i) row.push_back(st->text(static_cast<int>(i)));
+    std::vector<nlohmann::ordered_json> extra;
+    if (opt.fields == "full") {
+      if (fid != dossier_family) {
+        auto d = nomination::family_dossier(store, fid);
+        if (!d) return d.error();
+        dossier = std::move(*d);
+        dossier_family = fid;
+      }
+      if (!dossier.consent || !dossier.consent->given) {
+        withheld.insert(fid);
+        t.withheld.push_back(
+            {fid, dossier.consent ? "consent was refused" : "no consent is recorded"});
+        continue;
+      }
+      extra = full_fields(dossier, row[1]);
+    }
     if (opt.format == "csv") {
+      // In CSV the structured fields are JSON text.
+      for (const auto& e : extra) row.push_back(e.is_null() ? std::string() : e.dump());
       append_csv_row(t.text, row);
     } else {
       nlohmann::ordered_json o = nlohmann::ordered_json::object();
       for (size_t i = 0; i < row.size(); ++i) o[cols[i]] = row[i];
+      for (size_t i = 0; i < extra.size(); ++i) o[cols[kBasic.size() + i]] = extra[i];
       json_rows += (json_rows.empty() ? "[\n" : ",\n") + o.dump();
     }
     ++t.people;
@@ -105,7 +136,8 @@ Result<Table> build(Store& store, const Options& opt) {
   // A family asked for by id but not exported (another status) is withheld,
   // not silently dropped.
   for (const auto& id : wanted) {
-    if (!seen.count(id)) t.withheld.push_back({id, "status is not '" + opt.status + "'"});
+    if (!seen.count(id) && !withheld.count(id))
+      t.withheld.push_back({id, "status is not '" + opt.status + "'"});
   }
   t.families.assign(seen.begin(), seen.end());
   return t;

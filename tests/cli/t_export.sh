@@ -70,6 +70,38 @@ same "$(stat -c %a plain.csv)" "600" "plaintext file is owner-only"
 sqlite3 "$SFCOHORT_DB" "select detail from audit where command='export'" | grep -q '"plaintext":true' && ok || fail "plaintext audited"
 expect_rc 2 "--plaintext with --to" sf export --plaintext --to "NHS Trust"
 
+# --fields full: from accepted nominations, only for a partner allowed it,
+# only families with consent given; the others withheld and audited.
+sf nominate template >n1.json 2>/dev/null
+python3 - <<'PY'
+import json
+d = json.load(open("n1.json"))
+d["household"]["address"]["postcode"] = "WF13 2JR"
+d["members"] = [{"id": "m1", "given_name": "Amy", "surname": "Nocon", "dob": "1990-01-01",
+                 "sex": "F", "role": "adult", "relationship": "mother"}]
+d["evidence"] = []
+d["consent"] = {"given": False, "date": "2024-01-01", "by": "Amy Nocon"}
+json.dump(d, open("n2.json", "w"))
+PY
+sf nominate submit n1.json >/dev/null 2>&1
+sf nominate decide N000001 --accept --reason "test" >/dev/null 2>&1
+sf nominate submit n2.json >/dev/null 2>&1
+sf nominate decide N000002 --accept --reason "test" >/dev/null 2>&1
+F_OK=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000001'")
+F_NO=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000002'")
+sf share partner add "Full Partner" --recipient "$P_AGE" --agreement isa=2020-01-01 \
+  --agreement dsp=2020-01-01 --agreement mou=2020-01-01 --allow full >/dev/null 2>&1
+expect_rc 0 "full export" sf export --to "Full Partner" --fields full --family "$F_OK" --family "$F_NO" --output full.csv.age
+has "family $F_NO withheld: consent was refused" err "withheld family listed on stderr"
+age -d -i p.key full.csv.age >full.csv 2>/dev/null
+same "$(head -n 1 full.csv | cut -d, -f15-)" "criteria_met,evidence,agencies,consent" "full columns"
+grep -q "^$F_OK," full.csv && ok || fail "consenting family exported"
+grep -q "^$F_NO," full.csv && fail "family without consent exported" || ok
+grep -q 'school_attendance_pct' full.csv && ok || fail "evidence exported"
+sqlite3 "$SFCOHORT_DB" "select detail from audit where command='export' order by seq desc limit 1" | grep -q "\"withheld\":\[{\"family_id\":\"$F_NO\",\"reason\":\"consent was refused\"}\]" && ok || fail "withheld family audited"
+expect_rc 0 "full export as json" sf export --plaintext --fields full --format json --family "$F_OK"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["criteria_met"]==[2,5] and d[0]["consent"]["given"] is True' "$T/out" && ok || fail "full json fields"
+
 # Formula injection is guarded in what partners receive.
 printf 'family_id,person_id,surname,dob,given_name\nF9,P9,=HYPERLINK("x"),2010-01-01,Ann\n' >evil.csv
 sf import evil.csv >/dev/null 2>&1

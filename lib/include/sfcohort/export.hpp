@@ -36,8 +36,10 @@ struct Table {
 // The columns of a profile, in output order.
 const std::vector<std::string>& columns(const std::string& fields);
 
-// Builds the table. An unknown --family id is Errc::kInvalidInput; a profile
-// this database cannot supply is Errc::kInvalidInput with a hint.
+// Builds the table. An unknown --family id is Errc::kInvalidInput. For
+// `full`, the criteria met, evidence (about the person or the household),
+// agencies and consent come from the family's accepted nominations
+// (nomination::family_dossier); a family without consent given is withheld.
 Result<Table> build(Store& store, const Options& opt);
 
 }  // namespace sfcohort::exporting
