@@ -1,8 +1,146 @@
-// sfcohort export: registered in the command table; its options and run live here.
-#include "cli.hpp"
+// sfcohort export: the cohort for partners, sealed to them and signed (or, with
+// an explicit --plaintext, as it is).
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+
+#include "sfcohort/exchange.hpp"
+#include "sfcohort/export.hpp"
+#include "sfcohort/hash.hpp"
+#include "sfcohort/io.hpp"
+#include "sfcohort/partners.hpp"
+#include "sfcohort/seal.hpp"
+#include "sfcohort/store.hpp"
+#include "share.hpp"
 
 namespace sfcohort::cli {
+namespace {
 
-void add_export(CLI::App&, Globals&, Action&) {}
+struct ExportOptions {
+  exporting::Options table;
+  std::vector<std::string> to, recipients;
+  std::string reason, output, passphrase_file;
+  bool plaintext = false, armor = false;
+};
+
+Result<int> run_export(const Globals& g, const ExportOptions& o) {
+  int modes = (!o.to.empty()) + (!o.recipients.empty()) + o.plaintext;
+  if (modes != 1 && !(modes == 2 && !o.to.empty() && !o.recipients.empty())) {
+    return Error(
+        Errc::kInvalidInput,
+        modes == 0 ? "export: say who receives the export"
+                   : "export: --plaintext cannot be combined with --to or --recipient",
+        {"--to PARTNER (sealed to a registered partner), --recipient age1... --reason TEXT, "
+         "or --plaintext"});
+  }
+  if (!o.recipients.empty() && o.reason.empty()) {
+    return Error(Errc::kInvalidInput,
+                 "--recipient bypasses the partner register, so it needs --reason",
+                 {"e.g. --reason 'court order 2024/117'"});
+  }
+  if (!o.recipients.empty() && o.table.fields == "full") {
+    return Error(Errc::kPolicy,
+                 "--fields full is refused for --recipient (outside the partner register)",
+                 {"register the partner with its agreements and --allow full, then use --to"});
+  }
+  if (!o.plaintext && o.output.empty()) {
+    return Error(Errc::kInvalidInput, "export: a sealed export needs --output FILE",
+                 {"the signature is written beside it as FILE.minisig"});
+  }
+  if (!o.plaintext && o.output == "-") {
+    return invalid_input("export: --output must name a file (the signature goes beside it)");
+  }
+
+  auto store = Store::open(g.context("export"));
+  if (!store) return std::move(store).error();
+  // Refuse before building anything: unknown partners, agreements, profile.
+  if (auto d = partners::destination(*store, o.to, o.table.fields, Store::today()); !d) {
+    return std::move(d).error();
+  }
+  auto table = exporting::build(*store, o.table);
+  if (!table) return std::move(table).error();
+  for (const auto& w : table->withheld) {
+    warn(g, "family " + w.family_id + " withheld: " + w.reason);
+  }
+  nlohmann::json withheld = nlohmann::json::array();
+  for (const auto& w : table->withheld)
+    withheld.push_back({{"family_id", w.family_id}, {"reason", w.reason}});
+  nlohmann::json detail = {{"fields", o.table.fields},
+                           {"format", o.table.format},
+                           {"status", o.table.status},
+                           {"people", table->people},
+                           {"families", table->families},
+                           {"withheld", withheld},
+                           {"output", o.output.empty() ? "-" : o.output}};
+  std::string subject = std::to_string(table->families.size()) + " families";
+
+  if (o.plaintext) {
+    detail["plaintext"] = true;
+    Sha256 h;
+    h.update(table->text);
+    detail["sha256"] = to_hex(h.finish());
+    auto out = AtomicFile::create(o.output.empty() ? "-" : o.output, 0600);
+    if (!out) return std::move(out).error();
+    SF_TRY(out->write(table->text));
+    SF_TRY(store->audit(subject, detail));
+    SF_TRY(out->commit());
+    if (!o.output.empty()) {
+      std::printf("exported %zu people in %zu families, unencrypted: %s\n", table->people,
+                  table->families.size(), o.output.c_str());
+    }
+    return 0;
+  }
+
+  exchange::SealRequest req;
+  req.partners = o.to;
+  req.recipients = o.recipients;
+  req.reason = o.reason;
+  req.profile = o.table.fields;
+  req.armor = o.armor;
+  // No personal data: the time, the file name, the profile and the count.
+  req.trusted_comment = "timestamp:" + std::to_string(static_cast<long long>(std::time(nullptr))) +
+                        "\tfile:" + std::filesystem::path(o.output).filename().string() +
+                        "\thashed\tsfcohort export fields:" + o.table.fields +
+                        " rows:" + std::to_string(table->people);
+  req.audit_subject = subject;
+  req.audit_detail = detail;
+  age::StringSource in(table->text);
+  auto sealed = exchange::seal_for(
+      *store, in, o.output, req,
+      passphrase_source(passphrase_file(o.passphrase_file), "passphrase for minisign.key"));
+  if (!sealed) return std::move(sealed).error();
+  std::string names;
+  for (const auto& n : o.to) names += (names.empty() ? "" : ", ") + n;
+  std::printf("exported %zu people in %zu families for %s\n", table->people, table->families.size(),
+              names.empty() ? "the given recipients" : names.c_str());
+  std::printf("  %s\n  %s\n", sealed->path.c_str(), sealed->signature_path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void add_export(CLI::App& app, Globals& g, Action& action) {
+  auto o = std::make_shared<ExportOptions>();
+  CLI::App* sub = app.add_subcommand("export", "the cohort for partners, sealed and signed");
+  sub->add_option("--family", o->table.families, "only this family; repeat for several");
+  sub->add_option("--status", o->table.status, "cohort (default), nominated or all")
+      ->check(CLI::IsMember({"cohort", "nominated", "all"}));
+  sub->add_option("--fields", o->table.fields, "the field profile: basic (default) or full")
+      ->check(CLI::IsMember({"basic", "full"}));
+  sub->add_option("--format", o->table.format, "csv (default) or json")
+      ->check(CLI::IsMember({"csv", "json"}));
+  sub->add_option("--to", o->to, "seal to this registered partner; repeat for several");
+  sub->add_option("--recipient", o->recipients,
+                  "seal to an age recipient outside the register (needs --reason; not for full)");
+  sub->add_option("--reason", o->reason, "why --recipient is used, for the audit trail");
+  sub->add_flag("--plaintext", o->plaintext, "write the table unencrypted (to --output or stdout)");
+  sub->add_flag("--armor", o->armor, "write the age file as ASCII armor (PEM)");
+  sub->add_option("--output", o->output,
+                  "the file to write; a sealed export's signature is OUTPUT.minisig");
+  sub->add_option("--passphrase-file", o->passphrase_file,
+                  "the passphrase of a protected signing key (first line)");
+  sub->callback([&g, &action, o] { action = [&g, o] { return run_export(g, *o); }; });
+}
 
 }  // namespace sfcohort::cli

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# share seal / share open of a 1 GiB file against Debian's age encrypting and
+# decrypting the same file, in the same run, with unprotected keys.
+# Usage: bench/seal.sh [BUILD_DIR] [SIZE_MIB] [ROUNDS]
+# Prints the median wall and CPU time of each, the ratios (age / sfcohort:
+# above 1 means sfcohort is faster) and peak memory. Needs age, age-keygen and
+# GNU time. Run it on an otherwise idle machine: sealing does more work than
+# age (the BLAKE2b-512 hash for the signature) and spreads it over two
+# threads, so it needs the second CPU to be free.
+set -euo pipefail
+build=${1:-build}
+size_mib=${2:-1024}
+rounds=${3:-3}
+sf=$(cd "$build" && pwd)/sfcohort
+work=$(mktemp -d "${TMPDIR:-/tmp}/sfcohort-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export SFCOHORT_DB=$work/cohort.db SFCOHORT_KEYS=$work/keys SFCOHORT_USER=bench
+unset SFCOHORT_PASSPHRASE_FILE
+
+"$sf" -q init >/dev/null
+"$sf" -q share keygen </dev/null >/dev/null
+age-keygen -o partner.key 2>/dev/null
+team=$("$sf" share pubkey | sed -n 1p)
+sign=$("$sf" share pubkey | sed -n 2p)
+# The team is its own partner here, so the sealed file can be opened and verified.
+"$sf" -q share partner add Bench --recipient "$team" --sign-key "$sign" \
+  --agreement isa=2020-01-01 --agreement dsp=2020-01-01 --agreement mou=2020-01-01 >/dev/null
+
+head -c $((size_mib * 1024 * 1024)) /dev/urandom >plain
+cat plain >/dev/null  # in the page cache for everyone
+
+# run LABEL CMD...: wall seconds, CPU seconds and peak KiB, appended to LABEL's lists.
+declare -A times cpu mem
+run() {
+  local label=$1
+  shift
+  sync
+  /usr/bin/time -f "%e %M %U %S" -o t.out "$@" >/dev/null 2>&1
+  read -r secs kib user sys <t.out
+  times[$label]+="$secs "
+  cpu[$label]+="$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') "
+  mem[$label]=$kib
+}
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for _ in $(seq "$rounds"); do
+  rm -f sealed.age* age.age opened age-opened
+  run "age -e" age -r "$team" -o age.age plain
+  run "share seal" "$sf" -q share seal plain --to Bench --output sealed.age
+  run "age -d" age -d -i "$SFCOHORT_KEYS/age.key" -o age-opened age.age
+  run "share open" "$sf" -q share open sealed.age --from Bench --output opened
+  cmp -s plain opened || { echo "open gave different bytes" >&2; exit 1; }
+done
+
+echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "file: ${size_mib} MiB, median of $rounds rounds (seal includes signing, open includes verifying)"
+printf '%-12s %8s %8s %10s\n' "" "seconds" "CPU s" "peak MiB"
+for l in "age -e" "share seal" "age -d" "share open"; do
+  printf '%-12s %8s %8s %10d\n' "$l" "$(median "${times[$l]}")" "$(median "${cpu[$l]}")" $((mem[$l] / 1024))
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+echo "seal: $(ratio "$(median "${times[age -e]}")" "$(median "${times[share seal]}")")x age's encrypt speed"
+echo "open: $(ratio "$(median "${times[age -d]}")" "$(median "${times[share open]}")")x age's decrypt speed"
