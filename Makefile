@@ -39,7 +39,7 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 lint:
-	mandoc -T lint -W warning man/*.[15]
+	mandoc -T lint -W warning man/*.[157]
 
 bench: build
 	bash bench/run.sh $(BUILD)

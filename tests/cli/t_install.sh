@@ -7,8 +7,9 @@ source "$SRC/tests/cli/lib.sh"
 expect_rc 0 "cmake --install to a temporary prefix" cmake --install "$BUILD" --prefix "$T/prefix"
 P="$T/prefix"
 [ -x "$P/bin/sfcohort" ] && ok || fail "no installed binary"
-for page in "$SRC"/man/*.1; do
-  [ -f "$P/share/man/man1/$(basename "$page")" ] && ok || fail "man page $(basename "$page") not installed"
+for page in "$SRC"/man/*.[157]; do
+  sec=${page##*.}
+  [ -f "$P/share/man/man$sec/$(basename "$page")" ] && ok || fail "man page $(basename "$page") not installed"
 done
 [ -f "$P/share/sfcohort/schema/0001_init.sql" ] && ok || fail "schema not installed"
 [ -f "$P/share/sfcohort/names/nicknames.csv" ] && ok || fail "name tables not installed"
