@@ -14,7 +14,15 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include <filesystem>
+
 #include "cli.hpp"
+#include "share.hpp"
+#include "sfcohort/age.hpp"
+#include "sfcohort/exchange.hpp"
+#include "sfcohort/partner_reply.hpp"
+#include "sfcohort/partners.hpp"
+#include "sfcohort/seal.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/lookup.hpp"
@@ -31,6 +39,14 @@ struct LookupOptions {
   std::string format;
   std::string batch;
   std::string output = "-";
+  // Sealed exchange: a sealed request is opened first; --to seals the reply.
+  std::vector<std::string> to;
+  std::string from;
+  bool no_verify = false;
+  bool armor = false;
+  std::string passphrase_file;
+  std::string input_name;  // what the audit entry calls the input, when not BATCH
+  bool scratch_output = false;  // OUTPUT is a private file the partner reply is made from
 };
 
 nlohmann::json why_json(const Why& w) {
@@ -376,7 +392,7 @@ class BatchPool {
   std::vector<std::thread> workers_;
 };
 
-Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
+Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_band) {
   std::string format = o.format.empty() ? "csv" : o.format;
   if (format != "csv" && format != "jsonl")
     return invalid_input("--format must be csv or jsonl with --batch");
@@ -508,7 +524,7 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   SF_TRY(out->write(buf));
   if (progress) std::fprintf(stderr, "\r\033[K");
   std::string digest = to_hex(reader->digest());
-  SF_TRY(store->audit(reader->name(), {{"mode", "batch"},
+  SF_TRY(store->audit(o.input_name.empty() ? reader->name() : o.input_name, {{"mode", "batch"},
                                        {"rows", n.rows},
                                        {"sha256", digest},
                                        {"unreadable", n.unreadable},
@@ -530,7 +546,101 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
     s += ")";
   }
   note(g, s);
-  if (o.output != "-") note(g, "results: " + o.output);
+  if (o.output != "-" && !o.scratch_output) note(g, "results: " + o.output);
+  return 0;
+}
+
+// A partner's sealed request is opened with the team identity (its signature
+// checked against the register) into a private temporary file; with --to the
+// full results go to another, are cut down to what a partner may learn
+// (partner_reply.hpp), and only that is sealed and signed to the partners.
+Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
+  bool sealed_in = false;
+  if (o.batch != "-") {
+    char head[64] = {0};
+    if (std::FILE* f = std::fopen(o.batch.c_str(), "rb")) {
+      size_t n = std::fread(head, 1, sizeof head, f);
+      std::fclose(f);
+      sealed_in = age::looks_like_age(std::string_view(head, n));
+    }
+  }
+  if (!sealed_in && o.to.empty()) return run_batch_plain(g, o, min_band);
+  if (!o.to.empty() && (o.output.empty() || o.output == "-")) {
+    return Error(Errc::kInvalidInput, "--to needs --output FILE (the signature goes beside it)",
+                 {"e.g. --to \"West Yorkshire Police\" --output reply.csv.age"});
+  }
+  const Context ctx = g.context("lookup");
+  const std::string pf = passphrase_file(o.passphrase_file);
+  if (!o.to.empty()) {
+    // Refuse an unknown partner or one without agreements in force before
+    // any personal data is looked at.
+    auto store = Store::open(ctx);
+    if (!store) return store.error();
+    auto dest = partners::destination(*store, o.to, "basic", Store::today());
+    if (!dest) return std::move(dest).error();
+  }
+  LookupOptions plain = o;
+  plain.to.clear();
+  std::optional<seal::TempPlaintext> request;
+  if (sealed_in) {
+    // This connection is closed before the lookups run on their own.
+    auto store = Store::open(ctx);
+    if (!store) return store.error();
+    exchange::OpenRequest req;
+    req.from = o.from;
+    req.verify = !o.no_verify;
+    req.audit_subject = "lookup request " + std::filesystem::path(o.batch).filename().string();
+    auto opened = exchange::open_to_temp(*store, o.batch, req,
+                                         passphrase_source(pf, "passphrase for age.key"));
+    if (!opened) return std::move(opened).error();
+    if (!opened->second.opened.verified) warn(g, "the sender of " + o.batch + " was not verified");
+    request.emplace(std::move(opened->first));
+    plain.batch = request->path();
+    plain.input_name = o.batch;
+  }
+  if (o.to.empty()) return run_batch_plain(g, plain, min_band);
+
+  // Private scratch files beside the output, removed whatever happens.
+  struct Scratch {
+    std::string path;
+    ~Scratch() {
+      if (!path.empty()) std::remove(path.c_str());
+    }
+  } full, reply;
+  const std::string dir = std::filesystem::path(o.output).has_parent_path()
+                              ? std::filesystem::path(o.output).parent_path().string()
+                              : ".";
+  for (Scratch* s : {&full, &reply}) {
+    std::string tmpl = dir + "/.sfcohort-reply-XXXXXX";
+    int fd = mkstemp(tmpl.data());
+    if (fd < 0) return errno_error(dir, "cannot create a temporary file");
+    ::close(fd);
+    s->path = tmpl;
+  }
+  plain.output = full.path;
+  plain.scratch_output = true;
+  auto rc = run_batch_plain(g, plain, min_band);
+  if (!rc) return rc;
+  auto store = Store::open(ctx);
+  if (!store) return store.error();
+  auto disclosed = write_partner_reply(*store, full.path, plain.format == "jsonl", reply.path);
+  if (!disclosed) return std::move(disclosed).error();
+  exchange::SealRequest req;
+  req.partners = o.to;
+  req.profile = "basic";
+  req.armor = o.armor;
+  req.audit_subject = "lookup reply " + std::filesystem::path(o.output).filename().string();
+  req.audit_detail = {{"families", *disclosed}, {"request", o.batch}};
+  std::FILE* in = std::fopen(reply.path.c_str(), "rb");
+  if (!in) return errno_error(reply.path, "cannot read");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(in, std::fclose);
+  age::FileSource src(in, reply.path);
+  auto sealed = exchange::seal_for(*store, src, o.output, req,
+                                   passphrase_source(pf, "passphrase for minisign.key"));
+  if (!sealed) return std::move(sealed).error();
+  std::string names;
+  for (const auto& n : o.to) names += (names.empty() ? "" : ", ") + n;
+  note(g, "sealed reply for " + names + ": " + sealed->path + " and " + sealed->signature_path);
   return 0;
 }
 
@@ -564,6 +674,12 @@ void add_lookup(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--format", o->format, "text or json (single); csv or jsonl (--batch)");
   sub->add_option("--batch", o->batch, "look up every row of this CSV file (- for standard input)");
   sub->add_option("--output", o->output, "where --batch writes its results (default - for standard output)");
+  sub->add_option("--to", o->to, "seal the --batch results to this partner (repeatable): band and lead contact only");
+  sub->add_option("--from", o->from, "a sealed --batch request must be signed by this partner");
+  sub->add_flag("--no-verify", o->no_verify, "open a sealed --batch request without checking its signature");
+  sub->add_flag("--armor", o->armor, "with --to: write the sealed reply as ASCII armor");
+  sub->add_option("--passphrase-file", o->passphrase_file,
+                  "file holding the passphrase of the team keys (default $SFCOHORT_PASSPHRASE_FILE)");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_lookup(g, *o); }; });
 }
 

@@ -198,6 +198,7 @@ std::string canonical_column(std::string_view header) {
       {"familyid", "family_id"},     {"family", "family_id"},        {"personid", "person_id"},
       {"person", "person_id"},       {"joinedon", "joined_on"},      {"sex", "sex"},
       {"role", "role"},              {"address", "address"},
+      {"leadagency", "lead_agency"}, {"leadcontact", "lead_contact"},
   };
   for (const auto& a : kAliases) {
     if (k == a.from) return std::string(a.to);

@@ -14,7 +14,7 @@ namespace {
 
 struct Columns {
   int family_id, person_id, given_name, middle_names, surname, sex, dob, postcode, house, address,
-      role, joined_on;
+      role, joined_on, lead_agency, lead_contact;
   std::vector<int> extra;  // unknown columns, kept in person.extra
 };
 
@@ -32,6 +32,8 @@ Result<Columns> map_columns(const CsvColumns& cols, const std::string& file) {
   c.address = cols.index("address");
   c.role = cols.index("role");
   c.joined_on = cols.index("joined_on");
+  c.lead_agency = cols.index("lead_agency");
+  c.lead_contact = cols.index("lead_contact");
   for (const char* need : {"family_id", "surname", "dob"}) {
     if (cols.index(need) < 0) {
       return Error(Errc::kInvalidInput, file + ": header: no '" + std::string(need) + "' column",
@@ -40,7 +42,8 @@ Result<Columns> map_columns(const CsvColumns& cols, const std::string& file) {
   }
   static const std::unordered_set<std::string> kKnown = {
       "family_id", "person_id", "given_name", "middle_names", "surname", "sex",
-      "dob",       "postcode",  "house",      "address",      "role",    "joined_on"};
+      "dob",       "postcode",  "house",      "address",      "role",    "joined_on",
+      "lead_agency", "lead_contact"};
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < cols.canonical().size(); ++i) {
     const std::string& name = cols.canonical()[i];
@@ -197,6 +200,8 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
       }
       continue;
     }
+    const std::string lead_agency = trim(field(row, c.lead_agency));
+    const std::string lead_contact = trim(field(row, c.lead_contact));
     if (!families_known.count(p.family_id)) {
       auto fam = store.family(p.family_id);
       if (!fam) return fam.error();
@@ -204,8 +209,17 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
         Family f;
         f.id = p.family_id;
         f.joined_on = p.joined_on;
+        f.lead_agency = lead_agency;
+        f.lead_contact = lead_contact;
         SF_TRY(store.put_family(f));
         ++rep.families_added;
+      } else if ((!lead_agency.empty() && lead_agency != (*fam)->lead_agency) ||
+                 (!lead_contact.empty() && lead_contact != (*fam)->lead_contact)) {
+        // The family's lead professional changed: the file is newer.
+        Family f = **fam;
+        if (!lead_agency.empty()) f.lead_agency = lead_agency;
+        if (!lead_contact.empty()) f.lead_contact = lead_contact;
+        SF_TRY(store.put_family(f));
       }
       families_known.insert(p.family_id);
     }
