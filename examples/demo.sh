@@ -19,12 +19,28 @@ if [ -t 1 ]; then B=$'\033[1m' N=$'\033[0m'; else B="" N=""; fi
 say() { printf '\n%s# %s%s\n' "$B" "$*" "$N"; }
 # show CMD...: prints the command as a user would type it, runs it, and
 # reports a non-zero exit status without stopping the demo (exit 1 is an answer).
+# refused CODE CMD...: the same for a command that must be refused with CODE.
+quoted() {
+  local a out=""
+  for a in "$@"; do
+    case "$a" in *[[:space:]\;\|\<\>]*) out+=" \"$a\"" ;; *) out+=" $a" ;; esac
+  done
+  printf '%s' "${out# }"
+}
 show() {
-  printf '%s$ %s%s\n' "$B" "$*" "$N"
+  printf '%s$ %s%s\n' "$B" "$(quoted "$@")" "$N"
   local rc=0
   "$@" || rc=$?
   [ "$rc" -eq 0 ] || printf '(exit status %s)\n' "$rc"
   [ "$rc" -le 1 ] || { echo "demo: unexpected failure" >&2; exit 1; }
+}
+refused() {
+  local want=$1 rc=0
+  shift
+  printf '%s$ %s%s\n' "$B" "$(quoted "$@")" "$N"
+  "$@" || rc=$?
+  printf '(exit status %s)\n' "$rc"
+  [ "$rc" -eq "$want" ] || { echo "demo: expected exit status $want" >&2; exit 1; }
 }
 
 say "A new cohort database and its audit key"
@@ -56,8 +72,40 @@ id=$(sfcohort -q nominate list --status pending --format json | jq -r '.[0].id')
 show sfcohort nominate decide "$id" --accept --reason "meets criteria 2 and 5; agreed at the allocation meeting"
 show sfcohort lookup --given Tyler --surname Ackroyd --dob 2014-10-02
 
+say "Sharing with a partner: the team's identity, and the partner's own keys"
+# No terminal input here, so the demo's keys are left unprotected (with a
+# warning); real keys take a passphrase from --passphrase-file or a prompt.
+show sfcohort share keygen </dev/null
+sfcohort -q share pubkey > team-public.txt
+printf 'untrusted comment: the team\n%s\n' "$(sed -n 2p team-public.txt)" > team.pub
+mkdir partner
+show age-keygen -o partner/age.key
+show minisign -G -W -p partner/minisign.pub -s partner/minisign.key
+show sfcohort share partner add "West Yorkshire Police" --recipient "$(age-keygen -y partner/age.key)" \
+  --sign-key "$(tail -n 1 partner/minisign.pub)" --agreement isa=2024-04-01 --agreement dsp=2024-04-01 \
+  --agreement mou=2024-04-01 --legal-basis "Crime and Disorder Act 1998 s115"
+show sfcohort share partner add "Old Partner" --recipient "$(age-keygen -y partner/age.key)" \
+  --agreement isa=2016-04-01 --agreement dsp=2016-04-01 --agreement mou=2016-04-01 --expires 2019-03-31
+
+say "An export sealed to the partner and signed; refused for a lapsed agreement"
+show sfcohort export --to "West Yorkshire Police" --output cohort-export.csv.age
+refused 5 sfcohort export --to "Old Partner" --output refused.csv.age
+
+say "The partner verifies and opens it with minisign and age alone"
+show minisign -V -p team.pub -m cohort-export.csv.age
+show age -d -i partner/age.key -o partner/cohort-export.csv cohort-export.csv.age
+show head -n 4 partner/cohort-export.csv
+
+say "A partner's sealed bulk check, answered with a sealed reply in one command"
+show age -r "$(head -n 1 team-public.txt)" -o request.csv.age roll.csv
+show minisign -S -s partner/minisign.key -m request.csv.age
+show sfcohort lookup --batch request.csv.age --from "West Yorkshire Police" --to "West Yorkshire Police" --output reply.csv.age
+show minisign -V -p team.pub -m reply.csv.age
+show age -d -i partner/age.key -o partner/reply.csv reply.csv.age
+show cut -d, -f1-3,8- partner/reply.csv
+
 say "The audit trail, and its check"
-show sfcohort audit
+show sfcohort audit --since 2000-01-01
 show sfcohort audit verify
 echo
 echo "demo finished: its files are in $DEMO"
