@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Schema migrations: an older database is upgraded on open with its data
+# kept; a newer one is refused; init is idempotent.
+source "$SRC/tests/cli/lib.sh"
+
+latest=$(ls "$SRC"/schema/[0-9][0-9][0-9][0-9]_*.sql | wc -l)
+expect_rc 0 "init" sf init
+same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA user_version')" "$latest" "a new database has every migration"
+same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA journal_mode')" "wal" "WAL journal"
+same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA application_id')" "1397113672" "application id marks it as ours"
+
+# A database at schema version 1, as the first release made it.
+rm -f old.db
+sqlite3 old.db < "$SRC/schema/0001_init.sql"
+sqlite3 old.db "PRAGMA user_version = 1; PRAGMA application_id = 1397113672;
+  INSERT INTO meta VALUES ('database_id', '00112233445566778899aabbccddeeff');
+  INSERT INTO family(id, created_at, updated_at) VALUES ('F1', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z');
+  INSERT INTO person(id, family_id, given_name, surname, dob, role, created_at, updated_at)
+    VALUES ('P1', 'F1', 'Siobhan', 'O''Brien', '1990-01-01', 'adult', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z');"
+chmod 600 old.db
+expect_rc 0 "an old database is upgraded on open" sf --db old.db lookup --given Siobhan --surname OBrien --dob 1990-01-01
+same "$(sqlite3 old.db 'PRAGMA user_version')" "$latest" "upgraded to the latest version"
+same "$(sqlite3 old.db "select given_name || ' ' || surname from person where id = 'P1'")" "Siobhan O'Brien" "data kept"
+has "P1" out "the upgraded database finds its people"
+expect_rc 0 "init on the upgraded database" sf --db old.db init
+has "up to date" out "init reports up to date"
+
+sqlite3 old.db "PRAGMA user_version = $((latest + 1))"
+expect_rc 3 "a newer database is refused" sf --db old.db lookup --surname x
+has "newer than this sfcohort understands" err "newer message"
+finish
