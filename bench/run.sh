@@ -6,3 +6,5 @@ here=$(dirname "$0")
 bash "$here/import.sh" "${1:?usage: bench/run.sh BUILD_DIR}"
 echo
 bash "$here/lookup.sh" "$1"
+echo
+bash "$here/seal.sh" "$1"
