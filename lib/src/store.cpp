@@ -380,6 +380,16 @@ Result<std::string> Store::new_family_id() {
   }
 }
 
+namespace {
+// ?1 id, ?2..?13 the stored fields, ?14 the time: as insert and update use them.
+void bind_person(sql::Stmt& s, const Person& p) {
+  s.bind(1, p.id).bind(2, p.family_id).bind(3, p.given_name).bind(4, p.middle_names);
+  s.bind(5, p.surname).bind(6, p.dob).bind(7, p.sex).bind(8, p.role).bind(9, p.postcode);
+  s.bind(10, p.house).bind(11, p.address).bind(12, p.joined_on).bind(13, p.extra);
+  s.bind(14, Store::now_utc());
+}
+}  // namespace
+
 Result<Person> Store::insert_person(Person p) {
   if (p.id.empty()) {
     auto id = new_person_id();
@@ -392,10 +402,7 @@ Result<Person> Store::insert_person(Person p) {
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
   if (!st) return st.error();
   sql::Stmt& s = **st;
-  s.bind(1, p.id).bind(2, p.family_id).bind(3, p.given_name).bind(4, p.middle_names);
-  s.bind(5, p.surname).bind(6, p.dob).bind(7, p.sex).bind(8, p.role).bind(9, p.postcode);
-  s.bind(10, p.house).bind(11, p.address).bind(12, p.joined_on).bind(13, p.extra);
-  s.bind(14, now_utc());
+  bind_person(s, p);
   SF_TRY(s.run());
   p.pk = impl_->db.last_insert_rowid();
   SF_TRY(match::index_person(*this, p));
@@ -409,10 +416,7 @@ Status Store::update_person(const Person& p) {
       "extra = ?13, updated_at = ?14 WHERE id = ?1 RETURNING pk");
   if (!st) return st.error();
   sql::Stmt& s = **st;
-  s.bind(1, p.id).bind(2, p.family_id).bind(3, p.given_name).bind(4, p.middle_names);
-  s.bind(5, p.surname).bind(6, p.dob).bind(7, p.sex).bind(8, p.role).bind(9, p.postcode);
-  s.bind(10, p.house).bind(11, p.address).bind(12, p.joined_on).bind(13, p.extra);
-  s.bind(14, now_utc());
+  bind_person(s, p);
   auto r = s.step();
   if (!r) return r.error();
   if (!*r) return invalid_input("person '" + p.id + "' is not in the cohort");
