@@ -343,6 +343,12 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
     }
     out = (p.parent_path() / p.stem()).string();
   }
+  // A missing file is an environment error, not a missing signature.
+  if (std::FILE* f = std::fopen(o.file.c_str(), "rb")) {
+    std::fclose(f);
+  } else {
+    return errno_error(o.file, "cannot read");
+  }
   auto store = open_store(g, "share open");
   if (!store) return std::move(store).error();
   exchange::OpenRequest req;
