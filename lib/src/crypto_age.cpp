@@ -1,5 +1,5 @@
-// age v1 on libsodium 1.0.18, following shared/research/crypto.md (and the
-// C2SP age spec it summarises) section by section.
+// age v1 on libsodium 1.0.18, following the C2SP age specification
+// (age-encryption.org/v1) section by section.
 #include <sodium.h>
 
 #include <algorithm>

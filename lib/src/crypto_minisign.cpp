@@ -1,4 +1,4 @@
-// minisign 0.11's formats, byte for byte (shared/research/crypto.md §3).
+// minisign 0.11's key and signature formats, byte for byte.
 #include <sodium.h>
 
 #include <cinttypes>
