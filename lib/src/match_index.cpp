@@ -29,7 +29,8 @@ struct BulkIndex::State {
     int64_t pk;
     std::string keys, given, surname;
   };
-  std::vector<Row> people;  // match_person rows of new people, written by finish()
+  std::vector<Row> people;  // match_person rows of new people, not yet written
+  size_t people_buffered = BulkIndex::kPeopleBuffered, keys_buffered = BulkIndex::kKeysBuffered;
 };
 
 namespace {
@@ -199,18 +200,15 @@ Status flush_people(Store& store, BulkIndex::State& b) {
 }
 
 // Memory stays flat however large the import: the buffered rows and keys
-// are written whenever they reach these bounds. Each write of the keys merges
+// are written whenever they reach their bounds. Each write of the keys merges
 // them into every bucket once, so the key bound trades memory for passes.
-constexpr size_t kPeopleBuffered = 8192;
-constexpr size_t kKeysBuffered = size_t{1} << 21;  // 32 MiB of (key, pk) pairs
-
 Status flush_if_full(Store& store, BulkIndex::State& b) {
-  if (b.people.size() >= kPeopleBuffered) SF_TRY(flush_people(store, b));
-  if (b.adds.size() >= kKeysBuffered) {
+  if (b.people.size() >= b.people_buffered) SF_TRY(flush_people(store, b));
+  if (b.adds.size() >= b.keys_buffered) {
     std::vector<Entry> adds;
     adds.swap(b.adds);
     SF_TRY(apply(store, std::move(adds), {}));
-    b.adds.reserve(kKeysBuffered);
+    b.adds.reserve(b.keys_buffered);
   }
   return Ok{};
 }
@@ -308,8 +306,10 @@ Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, 
   return Ok{};
 }
 
-BulkIndex::BulkIndex(Store& store) : store_(store) {
+BulkIndex::BulkIndex(Store& store, size_t people_buffered, size_t keys_buffered) : store_(store) {
   auto* s = new State;
+  s->people_buffered = std::max<size_t>(people_buffered, 1);
+  s->keys_buffered = std::max<size_t>(keys_buffered, 1);
   // Without a way to report an error here, a failed query only costs speed:
   // every person is then checked for earlier keys.
   auto maxm = store_.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
