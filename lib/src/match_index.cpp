@@ -14,14 +14,23 @@ namespace sfcohort::match {
 
 struct BulkIndex::State {
   std::vector<std::pair<uint64_t, int64_t>> adds;
-  std::unordered_set<int64_t> added_pks;
+  // Whether a pk was indexed in this bulk: one bit a person, not a hash set,
+  // so memory stays small however many people an import holds.
+  std::vector<bool> added;
+  bool was_added(int64_t pk) const { return pk >= 0 && static_cast<uint64_t>(pk) < added.size() && added[static_cast<size_t>(pk)]; }
+  void mark_added(int64_t pk) {
+    if (pk < 0) return;
+    if (static_cast<uint64_t>(pk) >= added.size()) added.resize(std::max<size_t>(static_cast<size_t>(pk) + 1, added.size() * 2));
+    added[static_cast<size_t>(pk)] = true;
+  }
   std::unordered_map<std::string, int64_t> freq;  // kind + '\0' + name
   int64_t max_pk_before = 0;  // people above this were not indexed before the bulk
   struct Row {
     int64_t pk;
     std::string keys, given, surname;
   };
-  std::vector<Row> people;  // match_person rows of new people, written by finish()
+  std::vector<Row> people;  // match_person rows of new people, not yet written
+  size_t people_buffered = BulkIndex::kPeopleBuffered, keys_buffered = BulkIndex::kKeysBuffered;
 };
 
 namespace {
@@ -190,6 +199,20 @@ Status flush_people(Store& store, BulkIndex::State& b) {
   return Ok{};
 }
 
+// Memory stays flat however large the import: the buffered rows and keys
+// are written whenever they reach their bounds. Each write of the keys merges
+// them into every bucket once, so the key bound trades memory for passes.
+Status flush_if_full(Store& store, BulkIndex::State& b) {
+  if (b.people.size() >= b.people_buffered) SF_TRY(flush_people(store, b));
+  if (b.adds.size() >= b.keys_buffered) {
+    std::vector<Entry> adds;
+    adds.swap(b.adds);
+    SF_TRY(apply(store, std::move(adds), {}));
+    b.adds.reserve(b.keys_buffered);
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Status index_person(Store& store, const Person& p) {
@@ -202,14 +225,14 @@ Status index_person(Store& store, const Person& p) {
   // person above the largest key indexed before it, and not seen in it, is
   // new: there is nothing to remove and its row is written by finish().
   std::string blob = pack_keys(keys);
-  if (bulk && p.pk > bulk->max_pk_before && !bulk->added_pks.count(p.pk)) {
+  if (bulk && p.pk > bulk->max_pk_before && !bulk->was_added(p.pk)) {
     SF_TRY(count(store, bulk, "G", n.given.first, 1));
     SF_TRY(count(store, bulk, "S", n.surname.full, 1));
     SF_TRY(count(store, bulk, "#", "", 1));
-    bulk->added_pks.insert(p.pk);
+    bulk->mark_added(p.pk);
     for (uint64_t k : keys) bulk->adds.emplace_back(k, p.pk);
     bulk->people.push_back({p.pk, std::move(blob), n.given.first, n.surname.full});
-    return Ok{};
+    return flush_if_full(store, *bulk);
   }
   if (bulk) SF_TRY(flush_people(store, *bulk));
   std::vector<Entry> dels;
@@ -243,15 +266,15 @@ Status index_person(Store& store, const Person& p) {
   // Bulk: the old keys are in the database or, for a person added earlier in
   // this same bulk, still buffered.
   if (!dels.empty()) {
-    if (bulk->added_pks.count(p.pk)) {
+    if (bulk->was_added(p.pk)) {
       auto& a = bulk->adds;
       a.erase(std::remove_if(a.begin(), a.end(), [&](const Entry& e) { return e.second == p.pk; }), a.end());
     }
     SF_TRY(apply(store, {}, std::move(dels)));
   }
-  bulk->added_pks.insert(p.pk);
+  bulk->mark_added(p.pk);
   for (uint64_t k : keys) bulk->adds.emplace_back(k, p.pk);
-  return Ok{};
+  return flush_if_full(store, *bulk);
 }
 
 Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, std::vector<int64_t>& pks) {
@@ -283,8 +306,10 @@ Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, 
   return Ok{};
 }
 
-BulkIndex::BulkIndex(Store& store) : store_(store) {
+BulkIndex::BulkIndex(Store& store, size_t people_buffered, size_t keys_buffered) : store_(store) {
   auto* s = new State;
+  s->people_buffered = std::max<size_t>(people_buffered, 1);
+  s->keys_buffered = std::max<size_t>(keys_buffered, 1);
   // Without a way to report an error here, a failed query only costs speed:
   // every person is then checked for earlier keys.
   auto maxm = store_.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
@@ -308,7 +333,7 @@ Status BulkIndex::finish() {
   SF_TRY(flush_people(store_, *s));
   std::vector<Entry> adds;
   adds.swap(s->adds);
-  s->added_pks.clear();
+  s->added.clear();
   auto maxm = store_.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
   if (!maxm) return maxm.error();
   s->max_pk_before = *maxm;

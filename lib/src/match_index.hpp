@@ -3,6 +3,7 @@
 // indexed probes, never by a scan of the cohort.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -13,7 +14,7 @@ namespace sfcohort::match {
 
 // Writes the match keys of P (already stored, P.pk set), replacing any it had.
 // Runs inside the caller's transaction. While a BulkIndex is open on STORE,
-// the keys and name counts are buffered and written by BulkIndex::finish().
+// the keys and name counts are buffered; see BulkIndex.
 Status index_person(Store& store, const Person& p);
 
 // The people sharing one of KEYS, in ascending pk order, without duplicates.
@@ -22,11 +23,17 @@ Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, 
 
 // Bulk indexing for imports: open one on the store before inserting many
 // people in one transaction, call finish() before committing. Each key
-// bucket is then written once instead of once per person. Without finish()
-// (an error path) the buffered keys are dropped, as the transaction will be.
+// bucket is then written once for every KEYS_BUFFERED keys indexed (and at finish()) instead of once per person,
+// and the people's rows every PEOPLE_BUFFERED people, so memory stays bounded
+// however large the import. Keys are findable only once written: always
+// after finish(). Without finish() (an error path) the buffered keys are
+// dropped, as the transaction will be.
 class BulkIndex {
  public:
-  explicit BulkIndex(Store& store);
+  static constexpr size_t kPeopleBuffered = 8192;
+  static constexpr size_t kKeysBuffered = size_t{1} << 21;  // 32 MiB of (key, pk) pairs
+  explicit BulkIndex(Store& store, size_t people_buffered = kPeopleBuffered,
+                     size_t keys_buffered = kKeysBuffered);
   ~BulkIndex();
   BulkIndex(const BulkIndex&) = delete;
   BulkIndex& operator=(const BulkIndex&) = delete;
