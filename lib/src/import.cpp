@@ -1,6 +1,10 @@
 #include "sfcohort/import.hpp"
 
 #include <nlohmann/json.hpp>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include "sfcohort/csv.hpp"
@@ -127,6 +131,119 @@ Status parse_row(const std::vector<std::string>& row, const Columns& c, const Cs
   return Ok{};
 }
 
+
+// One row as read and validated: PERSON when PROBLEM is empty.
+struct ParsedRow {
+  size_t n = 0;
+  std::vector<std::string> row;
+  Person person;
+  std::string problem;
+  uint64_t bytes = 0;  // input read so far, for progress
+};
+
+// Reads and validates rows on a thread of its own, handing them over in
+// chunks through a bounded queue. The destructor stops and joins the thread,
+// so an early return from the import leaves nothing running.
+class RowPipeline {
+ public:
+  static constexpr size_t kChunkRows = 1024;
+  static constexpr size_t kMaxChunks = 8;
+
+  RowPipeline(CsvReader& reader, const Columns& c, const CsvColumns& cols, const Date& today)
+      : reader_(reader), c_(c), cols_(cols), today_(today), thread_([this] { run(); }) {}
+  ~RowPipeline() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  // Moves the next chunk into OUT; false at the end of the input.
+  Result<bool> next(std::vector<ParsedRow>& out) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (!error_.message.empty()) return error_;
+      return false;
+    }
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  // After next() returned false: the input's SHA-256 and size.
+  const std::string& sha256() const { return sha256_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  void run() {
+    std::vector<ParsedRow> chunk;
+    chunk.reserve(kChunkRows);
+    Error error{Errc::kInternal, ""};
+    for (;;) {
+      ParsedRow pr;
+      auto r = reader_.next(pr.row);
+      pr.n = reader_.record_number();
+      if (!r) {
+        if (reader_.fatal()) {
+          error = r.error();
+          break;
+        }
+        // "file: row N: what" -> "what"
+        const std::string& m = r.error().message;
+        size_t at = m.find(": row ");
+        std::string rest = at == std::string::npos ? m : m.substr(at + 2);
+        size_t colon = rest.find(": ");
+        pr.problem = colon == std::string::npos ? rest : rest.substr(colon + 2);
+      } else if (!*r) {
+        break;
+      } else if (pr.row.size() != cols_.canonical().size()) {
+        pr.problem = "has " + std::to_string(pr.row.size()) + " fields, the header has " +
+                     std::to_string(cols_.canonical().size());
+      } else if (auto v = parse_row(pr.row, c_, cols_, today_, pr.person); !v) {
+        pr.problem = v.error().message;
+      }
+      pr.bytes = reader_.bytes_read();
+      chunk.push_back(std::move(pr));
+      if (chunk.size() == kChunkRows && !push(chunk)) return;
+    }
+    if (!chunk.empty() && !push(chunk)) return;
+    std::string digest = error.message.empty() ? to_hex(reader_.digest()) : std::string();
+    std::lock_guard<std::mutex> l(mu_);
+    sha256_ = digest;
+    bytes_ = reader_.bytes_read();
+    error_ = error;
+    done_ = true;
+    cv_.notify_all();
+  }
+  // Queues CHUNK, waiting for room; false when the import stopped.
+  bool push(std::vector<ParsedRow>& chunk) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return queue_.size() < kMaxChunks || stop_; });
+    if (stop_) return false;
+    queue_.push_back(std::move(chunk));
+    chunk = {};
+    chunk.reserve(kChunkRows);
+    cv_.notify_all();
+    return true;
+  }
+
+  CsvReader& reader_;
+  const Columns& c_;
+  const CsvColumns& cols_;
+  const Date today_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<ParsedRow>> queue_;
+  bool stop_ = false, done_ = false;
+  Error error_{Errc::kInternal, ""};
+  std::string sha256_;
+  uint64_t bytes_ = 0;
+  std::thread thread_;
+};
+
 }  // namespace
 
 Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
@@ -163,28 +280,23 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   // Match keys are buffered and written bucket by bucket before the commit.
   match::BulkIndex bulk(store);
   std::unordered_set<std::string> families_known;
-  Person p;
+  // Reading and validating rows runs on the second core while this thread
+  // writes to the database; at most kMaxChunks chunks wait, so memory stays
+  // bounded.
+  RowPipeline pipe(*reader, c, cols, today);
+  std::vector<ParsedRow> chunk;
   for (;;) {
     if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing was imported");
-    auto r = reader->next(row);
-    const size_t n = reader->record_number();
-    std::string problem;
-    if (!r) {
-      if (reader->fatal()) return r.error();
-      problem = r.error().message.substr(r.error().message.find(": row ") == std::string::npos
-                                             ? 0
-                                             : r.error().message.find(": row ") + 2);
-      problem = problem.substr(problem.find(": ") + 2);
-    } else if (!*r) {
-      break;
-    } else if (row.size() != cols.canonical().size()) {
-      problem = "has " + std::to_string(row.size()) + " fields, the header has " +
-                std::to_string(cols.canonical().size());
-    } else if (auto v = parse_row(row, c, cols, today, p); !v) {
-      problem = v.error().message;
-    }
+    auto more = pipe.next(chunk);
+    if (!more) return more.error();
+    if (!*more) break;
+    for (ParsedRow& pr : chunk) {
+    const size_t n = pr.n;
+    const std::string& problem = pr.problem;
+    std::vector<std::string>& row = pr.row;
+    Person& p = pr.person;
     ++rep.read;
-    if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(reader->bytes_read());
+    if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(pr.bytes);
     if (!problem.empty()) {
       ++rep.rejected;
       if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({n, problem});
@@ -244,9 +356,10 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
       SF_TRY(store.update_person(p));
       ++rep.updated;
     }
+    }
   }
-  rep.sha256 = to_hex(reader->digest());
-  if (opt.progress) opt.progress(reader->bytes_read());
+  rep.sha256 = pipe.sha256();
+  if (opt.progress) opt.progress(pipe.bytes());
   if (rep.rejected > 0 && !opt.rejects_path) {
     rep.aborted = true;
     return rep;  // ~Transaction rolls back: nothing written
