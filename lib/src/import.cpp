@@ -139,6 +139,7 @@ struct ParsedRow {
   Person person;
   std::string problem;
   uint64_t bytes = 0;  // input read so far, for progress
+  match::Prepared keys;  // the person's match keys, computed here too
 };
 
 // Reads and validates rows on a thread of its own, handing them over in
@@ -204,6 +205,8 @@ class RowPipeline {
                      std::to_string(cols_.canonical().size());
       } else if (auto v = parse_row(pr.row, c_, cols_, today_, pr.person); !v) {
         pr.problem = v.error().message;
+      } else {
+        pr.keys = match::prepare(pr.person);
       }
       pr.bytes = reader_.bytes_read();
       chunk.push_back(std::move(pr));
@@ -346,11 +349,13 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
       existing = std::move(*e);
       if (existing) p.id = existing->id;
     }
+    bulk.use_prepared(&pr.keys);
     if (!existing) {
       auto ins = store.insert_person(p);
       if (!ins) return ins.error().with_context(file + ": row " + std::to_string(n));
       ++rep.imported;
     } else if (existing->same_fields(p)) {
+      bulk.use_prepared(nullptr);
       ++rep.unchanged;
     } else {
       SF_TRY(store.update_person(p));

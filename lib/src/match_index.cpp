@@ -31,6 +31,7 @@ struct BulkIndex::State {
   };
   std::vector<Row> people;  // match_person rows of new people, not yet written
   size_t people_buffered = BulkIndex::kPeopleBuffered, keys_buffered = BulkIndex::kKeysBuffered;
+  const Prepared* prepared = nullptr;  // for the next index_person only
 };
 
 namespace {
@@ -215,23 +216,38 @@ Status flush_if_full(Store& store, BulkIndex::State& b) {
 
 }  // namespace
 
+Prepared prepare(const Person& p) {
+  Norm n = normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+  Prepared out;
+  out.keys = person_keys(n);
+  out.given = std::move(n.given.first);
+  out.surname = std::move(n.surname.full);
+  return out;
+}
+
 Status index_person(Store& store, const Person& p) {
   if (p.pk == 0) return internal_error("match index: person '" + p.id + "' has no key");
   BulkIndex::State* bulk = bulk_of(store);
-  Norm n = normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
-  std::vector<uint64_t> keys = person_keys(n);
+  Prepared computed;
+  const Prepared* pre = bulk ? bulk->prepared : nullptr;
+  if (bulk) bulk->prepared = nullptr;
+  if (!pre) {
+    computed = prepare(p);
+    pre = &computed;
+  }
+  const std::vector<uint64_t>& keys = pre->keys;
 
   // What an earlier version of the person wrote is removed. In a bulk, a
   // person above the largest key indexed before it, and not seen in it, is
   // new: there is nothing to remove and its row is written by finish().
   std::string blob = pack_keys(keys);
   if (bulk && p.pk > bulk->max_pk_before && !bulk->was_added(p.pk)) {
-    SF_TRY(count(store, bulk, "G", n.given.first, 1));
-    SF_TRY(count(store, bulk, "S", n.surname.full, 1));
+    SF_TRY(count(store, bulk, "G", pre->given, 1));
+    SF_TRY(count(store, bulk, "S", pre->surname, 1));
     SF_TRY(count(store, bulk, "#", "", 1));
     bulk->mark_added(p.pk);
     for (uint64_t k : keys) bulk->adds.emplace_back(k, p.pk);
-    bulk->people.push_back({p.pk, std::move(blob), n.given.first, n.surname.full});
+    bulk->people.push_back({p.pk, std::move(blob), pre->given, pre->surname});
     return flush_if_full(store, *bulk);
   }
   if (bulk) SF_TRY(flush_people(store, *bulk));
@@ -253,9 +269,9 @@ Status index_person(Store& store, const Person& p) {
   } else {
     (*old)->reset();
   }
-  SF_TRY(write_person(store, p.pk, blob, n.given.first, n.surname.full));
-  SF_TRY(count(store, bulk, "G", n.given.first, 1));
-  SF_TRY(count(store, bulk, "S", n.surname.full, 1));
+  SF_TRY(write_person(store, p.pk, blob, pre->given, pre->surname));
+  SF_TRY(count(store, bulk, "G", pre->given, 1));
+  SF_TRY(count(store, bulk, "S", pre->surname, 1));
   if (!existed) SF_TRY(count(store, bulk, "#", "", 1));
 
   if (!bulk) {
@@ -325,6 +341,10 @@ BulkIndex::~BulkIndex() {
     delete it->second;
     g_bulk.erase(it);
   }
+}
+
+void BulkIndex::use_prepared(const Prepared* pre) {
+  if (State* b = bulk_of(store_)) b->prepared = pre;
 }
 
 Status BulkIndex::finish() {

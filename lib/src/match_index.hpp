@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sfcohort/result.hpp"
@@ -28,6 +29,16 @@ Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, 
 // however large the import. Keys are findable only once written: always
 // after finish(). Without finish() (an error path) the buffered keys are
 // dropped, as the transaction will be.
+// What index_person computes from a person before it touches the database:
+// the normalised fields and the keys. An import prepares these on another
+// thread and hands them to the bulk (BulkIndex::use_prepared).
+struct Prepared {
+  std::string given;    // the folded first given name, counted in name_freq
+  std::string surname;  // the folded surname, likewise
+  std::vector<uint64_t> keys;
+};
+Prepared prepare(const Person& p);
+
 class BulkIndex {
  public:
   static constexpr size_t kPeopleBuffered = 8192;
@@ -38,6 +49,9 @@ class BulkIndex {
   BulkIndex(const BulkIndex&) = delete;
   BulkIndex& operator=(const BulkIndex&) = delete;
   Status finish();
+  // The next index_person call on this store uses PRE (computed by prepare()
+  // from the same person) instead of normalising again; nullptr clears it.
+  void use_prepared(const Prepared* pre);
 
   struct State;
 
