@@ -13,12 +13,6 @@ namespace sfcohort {
 
 namespace {
 
-// SQLite's memory statistics take one process-wide mutex on every
-// allocation, which the worker threads of a batch lookup then queue on. We
-// never read those statistics. This must run before SQLite initialises,
-// hence a static initialiser (it is a no-op once SQLite is running).
-const int kNoMemStatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-
 // A block this large says the key is not selective (a data error such as a
 // placeholder date shared by thousands): its candidates are not worth
 // scoring one by one, and the other keys still find the person.

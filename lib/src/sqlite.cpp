@@ -121,6 +121,12 @@ double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
 Result<Db> Db::open(const std::string& path, Mode mode) {
+  // SQLite's memory statistics take one process-wide mutex on every
+  // allocation, which the worker threads of a batch lookup then queue on; we
+  // never read them. This must run before SQLite initialises, which the
+  // first open does.
+  static const int no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)no_memstatus;
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
     case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
