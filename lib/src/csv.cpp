@@ -1,5 +1,6 @@
 #include "sfcohort/csv.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -90,6 +91,25 @@ Result<bool> CsvReader::next(std::vector<std::string>& fields) {
   if (s.fatal) return false;
   if (s.first) {
     s.first = false;
+    // What the start of the input says about the whole: a spreadsheet or an
+    // archive saved under a .csv name, or any file with NUL bytes in its
+    // first block, is refused as a whole file rather than row by row.
+    if (s.peek() >= 0) {
+      std::string_view head(s.buf.data() + s.pos, std::min<size_t>(s.len - s.pos, 8192));
+      const char* what = nullptr;
+      if (head.starts_with("PK\x03\x04"))
+        what = "is a zip archive or an Excel workbook, not CSV; save it as 'CSV UTF-8' and try again";
+      else if (head.starts_with("\xD0\xCF\x11\xE0"))
+        what = "is an old-style Excel or Office file, not CSV; save it as 'CSV UTF-8' and try again";
+      else if (head.starts_with("\x1F\x8B"))
+        what = "is gzip-compressed; decompress it first (gunzip)";
+      else if (head.find('\0') != std::string_view::npos)
+        what = "holds binary data, not text (is this a CSV file?)";
+      if (what) {
+        s.fatal = true;
+        return invalid_input(s.name + ": " + what);
+      }
+    }
     // A UTF-8 byte-order mark is not part of the first header name.
     if (s.peek() == 0xEF) {
       s.get();

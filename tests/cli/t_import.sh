@@ -77,9 +77,22 @@ bad "unclosed quote" "a quoted field is not closed" 'family_id,surname,dob\nF9,"
 bad "empty file" "the file is empty" ''
 bad "duplicate column" "appears twice" 'family_id,surname,dob,Surname\nF9,a,2010-01-01,b\n'
 one_line_error "one bad row, one error line"
-head -c 4000 /dev/urandom > bad.bin
+# Deterministic binary inputs: the start of our own executable, a zip
+# (what an .xlsx workbook is), gzip, and text with a stray control byte.
+head -c 4000 "$SFCOHORT" > bad.bin
 expect_rc 2 "binary file" sf import bad.bin
-has "is this a CSV file?" err "binary file message"
+has "bad.bin: holds binary data, not text (is this a CSV file?)" err "binary file message"
+one_line_error "binary file, one error line"
+same "$(db_sum)" "$before" "binary: database unchanged"
+printf 'PK\003\004\024\000\006\000' > roll.csv
+expect_rc 2 "a workbook saved as .csv" sf import roll.csv
+has "roll.csv: is a zip archive or an Excel workbook, not CSV" err "workbook message"
+printf 'family_id,surname,dob\nF9,Ab,2010-01-01\n' | gzip -c > roll.csv
+expect_rc 2 "gzip file" sf import roll.csv
+has "roll.csv: is gzip-compressed" err "gzip message"
+printf 'family_id,surname,dob\nF9,A\001b,2010-01-01\n' > ctl.csv
+expect_rc 2 "control character in a row" sf import ctl.csv
+has "ctl.csv: row 1: holds control characters" err "control character message names the row"
 same "$(db_sum)" "$before" "binary: database unchanged"
 { printf 'family_id,surname,dob\nF9,'; head -c 100000000 /dev/zero | tr '\0' 'a'; printf ',2010-01-01\n'; } > long.csv
 expect_rc 2 "a single line of 100 MB" sf import long.csv
