@@ -137,12 +137,22 @@ expect_rc 3 "a newer database is refused" sf --db newer.db import people.csv
 has "newer than this sfcohort" err "newer schema message"
 
 # A database locked by another writer.
-( echo "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('lock', 'x');"; sleep 3; echo "ROLLBACK;" ) | sqlite3 "$SFCOHORT_DB" &
-sleep 0.5
+# The writer holds its lock until told to let go through a pipe; the test
+# waits until the lock is really held, however slow the machine.
+mkfifo lockctl
+sqlite3 "$SFCOHORT_DB" < lockctl > /dev/null &
+exec 7> lockctl
+echo "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('lock', 'x');" >&7
+for _ in $(seq 300); do
+  sqlite3 "$SFCOHORT_DB" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 || break
+  sleep 0.1
+done
 before=$(db_sum)
 expect_rc 3 "locked database" sf import mixed.csv --rejects r2.csv
 has "locked by another process" err "locked message"
 [ ! -e r2.csv ] && ok || fail "rejects file left behind after failure"
+echo "ROLLBACK;" >&7
+exec 7>&-
 wait
 
 # A disk that fills during the import (file-size limit; SIGXFSZ ignored).
