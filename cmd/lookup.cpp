@@ -161,7 +161,10 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
     char line[512];
     std::string name = m.person.given_name.empty() ? upper_surname(m.person.surname)
                                                    : m.person.given_name + " " + upper_surname(m.person.surname);
-    std::snprintf(line, sizeof line, "%-8s%s  b. %s  %-16s family %s \xC2\xB7 person %s  (score %.4f)\n",
+    // The band in a column of 8 ("STRONG  Jonathan"), never run into the
+    // name ("POSSIBLE  Muhammad").
+    band.append(band.size() + 2 > 8 ? 2 : 8 - band.size(), ' ');
+    std::snprintf(line, sizeof line, "%s%s  b. %s  %-16s family %s \xC2\xB7 person %s  (score %.4f)\n",
                   band.c_str(), name.c_str(), m.person.dob.c_str(), address_of(m.person).c_str(),
                   m.person.family_id.c_str(), m.person.id.c_str(), m.score);
     out += line;

@@ -37,6 +37,8 @@ has '"household":[]' out "json household"
 # Two plausible people: neither strong.
 expect_rc 0 "two plausible" sf lookup --given Aisha --surname Begum --dob 2001-02-03 --format json
 same "$(grep -o '"band":"possible"' "$T/out" | wc -l)" 2 "both possible"
+expect_rc 0 "two plausible, text" sf lookup --given Aisha --surname Begum --dob 2001-02-03
+has "POSSIBLE  Aisha BEGUM  b. 2001-02-03" out "the band is never run into the name"
 expect_rc 1 "--min-band strong hides possibles" sf lookup --given Aisha --surname Begum --dob 2001-02-03 --min-band strong
 
 # An impossible date is a warning, not an error.
@@ -82,7 +84,7 @@ expect_rc 0 "audit" sf audit --format json
 digest=$(sha256sum roll.csv | cut -d' ' -f1)
 has "$digest" out "batch audited with its digest"
 has '"rows": 4' out "batch audited with its row count"
-same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 7 "each single lookup audited"
+same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 8 "each single lookup audited"
 expect_rc 0 "audit verify" sf audit verify
 
 finish
