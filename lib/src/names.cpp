@@ -9,7 +9,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "embedded.hpp"
 
 namespace sfcohort::names {
 namespace {
@@ -247,27 +246,56 @@ void Variants::add_group_csv(std::string_view text) {
   }
 }
 
-const Variants& Variants::builtin() {
-  static const Variants v = [] {
-    Variants t;
-    t.ensure();
-    for (const auto& r : embedded::all()) {
-      if (r.name.rfind("data/names/", 0) != 0) continue;
-      if (r.name.size() < 4 || r.name.substr(r.name.size() - 4) != ".csv") continue;
-      auto first = r.data.substr(0, r.data.find('\n'));
-      if (first.find("relationship") != std::string_view::npos) {
-        t.add_nickname_csv(r.data);
-      } else {
-        t.add_group_csv(r.data);
-      }
-    }
-    for (auto& [name, g] : t.impl_->groups) std::sort(g.begin(), g.end());
-    return t;
-  }();
+void Variants::add_csv(std::string_view text) {
+  // Our own files open with '#' comments before the header.
+  size_t i = 0;
+  while (i < text.size() && text[i] == '#') {
+    size_t j = text.find('\n', i);
+    if (j == std::string_view::npos) return;
+    i = j + 1;
+  }
+  std::string_view first = text.substr(i, text.find('\n', i) - i);
+  if (first.find("relationship") != std::string_view::npos) {
+    add_nickname_csv(text);
+  } else {
+    add_group_csv(text);
+  }
+}
+
+Variants Variants::compiled(const CompiledTable& t) {
+  Variants v;
+  v.table_ = &t;
   return v;
 }
 
+long Variants::find(std::string_view name) const {
+  const CompiledTable& t = *table_;
+  uint32_t lo = 0, hi = t.n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    std::string_view m(t.text + t.off[mid], t.off[mid + 1] - t.off[mid]);
+    if (m < name) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo < t.n && std::string_view(t.text + t.off[lo], t.off[lo + 1] - t.off[lo]) == name) return lo;
+  return -1;
+}
+
 std::vector<std::string> Variants::groups(std::string_view name) const {
+  if (table_) {
+    long i = find(name);
+    if (i < 0) return {std::string(name)};
+    const CompiledTable& t = *table_;
+    std::vector<std::string> out;
+    for (uint32_t k = t.group_off[i]; k < t.group_off[i + 1]; ++k) {
+      uint16_t g = t.groups[k];
+      out.emplace_back(t.text + t.off[g], t.off[g + 1] - t.off[g]);
+    }
+    return out;
+  }
   if (impl_) {
     auto it = impl_->groups.find(std::string(name));
     if (it != impl_->groups.end()) return it->second;
@@ -276,7 +304,27 @@ std::vector<std::string> Variants::groups(std::string_view name) const {
 }
 
 bool Variants::related(std::string_view a, std::string_view b) const {
-  if (!impl_ || a.empty() || b.empty()) return false;
+  if (a.empty() || b.empty()) return false;
+  if (table_) {
+    long ia = find(a);
+    if (ia < 0) return false;
+    long ib = find(b);
+    if (ib < 0) return false;
+    const CompiledTable& t = *table_;
+    // Both lists ascend: a merge finds any shared group.
+    uint32_t x = t.group_off[ia], xe = t.group_off[ia + 1];
+    uint32_t y = t.group_off[ib], ye = t.group_off[ib + 1];
+    while (x < xe && y < ye) {
+      if (t.groups[x] == t.groups[y]) return true;
+      if (t.groups[x] < t.groups[y]) {
+        ++x;
+      } else {
+        ++y;
+      }
+    }
+    return false;
+  }
+  if (!impl_) return false;
   auto ia = impl_->groups.find(std::string(a));
   if (ia == impl_->groups.end()) return false;
   auto ib = impl_->groups.find(std::string(b));
@@ -286,7 +334,29 @@ bool Variants::related(std::string_view a, std::string_view b) const {
   return false;
 }
 
-size_t Variants::size() const { return impl_ ? impl_->groups.size() : 0; }
+size_t Variants::size() const {
+  if (table_) return table_->n;
+  return impl_ ? impl_->groups.size() : 0;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> Variants::entries() const {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  if (table_) {
+    for (uint32_t i = 0; i < table_->n; ++i) {
+      std::string name(table_->text + table_->off[i], table_->off[i + 1] - table_->off[i]);
+      out.emplace_back(name, groups(name));
+    }
+    return out;
+  }
+  if (!impl_) return out;
+  for (const auto& [name, g] : impl_->groups) {
+    auto sorted = g;
+    std::sort(sorted.begin(), sorted.end());
+    out.emplace_back(name, std::move(sorted));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 // ---------------------------------------------------------------------------
 // Similarity

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sfcohort::names {
@@ -41,14 +42,32 @@ Surname parse_surname(std::string_view utf8);
 // Every word of a middle-names field, folded.
 std::vector<std::string> parse_middle(std::string_view utf8);
 
+// The variant table in the read-only form the build compiles in
+// (lib/gen/names_table.cpp writes it from data/names/*.csv), so a process
+// that looks one person up pays nothing to load it: NAMES are the folded
+// names sorted bytewise, name I spelled TEXT[OFF[I], OFF[I+1]); its groups
+// are GROUPS[GROUP_OFF[I], GROUP_OFF[I+1]), indices of the group heads'
+// names, ascending.
+struct CompiledTable {
+  const char* text;
+  const uint32_t* off;        // n + 1 entries
+  const uint32_t* group_off;  // n + 1 entries
+  const uint16_t* groups;
+  uint32_t n;
+};
+
 // The variant table: nicknames, short forms and spelling variants of given
 // names (data/names/*.csv, compiled in). A name belongs to zero or more
 // groups; two names are variants when they share a group.
 class Variants {
  public:
-  // The table built from the embedded data files (built once, thread-safe).
+  // The table compiled from the data files at build time (no start-up cost).
   static const Variants& builtin();
-  // Builds a table from CSV text in the two formats of data/names/ (for tests).
+  // A table over a compiled form (which must outlive it).
+  static Variants compiled(const CompiledTable& t);
+  // Builds a table from CSV text in the two formats of data/names/; the
+  // format is told by the header (name1,relationship,name2 or group,names).
+  void add_csv(std::string_view text);
   void add_nickname_csv(std::string_view text);
   void add_group_csv(std::string_view text);
 
@@ -57,11 +76,17 @@ class Variants {
   // True when A and B (folded, different) share a group.
   bool related(std::string_view a, std::string_view b) const;
   size_t size() const;
+  // Every name with its groups, sorted by name (groups sorted too): what the
+  // build compiles, and what tests compare the compiled table with.
+  std::vector<std::pair<std::string, std::vector<std::string>>> entries() const;
 
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;
+  const CompiledTable* table_ = nullptr;
   void ensure();
+  // Position of NAME in table_, or -1.
+  long find(std::string_view name) const;
 };
 
 // American Soundex of folded NAME (letters only): a letter and three digits,

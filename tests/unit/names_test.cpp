@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "embedded.hpp"
 #include "names.hpp"
 
 using namespace sfcohort::names;
@@ -62,6 +63,38 @@ TEST_CASE("variants: nicknames, short forms and spelling variants across communi
   CHECK_FALSE(v.related("LAURA", "LAUREN"));
   CHECK_FALSE(v.related("JOHN", "MARY"));
   CHECK_FALSE(v.related("NOTANAME", "NOTANAME2"));
+}
+
+TEST_CASE("variants: the table compiled at build time is the one the data files give") {
+  Variants parsed;
+  size_t files = 0;
+  for (const auto& r : sfcohort::embedded::all()) {
+    if (r.name.rfind("data/names/", 0) != 0 || !r.name.ends_with(".csv")) continue;
+    parsed.add_csv(r.data);
+    ++files;
+  }
+  CHECK(files >= 2);
+  const auto& compiled = Variants::builtin();
+  CHECK(compiled.size() == parsed.size());
+  CHECK(compiled.entries() == parsed.entries());
+  // Lookups of names on either side of the sorted table, and absent ones.
+  auto all = parsed.entries();
+  REQUIRE(!all.empty());
+  CHECK(compiled.groups(all.front().first) == all.front().second);
+  CHECK(compiled.groups(all.back().first) == all.back().second);
+  CHECK(compiled.groups("ZZZZNOTANAME") == std::vector<std::string>{"ZZZZNOTANAME"});
+  CHECK(compiled.groups("") == std::vector<std::string>{""});
+  CHECK_FALSE(compiled.related("", "ROBERT"));
+}
+
+TEST_CASE("variants: a table built from CSV text of either format") {
+  Variants v;
+  v.add_csv("name1,relationship,name2\nrobert,has_nickname,bob\nrobert,has_nickname,rob\n");
+  v.add_csv("# comment\ngroup,names\nMuhammad,Mohammed Mohammad\n");
+  CHECK(v.related("BOB", "ROB"));
+  CHECK(v.related("MOHAMMED", "MOHAMMAD"));
+  CHECK_FALSE(v.related("BOB", "MOHAMMED"));
+  CHECK(v.groups("BOB") == std::vector<std::string>{"ROBERT"});
 }
 
 TEST_CASE("similarity measures") {
