@@ -52,6 +52,17 @@ expect_rc 1 "a missing head file" sf audit verify
 has "head file" err "missing head named"
 restore
 expect_rc 0 "restored trail verifies" sf audit verify
+# The head file is rewritten in place once it holds a fixed-width record; a
+# head file written by an older version (no padding) is read, then replaced.
+awk '{ printf "%d %s\n", $1, $2 }' "$head_file" > "$T/old.head" && cp "$T/old.head" "$head_file"
+expect_rc 0 "an unpadded head file verifies" sf audit verify
+expect_rc 0 "a command after it" sf import p.csv
+grep -Eq '^[0-9]{20} [0-9a-f]{64}$' "$head_file" && ok || fail "head file rewritten fixed-width: $(cat "$head_file")"
+ino=$(stat -c %i "$head_file")
+expect_rc 0 "another command" sf import p.csv
+same "$(stat -c %i "$head_file")" "$ino" "head file updated in place"
+same "$(cut -d' ' -f1 "$head_file" | sed 's/^0*//')" "$(sqlite3 "$SFCOHORT_DB" 'SELECT max(seq) FROM audit')" "head file names the newest entry"
+expect_rc 0 "still intact" sf audit verify
 mv "$SFCOHORT_KEYS/audit.key" "$T/key.bak"
 expect_rc 4 "no audit key" sf audit verify
 has "no audit key" err "missing key message"
