@@ -1,0 +1,101 @@
+// The layout of a CohortIndex (sfcohort/lookup.hpp): flat arrays, so that a
+// million people fit in a small part of the bulk run's memory budget and a
+// lookup over them touches a few cache lines per candidate. Private to
+// lib/src: lookup.cpp reads it, lookup_index.cpp builds it.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sfcohort/lookup.hpp"
+
+namespace sfcohort {
+
+// Bytes appended in blocks that never move (no copy as it grows, so loading
+// never holds two copies); a record never straddles two blocks.
+class Arena {
+ public:
+  static constexpr unsigned kBlockBits = 24;  // 16 MiB
+  // Where the next record of up to N bytes will start, in a block with room.
+  uint32_t start(size_t n);
+  void put(std::string_view bytes) {
+    std::memcpy(cur_ + used_, bytes.data(), bytes.size());
+    used_ += bytes.size();
+  }
+  void put_length(size_t n) {
+    while (n >= 0x80) {
+      cur_[used_++] = static_cast<char>((n & 0x7f) | 0x80);
+      n >>= 7;
+    }
+    cur_[used_++] = static_cast<char>(n);
+  }
+  const char* at(uint32_t pos) const {
+    return blocks_[pos >> kBlockBits].get() + (pos & ((uint32_t{1} << kBlockBits) - 1));
+  }
+  // Reads a length and the bytes after it at P, moving P past them.
+  static std::string_view get(const char*& p) {
+    size_t n = 0;
+    unsigned shift = 0;
+    for (;;) {
+      auto c = static_cast<unsigned char>(*p++);
+      n |= static_cast<size_t>(c & 0x7f) << shift;
+      if (!(c & 0x80)) break;
+      shift += 7;
+    }
+    std::string_view v(p, n);
+    p += n;
+    return v;
+  }
+  size_t bytes() const { return blocks_.size() << kBlockBits; }
+  bool full() const { return blocks_.size() >= (size_t{1} << (32 - kBlockBits)); }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* cur_ = nullptr;
+  size_t used_ = 0;
+};
+
+struct CohortIndex::Impl {
+  // Key postings, as in match_bucket: keys[] sorted and distinct; the people
+  // holding keys[i] are posting[starts[i]] .. posting[starts[i + 1] - 1]
+  // (person slots, ascending). bucket_start[b] is the first key whose top
+  // 16 bits are b, so a probe searches one bucket's keys.
+  std::vector<uint32_t> bucket_start;  // 65,537 entries
+  std::vector<uint64_t> keys;
+  std::vector<uint32_t> starts;
+  std::vector<uint32_t> posting;
+
+  // People, in pk order (a slot is a position in these). Each person's
+  // fields are stored one after another in `fields` from field_at[slot],
+  // each as a LEB128 length and its bytes, in the order of Field.
+  enum Field { kId, kFamily, kGiven, kMiddle, kSurname, kDob, kPostcode, kHouse, kFieldCount };
+  std::vector<int64_t> pk;
+  std::vector<uint32_t> field_at;
+  Arena fields;
+
+  // Families: open addressing on the id's hash; a slot holds 1 + the family's
+  // position (0 = empty). family_at[i] is where the id of family i starts in
+  // family_ids; cohort[i] says its status is 'cohort'.
+  std::vector<uint32_t> family_table;
+  std::vector<uint32_t> family_at;
+  Arena family_ids;
+  std::vector<bool> cohort;
+
+  // name_freq: people per folded given name and surname, and everyone indexed.
+  std::unordered_map<std::string, int64_t> given_n, surname_n;
+  double total = 0;
+
+  // The fields of the person in SLOT, by Field.
+  void person_fields(uint32_t slot, std::string_view (&out)[kFieldCount]) const;
+  // Appends the slots of the people holding KEY, unless more than MAX_BLOCK do.
+  void probe(uint64_t key, size_t max_block, std::vector<uint32_t>& slots) const;
+  // Whether FAMILY_ID is a family whose status is 'cohort'.
+  bool in_cohort(std::string_view family_id) const;
+};
+
+}  // namespace sfcohort
