@@ -153,6 +153,9 @@ class IndexSource final : public Source {
     slots_.erase(std::unique(slots_.begin(), slots_.end()), slots_.end());
     // A key may name a pk with no person (the store's lookup skips it too).
     while (!slots_.empty() && slots_.back() == UINT32_MAX) slots_.pop_back();
+    // Each person is a cache miss or two: all are asked for at once.
+    for (uint32_t s : slots_) __builtin_prefetch(&x_.field_at[s]);
+    for (uint32_t s : slots_) __builtin_prefetch(x_.fields.at(x_.field_at[s]));
     ids.assign(slots_.begin(), slots_.end());
     return Ok{};
   }
@@ -278,7 +281,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     if (!found) return found.error();
     if (!*found) continue;
     const Person& p = c.person;
-    c.norm = match::normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+    c.norm = match::normalise_person(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
     auto gtf = source.given_tf(c.norm.given.first);
     if (!gtf) return gtf.error();
     auto stf = source.surname_tf(c.norm.surname.full);

@@ -1,6 +1,9 @@
 #include "lookup_index.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <thread>
 
@@ -22,6 +25,22 @@ std::string_view column_view(sqlite3_stmt* st, int col) {
 }
 
 constexpr uint32_t kNone = UINT32_MAX;
+constexpr size_t kHugePage = size_t{2} << 20;
+
+// A page fault is dear on a virtual machine, and a million people fill
+// ~40,000 small pages: the large arrays ask for 2 MiB pages instead (where
+// the kernel gives them only on request).
+void advise_huge(const void* p, size_t bytes) {
+  const auto from = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) & ~(kHugePage - 1);
+  const auto to = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHugePage - 1);
+  if (to > from) (void)madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+}
+
+template <class T>
+void reserve_huge(std::vector<T>& v, size_t n) {
+  v.reserve(n);
+  advise_huge(v.data(), v.capacity() * sizeof(T));
+}
 constexpr size_t kBuckets = size_t{1} << 16;
 
 // Each connection reads in one transaction, so what it reads is one state
@@ -55,9 +74,9 @@ Status load_keys(sql::Db& db, CohortIndex::Impl& x, bool& fits) {
     return Ok{};
   }
   // Reserved, not touched: pages the keys do not fill are never resident.
-  x.posting.reserve(entries);
-  x.keys.reserve(entries);
-  x.starts.reserve(entries + 1);
+  reserve_huge(x.posting, entries);
+  reserve_huge(x.keys, entries);
+  reserve_huge(x.starts, entries + 1);
   x.bucket_start.assign(kBuckets + 1, 0);
   auto st = db.prepare("SELECT bucket, data FROM match_bucket ORDER BY bucket");
   if (!st) return st.error();
@@ -160,8 +179,8 @@ Status load_people(sql::Db& db, CohortIndex::Impl& x, bool& fits) {
     return Ok{};
   }
   // Most databases have pks 1..N: reserved, not touched, so no regrowth.
-  x.pk.reserve(static_cast<size_t>(*maxpk));
-  x.field_at.reserve(static_cast<size_t>(*maxpk));
+  reserve_huge(x.pk, static_cast<size_t>(*maxpk));
+  reserve_huge(x.field_at, static_cast<size_t>(*maxpk));
   auto st = db.prepare(
       "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house "
       "FROM person ORDER BY pk");
@@ -217,8 +236,11 @@ uint32_t Arena::start(size_t n) {
   if (n > kBlock) return kNone;
   if (!cur_ || used_ + n > kBlock) {
     if (full()) return kNone;
-    // new char[] leaves the block untouched: only written pages are resident.
-    blocks_.emplace_back(new char[kBlock]);
+    // Left untouched: only written pages are resident.
+    void* b = std::aligned_alloc(kHugePage, kBlock);
+    if (!b) throw std::bad_alloc();
+    advise_huge(b, kBlock);
+    blocks_.emplace_back(static_cast<char*>(b));
     cur_ = blocks_.back().get();
     used_ = 0;
   }

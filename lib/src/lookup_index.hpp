@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -55,7 +56,10 @@ class Arena {
   bool full() const { return blocks_.size() >= (size_t{1} << (32 - kBlockBits)); }
 
  private:
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::vector<std::unique_ptr<char, Free>> blocks_;
   char* cur_ = nullptr;
   size_t used_ = 0;
 };

@@ -199,6 +199,16 @@ House parse_house(std::string_view text) {
 
 Norm normalise(std::string_view given, std::string_view middle, std::string_view surname,
                std::string_view dob, std::string_view postcode, std::string_view house) {
+  Norm n = normalise_person(given, middle, surname, dob, postcode, house);
+  if (n.dob) n.dob_valid = is_valid_date(n.dob->year, n.dob->month, n.dob->day);
+  // Checking a postcode against the known areas is the dearest step; only
+  // the query side needs it.
+  n.postcode_valid = !n.postcode.empty() && parse_postcode(n.postcode).has_value();
+  return n;
+}
+
+Norm normalise_person(std::string_view given, std::string_view middle, std::string_view surname,
+                      std::string_view dob, std::string_view postcode, std::string_view house) {
   Norm n;
   n.given = names::parse_given(given);
   n.middle = names::parse_middle(middle);
@@ -206,10 +216,8 @@ Norm normalise(std::string_view given, std::string_view middle, std::string_view
   n.dob_text = trim(dob);
   if (!n.dob_text.empty()) {
     n.dob = parse_date_lenient(n.dob_text);
-    n.dob_valid = n.dob && is_valid_date(n.dob->year, n.dob->month, n.dob->day);
   }
   n.postcode = postcode_compact(postcode);
-  n.postcode_valid = !n.postcode.empty() && parse_postcode(n.postcode).has_value();
   n.house = parse_house(house);
   return n;
 }
@@ -268,24 +276,45 @@ std::vector<uint64_t> query_keys(const Norm& q) {
 // ---------------------------------------------------------------------------
 // Comparison
 
+int edits_upto_one(std::string_view a, std::string_view b) {
+  // As names::edit_distance(a, b, 1), which leaves names over 64 bytes
+  // equal or not, and counts B empty as 2 edits from any A.
+  if (b.empty()) return a.empty() ? 0 : 2;
+  if (a.size() > 64 || b.size() > 64) return a == b ? 0 : 2;
+  if (a.size() == b.size()) {
+    size_t i = 0;
+    while (i < a.size() && a[i] == b[i]) ++i;
+    if (i == a.size()) return 0;
+    if (a.substr(i + 1) == b.substr(i + 1)) return 1;  // one letter differs
+    if (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2))
+      return 1;  // two adjacent letters swapped
+    return 2;
+  }
+  if (a.size() + 1 != b.size() && b.size() + 1 != a.size()) return 2;
+  std::string_view s = a.size() < b.size() ? a : b, l = a.size() < b.size() ? b : a;
+  size_t i = 0;
+  while (i < s.size() && s[i] == l[i]) ++i;
+  return s.substr(i) == l.substr(i + 1) ? 1 : 2;  // one letter more
+}
+
 namespace {
 
 // Typos: one edit in a name of 3+ letters, two in a long name that starts
 // the same. Laura and Lauren (two edits, five letters) are different people.
+// Most names compared are not close: a linear check settles one edit, and
+// the full distance is worked out only where two edits could still count.
 bool given_typo(const std::string& a, const std::string& b) {
   size_t len = std::min(a.size(), b.size());
   if (len < 3) return false;
-  int d = names::edit_distance(a, b, 2);
-  if (d <= 1) return true;
-  return d == 2 && len >= 8 && a[0] == b[0];
+  if (edits_upto_one(a, b) <= 1) return true;
+  return len >= 8 && a[0] == b[0] && names::edit_distance(a, b, 2) == 2;
 }
 
 bool surname_typo(const std::string& a, const std::string& b) {
   size_t len = std::min(a.size(), b.size());
   if (len < 3) return false;
-  int d = names::edit_distance(a, b, 2);
-  if (d <= 1) return true;
-  if (d == 2 && len >= 6) return true;
+  if (edits_upto_one(a, b) <= 1) return true;
+  if (len >= 6 && names::edit_distance(a, b, 2) == 2) return true;
   return names::soundex(a) == names::soundex(b) && names::jaro_winkler(a, b) >= 0.9;
 }
 
@@ -368,7 +397,7 @@ SurnameLevel surname_level(const names::Surname& q, const names::Surname& p) {
   if (q.parts.size() > 1 || p.parts.size() > 1) {
     for (const auto& a : q.parts)
       for (const auto& b : p.parts)
-        if (a.size() >= 4 && b.size() >= 4 && names::edit_distance(a, b, 1) <= 1) return SurnameLevel::kFuzzy;
+        if (a.size() >= 4 && b.size() >= 4 && edits_upto_one(a, b) <= 1) return SurnameLevel::kFuzzy;
   }
   return SurnameLevel::kDiffers;
 }
@@ -381,7 +410,7 @@ DobLevel dob_level(const Date& q, const Date& p, bool q_valid) {
     int diff = 0;
     for (size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
     if (diff == 1) return DobLevel::kDigit;
-    if (names::edit_distance(a, b, 1) == 1) return DobLevel::kDigit;  // two adjacent digits transposed
+    if (edits_upto_one(a, b) == 1) return DobLevel::kDigit;  // two adjacent digits transposed
   }
   if (q.year == p.year && q.month == p.month) return DobLevel::kNear;
   if (q_valid && std::abs(q.days() - p.days()) <= 366) return DobLevel::kNear;
@@ -391,7 +420,7 @@ DobLevel dob_level(const Date& q, const Date& p, bool q_valid) {
 
 PostcodeLevel postcode_level(const std::string& q, const std::string& p) {
   if (q == p) return PostcodeLevel::kExact;
-  if (names::edit_distance(q, p, 1) <= 1) return PostcodeLevel::kNear;
+  if (edits_upto_one(q, p) <= 1) return PostcodeLevel::kNear;
   if (q.size() < 5 || p.size() < 5) return PostcodeLevel::kDiffers;
   std::string_view qo(q.data(), q.size() - 3), po(p.data(), p.size() - 3);
   if (qo == po) return q[q.size() - 3] == p[p.size() - 3] ? PostcodeLevel::kSector : PostcodeLevel::kDistrict;

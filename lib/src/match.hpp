@@ -41,6 +41,10 @@ struct Norm {
 };
 Norm normalise(std::string_view given, std::string_view middle, std::string_view surname,
                std::string_view dob, std::string_view postcode, std::string_view house);
+// As normalise, without dob_valid and postcode_valid (left false): compare()
+// reads those of the query only, so a cohort person's need not be worked out.
+Norm normalise_person(std::string_view given, std::string_view middle, std::string_view surname,
+                      std::string_view dob, std::string_view postcode, std::string_view house);
 
 // Keys written for a stored person, and the keys a query probes (which also
 // cover day/month swaps and reversed names). Sorted, without duplicates.
@@ -79,6 +83,10 @@ struct Comparison {
 
 // Compares query Q with person P; FREQ_P holds the frequencies of P's names.
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf);
+
+// names::edit_distance(A, B, 1) in one pass: 0 when equal, 1 for one
+// letter changed, added, dropped or two adjacent letters swapped, else 2.
+int edits_upto_one(std::string_view a, std::string_view b);
 
 // Weight thresholds of the bands, and the score shown for a weight.
 inline constexpr double kPossibleBits = 12.0;
