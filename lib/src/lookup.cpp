@@ -200,6 +200,7 @@ class IndexSource final : public Source {
 
 struct Matcher::Impl {
   std::unique_ptr<Source> source;
+  match::PersonNormaliser normalise;
 };
 
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -281,7 +282,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     if (!found) return found.error();
     if (!*found) continue;
     const Person& p = c.person;
-    c.norm = match::normalise_person(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+    c.norm = impl_->normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
     auto gtf = source.given_tf(c.norm.given.first);
     if (!gtf) return gtf.error();
     auto stf = source.surname_tf(c.norm.surname.full);

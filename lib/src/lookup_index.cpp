@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <functional>
 #include <thread>
@@ -64,8 +65,6 @@ struct ReadTransaction {
 // false when a pk or a count does not fit 32 bits.
 Status load_keys(sql::Db& db, CohortIndex::Impl& x, bool& fits) {
   fits = true;
-  ReadTransaction tx(db);
-  SF_TRY(tx.begin());
   auto bytes = db.scalar_int("SELECT coalesce(sum(length(data)), 0) FROM match_bucket");
   if (!bytes) return bytes.error();
   const auto entries = static_cast<size_t>(*bytes / 16);
@@ -144,18 +143,19 @@ Status load_families(sql::Db& db, CohortIndex::Impl& x, bool& fits) {
   auto st = db.prepare("SELECT id, status = 'cohort' FROM family");
   if (!st) return st.error();
   sqlite3_stmt* raw = st->raw();
+  Arena::Writer ids(x.family_ids);
   for (;;) {
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
     std::string_view id = column_view(raw, 0);
-    const uint32_t at = x.family_ids.start(id.size() + 10);
+    const uint32_t at = ids.start(id.size() + 10);
     if (at == kNone || x.family_at.size() + 1 >= (size_t{1} << 31)) {
       fits = false;
       return Ok{};
     }
-    x.family_ids.put_length(id.size());
-    x.family_ids.put(id);
+    ids.put_length(id.size());
+    ids.put(id);
     x.family_at.push_back(at);
     x.cohort.push_back(sqlite3_column_int64(raw, 1) != 0);
   }
@@ -171,44 +171,69 @@ Status load_families(sql::Db& db, CohortIndex::Impl& x, bool& fits) {
   return Ok{};
 }
 
-Status load_people(sql::Db& db, CohortIndex::Impl& x, bool& fits) {
-  auto maxpk = db.scalar_int("SELECT coalesce(max(pk), 0) FROM person");
-  if (!maxpk) return maxpk.error();
-  if (*maxpk < 0 || *maxpk >= static_cast<int64_t>(kNone)) {
-    fits = false;
-    return Ok{};
-  }
-  // Most databases have pks 1..N: reserved, not touched, so no regrowth.
-  reserve_huge(x.pk, static_cast<size_t>(*maxpk));
-  reserve_huge(x.field_at, static_cast<size_t>(*maxpk));
+// People are read in ranges of pks, by whichever thread is free: the keys
+// take one connection less time than the people take the other.
+struct PeopleChunks {
+  static constexpr int64_t kSpan = 1 << 16;
+  int64_t max_pk = 0;
+  std::atomic<int64_t> next{0};
+  struct Chunk {
+    std::vector<int64_t> pk;
+    std::vector<uint32_t> field_at;
+  };
+  std::vector<Chunk> chunks;
+  std::atomic<bool> fits{true};
+};
+
+Status load_people(sql::Db& db, CohortIndex::Impl& x, PeopleChunks& work) {
   auto st = db.prepare(
       "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house "
-      "FROM person ORDER BY pk");
+      "FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");
   if (!st) return st.error();
   sqlite3_stmt* raw = st->raw();
+  Arena::Writer out(x.fields);
   for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    std::string_view f[CohortIndex::Impl::kFieldCount];
-    size_t n = 0;
-    for (int i = 0; i < CohortIndex::Impl::kFieldCount; ++i) {
-      f[i] = column_view(raw, i + 1);
-      n += f[i].size() + 5;
+    const int64_t c = work.next.fetch_add(1);
+    if (c >= static_cast<int64_t>(work.chunks.size()) || !work.fits) return Ok{};
+    PeopleChunks::Chunk& chunk = work.chunks[static_cast<size_t>(c)];
+    st->bind(1, c * PeopleChunks::kSpan).bind(2, (c + 1) * PeopleChunks::kSpan);
+    for (;;) {
+      auto r = st->step();
+      if (!r) return r.error();
+      if (!*r) break;
+      std::string_view f[CohortIndex::Impl::kFieldCount];
+      size_t n = 0;
+      for (int i = 0; i < CohortIndex::Impl::kFieldCount; ++i) {
+        f[i] = column_view(raw, i + 1);
+        n += f[i].size() + 5;
+      }
+      const uint32_t at = out.start(n);
+      if (at == kNone) {
+        work.fits = false;
+        return Ok{};
+      }
+      for (const auto& v : f) {
+        out.put_length(v.size());
+        out.put(v);
+      }
+      chunk.pk.push_back(sqlite3_column_int64(raw, 0));
+      chunk.field_at.push_back(at);
     }
-    const uint32_t at = x.fields.start(n);
-    if (at == kNone) {
-      fits = false;
-      return Ok{};
-    }
-    for (const auto& v : f) {
-      x.fields.put_length(v.size());
-      x.fields.put(v);
-    }
-    x.pk.push_back(sqlite3_column_int64(raw, 0));
-    x.field_at.push_back(at);
+    st->reset();
   }
-  return Ok{};
+}
+
+// The chunks' people, in pk order.
+void join_people(CohortIndex::Impl& x, PeopleChunks& work) {
+  size_t n = 0;
+  for (const auto& c : work.chunks) n += c.pk.size();
+  reserve_huge(x.pk, n);
+  reserve_huge(x.field_at, n);
+  for (auto& c : work.chunks) {
+    x.pk.insert(x.pk.end(), c.pk.begin(), c.pk.end());
+    x.field_at.insert(x.field_at.end(), c.field_at.begin(), c.field_at.end());
+    c = {};
+  }
 }
 
 // The people of each key as slots. A pk with no person (none should be
@@ -231,20 +256,26 @@ void postings_to_slots(CohortIndex::Impl& x) {
 
 }  // namespace
 
-uint32_t Arena::start(size_t n) {
-  constexpr size_t kBlock = size_t{1} << kBlockBits;
+char* Arena::new_block(size_t& number) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (blocks_.size() >= (size_t{1} << (32 - kBlockBits))) return nullptr;
+  // Left untouched: only written pages are resident.
+  void* b = std::aligned_alloc(kHugePage, kBlock);
+  if (!b) throw std::bad_alloc();
+  advise_huge(b, kBlock);
+  blocks_.emplace_back(static_cast<char*>(b));
+  number = blocks_.size() - 1;
+  return static_cast<char*>(b);
+}
+
+uint32_t Arena::Writer::start(size_t n) {
   if (n > kBlock) return kNone;
   if (!cur_ || used_ + n > kBlock) {
-    if (full()) return kNone;
-    // Left untouched: only written pages are resident.
-    void* b = std::aligned_alloc(kHugePage, kBlock);
-    if (!b) throw std::bad_alloc();
-    advise_huge(b, kBlock);
-    blocks_.emplace_back(static_cast<char*>(b));
-    cur_ = blocks_.back().get();
+    cur_ = arena_.new_block(block_);
+    if (!cur_) return kNone;
     used_ = 0;
   }
-  return static_cast<uint32_t>(((blocks_.size() - 1) << kBlockBits) | used_);
+  return static_cast<uint32_t>((block_ << kBlockBits) | used_);
 }
 
 void CohortIndex::Impl::person_fields(uint32_t slot, std::string_view (&out)[kFieldCount]) const {
@@ -300,29 +331,41 @@ Result<int64_t> CohortIndex::rows_to_pay_off(Store& store) {
 
 Result<std::shared_ptr<const CohortIndex>> CohortIndex::load(Store& store, Store* second) {
   auto x = std::make_unique<Impl>();
-  bool keys_fit = true, people_fit = true;
-  Status keys_status = Ok{};
-  std::thread keys_thread;
-  if (second) {
-    keys_thread = std::thread([&] { keys_status = load_keys(second->db(), *x, keys_fit); });
+  bool keys_fit = true, families_fit = true;
+  PeopleChunks people;
+  {
+    auto maxpk = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
+    if (!maxpk) return maxpk.error();
+    if (*maxpk < 0 || *maxpk >= static_cast<int64_t>(kNone)) return std::shared_ptr<const CohortIndex>();
+    people.chunks.resize(static_cast<size_t>(*maxpk / PeopleChunks::kSpan + 1));
   }
-  // The people, families and names are read in one transaction.
-  Status people_status = [&]() -> Status {
+  // Each connection reads in one transaction of its own; a writer that
+  // commits between the two starts is seen by one and not the other, as it
+  // would be by lookups on two connections.
+  auto on_main = [&]() -> Status {
     ReadTransaction tx(store.db());
     SF_TRY(tx.begin());
     SF_TRY(load_names(store.db(), *x));
-    SF_TRY(load_families(store.db(), *x, people_fit));
-    if (people_fit) SF_TRY(load_people(store.db(), *x, people_fit));
-    return Ok{};
-  }();
-  if (second) {
-    keys_thread.join();
-  } else if (people_status) {
-    keys_status = load_keys(store.db(), *x, keys_fit);
-  }
-  if (!people_status) return people_status.error();
-  if (!keys_status) return keys_status.error();
-  if (!keys_fit || !people_fit) return std::shared_ptr<const CohortIndex>();
+    SF_TRY(load_families(store.db(), *x, families_fit));
+    if (!second) SF_TRY(load_keys(store.db(), *x, keys_fit));
+    return load_people(store.db(), *x, people);
+  };
+  auto on_second = [&]() -> Status {
+    ReadTransaction tx(second->db());
+    SF_TRY(tx.begin());
+    SF_TRY(load_keys(second->db(), *x, keys_fit));
+    return load_people(second->db(), *x, people);
+  };
+  Status second_status = Ok{};
+  std::thread t;
+  if (second) t = std::thread([&] { second_status = on_second(); });
+  Status main_status = on_main();
+  if (!main_status) people.next = static_cast<int64_t>(people.chunks.size());  // the other thread stops soon
+  if (second) t.join();
+  if (!main_status) return main_status.error();
+  if (!second_status) return second_status.error();
+  if (!keys_fit || !families_fit || !people.fits) return std::shared_ptr<const CohortIndex>();
+  join_people(*x, people);
   postings_to_slots(*x);
   return std::shared_ptr<const CohortIndex>(new CohortIndex(std::move(x)));
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,26 +19,39 @@
 namespace sfcohort {
 
 // Bytes appended in blocks that never move (no copy as it grows, so loading
-// never holds two copies); a record never straddles two blocks.
+// never holds two copies); a record never straddles two blocks. Several
+// Writers may fill one arena at once, each in blocks of its own.
 class Arena {
  public:
   static constexpr unsigned kBlockBits = 24;  // 16 MiB
-  // Where the next record of up to N bytes will start, in a block with room.
-  uint32_t start(size_t n);
-  void put(std::string_view bytes) {
-    std::memcpy(cur_ + used_, bytes.data(), bytes.size());
-    used_ += bytes.size();
-  }
-  void put_length(size_t n) {
-    while (n >= 0x80) {
-      cur_[used_++] = static_cast<char>((n & 0x7f) | 0x80);
-      n >>= 7;
+  static constexpr size_t kBlock = size_t{1} << kBlockBits;
+
+  class Writer {
+   public:
+    explicit Writer(Arena& a) : arena_(a) {}
+    // Where the next record of up to N bytes will start; UINT32_MAX when it
+    // cannot (a record over a block, or 4 GiB written).
+    uint32_t start(size_t n);
+    void put(std::string_view bytes) {
+      std::memcpy(cur_ + used_, bytes.data(), bytes.size());
+      used_ += bytes.size();
     }
-    cur_[used_++] = static_cast<char>(n);
-  }
-  const char* at(uint32_t pos) const {
-    return blocks_[pos >> kBlockBits].get() + (pos & ((uint32_t{1} << kBlockBits) - 1));
-  }
+    void put_length(size_t n) {
+      while (n >= 0x80) {
+        cur_[used_++] = static_cast<char>((n & 0x7f) | 0x80);
+        n >>= 7;
+      }
+      cur_[used_++] = static_cast<char>(n);
+    }
+
+   private:
+    Arena& arena_;
+    char* cur_ = nullptr;
+    size_t block_ = 0, used_ = 0;
+  };
+
+  // Valid once every writer is done.
+  const char* at(uint32_t pos) const { return blocks_[pos >> kBlockBits].get() + (pos & (kBlock - 1)); }
   // Reads a length and the bytes after it at P, moving P past them.
   static std::string_view get(const char*& p) {
     size_t n = 0;
@@ -53,15 +67,15 @@ class Arena {
     return v;
   }
   size_t bytes() const { return blocks_.size() << kBlockBits; }
-  bool full() const { return blocks_.size() >= (size_t{1} << (32 - kBlockBits)); }
 
  private:
+  // A new block for a writer: its address and number; null when 4 GiB are used.
+  char* new_block(size_t& number);
   struct Free {
     void operator()(char* p) const { std::free(p); }
   };
+  std::mutex mu_;
   std::vector<std::unique_ptr<char, Free>> blocks_;
-  char* cur_ = nullptr;
-  size_t used_ = 0;
 };
 
 struct CohortIndex::Impl {

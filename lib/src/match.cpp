@@ -1,6 +1,7 @@
 #include "match.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cctype>
 #include <cstdlib>
@@ -99,6 +100,28 @@ std::string two(int v) {
 }
 std::string ymd(const Date& d) { return std::to_string(d.year) + two(d.month) + two(d.day); }
 std::string md(const Date& d) { return two(d.month) + two(d.day); }
+
+// ymd(D) without allocating: the same characters.
+class DigitsYmd {
+ public:
+  explicit DigitsYmd(const Date& d) {
+    n_ = put(d.year, 0);
+    n_ = put(d.month, n_, true);
+    n_ = put(d.day, n_, true);
+  }
+  std::string_view view() const { return {buf_, n_}; }
+
+ private:
+  size_t put(int v, size_t at, bool two_digits = false) {
+    char digits[16];
+    const auto n = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, v).ptr - digits);
+    if (two_digits && v >= 0 && v <= 9) buf_[at++] = '0';  // as two(): one digit gets a 0
+    std::memcpy(buf_ + at, digits, n);
+    return at + n;
+  }
+  char buf_[3 * 16 + 2];
+  size_t n_ = 0;
+};
 // Year with day and month sorted: equal for a date and its day/month swap.
 std::string dm_sorted(const Date& d) {
   int a = std::min(d.month, d.day), b = std::max(d.month, d.day);
@@ -219,6 +242,27 @@ Norm normalise_person(std::string_view given, std::string_view middle, std::stri
   }
   n.postcode = postcode_compact(postcode);
   n.house = parse_house(house);
+  return n;
+}
+
+template <class T, class Parse>
+const T& PersonNormaliser::remember(Memo<T>& memo, std::string_view text, Parse parse) {
+  if (auto it = memo.find(text); it != memo.end()) return it->second;
+  if (memo.size() >= kRemembered) memo.clear();  // bounded memory in long batches
+  return memo.emplace(std::string(text), parse(text)).first->second;
+}
+
+Norm PersonNormaliser::operator()(std::string_view given, std::string_view middle, std::string_view surname,
+                                  std::string_view dob, std::string_view postcode, std::string_view house) {
+  // As normalise_person(), field by field.
+  Norm n;
+  n.given = remember(given_, given, names::parse_given);
+  n.middle = remember(middle_, middle, names::parse_middle);
+  n.surname = remember(surname_, surname, names::parse_surname);
+  n.dob_text = trim(dob);
+  if (!n.dob_text.empty()) n.dob = parse_date_lenient(n.dob_text);
+  n.postcode = postcode_compact(postcode);
+  n.house = remember(house_, house, parse_house);
   return n;
 }
 
@@ -405,7 +449,9 @@ SurnameLevel surname_level(const names::Surname& q, const names::Surname& p) {
 DobLevel dob_level(const Date& q, const Date& p, bool q_valid) {
   if (q == p) return DobLevel::kExact;
   if (q.year == p.year && q.day == p.month && q.month == p.day) return DobLevel::kSwapped;
-  std::string a = ymd(q), b = ymd(p);
+  // ymd() of each, written into buffers: this runs for most candidates.
+  DigitsYmd qa(q), pa(p);
+  std::string_view a = qa.view(), b = pa.view();
   if (a.size() == b.size()) {
     int diff = 0;
     for (size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
