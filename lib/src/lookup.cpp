@@ -1,6 +1,7 @@
 #include "sfcohort/lookup.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,8 +20,29 @@ namespace {
 // scoring one by one, and the other keys still find the person.
 constexpr int kMaxBlock = 150;
 
+// A cohort person's fields that are scored, as views into storage its
+// Source keeps for the lookup (or longer).
+struct Fields {
+  int64_t pk = 0;
+  std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house;
+};
+
+Person person_of(const Fields& f) {
+  Person p;
+  p.pk = f.pk;
+  p.id = f.id;
+  p.family_id = f.family_id;
+  p.given_name = f.given_name;
+  p.middle_names = f.middle_names;
+  p.surname = f.surname;
+  p.dob = f.dob;
+  p.postcode = f.postcode;
+  p.house = f.house;
+  return p;
+}
+
 struct Candidate {
-  Person person;  // the fields scored: pk, family_id, names, dob, postcode, house
+  Fields person;
   match::Norm norm;
   match::Comparison cmp;
   Band band = Band::kNone;
@@ -34,14 +56,16 @@ class Source {
   // The people sharing one of KEYS, ascending, each once: opaque ids that
   // the other calls take (pks for the store, slots for the index).
   virtual Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) = 0;
-  // Fills P's pk and scored fields; false when the person is gone.
-  virtual Result<bool> scored_fields(int64_t id, Person& p) = 0;
+  // Fills F; false when the person is gone. F's views stay valid until
+  // the next lookup starts (begin()).
+  virtual Result<bool> scored_fields(int64_t id, Fields& f) = 0;
+  virtual void begin() {}
   // The share of the cohort with this folded given name or surname.
   virtual Result<double> given_tf(const std::string& name) = 0;
   virtual Result<double> surname_tf(const std::string& name) = 0;
-  virtual Result<bool> in_cohort(const std::string& family_id) = 0;
+  virtual Result<bool> in_cohort(std::string_view family_id) = 0;
   // The person reported for a candidate C (from scored_fields).
-  virtual Result<Person> reported(const Person& c) = 0;
+  virtual Result<Person> reported(const Fields& c) = 0;
   virtual Status household_details(Household& hh) = 0;
 };
 
@@ -55,7 +79,9 @@ class StoreSource final : public Source {
 
   // Only what scoring needs is read per candidate; the whole person is read
   // for the few that are reported (most candidates score nothing).
-  Result<bool> scored_fields(int64_t pk, Person& p) override {
+  void begin() override { fetched_.clear(); }
+
+  Result<bool> scored_fields(int64_t pk, Fields& f) override {
     auto fetch = store_.cached(
         "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person WHERE pk = ?1");
     if (!fetch) return fetch.error();
@@ -67,6 +93,7 @@ class StoreSource final : public Source {
       s.reset();
       return false;
     }
+    Person& p = fetched_.emplace_back();
     p.pk = pk;
     p.family_id = s.text(0);
     p.given_name = s.text(1);
@@ -76,13 +103,15 @@ class StoreSource final : public Source {
     p.postcode = s.text(5);
     p.house = s.text(6);
     s.reset();
+    f = Fields{p.pk, p.id, p.family_id, p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house};
     return true;
   }
 
   Result<double> given_tf(const std::string& name) override { return tf("G", name, given_tf_); }
   Result<double> surname_tf(const std::string& name) override { return tf("S", name, surname_tf_); }
 
-  Result<bool> in_cohort(const std::string& family_id) override {
+  Result<bool> in_cohort(std::string_view family_view) override {
+    std::string family_id(family_view);
     if (auto it = cohort_family_.find(family_id); it != cohort_family_.end()) return it->second;
     auto st = store_.cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
     if (!st) return st.error();
@@ -96,10 +125,10 @@ class StoreSource final : public Source {
     return v;
   }
 
-  Result<Person> reported(const Person& c) override {
+  Result<Person> reported(const Fields& c) override {
     auto full = store_.person_by_pk(c.pk);
     if (!full) return full.error();
-    return *full ? std::move(**full) : c;
+    return *full ? std::move(**full) : person_of(c);
   }
 
   Status household_details(Household& hh) override {
@@ -138,6 +167,7 @@ class StoreSource final : public Source {
   }
 
   Store& store_;
+  std::deque<Person> fetched_;  // this lookup's candidates (a deque: they do not move)
   std::unordered_map<std::string, double> given_tf_, surname_tf_;
   std::unordered_map<std::string, bool> cohort_family_;  // family id -> status is 'cohort'
 };
@@ -160,7 +190,7 @@ class IndexSource final : public Source {
     return Ok{};
   }
 
-  Result<bool> scored_fields(int64_t slot, Person& p) override {
+  Result<bool> scored_fields(int64_t slot, Fields& p) override {
     std::string_view f[CohortIndex::Impl::kFieldCount];
     x_.person_fields(static_cast<uint32_t>(slot), f);
     using F = CohortIndex::Impl;
@@ -178,8 +208,8 @@ class IndexSource final : public Source {
 
   Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
   Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
-  Result<bool> in_cohort(const std::string& family_id) override { return x_.in_cohort(family_id); }
-  Result<Person> reported(const Person& c) override { return c; }
+  Result<bool> in_cohort(std::string_view family_id) override { return x_.in_cohort(family_id); }
+  Result<Person> reported(const Fields& c) override { return person_of(c); }
   Status household_details(Household&) override {
     return internal_error("lookup: household details need the store, not a cohort index");
   }
@@ -272,8 +302,10 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   // Candidates: every person sharing a blocking key with the query.
   std::vector<uint64_t> keys = match::query_keys(q);
   std::vector<int64_t> ids;
+  source.begin();
   SF_TRY(source.candidates(keys, ids));
 
+  const match::QueryParts qp(q);
   std::vector<Candidate> cands;
   cands.reserve(ids.size());
   for (int64_t id : ids) {
@@ -281,13 +313,13 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     auto found = source.scored_fields(id, c.person);
     if (!found) return found.error();
     if (!*found) continue;
-    const Person& p = c.person;
+    const Fields& p = c.person;
     c.norm = impl_->normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
     auto gtf = source.given_tf(c.norm.given.first);
     if (!gtf) return gtf.error();
     auto stf = source.surname_tf(c.norm.surname.full);
     if (!stf) return stf.error();
-    c.cmp = match::compare(q, c.norm, *gtf, *stf);
+    c.cmp = match::compare(qp, c.norm, *gtf, *stf);
     if (c.cmp.given_differs || c.cmp.bits < match::kPossibleBits) {
       c.band = Band::kNone;
     } else if (c.cmp.exact && c.cmp.strong_eligible) {
@@ -357,7 +389,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
                          ((q.house.letter.empty() && q.house.flat.empty()) ||
                           (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
       if (!same && !same_number) continue;
-      Household& hh = fams[c.person.family_id];
+      Household& hh = fams[std::string(c.person.family_id)];
       hh.family_id = c.person.family_id;
       if (same || hh.why.empty()) hh.why = same ? "same postcode and house" : "same postcode and house number";
       bool matched = c.band >= Band::kStrong;

@@ -408,7 +408,28 @@ std::string skeleton(const std::string& n) {
   return t;
 }
 
-GivenLevel given_level(const std::string& q, const names::GivenName& p, const std::vector<std::string>& middle) {
+// A skeleton worked out when first needed, then kept: a candidate's given
+// name is compared with up to three query names.
+class LazySkeleton {
+ public:
+  explicit LazySkeleton(const std::string& name) : name_(name) {}
+  const std::string& get() {
+    if (!done_) {
+      value_ = skeleton(name_);
+      done_ = true;
+    }
+    return value_;
+  }
+
+ private:
+  const std::string& name_;
+  std::string value_;
+  bool done_ = false;
+};
+
+// Q_SKELETON is skeleton(Q); P_SKELETON the (lazy) skeleton of P.first.
+GivenLevel given_level(const std::string& q, const std::string& q_skeleton, const names::GivenName& p,
+                       LazySkeleton& p_skeleton, const std::vector<std::string>& middle) {
   if (q.empty() || p.first.empty()) return GivenLevel::kMissing;
   if (q == p.first) return GivenLevel::kExact;
   const auto& v = names::Variants::builtin();
@@ -418,7 +439,7 @@ GivenLevel given_level(const std::string& q, const names::GivenName& p, const st
       if (!m.empty() && m[0] == q[0] && q.size() == 1) return GivenLevel::kInitial;
     return GivenLevel::kDiffers;
   }
-  if (v.related(q, p.first) || short_form(q, p.first) || skeleton(q) == skeleton(p.first))
+  if (v.related(q, p.first) || short_form(q, p.first) || q_skeleton == p_skeleton.get())
     return GivenLevel::kVariant;
   if (given_typo(q, p.first)) return GivenLevel::kFuzzy;
   auto middle_like = [&](const std::string& m) { return m.size() > 1 && (m == q || v.related(q, m)); };
@@ -567,22 +588,34 @@ bool good_surname(SurnameLevel l) {
 
 double score_of(double bits) { return 1.0 / (1.0 + std::exp2(-(bits - kPossibleBits) / 3.0)); }
 
+QueryParts::QueryParts(const Norm& query) : q(query) {
+  given_as_surname.full = q.given.first;
+  for (const auto& o : q.given.others) given_as_surname.full += o;
+  given_as_surname.parts = {given_as_surname.full};
+  surname_first = q.surname.parts.empty() ? "" : q.surname.parts.front();
+  given_skeleton = skeleton(q.given.first);
+  surname_first_skeleton = skeleton(surname_first);
+  surname_skeleton = skeleton(q.surname.full);
+}
+
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf) {
+  return compare(QueryParts(q), p, given_tf, surname_tf);
+}
+
+Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double surname_tf) {
+  const Norm& q = qp.q;
   Comparison c;
+  LazySkeleton p_skeleton(p.given.first);
   // Names as written, and reversed.
-  GivenLevel g = given_level(q.given.first, p.given, p.middle);
+  GivenLevel g = given_level(q.given.first, qp.given_skeleton, p.given, p_skeleton, p.middle);
   SurnameLevel s = surname_level(q.surname, p.surname);
   bool straight_good = good_given(g) && good_surname(s);
   if (!straight_good && !q.given.first.empty() && !q.surname.full.empty()) {
-    names::Surname qs_as_surname;  // the query's given name, as a surname
-    qs_as_surname.full = q.given.first;
-    for (const auto& o : q.given.others) qs_as_surname.full += o;
-    qs_as_surname.parts = {qs_as_surname.full};
-    names::GivenName p_given = p.given;
-    std::string q_surname_first = q.surname.parts.empty() ? "" : q.surname.parts.front();
-    GivenLevel g2 = given_level(q_surname_first, p_given, {});
+    const names::Surname& qs_as_surname = qp.given_as_surname;  // the query's given name, as a surname
+    const std::string& q_surname_first = qp.surname_first;
+    GivenLevel g2 = given_level(q_surname_first, qp.surname_first_skeleton, p.given, p_skeleton, {});
     if (g2 != GivenLevel::kExact && q.surname.full != q_surname_first) {
-      GivenLevel g3 = given_level(q.surname.full, p_given, {});
+      GivenLevel g3 = given_level(q.surname.full, qp.surname_skeleton, p.given, p_skeleton, {});
       if (g3 == GivenLevel::kExact) g2 = g3;
     }
     SurnameLevel s2 = surname_level(qs_as_surname, p.surname);

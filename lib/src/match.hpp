@@ -109,6 +109,17 @@ struct Comparison {
 // Compares query Q with person P; FREQ_P holds the frequencies of P's names.
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf);
 
+// What compare() derives from the query alone, for comparing one query with
+// many people. Holds a reference to Q, which must outlive it.
+struct QueryParts {
+  explicit QueryParts(const Norm& q);
+  const Norm& q;
+  names::Surname given_as_surname;  // for names written the wrong way round
+  std::string surname_first;
+  std::string given_skeleton, surname_first_skeleton, surname_skeleton;
+};
+Comparison compare(const QueryParts& q, const Norm& p, double given_tf, double surname_tf);
+
 // names::edit_distance(A, B, 1) in one pass: 0 when equal, 1 for one
 // letter changed, added, dropped or two adjacent letters swapped, else 2.
 int edits_upto_one(std::string_view a, std::string_view b);
