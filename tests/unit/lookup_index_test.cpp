@@ -323,3 +323,30 @@ TEST_CASE("a CohortIndex of an empty cohort finds no one") {
   CHECK(r->matches.empty());
   CHECK(r->candidates == 0);
 }
+
+TEST_CASE("a CohortIndex is read in order: the query plans") {
+  Store s = cohort();
+  auto plan = [&](const std::string& q) {
+    auto st = s.db().prepare("EXPLAIN QUERY PLAN " + q);
+    REQUIRE(st.has_value());
+    std::string out;
+    for (;;) {
+      auto r = st->step();
+      REQUIRE(r.has_value());
+      if (!*r) break;
+      out += st->text(3) + "\n";
+    }
+    return out;
+  };
+  // The people in pk ranges: a range of the table's own B-tree, no sort.
+  std::string people = plan(
+      "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house "
+      "FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");
+  CHECK(people.find("SEARCH person USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") != std::string::npos);
+  CHECK(people.find("TEMP B-TREE") == std::string::npos);
+  std::string keys = plan("SELECT bucket, data FROM match_bucket ORDER BY bucket");
+  CHECK(keys.find("SCAN match_bucket") != std::string::npos);
+  CHECK(keys.find("TEMP B-TREE") == std::string::npos);
+  std::string total = plan("SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
+  CHECK(total.find("SEARCH name_freq USING PRIMARY KEY (kind=?)") != std::string::npos);
+}
