@@ -300,8 +300,8 @@ class BatchPool {
 
   // Each worker looks up over INDEX when there is one, else over its own
   // connection to the database of CTX.
-  BatchPool(const Context& ctx, std::shared_ptr<const CohortIndex> index, const sfcohort::LookupOptions& lo,
-            const BatchFormat& bf, int threads)
+  BatchPool(const Context& ctx, std::shared_ptr<const CohortIndex> index,
+            const sfcohort::LookupOptions& lo, const BatchFormat& bf, int threads)
       : lo_(lo), bf_(bf), index_(std::move(index)) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this, ctx] { work(ctx); });
   }

@@ -6,8 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "match.hpp"
 #include "lookup_index.hpp"
+#include "match.hpp"
 #include "match_index.hpp"
 #include "sqlite.hpp"
 
@@ -83,7 +83,8 @@ class StoreSource final : public Source {
 
   Result<bool> scored_fields(int64_t pk, Fields& f) override {
     auto fetch = store_.cached(
-        "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person WHERE pk = ?1");
+        "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person "
+        "WHERE pk = ?1");
     if (!fetch) return fetch.error();
     sql::Stmt& s = **fetch;
     s.bind(1, pk);
@@ -103,7 +104,8 @@ class StoreSource final : public Source {
     p.postcode = s.text(5);
     p.house = s.text(6);
     s.reset();
-    f = Fields{p.pk, p.id, p.family_id, p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house};
+    f = Fields{p.pk,      p.id,  p.family_id, p.given_name, p.middle_names,
+               p.surname, p.dob, p.postcode,  p.house};
     return true;
   }
 
@@ -151,7 +153,8 @@ class StoreSource final : public Source {
   double total = 0;  // people indexed
 
  private:
-  Result<double> tf(const char* kind, const std::string& name, std::unordered_map<std::string, double>& cache) {
+  Result<double> tf(const char* kind, const std::string& name,
+                    std::unordered_map<std::string, double>& cache) {
     if (name.empty() || total <= 0) return 0.0;
     if (auto it = cache.find(name); it != cache.end()) return it->second;
     auto st = store_.cached("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
@@ -174,7 +177,8 @@ class StoreSource final : public Source {
 
 class IndexSource final : public Source {
  public:
-  explicit IndexSource(std::shared_ptr<const CohortIndex> index) : index_(std::move(index)), x_(index_->impl()) {}
+  explicit IndexSource(std::shared_ptr<const CohortIndex> index)
+      : index_(std::move(index)), x_(index_->impl()) {}
 
   Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
     slots_.clear();

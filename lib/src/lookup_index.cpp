@@ -22,7 +22,8 @@ uint64_t get64(const unsigned char* u) {
 
 std::string_view column_view(sqlite3_stmt* st, int col) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, col))) : std::string_view();
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, col)))
+           : std::string_view();
 }
 
 constexpr uint32_t kNone = UINT32_MAX;
@@ -111,7 +112,8 @@ Status load_keys(sql::Db& db, CohortIndex::Impl& x, bool& fits) {
       x.posting.push_back(static_cast<uint32_t>(pk));
     }
   }
-  for (; next_bucket <= kBuckets; ++next_bucket) x.bucket_start[next_bucket] = static_cast<uint32_t>(x.keys.size());
+  for (; next_bucket <= kBuckets; ++next_bucket)
+    x.bucket_start[next_bucket] = static_cast<uint32_t>(x.keys.size());
   x.starts.push_back(static_cast<uint32_t>(x.posting.size()));
   return Ok{};
 }
@@ -250,7 +252,9 @@ void postings_to_slots(CohortIndex::Impl& x) {
   // Sparse pks (many people deleted): searched instead of tabled.
   for (auto& p : x.posting) {
     auto it = std::lower_bound(x.pk.begin(), x.pk.end(), static_cast<int64_t>(p));
-    p = it != x.pk.end() && *it == static_cast<int64_t>(p) ? static_cast<uint32_t>(it - x.pk.begin()) : kNone;
+    p = it != x.pk.end() && *it == static_cast<int64_t>(p)
+            ? static_cast<uint32_t>(it - x.pk.begin())
+            : kNone;
   }
 }
 
@@ -312,9 +316,11 @@ size_t CohortIndex::keys() const { return impl_->keys.size(); }
 
 size_t CohortIndex::memory_bytes() const {
   const Impl& x = *impl_;
-  size_t n = x.bucket_start.capacity() * 4 + x.keys.size() * 8 + x.starts.size() * 4 + x.posting.size() * 4;
+  size_t n = x.bucket_start.capacity() * 4 + x.keys.size() * 8 + x.starts.size() * 4 +
+             x.posting.size() * 4;
   n += x.pk.size() * 8 + x.field_at.size() * 4 + x.fields.bytes();
-  n += x.family_table.size() * 4 + x.family_at.size() * 4 + x.family_ids.bytes() + x.cohort.size() / 8;
+  n += x.family_table.size() * 4 + x.family_at.size() * 4 + x.family_ids.bytes() +
+       x.cohort.size() / 8;
   for (const auto* m : {&x.given_n, &x.surname_n})
     for (const auto& [name, count] : *m) n += name.capacity() + 64;
   return n;
@@ -336,7 +342,8 @@ Result<std::shared_ptr<const CohortIndex>> CohortIndex::load(Store& store, Store
   {
     auto maxpk = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
     if (!maxpk) return maxpk.error();
-    if (*maxpk < 0 || *maxpk >= static_cast<int64_t>(kNone)) return std::shared_ptr<const CohortIndex>();
+    if (*maxpk < 0 || *maxpk >= static_cast<int64_t>(kNone))
+      return std::shared_ptr<const CohortIndex>();
     people.chunks.resize(static_cast<size_t>(*maxpk / PeopleChunks::kSpan + 1));
   }
   // Each connection reads in one transaction of its own; a writer that
@@ -360,7 +367,8 @@ Result<std::shared_ptr<const CohortIndex>> CohortIndex::load(Store& store, Store
   std::thread t;
   if (second) t = std::thread([&] { second_status = on_second(); });
   Status main_status = on_main();
-  if (!main_status) people.next = static_cast<int64_t>(people.chunks.size());  // the other thread stops soon
+  if (!main_status)
+    people.next = static_cast<int64_t>(people.chunks.size());  // the other thread stops soon
   if (second) t.join();
   if (!main_status) return main_status.error();
   if (!second_status) return second_status.error();

@@ -51,7 +51,9 @@ class Arena {
   };
 
   // Valid once every writer is done.
-  const char* at(uint32_t pos) const { return blocks_[pos >> kBlockBits].get() + (pos & (kBlock - 1)); }
+  const char* at(uint32_t pos) const {
+    return blocks_[pos >> kBlockBits].get() + (pos & (kBlock - 1));
+  }
   // Reads a length and the bytes after it at P, moving P past them.
   static std::string_view get(const char*& p) {
     size_t n = 0;

@@ -1,9 +1,9 @@
 #include "match.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -114,7 +114,8 @@ class DigitsYmd {
  private:
   size_t put(int v, size_t at, bool two_digits = false) {
     char digits[16];
-    const auto n = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, v).ptr - digits);
+    const auto n =
+        static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, v).ptr - digits);
     if (two_digits && v >= 0 && v <= 9) buf_[at++] = '0';  // as two(): one digit gets a 0
     std::memcpy(buf_ + at, digits, n);
     return at + n;
@@ -252,8 +253,9 @@ const T& PersonNormaliser::remember(Memo<T>& memo, std::string_view text, Parse 
   return memo.emplace(std::string(text), parse(text)).first->second;
 }
 
-Norm PersonNormaliser::operator()(std::string_view given, std::string_view middle, std::string_view surname,
-                                  std::string_view dob, std::string_view postcode, std::string_view house) {
+Norm PersonNormaliser::operator()(std::string_view given, std::string_view middle,
+                                  std::string_view surname, std::string_view dob,
+                                  std::string_view postcode, std::string_view house) {
   // As normalise_person(), field by field.
   Norm n;
   n.given = remember(given_, given, names::parse_given);
@@ -330,7 +332,8 @@ int edits_upto_one(std::string_view a, std::string_view b) {
     while (i < a.size() && a[i] == b[i]) ++i;
     if (i == a.size()) return 0;
     if (a.substr(i + 1) == b.substr(i + 1)) return 1;  // one letter differs
-    if (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2))
+    if (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+        a.substr(i + 2) == b.substr(i + 2))
       return 1;  // two adjacent letters swapped
     return 2;
   }
@@ -428,8 +431,9 @@ class LazySkeleton {
 };
 
 // Q_SKELETON is skeleton(Q); P_SKELETON the (lazy) skeleton of P.first.
-GivenLevel given_level(const std::string& q, const std::string& q_skeleton, const names::GivenName& p,
-                       LazySkeleton& p_skeleton, const std::vector<std::string>& middle) {
+GivenLevel given_level(const std::string& q, const std::string& q_skeleton,
+                       const names::GivenName& p, LazySkeleton& p_skeleton,
+                       const std::vector<std::string>& middle) {
   if (q.empty() || p.first.empty()) return GivenLevel::kMissing;
   if (q == p.first) return GivenLevel::kExact;
   const auto& v = names::Variants::builtin();
@@ -462,7 +466,8 @@ SurnameLevel surname_level(const names::Surname& q, const names::Surname& p) {
   if (q.parts.size() > 1 || p.parts.size() > 1) {
     for (const auto& a : q.parts)
       for (const auto& b : p.parts)
-        if (a.size() >= 4 && b.size() >= 4 && edits_upto_one(a, b) <= 1) return SurnameLevel::kFuzzy;
+        if (a.size() >= 4 && b.size() >= 4 && edits_upto_one(a, b) <= 1)
+          return SurnameLevel::kFuzzy;
   }
   return SurnameLevel::kDiffers;
 }
@@ -611,9 +616,11 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   SurnameLevel s = surname_level(q.surname, p.surname);
   bool straight_good = good_given(g) && good_surname(s);
   if (!straight_good && !q.given.first.empty() && !q.surname.full.empty()) {
-    const names::Surname& qs_as_surname = qp.given_as_surname;  // the query's given name, as a surname
+    const names::Surname& qs_as_surname =
+        qp.given_as_surname;  // the query's given name, as a surname
     const std::string& q_surname_first = qp.surname_first;
-    GivenLevel g2 = given_level(q_surname_first, qp.surname_first_skeleton, p.given, p_skeleton, {});
+    GivenLevel g2 =
+        given_level(q_surname_first, qp.surname_first_skeleton, p.given, p_skeleton, {});
     if (g2 != GivenLevel::kExact && q.surname.full != q_surname_first) {
       GivenLevel g3 = given_level(q.surname.full, qp.surname_skeleton, p.given, p_skeleton, {});
       if (g3 == GivenLevel::kExact) g2 = g3;

@@ -11,9 +11,9 @@
 #include "match.hpp"
 #include "match_index.hpp"
 #include "names.hpp"
-#include "sqlite.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
+#include "sqlite.hpp"
 
 using namespace sfcohort;
 
@@ -48,16 +48,19 @@ std::vector<P> people() {
   // A key shared by more people than a probe scores one by one (a placeholder
   // date with a common name): the block is skipped in both lookups.
   for (int i = 0; i < 160; ++i)
-    v.push_back({"FB" + std::to_string(i), "B" + std::to_string(i), "Mary", "", "Jones" + std::string(1, 'A' + i % 26),
-                 "2000-01-01", "HX" + std::to_string(1 + i % 9) + " 1AA", std::to_string(i)});
+    v.push_back({"FB" + std::to_string(i), "B" + std::to_string(i), "Mary", "",
+                 "Jones" + std::string(1, 'A' + i % 26), "2000-01-01",
+                 "HX" + std::to_string(1 + i % 9) + " 1AA", std::to_string(i)});
   // Common names at nearby dates and addresses: many candidates per query.
-  const char* given[] = {"Adam", "Brian", "Carl", "Dennis", "Eric", "Frank", "Gavin", "Harold", "Jon", "Jonny"};
+  const char* given[] = {"Adam",  "Brian", "Carl",   "Dennis", "Eric",
+                         "Frank", "Gavin", "Harold", "Jon",    "Jonny"};
   const char* surname[] = {"Smith", "Smyth", "Smithe", "Jones", "Khan", "Begum"};
   for (int i = 0; i < 300; ++i) {
     char dob[16];
     std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 1990 + i % 7, 1 + i % 12, 1 + (i * 7) % 28);
-    v.push_back({"FX" + std::to_string(i / 3), "X" + std::to_string(i), given[i % 10], i % 4 ? "" : "James",
-                 surname[i % 6], dob, "HX" + std::to_string(1 + i % 3) + " " + std::to_string(1 + i % 5) + "AB",
+    v.push_back({"FX" + std::to_string(i / 3), "X" + std::to_string(i), given[i % 10],
+                 i % 4 ? "" : "James", surname[i % 6], dob,
+                 "HX" + std::to_string(1 + i % 3) + " " + std::to_string(1 + i % 5) + "AB",
                  std::to_string(1 + i % 40) + (i % 7 ? "" : "B")});
   }
   return v;
@@ -101,9 +104,9 @@ std::string describe(const LookupResult& r) {
     char num[64];
     std::snprintf(num, sizeof num, "%.17g %.17g", m.score, m.bits);
     const Person& p = m.person;
-    s += std::string(band_name(m.band)) + " " + num + " " + std::to_string(p.pk) + " " + p.id + " " +
-         p.family_id + " " + p.given_name + "/" + p.middle_names + "/" + p.surname + "/" + p.dob + "/" +
-         p.postcode + "/" + p.house + " " + m.why.to_string() + "\n";
+    s += std::string(band_name(m.band)) + " " + num + " " + std::to_string(p.pk) + " " + p.id +
+         " " + p.family_id + " " + p.given_name + "/" + p.middle_names + "/" + p.surname + "/" +
+         p.dob + "/" + p.postcode + "/" + p.house + " " + m.why.to_string() + "\n";
   }
   for (const auto& h : r.household) {
     s += "household " + h.family_id + " " + h.why;
@@ -128,7 +131,8 @@ std::vector<Query> queries() {
     x.dob = p.dob.substr(8, 2) + "/" + p.dob.substr(5, 2) + "/" + p.dob.substr(0, 4);
     out.push_back(x);
     x = q;
-    x.dob = p.dob.substr(0, 5) + p.dob.substr(8, 2) + "-" + p.dob.substr(5, 2);  // day and month swapped
+    x.dob = p.dob.substr(0, 5) + p.dob.substr(8, 2) + "-" +
+            p.dob.substr(5, 2);  // day and month swapped
     out.push_back(x);
     x = q;
     x.dob[3] = static_cast<char>('0' + (x.dob[3] - '0' + 1) % 10);
@@ -165,10 +169,19 @@ std::vector<Query> queries() {
     const P& o = all[static_cast<size_t>(pick(static_cast<int>(all.size())))];
     x = q;
     switch (pick(4)) {
-      case 0: x.given_name = o.given; break;
-      case 1: x.surname = o.surname; break;
-      case 2: x.dob = o.dob; break;
-      default: x.postcode = o.postcode; x.house = o.house; break;
+      case 0:
+        x.given_name = o.given;
+        break;
+      case 1:
+        x.surname = o.surname;
+        break;
+      case 2:
+        x.dob = o.dob;
+        break;
+      default:
+        x.postcode = o.postcode;
+        x.house = o.house;
+        break;
     }
     out.push_back(x);
   }
@@ -189,7 +202,8 @@ TEST_CASE("edits_upto_one agrees with edit_distance(a, b, 1) for every short str
   for (const auto& a : words)
     for (const auto& b : words) {
       if (a.size() + 2 < b.size() || b.size() + 2 < a.size()) continue;
-      REQUIRE_MESSAGE(match::edits_upto_one(a, b) == std::min(names::edit_distance(a, b, 1), 2), a << " " << b);
+      REQUIRE_MESSAGE(match::edits_upto_one(a, b) == std::min(names::edit_distance(a, b, 1), 2),
+                      a << " " << b);
       ++checked;
     }
   CHECK(checked > 100000);
@@ -246,8 +260,10 @@ TEST_CASE("a CohortIndex over people far apart in pk order (read in ranges; spar
   for (int64_t pk : {int64_t{70000}, int64_t{200000}, int64_t{3000000}}) {
     ++n;
     auto st = s.db().prepare(
-        "INSERT INTO person(pk, id, family_id, given_name, surname, dob, role, postcode, house, created_at, "
-        "updated_at) VALUES (?1, ?2, 'F1', ?3, 'Smith', ?4, 'child', 'HD1 2AB', '12', 'now', 'now')");
+        "INSERT INTO person(pk, id, family_id, given_name, surname, dob, role, postcode, house, "
+        "created_at, "
+        "updated_at) VALUES (?1, ?2, 'F1', ?3, 'Smith', ?4, 'child', 'HD1 2AB', '12', 'now', "
+        "'now')");
     REQUIRE(st.has_value());
     st->bind(1, pk).bind(2, "FAR" + std::to_string(n)).bind(3, n == 2 ? "Jon" : "Joanna");
     st->bind(4, "2009-03-1" + std::to_string(n));
@@ -269,10 +285,10 @@ TEST_CASE("a CohortIndex over people far apart in pk order (read in ranges; spar
   opts.limit = 10;
   int found = 0;
   for (const Query& q : std::vector<Query>{{"Joanna", "Smith", "2009-03-11", "HD1 2AB", "12"},
-                                          {"Jon", "Smith", "2009-03-12", "HD1 2AB", "12"},
-                                          {"Jonathan", "Smith", "2009-03-14", "HD1 2AB", "12"},
-                                          {"Joanna", "Smith", "2009-03-13", "", ""},
-                                          {"Mary", "JonesA", "2000-01-01", "HX1 1AA", "0"}}) {
+                                           {"Jon", "Smith", "2009-03-12", "HD1 2AB", "12"},
+                                           {"Jonathan", "Smith", "2009-03-14", "HD1 2AB", "12"},
+                                           {"Joanna", "Smith", "2009-03-13", "", ""},
+                                           {"Mary", "JonesA", "2000-01-01", "HX1 1AA", "0"}}) {
     auto a = by_store->lookup(q, opts);
     auto b = by_index.lookup(q, opts);
     REQUIRE(a.has_value());
@@ -283,7 +299,8 @@ TEST_CASE("a CohortIndex over people far apart in pk order (read in ranges; spar
   CHECK(found >= 3);
 }
 
-TEST_CASE("a CohortIndex: closed and nominated families, skipped blocks, details it does not hold") {
+TEST_CASE(
+    "a CohortIndex: closed and nominated families, skipped blocks, details it does not hold") {
   Store s = cohort();
   auto index = CohortIndex::load(s);
   REQUIRE(index.has_value());
@@ -342,7 +359,8 @@ TEST_CASE("a CohortIndex is read in order: the query plans") {
   std::string people = plan(
       "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house "
       "FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");
-  CHECK(people.find("SEARCH person USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") != std::string::npos);
+  CHECK(people.find("SEARCH person USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") !=
+        std::string::npos);
   CHECK(people.find("TEMP B-TREE") == std::string::npos);
   std::string keys = plan("SELECT bucket, data FROM match_bucket ORDER BY bucket");
   CHECK(keys.find("SCAN match_bucket") != std::string::npos);
