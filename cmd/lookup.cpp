@@ -241,7 +241,7 @@ Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFor
   if (!r.error.empty()) {
     outcols[0] = "error";
     outcols[5] = r.error;
-    why = {{"error", r.error}};
+    if (bf.jsonl) why = {{"error", r.error}};
   } else {
     Query q{field(bf.ig), field(bf.is), field(bf.id), field(bf.ip), field(bf.ih)};
     auto res = m.lookup(q, lo);
@@ -254,8 +254,12 @@ Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFor
       outcols[0] = std::string(band_name(x.band));
       outcols[2] = x.person.family_id;
       outcols[3] = x.person.id;
-      outcols[5] = x.why.to_string();
-      why = why_json(x.why);
+      // JSON is built only for JSON Lines: it is a fair share of a CSV row's cost.
+      if (bf.jsonl) {
+        why = why_json(x.why);
+      } else {
+        outcols[5] = x.why.to_string();
+      }
     } else {
       outcols[0] = "none";
     }

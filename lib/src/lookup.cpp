@@ -25,6 +25,8 @@ constexpr int kMaxBlock = 150;
 struct Fields {
   int64_t pk = 0;
   std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house;
+  // A source may leave family_id empty and keep where to find it here.
+  uint32_t family = UINT32_MAX;
 };
 
 Person person_of(const Fields& f) {
@@ -63,7 +65,9 @@ class Source {
   // The share of the cohort with this folded given name or surname.
   virtual Result<double> given_tf(const std::string& name) = 0;
   virtual Result<double> surname_tf(const std::string& name) = 0;
-  virtual Result<bool> in_cohort(std::string_view family_id) = 0;
+  // Whether F's family is in the cohort, and its id.
+  virtual Result<bool> in_cohort(const Fields& f) = 0;
+  virtual std::string_view family_id(const Fields& f) { return f.family_id; }
   // The person reported for a candidate C (from scored_fields).
   virtual Result<Person> reported(const Fields& c) = 0;
   virtual Status household_details(Household& hh) = 0;
@@ -105,15 +109,15 @@ class StoreSource final : public Source {
     p.house = s.text(6);
     s.reset();
     f = Fields{p.pk,      p.id,  p.family_id, p.given_name, p.middle_names,
-               p.surname, p.dob, p.postcode,  p.house};
+               p.surname, p.dob, p.postcode,  p.house,      UINT32_MAX};
     return true;
   }
 
   Result<double> given_tf(const std::string& name) override { return tf("G", name, given_tf_); }
   Result<double> surname_tf(const std::string& name) override { return tf("S", name, surname_tf_); }
 
-  Result<bool> in_cohort(std::string_view family_view) override {
-    std::string family_id(family_view);
+  Result<bool> in_cohort(const Fields& f) override {
+    std::string family_id(f.family_id);
     if (auto it = cohort_family_.find(family_id); it != cohort_family_.end()) return it->second;
     auto st = store_.cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
     if (!st) return st.error();
@@ -182,7 +186,7 @@ class IndexSource final : public Source {
 
   Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
     slots_.clear();
-    for (uint64_t k : keys) x_.probe(k, kMaxBlock, slots_);
+    x_.probe(keys, kMaxBlock, slots_);
     std::sort(slots_.begin(), slots_.end());
     slots_.erase(std::unique(slots_.begin(), slots_.end()), slots_.end());
     // A key may name a pk with no person (the store's lookup skips it too).
@@ -196,7 +200,7 @@ class IndexSource final : public Source {
 
   Result<bool> scored_fields(int64_t slot, Fields& p) override {
     std::string_view f[CohortIndex::Impl::kFieldCount];
-    x_.person_fields(static_cast<uint32_t>(slot), f);
+    x_.person_fields(static_cast<uint32_t>(slot), f, p.family);
     using F = CohortIndex::Impl;
     p.pk = x_.pk[static_cast<size_t>(slot)];
     p.id = f[F::kId];
@@ -212,8 +216,18 @@ class IndexSource final : public Source {
 
   Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
   Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
-  Result<bool> in_cohort(std::string_view family_id) override { return x_.in_cohort(family_id); }
-  Result<Person> reported(const Fields& c) override { return person_of(c); }
+  // A person whose family is missing is in none (as in the store).
+  Result<bool> in_cohort(const Fields& f) override {
+    return f.family != UINT32_MAX && x_.cohort[f.family];
+  }
+  std::string_view family_id(const Fields& f) override {
+    return f.family != UINT32_MAX ? x_.family_id(f.family) : f.family_id;
+  }
+  Result<Person> reported(const Fields& c) override {
+    Fields f = c;
+    f.family_id = family_id(c);
+    return person_of(f);
+  }
   Status household_details(Household&) override {
     return internal_error("lookup: household details need the store, not a cohort index");
   }
@@ -337,7 +351,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     // checked only for those who matter, as most candidates score nothing.
     const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
     if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
-      auto in_cohort = source.in_cohort(c.person.family_id);
+      auto in_cohort = source.in_cohort(c.person);
       if (!in_cohort) return in_cohort.error();
       if (!*in_cohort) continue;
     }
@@ -393,8 +407,9 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
                          ((q.house.letter.empty() && q.house.flat.empty()) ||
                           (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
       if (!same && !same_number) continue;
-      Household& hh = fams[std::string(c.person.family_id)];
-      hh.family_id = c.person.family_id;
+      const std::string_view family_id = source.family_id(c.person);
+      Household& hh = fams[std::string(family_id)];
+      hh.family_id = family_id;
       if (same || hh.why.empty()) hh.why = same ? "same postcode and house" : "same postcode and house number";
       bool matched = c.band >= Band::kStrong;
       // A twin shares the date of birth; a sibling the surname, born near.

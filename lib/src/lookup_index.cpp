@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <latch>
 #include <cstdlib>
 #include <functional>
 #include <thread>
@@ -214,9 +215,14 @@ Status load_people(sql::Db& db, CohortIndex::Impl& x, PeopleChunks& work) {
         work.fits = false;
         return Ok{};
       }
-      for (const auto& v : f) {
-        out.put_length(v.size());
-        out.put(v);
+      for (int i = 0; i < CohortIndex::Impl::kFieldCount; ++i) {
+        if (i == CohortIndex::Impl::kFamily) {
+          const uint32_t family = x.family(f[i]);
+          out.put_length(family == kNone ? 0 : size_t{family} + 1);
+          if (family != kNone) continue;
+        }
+        out.put_length(f[i].size());
+        out.put(f[i]);
       }
       chunk.pk.push_back(sqlite3_column_int64(raw, 0));
       chunk.field_at.push_back(at);
@@ -282,29 +288,59 @@ uint32_t Arena::Writer::start(size_t n) {
   return static_cast<uint32_t>((block_ << kBlockBits) | used_);
 }
 
-void CohortIndex::Impl::person_fields(uint32_t slot, std::string_view (&out)[kFieldCount]) const {
+void CohortIndex::Impl::person_fields(uint32_t slot, std::string_view (&out)[kFieldCount],
+                                      uint32_t& family) const {
   const char* p = fields.at(field_at[slot]);
-  for (auto& v : out) v = Arena::get(p);
+  for (int i = 0; i < kFieldCount; ++i) {
+    if (i == kFamily) {
+      if (const size_t f = Arena::get_number(p)) {
+        family = static_cast<uint32_t>(f - 1);
+        out[i] = {};
+        continue;
+      }
+      family = kNone;
+    }
+    out[i] = Arena::get(p);
+  }
 }
 
-void CohortIndex::Impl::probe(uint64_t key, size_t max_block, std::vector<uint32_t>& slots) const {
-  const size_t b = static_cast<size_t>(key >> 48);
-  auto first = keys.begin() + bucket_start[b], last = keys.begin() + bucket_start[b + 1];
-  auto it = std::lower_bound(first, last, key);
-  if (it == last || *it != key) return;
-  const size_t i = static_cast<size_t>(it - keys.begin());
-  const uint32_t from = starts[i], to = starts[i + 1];
-  if (to - from > max_block) return;
-  slots.insert(slots.end(), posting.begin() + from, posting.begin() + to);
+void CohortIndex::Impl::probe(const std::vector<uint64_t>& query, size_t max_block,
+                              std::vector<uint32_t>& slots) const {
+  // Each step of a probe is a cache miss, and a query probes a dozen keys:
+  // the keys' memory is asked for a step ahead, for all of them at once.
+  for (uint64_t k : query) __builtin_prefetch(&bucket_start[static_cast<size_t>(k >> 48)]);
+  for (uint64_t k : query) {
+    const size_t b = static_cast<size_t>(k >> 48);
+    const char* from = reinterpret_cast<const char*>(keys.data() + bucket_start[b]);
+    const char* to = reinterpret_cast<const char*>(keys.data() + bucket_start[b + 1]);
+    for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
+  }
+  std::vector<size_t> found;
+  found.reserve(query.size());
+  for (uint64_t k : query) {
+    const size_t b = static_cast<size_t>(k >> 48);
+    auto first = keys.begin() + bucket_start[b], last = keys.begin() + bucket_start[b + 1];
+    auto it = std::lower_bound(first, last, k);
+    if (it == last || *it != k) continue;
+    const size_t i = static_cast<size_t>(it - keys.begin());
+    __builtin_prefetch(&starts[i]);
+    found.push_back(i);
+  }
+  for (size_t i : found) __builtin_prefetch(&posting[starts[i]]);
+  for (size_t i : found) {
+    const uint32_t from = starts[i], to = starts[i + 1];
+    if (to - from > max_block) continue;
+    slots.insert(slots.end(), posting.begin() + from, posting.begin() + to);
+  }
 }
 
-bool CohortIndex::Impl::in_cohort(std::string_view family_id) const {
+uint32_t CohortIndex::Impl::family(std::string_view family_id) const {
   const size_t mask = family_table.size() - 1;
   for (size_t h = std::hash<std::string_view>()(family_id) & mask;; h = (h + 1) & mask) {
     const uint32_t e = family_table[h];
-    if (e == 0) return false;
+    if (e == 0) return kNone;
     const char* p = family_ids.at(family_at[e - 1]);
-    if (Arena::get(p) == family_id) return cohort[e - 1];
+    if (Arena::get(p) == family_id) return e - 1;
   }
 }
 
@@ -346,14 +382,34 @@ Result<std::shared_ptr<const CohortIndex>> CohortIndex::load(Store& store, Store
       return std::shared_ptr<const CohortIndex>();
     people.chunks.resize(static_cast<size_t>(*maxpk / PeopleChunks::kSpan + 1));
   }
+  // A scan reads each page once: a page cache only adds to the memory used
+  // (STORE's own setting is put back after).
+  auto cache = store.db().scalar_int("PRAGMA cache_size");
+  if (!cache) return cache.error();
+  SF_TRY(store.db().exec("PRAGMA cache_size = -2048"));
+  struct RestoreCache {
+    sql::Db& db;
+    int64_t pages;
+    ~RestoreCache() { (void)db.exec("PRAGMA cache_size = " + std::to_string(pages)); }
+  } restore{store.db(), *cache};
   // Each connection reads in one transaction of its own; a writer that
   // commits between the two starts is seen by one and not the other, as it
-  // would be by lookups on two connections.
+  // would be by lookups on two connections. The people are stored with their
+  // family's position, so the families are read first (while the keys are
+  // read on the other connection).
+  std::latch families_read(1);
+  bool families_ok = false;  // written before the latch opens, read after
   auto on_main = [&]() -> Status {
     ReadTransaction tx(store.db());
-    SF_TRY(tx.begin());
-    SF_TRY(load_names(store.db(), *x));
-    SF_TRY(load_families(store.db(), *x, families_fit));
+    Status st = [&]() -> Status {
+      SF_TRY(tx.begin());
+      SF_TRY(load_names(store.db(), *x));
+      return load_families(store.db(), *x, families_fit);
+    }();
+    families_ok = st.has_value() && families_fit;
+    families_read.count_down();
+    SF_TRY(st);
+    if (!families_fit) return Ok{};
     if (!second) SF_TRY(load_keys(store.db(), *x, keys_fit));
     return load_people(store.db(), *x, people);
   };
@@ -361,6 +417,8 @@ Result<std::shared_ptr<const CohortIndex>> CohortIndex::load(Store& store, Store
     ReadTransaction tx(second->db());
     SF_TRY(tx.begin());
     SF_TRY(load_keys(second->db(), *x, keys_fit));
+    families_read.wait();
+    if (!families_ok) return Ok{};
     return load_people(second->db(), *x, people);
   };
   Status second_status = Ok{};

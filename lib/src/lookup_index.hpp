@@ -56,6 +56,12 @@ class Arena {
   }
   // Reads a length and the bytes after it at P, moving P past them.
   static std::string_view get(const char*& p) {
+    size_t n = get_number(p);
+    std::string_view v(p, n);
+    p += n;
+    return v;
+  }
+  static size_t get_number(const char*& p) {
     size_t n = 0;
     unsigned shift = 0;
     for (;;) {
@@ -64,9 +70,7 @@ class Arena {
       if (!(c & 0x80)) break;
       shift += 7;
     }
-    std::string_view v(p, n);
-    p += n;
-    return v;
+    return n;
   }
   size_t bytes() const { return blocks_.size() << kBlockBits; }
 
@@ -92,7 +96,9 @@ struct CohortIndex::Impl {
 
   // People, in pk order (a slot is a position in these). Each person's
   // fields are stored one after another in `fields` from field_at[slot],
-  // each as a LEB128 length and its bytes, in the order of Field.
+  // each as a LEB128 length and its bytes, in the order of Field; but the
+  // family is a LEB128 of 1 + its position among the families, or 0 and its
+  // id (a person whose family is missing).
   enum Field { kId, kFamily, kGiven, kMiddle, kSurname, kDob, kPostcode, kHouse, kFieldCount };
   std::vector<int64_t> pk;
   std::vector<uint32_t> field_at;
@@ -110,12 +116,19 @@ struct CohortIndex::Impl {
   std::unordered_map<std::string, int64_t> given_n, surname_n;
   double total = 0;
 
-  // The fields of the person in SLOT, by Field.
-  void person_fields(uint32_t slot, std::string_view (&out)[kFieldCount]) const;
-  // Appends the slots of the people holding KEY, unless more than MAX_BLOCK do.
-  void probe(uint64_t key, size_t max_block, std::vector<uint32_t>& slots) const;
-  // Whether FAMILY_ID is a family whose status is 'cohort'.
-  bool in_cohort(std::string_view family_id) const;
+  // The fields of the person in SLOT, by Field, but the family as its
+  // position in FAMILY; out[kFamily] is the id only when there is no such
+  // family (FAMILY is then UINT32_MAX).
+  void person_fields(uint32_t slot, std::string_view (&out)[kFieldCount], uint32_t& family) const;
+  std::string_view family_id(uint32_t family) const {
+    const char* p = family_ids.at(family_at[family]);
+    return Arena::get(p);
+  }
+  // Appends the slots of the people holding each of KEYS, except for a key
+  // more than MAX_BLOCK people hold.
+  void probe(const std::vector<uint64_t>& keys, size_t max_block, std::vector<uint32_t>& slots) const;
+  // The position of the family FAMILY_ID, or UINT32_MAX.
+  uint32_t family(std::string_view family_id) const;
 };
 
 }  // namespace sfcohort
