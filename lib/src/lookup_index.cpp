@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <latch>
 #include <cstdlib>
 #include <functional>
+#include <latch>
 #include <thread>
 
 #include "sqlite.hpp"

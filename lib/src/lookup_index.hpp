@@ -126,7 +126,8 @@ struct CohortIndex::Impl {
   }
   // Appends the slots of the people holding each of KEYS, except for a key
   // more than MAX_BLOCK people hold.
-  void probe(const std::vector<uint64_t>& keys, size_t max_block, std::vector<uint32_t>& slots) const;
+  void probe(const std::vector<uint64_t>& keys, size_t max_block,
+             std::vector<uint32_t>& slots) const;
   // The position of the family FAMILY_ID, or UINT32_MAX.
   uint32_t family(std::string_view family_id) const;
 };
