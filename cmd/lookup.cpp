@@ -244,7 +244,7 @@ Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFor
   if (!r.error.empty()) {
     outcols[0] = "error";
     outcols[5] = r.error;
-    why = {{"error", r.error}};
+    if (bf.jsonl) why = {{"error", r.error}};
   } else {
     Query q{field(bf.ig), field(bf.is), field(bf.id), field(bf.ip), field(bf.ih)};
     auto res = m.lookup(q, lo);
@@ -257,8 +257,12 @@ Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFor
       outcols[0] = std::string(band_name(x.band));
       outcols[2] = x.person.family_id;
       outcols[3] = x.person.id;
-      outcols[5] = x.why.to_string();
-      why = why_json(x.why);
+      // JSON is built only for JSON Lines: it is a fair share of a CSV row's cost.
+      if (bf.jsonl) {
+        why = why_json(x.why);
+      } else {
+        outcols[5] = x.why.to_string();
+      }
     } else {
       outcols[0] = "none";
     }
@@ -301,8 +305,11 @@ class BatchPool {
   static constexpr size_t kInFlight = 16;
   using Chunk = std::vector<BatchRow>;
 
-  BatchPool(const Context& ctx, const sfcohort::LookupOptions& lo, const BatchFormat& bf, int threads)
-      : lo_(lo), bf_(bf) {
+  // Each worker looks up over INDEX when there is one, else over its own
+  // connection to the database of CTX.
+  BatchPool(const Context& ctx, std::shared_ptr<const CohortIndex> index,
+            const sfcohort::LookupOptions& lo, const BatchFormat& bf, int threads)
+      : lo_(lo), bf_(bf), index_(std::move(index)) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this, ctx] { work(ctx); });
   }
   ~BatchPool() {
@@ -349,14 +356,17 @@ class BatchPool {
 
  private:
   void work(Context ctx) {
-    auto store = Store::open(ctx);
+    std::optional<Store> store;
     std::optional<Matcher> m;
-    if (store) {
+    if (index_) {
+      m.emplace(Matcher::create(index_));
+    } else {
+      auto st = Store::open(ctx);
+      if (!st) return fail(st.error());
+      store.emplace(std::move(*st));
       auto mm = Matcher::create(*store);
       if (!mm) return fail(mm.error());
       m.emplace(std::move(*mm));
-    } else {
-      return fail(store.error());
     }
     for (;;) {
       std::pair<size_t, Chunk> job;
@@ -385,6 +395,7 @@ class BatchPool {
 
   sfcohort::LookupOptions lo_;
   BatchFormat bf_;
+  std::shared_ptr<const CohortIndex> index_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<size_t, Chunk>> todo_;
@@ -458,10 +469,19 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
   auto t0 = std::chrono::steady_clock::now();
   auto last_progress = t0;
 
-  BatchPool pool(ctx, lo, bf, 2);
+  // The first rows are held back until it is clear whether the batch is
+  // large enough to pay for loading the cohort into memory (a CohortIndex:
+  // about a second for a million people, then no database reads per row).
+  // A small batch is looked up in the database from the start.
+  auto pays_off = CohortIndex::rows_to_pay_off(*store);
+  if (!pays_off) return pays_off.error();
+  const size_t held_max = static_cast<size_t>(*pays_off);
+  std::vector<BatchPool::Chunk> held;
+  size_t held_rows = 0;
+  std::unique_ptr<BatchPool> pool;
   auto drain = [&](bool all) -> Status {
     for (;;) {
-      auto c = pool.next(all || pool.full());
+      auto c = pool->next(all || pool->full());
       if (!c) return c.error();
       if (!*c) return Ok{};
       for (auto& r : **c) {
@@ -486,6 +506,35 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
     }
   };
 
+  auto start_pool = [&]() -> Status {
+    std::shared_ptr<const CohortIndex> index;
+    if (held_rows >= held_max) {
+      // The keys are read on the second core while this one reads the people.
+      auto second = Store::open(ctx);
+      if (!second) return second.error();
+      auto loaded = CohortIndex::load(*store, &*second);
+      if (!loaded) return loaded.error();
+      index = std::move(*loaded);  // null: a cohort too large for it
+    }
+    pool = std::make_unique<BatchPool>(ctx, std::move(index), lo, bf, 2);
+    for (auto& c : held) {
+      pool->submit(std::move(c));
+      SF_TRY(drain(false));
+    }
+    held.clear();
+    return Ok{};
+  };
+  auto submit = [&](BatchPool::Chunk c) -> Status {
+    if (!pool) {
+      held_rows += c.size();
+      held.push_back(std::move(c));
+      if (held_rows < held_max) return Ok{};
+      return start_pool();
+    }
+    pool->submit(std::move(c));
+    return drain(false);
+  };
+
   BatchPool::Chunk chunk;
   bool done = false;
   while (!done) {
@@ -505,9 +554,8 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
     }
     chunk.push_back(std::move(r));
     if (chunk.size() >= BatchPool::kChunk) {
-      pool.submit(std::move(chunk));
+      SF_TRY(submit(std::move(chunk)));
       chunk = {};
-      SF_TRY(drain(false));
     }
     if (progress && (reader->record_number() & 255) == 0) {
       auto now = std::chrono::steady_clock::now();
@@ -522,7 +570,8 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
       }
     }
   }
-  if (!chunk.empty()) pool.submit(std::move(chunk));
+  if (!chunk.empty()) SF_TRY(submit(std::move(chunk)));
+  if (!pool) SF_TRY(start_pool());
   SF_TRY(drain(true));
   SF_TRY(out->write(buf));
   if (progress) std::fprintf(stderr, "\r\033[K");

@@ -1,10 +1,12 @@
 #include "sfcohort/lookup.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "lookup_index.hpp"
 #include "match.hpp"
 #include "match_index.hpp"
 #include "sqlite.hpp"
@@ -18,41 +20,148 @@ namespace {
 // scoring one by one, and the other keys still find the person.
 constexpr int kMaxBlock = 150;
 
+// A cohort person's fields that are scored, as views into storage its
+// Source keeps for the lookup (or longer).
+struct Fields {
+  int64_t pk = 0;
+  std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house;
+  // A source may leave family_id empty and keep where to find it here.
+  uint32_t family = UINT32_MAX;
+};
+
+Person person_of(const Fields& f) {
+  Person p;
+  p.pk = f.pk;
+  p.id = f.id;
+  p.family_id = f.family_id;
+  p.given_name = f.given_name;
+  p.middle_names = f.middle_names;
+  p.surname = f.surname;
+  p.dob = f.dob;
+  p.postcode = f.postcode;
+  p.house = f.house;
+  return p;
+}
+
 struct Candidate {
-  Person person;
+  Fields person;
   match::Norm norm;
   match::Comparison cmp;
   Band band = Band::kNone;
 };
 
-}  // namespace
+// Where a lookup reads the cohort: the store, or a CohortIndex loaded from
+// it. Matcher::lookup is one piece of code over either, so both answer alike.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // The people sharing one of KEYS, ascending, each once: opaque ids that
+  // the other calls take (pks for the store, slots for the index).
+  virtual Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) = 0;
+  // Fills F; false when the person is gone. F's views stay valid until
+  // the next lookup starts (begin()).
+  virtual Result<bool> scored_fields(int64_t id, Fields& f) = 0;
+  virtual void begin() {}
+  // The share of the cohort with this folded given name or surname.
+  virtual Result<double> given_tf(const std::string& name) = 0;
+  virtual Result<double> surname_tf(const std::string& name) = 0;
+  // Whether F's family is in the cohort, and its id.
+  virtual Result<bool> in_cohort(const Fields& f) = 0;
+  virtual std::string_view family_id(const Fields& f) { return f.family_id; }
+  // The person reported for a candidate C (from scored_fields).
+  virtual Result<Person> reported(const Fields& c) = 0;
+  virtual Status household_details(Household& hh) = 0;
+};
 
-struct Matcher::Impl {
-  Store* store = nullptr;
-  double total = 0;  // people indexed
-  std::unordered_map<std::string, double> given_tf, surname_tf;
+class StoreSource final : public Source {
+ public:
+  explicit StoreSource(Store& s) : store_(s) {}
 
-  std::unordered_map<std::string, bool> cohort_family;  // family id -> status is 'cohort'
+  Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
+    return match::probe(store_, keys, kMaxBlock, ids);
+  }
 
-  Result<bool> in_cohort(const std::string& family_id) {
-    if (auto it = cohort_family.find(family_id); it != cohort_family.end()) return it->second;
-    auto st = store->cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
+  // Only what scoring needs is read per candidate; the whole person is read
+  // for the few that are reported (most candidates score nothing).
+  void begin() override { fetched_.clear(); }
+
+  Result<bool> scored_fields(int64_t pk, Fields& f) override {
+    auto fetch = store_.cached(
+        "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person "
+        "WHERE pk = ?1");
+    if (!fetch) return fetch.error();
+    sql::Stmt& s = **fetch;
+    s.bind(1, pk);
+    auto r = s.step();
+    if (!r) return r.error();
+    if (!*r) {
+      s.reset();
+      return false;
+    }
+    Person& p = fetched_.emplace_back();
+    p.pk = pk;
+    p.family_id = s.text(0);
+    p.given_name = s.text(1);
+    p.middle_names = s.text(2);
+    p.surname = s.text(3);
+    p.dob = s.text(4);
+    p.postcode = s.text(5);
+    p.house = s.text(6);
+    s.reset();
+    f = Fields{p.pk,      p.id,  p.family_id, p.given_name, p.middle_names,
+               p.surname, p.dob, p.postcode,  p.house,      UINT32_MAX};
+    return true;
+  }
+
+  Result<double> given_tf(const std::string& name) override { return tf("G", name, given_tf_); }
+  Result<double> surname_tf(const std::string& name) override { return tf("S", name, surname_tf_); }
+
+  Result<bool> in_cohort(const Fields& f) override {
+    std::string family_id(f.family_id);
+    if (auto it = cohort_family_.find(family_id); it != cohort_family_.end()) return it->second;
+    auto st = store_.cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
     if (!st) return st.error();
     (*st)->bind(1, family_id);
     auto r = (*st)->step();
     if (!r) return r.error();
     bool v = *r && (*st)->int64(0) != 0;
     (*st)->reset();
-    if (cohort_family.size() > 200000) cohort_family.clear();  // bounded memory in long batches
-    cohort_family.emplace(family_id, v);
+    if (cohort_family_.size() > 200000) cohort_family_.clear();  // bounded memory in long batches
+    cohort_family_.emplace(family_id, v);
     return v;
   }
 
+  Result<Person> reported(const Fields& c) override {
+    auto full = store_.person_by_pk(c.pk);
+    if (!full) return full.error();
+    return *full ? std::move(**full) : person_of(c);
+  }
+
+  Status household_details(Household& hh) override {
+    auto f = store_.family(hh.family_id);
+    if (!f) return f.error();
+    if (*f) {
+      hh.lead_agency = (*f)->lead_agency;
+      hh.lead_contact = (*f)->lead_contact;
+    }
+    auto n = store_.cached("SELECT count(*) FROM person WHERE family_id = ?1");
+    if (!n) return n.error();
+    (*n)->bind(1, hh.family_id);
+    auto r = (*n)->step();
+    if (!r) return r.error();
+    hh.people = static_cast<int>((*n)->int64(0));
+    (*n)->reset();
+    return Ok{};
+  }
+
+  double total = 0;  // people indexed
+
+ private:
   Result<double> tf(const char* kind, const std::string& name,
                     std::unordered_map<std::string, double>& cache) {
     if (name.empty() || total <= 0) return 0.0;
     if (auto it = cache.find(name); it != cache.end()) return it->second;
-    auto st = store->cached("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
+    auto st = store_.cached("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
     if (!st) return st.error();
     (*st)->bind(1, kind).bind(2, name);
     auto r = (*st)->step();
@@ -63,6 +172,83 @@ struct Matcher::Impl {
     cache.emplace(name, v);
     return v;
   }
+
+  Store& store_;
+  std::deque<Person> fetched_;  // this lookup's candidates (a deque: they do not move)
+  std::unordered_map<std::string, double> given_tf_, surname_tf_;
+  std::unordered_map<std::string, bool> cohort_family_;  // family id -> status is 'cohort'
+};
+
+class IndexSource final : public Source {
+ public:
+  explicit IndexSource(std::shared_ptr<const CohortIndex> index)
+      : index_(std::move(index)), x_(index_->impl()) {}
+
+  Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
+    slots_.clear();
+    x_.probe(keys, kMaxBlock, slots_);
+    std::sort(slots_.begin(), slots_.end());
+    slots_.erase(std::unique(slots_.begin(), slots_.end()), slots_.end());
+    // A key may name a pk with no person (the store's lookup skips it too).
+    while (!slots_.empty() && slots_.back() == UINT32_MAX) slots_.pop_back();
+    // Each person is a cache miss or two: all are asked for at once.
+    for (uint32_t s : slots_) __builtin_prefetch(&x_.field_at[s]);
+    for (uint32_t s : slots_) __builtin_prefetch(x_.fields.at(x_.field_at[s]));
+    ids.assign(slots_.begin(), slots_.end());
+    return Ok{};
+  }
+
+  Result<bool> scored_fields(int64_t slot, Fields& p) override {
+    std::string_view f[CohortIndex::Impl::kFieldCount];
+    x_.person_fields(static_cast<uint32_t>(slot), f, p.family);
+    using F = CohortIndex::Impl;
+    p.pk = x_.pk[static_cast<size_t>(slot)];
+    p.id = f[F::kId];
+    p.family_id = f[F::kFamily];
+    p.given_name = f[F::kGiven];
+    p.middle_names = f[F::kMiddle];
+    p.surname = f[F::kSurname];
+    p.dob = f[F::kDob];
+    p.postcode = f[F::kPostcode];
+    p.house = f[F::kHouse];
+    return true;
+  }
+
+  Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
+  Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
+  // A person whose family is missing is in none (as in the store).
+  Result<bool> in_cohort(const Fields& f) override {
+    return f.family != UINT32_MAX && x_.cohort[f.family];
+  }
+  std::string_view family_id(const Fields& f) override {
+    return f.family != UINT32_MAX ? x_.family_id(f.family) : f.family_id;
+  }
+  Result<Person> reported(const Fields& c) override {
+    Fields f = c;
+    f.family_id = family_id(c);
+    return person_of(f);
+  }
+  Status household_details(Household&) override {
+    return internal_error("lookup: household details need the store, not a cohort index");
+  }
+
+ private:
+  double tf(const std::unordered_map<std::string, int64_t>& counts, const std::string& name) const {
+    if (name.empty() || x_.total <= 0) return 0.0;
+    auto it = counts.find(name);
+    return it == counts.end() ? 0.0 : static_cast<double>(it->second) / x_.total;
+  }
+
+  std::shared_ptr<const CohortIndex> index_;
+  const CohortIndex::Impl& x_;
+  std::vector<uint32_t> slots_;
+};
+
+}  // namespace
+
+struct Matcher::Impl {
+  std::unique_ptr<Source> source;
+  match::PersonNormaliser normalise;
 };
 
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -71,8 +257,7 @@ Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 Matcher::~Matcher() = default;
 
 Result<Matcher> Matcher::create(Store& store) {
-  auto impl = std::make_unique<Impl>();
-  impl->store = &store;
+  auto source = std::make_unique<StoreSource>(store);
   // Lookups read key buckets and people at random over a cohort far larger
   // than any cache a thread can have, so most reads miss whatever its size
   // and come from the OS cache. A page cache that holds the B-trees' inner
@@ -108,13 +293,22 @@ Result<Matcher> Matcher::create(Store& store) {
   }
   auto total = store.db().scalar_int("SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
   if (!total) return total.error();
-  impl->total = static_cast<double>(*total);
+  source->total = static_cast<double>(*total);
   (void)names::Variants::builtin();
+  auto impl = std::make_unique<Impl>();
+  impl->source = std::move(source);
+  return Matcher(std::move(impl));
+}
+
+Matcher Matcher::create(std::shared_ptr<const CohortIndex> index) {
+  (void)names::Variants::builtin();
+  auto impl = std::make_unique<Impl>();
+  impl->source = std::make_unique<IndexSource>(std::move(index));
   return Matcher(std::move(impl));
 }
 
 Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& opts) {
-  Store& store = *impl_->store;
+  Source& source = *impl_->source;
   LookupResult out;
   match::Norm q = match::normalise(query.given_name, "", query.surname, query.dob, query.postcode, query.house);
   if (!q.dob_text.empty() && !q.dob_valid)
@@ -125,42 +319,25 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
 
   // Candidates: every person sharing a blocking key with the query.
   std::vector<uint64_t> keys = match::query_keys(q);
-  std::vector<int64_t> pks;
-  SF_TRY(match::probe(store, keys, kMaxBlock, pks));
+  std::vector<int64_t> ids;
+  source.begin();
+  SF_TRY(source.candidates(keys, ids));
 
-  // Only what scoring needs is read per candidate; the whole person is read
-  // for the few that are reported (most candidates score nothing).
-  auto fetch = store.cached(
-      "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person WHERE pk = ?1");
-  if (!fetch) return fetch.error();
+  const match::QueryParts qp(q);
   std::vector<Candidate> cands;
-  cands.reserve(pks.size());
-  for (int64_t pk : pks) {
-    sql::Stmt& s = **fetch;
-    s.bind(1, pk);
-    auto r = s.step();
-    if (!r) return r.error();
-    if (!*r) {
-      s.reset();
-      continue;
-    }
+  cands.reserve(ids.size());
+  for (int64_t id : ids) {
     Candidate c;
-    Person& p = c.person;
-    p.pk = pk;
-    p.family_id = s.text(0);
-    p.given_name = s.text(1);
-    p.middle_names = s.text(2);
-    p.surname = s.text(3);
-    p.dob = s.text(4);
-    p.postcode = s.text(5);
-    p.house = s.text(6);
-    s.reset();
-    c.norm = match::normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
-    auto gtf = impl_->tf("G", c.norm.given.first, impl_->given_tf);
+    auto found = source.scored_fields(id, c.person);
+    if (!found) return found.error();
+    if (!*found) continue;
+    const Fields& p = c.person;
+    c.norm = impl_->normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+    auto gtf = source.given_tf(c.norm.given.first);
     if (!gtf) return gtf.error();
-    auto stf = impl_->tf("S", c.norm.surname.full, impl_->surname_tf);
+    auto stf = source.surname_tf(c.norm.surname.full);
     if (!stf) return stf.error();
-    c.cmp = match::compare(q, c.norm, *gtf, *stf);
+    c.cmp = match::compare(qp, c.norm, *gtf, *stf);
     if (c.cmp.given_differs || c.cmp.bits < match::kPossibleBits) {
       c.band = Band::kNone;
     } else if (c.cmp.exact && c.cmp.strong_eligible) {
@@ -174,7 +351,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     // checked only for those who matter, as most candidates score nothing.
     const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
     if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
-      auto in_cohort = impl_->in_cohort(c.person.family_id);
+      auto in_cohort = source.in_cohort(c.person);
       if (!in_cohort) return in_cohort.error();
       if (!*in_cohort) continue;
     }
@@ -192,11 +369,18 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
       }
     }
   }
-  std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+  // Best first; candidates stay in pk order among equals. The order is
+  // sorted, not the candidates, which are large to move.
+  std::vector<size_t> order(cands.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) {
+    const Candidate& a = cands[i];
+    const Candidate& b = cands[j];
     if (a.band != b.band) return a.band > b.band;
     return a.cmp.bits > b.cmp.bits;
   });
-  for (const auto& c : cands) {
+  for (size_t i : order) {
+    const Candidate& c = cands[i];
     if (c.band >= Band::kPossible) ++out.candidates;
     if (c.band == Band::kNone || c.band < opts.min_band) continue;
     if (static_cast<int>(out.matches.size()) >= opts.limit) continue;
@@ -204,9 +388,9 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
     m.band = c.band;
     m.bits = c.cmp.bits;
     m.score = match::score_of(c.cmp.bits);
-    auto full = store.person_by_pk(c.person.pk);
+    auto full = source.reported(c.person);
     if (!full) return full.error();
-    m.person = *full ? std::move(**full) : c.person;
+    m.person = std::move(*full);
     m.why = c.cmp.why;
     out.matches.push_back(std::move(m));
   }
@@ -214,7 +398,8 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   // The household: cohort families at the queried postcode and house.
   if (opts.household && match::address_key(q) != 0) {
     std::map<std::string, Household> fams;
-    for (const auto& c : cands) {
+    for (size_t i : order) {
+      const Candidate& c = cands[i];
       if (c.norm.postcode != q.postcode) continue;
       HouseLevel h = c.cmp.why.house;
       bool same = h == HouseLevel::kExact;
@@ -222,8 +407,9 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
                          ((q.house.letter.empty() && q.house.flat.empty()) ||
                           (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
       if (!same && !same_number) continue;
-      Household& hh = fams[c.person.family_id];
-      hh.family_id = c.person.family_id;
+      const std::string_view family_id = source.family_id(c.person);
+      Household& hh = fams[std::string(family_id)];
+      hh.family_id = family_id;
       if (same || hh.why.empty()) hh.why = same ? "same postcode and house" : "same postcode and house number";
       bool matched = c.band >= Band::kStrong;
       // A twin shares the date of birth; a sibling the surname, born near.
@@ -231,27 +417,13 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
       bool resembles = d == DobLevel::kExact || d == DobLevel::kSwapped || d == DobLevel::kDigit ||
                        (d == DobLevel::kNear && c.cmp.why.surname != SurnameLevel::kDiffers);
       if (!matched && resembles && c.band == Band::kNone) {
-        auto full = store.person_by_pk(c.person.pk);
+        auto full = source.reported(c.person);
         if (!full) return full.error();
-        hh.similar.push_back(*full ? std::move(**full) : c.person);
+        hh.similar.push_back(std::move(*full));
       }
     }
     for (auto& [id, hh] : fams) {
-      if (opts.household_details) {
-        auto f = store.family(id);
-        if (!f) return f.error();
-        if (*f) {
-          hh.lead_agency = (*f)->lead_agency;
-          hh.lead_contact = (*f)->lead_contact;
-        }
-        auto n = store.cached("SELECT count(*) FROM person WHERE family_id = ?1");
-        if (!n) return n.error();
-        (*n)->bind(1, id);
-        auto r = (*n)->step();
-        if (!r) return r.error();
-        hh.people = static_cast<int>((*n)->int64(0));
-        (*n)->reset();
-      }
+      if (opts.household_details) SF_TRY(source.household_details(hh));
       out.household.push_back(std::move(hh));
     }
   }

@@ -1,8 +1,9 @@
 #include "match.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -99,6 +100,29 @@ std::string two(int v) {
 }
 std::string ymd(const Date& d) { return std::to_string(d.year) + two(d.month) + two(d.day); }
 std::string md(const Date& d) { return two(d.month) + two(d.day); }
+
+// ymd(D) without allocating: the same characters.
+class DigitsYmd {
+ public:
+  explicit DigitsYmd(const Date& d) {
+    n_ = put(d.year, 0);
+    n_ = put(d.month, n_, true);
+    n_ = put(d.day, n_, true);
+  }
+  std::string_view view() const { return {buf_, n_}; }
+
+ private:
+  size_t put(int v, size_t at, bool two_digits = false) {
+    char digits[16];
+    const auto n =
+        static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, v).ptr - digits);
+    if (two_digits && v >= 0 && v <= 9) buf_[at++] = '0';  // as two(): one digit gets a 0
+    std::memcpy(buf_ + at, digits, n);
+    return at + n;
+  }
+  char buf_[3 * 16 + 2];
+  size_t n_ = 0;
+};
 // Year with day and month sorted: equal for a date and its day/month swap.
 std::string dm_sorted(const Date& d) {
   int a = std::min(d.month, d.day), b = std::max(d.month, d.day);
@@ -199,6 +223,16 @@ House parse_house(std::string_view text) {
 
 Norm normalise(std::string_view given, std::string_view middle, std::string_view surname,
                std::string_view dob, std::string_view postcode, std::string_view house) {
+  Norm n = normalise_person(given, middle, surname, dob, postcode, house);
+  if (n.dob) n.dob_valid = is_valid_date(n.dob->year, n.dob->month, n.dob->day);
+  // Checking a postcode against the known areas is the dearest step; only
+  // the query side needs it.
+  n.postcode_valid = !n.postcode.empty() && parse_postcode(n.postcode).has_value();
+  return n;
+}
+
+Norm normalise_person(std::string_view given, std::string_view middle, std::string_view surname,
+                      std::string_view dob, std::string_view postcode, std::string_view house) {
   Norm n;
   n.given = names::parse_given(given);
   n.middle = names::parse_middle(middle);
@@ -206,11 +240,31 @@ Norm normalise(std::string_view given, std::string_view middle, std::string_view
   n.dob_text = trim(dob);
   if (!n.dob_text.empty()) {
     n.dob = parse_date_lenient(n.dob_text);
-    n.dob_valid = n.dob && is_valid_date(n.dob->year, n.dob->month, n.dob->day);
   }
   n.postcode = postcode_compact(postcode);
-  n.postcode_valid = !n.postcode.empty() && parse_postcode(n.postcode).has_value();
   n.house = parse_house(house);
+  return n;
+}
+
+template <class T, class Parse>
+const T& PersonNormaliser::remember(Memo<T>& memo, std::string_view text, Parse parse) {
+  if (auto it = memo.find(text); it != memo.end()) return it->second;
+  if (memo.size() >= kRemembered) memo.clear();  // bounded memory in long batches
+  return memo.emplace(std::string(text), parse(text)).first->second;
+}
+
+Norm PersonNormaliser::operator()(std::string_view given, std::string_view middle,
+                                  std::string_view surname, std::string_view dob,
+                                  std::string_view postcode, std::string_view house) {
+  // As normalise_person(), field by field.
+  Norm n;
+  n.given = remember(given_, given, names::parse_given);
+  n.middle = remember(middle_, middle, names::parse_middle);
+  n.surname = remember(surname_, surname, names::parse_surname);
+  n.dob_text = trim(dob);
+  if (!n.dob_text.empty()) n.dob = parse_date_lenient(n.dob_text);
+  n.postcode = postcode_compact(postcode);
+  n.house = remember(house_, house, parse_house);
   return n;
 }
 
@@ -268,24 +322,46 @@ std::vector<uint64_t> query_keys(const Norm& q) {
 // ---------------------------------------------------------------------------
 // Comparison
 
+int edits_upto_one(std::string_view a, std::string_view b) {
+  // As names::edit_distance(a, b, 1), which leaves names over 64 bytes
+  // equal or not, and counts B empty as 2 edits from any A.
+  if (b.empty()) return a.empty() ? 0 : 2;
+  if (a.size() > 64 || b.size() > 64) return a == b ? 0 : 2;
+  if (a.size() == b.size()) {
+    size_t i = 0;
+    while (i < a.size() && a[i] == b[i]) ++i;
+    if (i == a.size()) return 0;
+    if (a.substr(i + 1) == b.substr(i + 1)) return 1;  // one letter differs
+    if (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+        a.substr(i + 2) == b.substr(i + 2))
+      return 1;  // two adjacent letters swapped
+    return 2;
+  }
+  if (a.size() + 1 != b.size() && b.size() + 1 != a.size()) return 2;
+  std::string_view s = a.size() < b.size() ? a : b, l = a.size() < b.size() ? b : a;
+  size_t i = 0;
+  while (i < s.size() && s[i] == l[i]) ++i;
+  return s.substr(i) == l.substr(i + 1) ? 1 : 2;  // one letter more
+}
+
 namespace {
 
 // Typos: one edit in a name of 3+ letters, two in a long name that starts
 // the same. Laura and Lauren (two edits, five letters) are different people.
+// Most names compared are not close: a linear check settles one edit, and
+// the full distance is worked out only where two edits could still count.
 bool given_typo(const std::string& a, const std::string& b) {
   size_t len = std::min(a.size(), b.size());
   if (len < 3) return false;
-  int d = names::edit_distance(a, b, 2);
-  if (d <= 1) return true;
-  return d == 2 && len >= 8 && a[0] == b[0];
+  if (edits_upto_one(a, b) <= 1) return true;
+  return len >= 8 && a[0] == b[0] && names::edit_distance(a, b, 2) == 2;
 }
 
 bool surname_typo(const std::string& a, const std::string& b) {
   size_t len = std::min(a.size(), b.size());
   if (len < 3) return false;
-  int d = names::edit_distance(a, b, 2);
-  if (d <= 1) return true;
-  if (d == 2 && len >= 6) return true;
+  if (edits_upto_one(a, b) <= 1) return true;
+  if (len >= 6 && names::edit_distance(a, b, 2) == 2) return true;
   return names::soundex(a) == names::soundex(b) && names::jaro_winkler(a, b) >= 0.9;
 }
 
@@ -335,7 +411,29 @@ std::string skeleton(const std::string& n) {
   return t;
 }
 
-GivenLevel given_level(const std::string& q, const names::GivenName& p, const std::vector<std::string>& middle) {
+// A skeleton worked out when first needed, then kept: a candidate's given
+// name is compared with up to three query names.
+class LazySkeleton {
+ public:
+  explicit LazySkeleton(const std::string& name) : name_(name) {}
+  const std::string& get() {
+    if (!done_) {
+      value_ = skeleton(name_);
+      done_ = true;
+    }
+    return value_;
+  }
+
+ private:
+  const std::string& name_;
+  std::string value_;
+  bool done_ = false;
+};
+
+// Q_SKELETON is skeleton(Q); P_SKELETON the (lazy) skeleton of P.first.
+GivenLevel given_level(const std::string& q, const std::string& q_skeleton,
+                       const names::GivenName& p, LazySkeleton& p_skeleton,
+                       const std::vector<std::string>& middle) {
   if (q.empty() || p.first.empty()) return GivenLevel::kMissing;
   if (q == p.first) return GivenLevel::kExact;
   const auto& v = names::Variants::builtin();
@@ -345,7 +443,7 @@ GivenLevel given_level(const std::string& q, const names::GivenName& p, const st
       if (!m.empty() && m[0] == q[0] && q.size() == 1) return GivenLevel::kInitial;
     return GivenLevel::kDiffers;
   }
-  if (v.related(q, p.first) || short_form(q, p.first) || skeleton(q) == skeleton(p.first))
+  if (v.related(q, p.first) || short_form(q, p.first) || q_skeleton == p_skeleton.get())
     return GivenLevel::kVariant;
   if (given_typo(q, p.first)) return GivenLevel::kFuzzy;
   auto middle_like = [&](const std::string& m) { return m.size() > 1 && (m == q || v.related(q, m)); };
@@ -368,7 +466,8 @@ SurnameLevel surname_level(const names::Surname& q, const names::Surname& p) {
   if (q.parts.size() > 1 || p.parts.size() > 1) {
     for (const auto& a : q.parts)
       for (const auto& b : p.parts)
-        if (a.size() >= 4 && b.size() >= 4 && names::edit_distance(a, b, 1) <= 1) return SurnameLevel::kFuzzy;
+        if (a.size() >= 4 && b.size() >= 4 && edits_upto_one(a, b) <= 1)
+          return SurnameLevel::kFuzzy;
   }
   return SurnameLevel::kDiffers;
 }
@@ -376,12 +475,14 @@ SurnameLevel surname_level(const names::Surname& q, const names::Surname& p) {
 DobLevel dob_level(const Date& q, const Date& p, bool q_valid) {
   if (q == p) return DobLevel::kExact;
   if (q.year == p.year && q.day == p.month && q.month == p.day) return DobLevel::kSwapped;
-  std::string a = ymd(q), b = ymd(p);
+  // ymd() of each, written into buffers: this runs for most candidates.
+  DigitsYmd qa(q), pa(p);
+  std::string_view a = qa.view(), b = pa.view();
   if (a.size() == b.size()) {
     int diff = 0;
     for (size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
     if (diff == 1) return DobLevel::kDigit;
-    if (names::edit_distance(a, b, 1) == 1) return DobLevel::kDigit;  // two adjacent digits transposed
+    if (edits_upto_one(a, b) == 1) return DobLevel::kDigit;  // two adjacent digits transposed
   }
   if (q.year == p.year && q.month == p.month) return DobLevel::kNear;
   if (q_valid && std::abs(q.days() - p.days()) <= 366) return DobLevel::kNear;
@@ -391,7 +492,7 @@ DobLevel dob_level(const Date& q, const Date& p, bool q_valid) {
 
 PostcodeLevel postcode_level(const std::string& q, const std::string& p) {
   if (q == p) return PostcodeLevel::kExact;
-  if (names::edit_distance(q, p, 1) <= 1) return PostcodeLevel::kNear;
+  if (edits_upto_one(q, p) <= 1) return PostcodeLevel::kNear;
   if (q.size() < 5 || p.size() < 5) return PostcodeLevel::kDiffers;
   std::string_view qo(q.data(), q.size() - 3), po(p.data(), p.size() - 3);
   if (qo == po) return q[q.size() - 3] == p[p.size() - 3] ? PostcodeLevel::kSector : PostcodeLevel::kDistrict;
@@ -492,22 +593,36 @@ bool good_surname(SurnameLevel l) {
 
 double score_of(double bits) { return 1.0 / (1.0 + std::exp2(-(bits - kPossibleBits) / 3.0)); }
 
+QueryParts::QueryParts(const Norm& query) : q(query) {
+  given_as_surname.full = q.given.first;
+  for (const auto& o : q.given.others) given_as_surname.full += o;
+  given_as_surname.parts = {given_as_surname.full};
+  surname_first = q.surname.parts.empty() ? "" : q.surname.parts.front();
+  given_skeleton = skeleton(q.given.first);
+  surname_first_skeleton = skeleton(surname_first);
+  surname_skeleton = skeleton(q.surname.full);
+}
+
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf) {
+  return compare(QueryParts(q), p, given_tf, surname_tf);
+}
+
+Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double surname_tf) {
+  const Norm& q = qp.q;
   Comparison c;
+  LazySkeleton p_skeleton(p.given.first);
   // Names as written, and reversed.
-  GivenLevel g = given_level(q.given.first, p.given, p.middle);
+  GivenLevel g = given_level(q.given.first, qp.given_skeleton, p.given, p_skeleton, p.middle);
   SurnameLevel s = surname_level(q.surname, p.surname);
   bool straight_good = good_given(g) && good_surname(s);
   if (!straight_good && !q.given.first.empty() && !q.surname.full.empty()) {
-    names::Surname qs_as_surname;  // the query's given name, as a surname
-    qs_as_surname.full = q.given.first;
-    for (const auto& o : q.given.others) qs_as_surname.full += o;
-    qs_as_surname.parts = {qs_as_surname.full};
-    names::GivenName p_given = p.given;
-    std::string q_surname_first = q.surname.parts.empty() ? "" : q.surname.parts.front();
-    GivenLevel g2 = given_level(q_surname_first, p_given, {});
+    const names::Surname& qs_as_surname =
+        qp.given_as_surname;  // the query's given name, as a surname
+    const std::string& q_surname_first = qp.surname_first;
+    GivenLevel g2 =
+        given_level(q_surname_first, qp.surname_first_skeleton, p.given, p_skeleton, {});
     if (g2 != GivenLevel::kExact && q.surname.full != q_surname_first) {
-      GivenLevel g3 = given_level(q.surname.full, p_given, {});
+      GivenLevel g3 = given_level(q.surname.full, qp.surname_skeleton, p.given, p_skeleton, {});
       if (g3 == GivenLevel::kExact) g2 = g3;
     }
     SurnameLevel s2 = surname_level(qs_as_surname, p.surname);

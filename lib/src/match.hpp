@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "names.hpp"
@@ -41,6 +42,34 @@ struct Norm {
 };
 Norm normalise(std::string_view given, std::string_view middle, std::string_view surname,
                std::string_view dob, std::string_view postcode, std::string_view house);
+// As normalise, without dob_valid and postcode_valid (left false): compare()
+// reads those of the query only, so a cohort person's need not be worked out.
+Norm normalise_person(std::string_view given, std::string_view middle, std::string_view surname,
+                      std::string_view dob, std::string_view postcode, std::string_view house);
+
+// normalise_person for many people on one thread. Names and houses repeat
+// across a cohort (Smith, Mohammed, no middle name, 12), so each text is
+// parsed once and remembered, up to kRemembered texts of each field.
+class PersonNormaliser {
+ public:
+  static constexpr size_t kRemembered = size_t{1} << 15;
+  Norm operator()(std::string_view given, std::string_view middle, std::string_view surname,
+                  std::string_view dob, std::string_view postcode, std::string_view house);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  template <class T>
+  using Memo = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
+  template <class T, class Parse>
+  static const T& remember(Memo<T>& memo, std::string_view text, Parse parse);
+  Memo<names::GivenName> given_;
+  Memo<std::vector<std::string>> middle_;
+  Memo<names::Surname> surname_;
+  Memo<House> house_;
+};
 
 // Keys written for a stored person, and the keys a query probes (which also
 // cover day/month swaps and reversed names). Sorted, without duplicates.
@@ -79,6 +108,21 @@ struct Comparison {
 
 // Compares query Q with person P; FREQ_P holds the frequencies of P's names.
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf);
+
+// What compare() derives from the query alone, for comparing one query with
+// many people. Holds a reference to Q, which must outlive it.
+struct QueryParts {
+  explicit QueryParts(const Norm& q);
+  const Norm& q;
+  names::Surname given_as_surname;  // for names written the wrong way round
+  std::string surname_first;
+  std::string given_skeleton, surname_first_skeleton, surname_skeleton;
+};
+Comparison compare(const QueryParts& q, const Norm& p, double given_tf, double surname_tf);
+
+// names::edit_distance(A, B, 1) in one pass: 0 when equal, 1 for one
+// letter changed, added, dropped or two adjacent letters swapped, else 2.
+int edits_upto_one(std::string_view a, std::string_view b);
 
 // Weight thresholds of the bands, and the score shown for a weight.
 inline constexpr double kPossibleBits = 12.0;

@@ -217,7 +217,7 @@ Status flush_if_full(Store& store, BulkIndex::State& b) {
 }  // namespace
 
 Prepared prepare(const Person& p) {
-  Norm n = normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+  Norm n = normalise_person(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
   Prepared out;
   out.keys = person_keys(n);
   out.given = std::move(n.given.first);
