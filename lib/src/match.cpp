@@ -323,9 +323,9 @@ std::vector<uint64_t> query_keys(const Norm& q) {
 // Comparison
 
 int edits_upto_one(std::string_view a, std::string_view b) {
-  // As names::edit_distance(a, b, 1), which leaves names over 64 bytes
-  // equal or not, and counts B empty as 2 edits from any A.
-  if (b.empty()) return a.empty() ? 0 : 2;
+  // As names::edit_distance(a, b, 1) (2 meaning "more than one"), which
+  // leaves names over 64 bytes equal or not.
+  if (a.empty() || b.empty()) return static_cast<int>(std::min<size_t>(a.size() + b.size(), 2));
   if (a.size() > 64 || b.size() > 64) return a == b ? 0 : 2;
   if (a.size() == b.size()) {
     size_t i = 0;

@@ -391,6 +391,7 @@ std::string soundex(std::string_view name) {
 int edit_distance(std::string_view a, std::string_view b, int max) {
   int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   if (std::abs(n - m) > max) return max + 1;
+  if (n == 0 || m == 0) return std::max(n, m);  // that many insertions
   if (n > 64 || m > 64) return a == b ? 0 : max + 1;
   std::array<std::array<int, 65>, 65> d;
   for (int i = 0; i <= n; ++i) d[i][0] = i;
