@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lookup benchmark: a 1M-person cohort imported, then
 #   - a batch of 100,000 partner queries (wall, queries/s, max RSS),
-#   - single lookups as whole processes (median of 20),
+#   - single lookups as whole processes (median over 20 queries of the
+#     best of 3 runs each, timed by the shell's clock around the process),
 #   - a bulk batch of 1,000,000 rows (wall, max RSS),
 # and, from the 100k batch, accuracy by perturbation against the generator's
 # ground truth. Prints markdown on stdout; progress on stderr.
@@ -63,16 +64,27 @@ i=0
 while IFS=$'\t' read -r g s d p h; do
   i=$((i + 1))
   [ "$i" -le "$SINGLES" ] || break
+  # Memory and exit code under /usr/bin/time; the wall time from the shell's
+  # clock around the process alone (time's own fork and exec would add a few
+  # ms that are not sfcohort's), best of three to drop scheduling noise.
   measure "single-$i" "$SF" -q lookup "--given=$g" "--surname=$s" "--dob=$d" "--postcode=$p" "--house=$h"
-  walls+=("$WALL")
   codes="$codes $RC"
   if [ "$RSS_KB" != "n/a" ] && [ "$RSS_KB" -gt "$max_rss" ]; then max_rss=$RSS_KB; fi
+  best=""
+  for _ in 1 2 3; do
+    t0=$EPOCHREALTIME
+    "$SF" -q lookup "--given=$g" "--surname=$s" "--dob=$d" "--postcode=$p" "--house=$h" >/dev/null 2>&1 || true
+    t1=$EPOCHREALTIME
+    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+    if [ -z "$best" ] || awk -v x="$w" -v y="$best" 'BEGIN { exit !(x < y) }'; then best=$w; fi
+  done
+  walls+=("$best")
 done < <(csv_awk 'NR > 1 { csv($0); if (F[9] != "not_in_cohort") print F[2] "\t" F[3] "\t" F[4] "\t" F[5] "\t" F[6] }' "$queries")
 single_med=$(median "${walls[@]}")
 bad=$(printf '%s\n' $codes | awk '$1 > 1 { n++ } END { print n + 0 }')
 note_single="exit codes:$(printf '%s\n' $codes | sort | uniq -c | awk '{ printf " %s×%s", $2, $1 }')"
 [ "$bad" -eq 0 ] || note_single="$note_single (errors: $(head -c 120 "$SCRATCH/single-1.err" | tr '\n|' '  '))"
-echo "| single lookup, median of ${#walls[@]} processes | ${single_med} s | | $(mib "$max_rss") | ${note_single} |"
+echo "| single lookup, median of ${#walls[@]} queries (best of 3 processes each) | ${single_med} s | | $(mib "$max_rss") | ${note_single} |"
 
 # ---- bulk ----
 if [ "$BULK" -gt 0 ]; then

@@ -157,8 +157,14 @@ Result<Db> Db::open(const std::string& path, Mode mode) {
     // but the emptied -wal file is kept for the next command instead of
     // being deleted and created again: creating it costs a directory sync
     // and a metadata sync, a large share of a single lookup's time.
+    // With a size limit, SQLite truncates the kept file to zero bytes after
+    // that final checkpoint (and to the limit whenever it restarts the log
+    // mid-command), so no command is left to read through a large log an
+    // import wrote before it: recovering the index of a log with frames in
+    // it means reading them all.
     int persist = 1;
     sqlite3_file_control(raw, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    if (auto r = db.exec("PRAGMA journal_size_limit = 4194304"); !r) return r.error().with_context(path);
   }
   if (auto r = db.exec("PRAGMA synchronous = NORMAL"); !r) return r.error().with_context(path);
   return db;

@@ -45,6 +45,11 @@ sed 's/^F2,P9,Zoë,,O.Brien,f,1.2.1990,WF13 1AA/F2,P9,Zoë,,Murphy,f,1.2.1990,WF
 expect_rc 0 "a known person_id updates" sf import changed.csv
 has "1 updated" out "update count"
 same "$(sqlite3 "$SFCOHORT_DB" "select surname from person where id='P9'")" "Murphy" "surname updated"
+# Every command checkpoints as it ends: the write-ahead log is left empty and
+# a copy of the database file alone holds everything (a full backup).
+same "$(stat -c %s "$SFCOHORT_DB-wal" 2>/dev/null || echo 0)" "0" "write-ahead log emptied at exit"
+cp "$SFCOHORT_DB" "$T/copy.db"
+same "$(sqlite3 "$T/copy.db" "select surname from person where id='P9'")" "Murphy" "a copy of the database file alone is complete"
 
 # Header aliases, CRLF, a byte-order mark and Windows-1252 (Zoë as 0xEB).
 printf '\xef\xbb\xbfFamily ID,Forename,Last Name,Date of Birth,Post Code,House Number\r\nF7,Amy,Khan,2010-05-05,BD19 3AB,4\r\n' > aliases.csv
