@@ -215,7 +215,10 @@ Result<std::optional<std::string>> Store::meta(const std::string& key) {
   auto r = (*st)->step();
   if (!r) return r.error();
   if (!*r) return std::optional<std::string>();
-  return std::optional<std::string>((*st)->text(0));
+  std::optional<std::string> v((*st)->text(0));
+  // Reset now: a statement left stepping keeps a read transaction open.
+  (*st)->reset();
+  return v;
 }
 
 Status Store::set_meta(const std::string& key, const std::string& value) {
