@@ -18,6 +18,8 @@
 #include <atomic>
 #include <cstring>
 
+#include "crypto_poly1305.hpp"
+
 namespace sfcohort::crypto {
 namespace {
 
@@ -148,17 +150,15 @@ void aead_tag(uint8_t tag[16], const uint8_t* ct, size_t n, const uint8_t nonce[
               const uint8_t key[32]) {
   uint8_t block0[64] = {0};
   crypto_stream_chacha20_ietf(block0, sizeof block0, nonce, key);  // block 0: the one-time key
-  crypto_onetimeauth_poly1305_state st;
-  crypto_onetimeauth_poly1305_init(&st, block0);
-  crypto_onetimeauth_poly1305_update(&st, ct, n);
-  static const uint8_t kZeros[16] = {0};
-  if (n % 16) crypto_onetimeauth_poly1305_update(&st, kZeros, 16 - n % 16);
-  uint8_t lengths[16] = {0};
-  for (int i = 0; i < 8; ++i) lengths[8 + i] = static_cast<uint8_t>(uint64_t{n} >> (8 * i));
-  crypto_onetimeauth_poly1305_update(&st, lengths, sizeof lengths);
-  crypto_onetimeauth_poly1305_final(&st, tag);
+  Poly1305 mac(block0);
   sodium_memzero(block0, sizeof block0);
-  sodium_memzero(&st, sizeof st);
+  mac.blocks(ct, n / 16);
+  uint8_t last[32] = {0};  // the padded end of the ciphertext, then the lengths
+  size_t k = n % 16 ? 16 : 0;
+  std::memcpy(last, ct + n - n % 16, n % 16);
+  for (int i = 0; i < 8; ++i) last[k + 8 + i] = static_cast<uint8_t>(uint64_t{n} >> (8 * i));
+  mac.blocks(last, k / 16 + 1);
+  mac.finish(nullptr, 0, tag);
 }
 
 }  // namespace

@@ -4,10 +4,12 @@
 #include <doctest/doctest.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "crypto_chacha20.hpp"
+#include "crypto_poly1305.hpp"
 
 using namespace sfcohort;
 
@@ -126,5 +128,71 @@ TEST_CASE("chacha20-poly1305: seals as libsodium does, opens only what verifies"
     }
     uint8_t tiny[15] = {0}, out[1];
     CHECK_FALSE(crypto::aead_open(out, tiny, sizeof tiny, nonce.data(), key.data()));
+  });
+}
+
+namespace {
+
+std::vector<uint8_t> poly1305_ours(const std::vector<uint8_t>& msg, const uint8_t key[32]) {
+  crypto::Poly1305 mac(key);
+  // In two calls, so that both the blocks and the running state are exercised.
+  size_t blocks = msg.size() / 16, first = blocks / 3;
+  mac.blocks(msg.data(), first);
+  mac.blocks(msg.data() + 16 * first, blocks - first);
+  std::vector<uint8_t> tag(16);
+  mac.finish(msg.data() + 16 * blocks, msg.size() % 16, tag.data());
+  return tag;
+}
+
+std::vector<uint8_t> poly1305_sodium(const std::vector<uint8_t>& msg, const uint8_t key[32]) {
+  std::vector<uint8_t> tag(16);
+  crypto_onetimeauth_poly1305(tag.data(), msg.data(), msg.size(), key);
+  return tag;
+}
+
+template <class F>
+void both_poly_paths(F body) {
+  for (bool portable : {false, true}) {
+    CAPTURE(portable);
+    crypto::Poly1305::force_portable(portable);
+    body();
+  }
+  crypto::Poly1305::force_portable(false);
+}
+
+}  // namespace
+
+TEST_CASE("poly1305: RFC 8439 section 2.5.2") {
+  const uint8_t key[32] = {0x85, 0xd6, 0xbe, 0x78, 0x57, 0x55, 0x6d, 0x33, 0x7f, 0x44, 0x52,
+                           0xfe, 0x42, 0xd5, 0x06, 0xa8, 0x01, 0x03, 0x80, 0x8a, 0xfb, 0x0d,
+                           0xb2, 0xfd, 0x4a, 0xbf, 0xf6, 0xaf, 0x41, 0x49, 0xf5, 0x1b};
+  const std::string text = "Cryptographic Forum Research Group";
+  const std::vector<uint8_t> want = {0xa8, 0x06, 0x1d, 0xc1, 0x30, 0x51, 0x36, 0xc6,
+                                     0xc2, 0x2b, 0x8b, 0xaf, 0x0c, 0x01, 0x27, 0xa9};
+  both_poly_paths([&] {
+    CHECK(poly1305_ours(std::vector<uint8_t>(text.begin(), text.end()), key) == want);
+  });
+}
+
+TEST_CASE("poly1305: the same tags as libsodium, random and extreme") {
+  REQUIRE(sodium_init() >= 0);
+  INFO("implementation: " << crypto::Poly1305::implementation());
+  std::vector<size_t> lengths = {0, 1, 15, 16, 17, 127, 128, 129, 255, 256, 511, 512, 513,
+                                 1024, 4096, 65535, 65536, 65552, 70001};
+  for (size_t n = 0; n < 1300; n += 23) lengths.push_back(n);
+  both_poly_paths([&] {
+    for (int round = 0; round < 6; ++round) {
+      CAPTURE(round);
+      auto key = random_bytes_vec(32);
+      if (round == 1) std::fill(key.begin(), key.end(), 0xff);  // r and s at their largest
+      if (round == 2) std::fill(key.begin(), key.begin() + 16, 0);
+      for (size_t n : lengths) {
+        CAPTURE(n);
+        auto msg = random_bytes_vec(n);
+        if (round == 1) std::fill(msg.begin(), msg.end(), 0xff);  // every carry taken
+        if (round == 3) std::fill(msg.begin(), msg.end(), 0);
+        REQUIRE(poly1305_ours(msg, key.data()) == poly1305_sodium(msg, key.data()));
+      }
+    }
   });
 }
