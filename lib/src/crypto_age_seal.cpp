@@ -25,10 +25,11 @@ namespace {
 
 // AtomicFile::commit() fsyncs before the rename, and for a large file that
 // wait would be most of the run: the disk gets the whole file at the end.
-// Instead, writeback of every few MiB starts as soon as they are written,
-// and every 64 MiB an fdatasync makes the disk persist what it has, so the
-// final fsync waits only for the last few MiB. Both calls wait for the disk,
-// not the CPU, so they run on a thread of their own.
+// Instead, writeback of every few MiB starts as soon as they are written
+// (sync_file_range, which queues the writes without waiting for them), and
+// every 64 MiB an fdatasync on a thread of its own, which waits for the disk
+// rather than the CPU, makes the disk persist what it has. The final fsync
+// then waits only for the last few MiB.
 class WriteBehind {
  public:
   WriteBehind(std::FILE* f, std::string path) : path_(std::move(path)) {
@@ -39,15 +40,24 @@ class WriteBehind {
   WriteBehind(const WriteBehind&) = delete;
   WriteBehind& operator=(const WriteBehind&) = delete;
 
-  // N more bytes were handed to the file.
+  // N more bytes were handed to the file. Calls must not overlap.
   void wrote(size_t n) {
     if (fd_ < 0) return;
+    written_ += n;
+    if (written_ - started_ < kStep) return;
+#ifdef SYNC_FILE_RANGE_WRITE
+    // The last few KiB may still be in the stdio buffer: asking for them early is harmless.
+    ::sync_file_range(fd_, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
+                      SYNC_FILE_RANGE_WRITE);
+#endif
+    started_ = written_;
+    if (written_ - sync_asked_ < kSyncStep) return;
+    sync_asked_ = written_;
     {
       std::lock_guard<std::mutex> l(m_);
-      written_ += n;
-      if (written_ - started_ < kStep) return;
-      // Small files never start the thread.
-      if (!thread_.joinable() && !stopping_) {
+      if (stopping_) return;
+      sync_wanted_ = true;
+      if (!thread_.joinable()) {
         try {
           thread_ = std::thread([this] { run(); });
         } catch (const std::system_error&) {
@@ -81,23 +91,13 @@ class WriteBehind {
   static constexpr uint64_t kSyncStep = 64 << 20;
 
   void run() {
-    uint64_t synced = 0;
     std::unique_lock<std::mutex> l(m_);
     for (;;) {
-      cv_.wait(l, [&] { return stopping_ || written_ - started_ >= kStep; });
+      cv_.wait(l, [&] { return stopping_ || sync_wanted_; });
       if (stopping_) return;
-      const uint64_t from = started_, to = written_;
-      started_ = to;
+      sync_wanted_ = false;
       l.unlock();
-#ifdef SYNC_FILE_RANGE_WRITE
-      ::sync_file_range(fd_, static_cast<off_t>(from), static_cast<off_t>(to - from),
-                        SYNC_FILE_RANGE_WRITE);
-#endif
-      int err = 0;
-      if (to - synced >= kSyncStep) {
-        if (::fdatasync(fd_) != 0) err = errno;
-        synced = to;
-      }
+      const int err = ::fdatasync(fd_) == 0 ? 0 : errno;
       l.lock();
       if (err && !error_) error_ = err;
     }
@@ -105,10 +105,10 @@ class WriteBehind {
 
   std::string path_;
   int fd_ = -1;
+  uint64_t written_ = 0, started_ = 0, sync_asked_ = 0;  // the writer's own
   std::mutex m_;
   std::condition_variable cv_;
-  uint64_t written_ = 0, started_ = 0;
-  bool stopping_ = false;
+  bool sync_wanted_ = false, stopping_ = false;
   int error_ = 0;
   std::thread thread_;
 };
