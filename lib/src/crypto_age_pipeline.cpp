@@ -52,12 +52,20 @@ enum class ChunkState : uint8_t { kMiddle, kLast, kBad };
 class Buffer {
  public:
   explicit Buffer(size_t n) : size_((n + kHuge - 1) / kHuge * kHuge) {
-    void* p = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
+    // Only whole, aligned 2 MiB ranges can be huge pages: map one more and
+    // trim to an aligned start.
+    const size_t mapped = size_ + kHuge;
+    void* m = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<uintptr_t>(m);
+    const uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+    if (aligned > start) ::munmap(m, aligned - start);
+    const uintptr_t end = start + mapped, used_end = aligned + size_;
+    if (end > used_end) ::munmap(reinterpret_cast<void*>(used_end), end - used_end);
+    p_ = reinterpret_cast<uint8_t*>(aligned);
 #ifdef MADV_HUGEPAGE
-    ::madvise(p, size_, MADV_HUGEPAGE);
+    ::madvise(p_, size_, MADV_HUGEPAGE);
 #endif
-    p_ = static_cast<uint8_t*>(p);
   }
   ~Buffer() {
     sodium_memzero(p_, size_);  // plaintext
