@@ -259,13 +259,10 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
   s.signature_path = out_path + ".minisig";
   CountingSource counted(in);
   FileHash fh;
-  {
-    AtomicSink sink(*out);
-    age::EncryptOptions eo;
-    eo.armor = opt.armor;
-    SF_TRY(age::encrypt_pipelined(counted, sink, to, eo, fh.observer()));
-    SF_TRY(sink.finish());
-  }
+  AtomicSink sink(*out);
+  age::EncryptOptions eo;
+  eo.armor = opt.armor;
+  SF_TRY(age::encrypt_pipelined(counted, sink, to, eo, fh.observer()));
   const minisign::Hash64 h = fh.hash.finish();
   s.sealed_bytes = fh.bytes;
   s.plaintext_bytes = counted.bytes;
@@ -274,6 +271,8 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
   if (!sig) return std::move(sig).error();
   SF_TRY(sig->write(signer.sign(h, comment)));
   if (before_commit) SF_TRY(before_commit(s));
+  // Only now: a flush still under way can finish while the above runs.
+  SF_TRY(sink.finish());
   SF_TRY(out->commit());
   if (auto c = sig->commit(); !c) {
     ::unlink(out_path.c_str());  // never a sealed file without its signature
@@ -341,8 +340,8 @@ Result<Opened> open_file(const std::string& in_path, const std::string& out_path
   AtomicSink sink(*out);
   auto o = open_to_sink(in_path, sink, opt);
   if (!o) return o;  // ~AtomicFile removes the temporary file
-  SF_TRY(sink.finish());
   if (before_commit) SF_TRY(before_commit(*o));
+  SF_TRY(sink.finish());
   SF_TRY(out->commit());
   return o;
 }
