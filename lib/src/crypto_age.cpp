@@ -1,5 +1,6 @@
 // age v1 on libsodium 1.0.18, following the C2SP age specification
 // (age-encryption.org/v1) section by section.
+#include <fcntl.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -20,6 +21,10 @@ namespace sfcohort::age {
 // ---------------------------------------------------------------- streams
 
 Result<size_t> FileSource::read(void* buf, size_t n) {
+  if (!advised_) {
+    advised_ = true;
+    ::posix_fadvise(fileno(f_), 0, 0, POSIX_FADV_SEQUENTIAL);  // fails harmlessly on a pipe
+  }
   size_t got = std::fread(buf, 1, n, f_);
   if (got < n && std::ferror(f_)) {
     return Error(Errc::kEnvironment, name_ + ": cannot read: " + std::strerror(errno));
