@@ -163,11 +163,13 @@ class Pipeline {
   Task pick() {
     if (error_) return {};
     if (!observing_ && observe_seq_ < produced_) {
-      const Batch& b = batch(observe_seq_);
+      Batch& b = batch(observe_seq_);
       if (!encrypting_ || (b.ready && b.parts_done == b.parts)) {
         observing_ = true;
         return {Step::kObserve, observe_seq_};
       }
+      // The hash waits for this batch's chunks: they come before anything else.
+      if (b.ready && b.parts_taken < b.parts) return {Step::kCrypt, observe_seq_, b.parts_taken++};
     }
     if (!writing_ && write_seq_ < produced_) {
       const Batch& b = batch(write_seq_);
