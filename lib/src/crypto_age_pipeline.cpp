@@ -135,8 +135,8 @@ class Pipeline {
     for (auto& t : helpers) t.join();
     if (error_) return *error_;
     if (!encrypting_) {
-      if (produced_ == 0) return payload_failure("no data after the header");
-      if (!final_seen_) return payload_failure("the file is truncated (no final chunk)");
+      if (produced_ == 0) return payload_error("no data after the header");
+      if (!final_seen_) return payload_error("the file is truncated (no final chunk)");
     }
     return Ok{};
   }
@@ -239,11 +239,6 @@ class Pipeline {
     if (error_) return;
     if (why_ && *why_ == Failure::kNone) *why_ = kind;
     error_ = std::move(e);
-  }
-
-  Error payload_failure(const std::string& m) {
-    if (why_) *why_ = Failure::kPayload;
-    return Error(Errc::kCrypto, "payload failure: " + m);
   }
 
   // Called with m_ held once T's step ran.
@@ -418,8 +413,8 @@ class Pipeline {
     return flush();
   }
 
-  // A payload failure found by write(): marked so that complete() does not
-  // report it as an I/O error.
+  // A payload failure, marked so that complete() does not report it as an
+  // I/O error. Called without m_ held.
   Error payload_error(const std::string& m) {
     std::lock_guard<std::mutex> lock(m_);
     if (why_ && *why_ == Failure::kNone) *why_ = Failure::kPayload;
