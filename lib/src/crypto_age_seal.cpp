@@ -52,21 +52,20 @@ class WriteBehind {
 #endif
     started_ = written_;
     if (written_ - sync_asked_ < kSyncStep) return;
-    sync_asked_ = written_;
-    {
-      std::lock_guard<std::mutex> l(m_);
-      if (stopping_) return;
-      sync_wanted_ = true;
-      if (!thread_.joinable()) {
-        try {
-          thread_ = std::thread([this] { run(); });
-        } catch (const std::system_error&) {
-          fd_ = -1;  // the final fsync does it all
-          return;
-        }
-      }
-    }
-    cv_.notify_one();
+    ask_sync();
+  }
+
+  // Everything was written: starts the writeback and flush of the rest now,
+  // so that they overlap whatever the caller does before the final fsync.
+  // Files too small to have been flushed behind are left to that fsync.
+  void drain(std::FILE* f) {
+    if (fd_ < 0 || sync_asked_ == 0 || written_ == sync_asked_) return;
+    if (std::fflush(f) != 0) return;  // the error surfaces at commit
+#ifdef SYNC_FILE_RANGE_WRITE
+    ::sync_file_range(fd_, static_cast<off_t>(started_), 0, SYNC_FILE_RANGE_WRITE);  // to the end
+#endif
+    started_ = written_;
+    ask_sync();
   }
 
   // Waits for the thread. An fdatasync failure is returned here: the kernel
@@ -89,6 +88,24 @@ class WriteBehind {
  private:
   static constexpr uint64_t kStep = 4 << 20;
   static constexpr uint64_t kSyncStep = 16 << 20;
+
+  void ask_sync() {
+    sync_asked_ = written_;
+    {
+      std::lock_guard<std::mutex> l(m_);
+      if (stopping_) return;
+      sync_wanted_ = true;
+      if (!thread_.joinable()) {
+        try {
+          thread_ = std::thread([this] { run(); });
+        } catch (const std::system_error&) {
+          fd_ = -1;  // the final fsync does it all
+          return;
+        }
+      }
+    }
+    cv_.notify_one();
+  }
 
   void run() {
     std::unique_lock<std::mutex> l(m_);
@@ -122,6 +139,8 @@ class AtomicSink : public age::Sink {
     behind_.wrote(n);
     return Ok{};
   }
+  // Once everything is written: starts flushing the rest to disk.
+  void drain() { behind_.drain(f_.stream()); }
   // Before AtomicFile::commit().
   Status finish() { return behind_.stop(); }
 
@@ -262,6 +281,7 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
   age::EncryptOptions eo;
   eo.armor = opt.armor;
   SF_TRY(age::encrypt_pipelined(counted, sink, to, eo, fh.observer()));
+  sink.drain();
   const minisign::Hash64 h = fh.hash.finish();
   s.sealed_bytes = fh.bytes;
   s.plaintext_bytes = counted.bytes;
@@ -339,6 +359,7 @@ Result<Opened> open_file(const std::string& in_path, const std::string& out_path
   AtomicSink sink(*out);
   auto o = open_to_sink(in_path, sink, opt);
   if (!o) return o;  // ~AtomicFile removes the temporary file
+  sink.drain();
   if (before_commit) SF_TRY(before_commit(*o));
   SF_TRY(sink.finish());
   SF_TRY(out->commit());
