@@ -5,8 +5,15 @@
 # Prints the median wall and CPU time of each, the ratios (age / sfcohort:
 # above 1 means sfcohort is faster) and peak memory. Needs age, age-keygen and
 # GNU time. Run it on an otherwise idle machine: sealing does more work than
-# age (the BLAKE2b-512 hash for the signature) and spreads it over two
-# threads, so it needs the second CPU to be free.
+# age (the BLAKE2b-512 hash for the signature, and an fsync that age does not
+# do) and spreads it over two threads, so it needs the second CPU to be free.
+#
+# Every command is treated alike: it runs once untimed (its input is then in
+# the page cache and its code paged in), everything dirty is synced, its
+# output is removed, and it runs again, timed. Removing the output just
+# before the timed run matters on virtual machines that hand freed memory
+# back to the host: pages freed seconds earlier are slow to touch again, and
+# whichever command ran later would pay for it.
 set -euo pipefail
 build=${1:-build}
 size_mib=${2:-1024}
@@ -20,7 +27,6 @@ unset SFCOHORT_PASSPHRASE_FILE
 
 "$sf" -q init >/dev/null
 "$sf" -q share keygen </dev/null >/dev/null
-age-keygen -o partner.key 2>/dev/null
 team=$("$sf" share pubkey | sed -n 1p)
 sign=$("$sf" share pubkey | sed -n 2p)
 # The team is its own partner here, so the sealed file can be opened and verified.
@@ -28,14 +34,16 @@ sign=$("$sf" share pubkey | sed -n 2p)
   --agreement isa=2020-01-01 --agreement dsp=2020-01-01 --agreement mou=2020-01-01 >/dev/null
 
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >plain
-cat plain >/dev/null  # in the page cache for everyone
 
-# run LABEL CMD...: wall seconds, CPU seconds and peak KiB, appended to LABEL's lists.
+# run LABEL OUTPUT CMD...: wall seconds, CPU seconds and peak KiB of the timed
+# run, appended to LABEL's lists.
 declare -A times cpu mem
 run() {
-  local label=$1
-  shift
+  local label=$1 output=$2
+  shift 2
+  "$@" >/dev/null 2>&1
   sync
+  rm -f "$output" "$output.minisig"
   /usr/bin/time -f "%e %M %U %S" -o t.out "$@" >/dev/null 2>&1
   read -r secs kib user sys <t.out
   times[$label]+="$secs "
@@ -45,19 +53,20 @@ run() {
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for _ in $(seq "$rounds"); do
-  rm -f sealed.age* age.age opened age-opened
-  run "age -e" age -r "$team" -o age.age plain
-  run "share seal" "$sf" -q share seal plain --to Bench --output sealed.age
-  run "age -d" age -d -i "$SFCOHORT_KEYS/age.key" -o age-opened age.age
-  run "share open" "$sf" -q share open sealed.age --from Bench --output opened
+  run "age -e" age.age age -r "$team" -o age.age plain
+  run "share seal" sealed.age "$sf" -q share seal plain --to Bench --output sealed.age
+  run "age -d" age-opened age -d -i "$SFCOHORT_KEYS/age.key" -o age-opened age.age
+  run "share open" opened "$sf" -q share open sealed.age --from Bench --output opened
   cmp -s plain opened || { echo "open gave different bytes" >&2; exit 1; }
+  cmp -s plain age-opened || { echo "age -d gave different bytes" >&2; exit 1; }
 done
 
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "file: ${size_mib} MiB, median of $rounds rounds (seal includes signing, open includes verifying)"
-printf '%-12s %8s %8s %10s\n' "" "seconds" "CPU s" "peak MiB"
+echo "file: ${size_mib} MiB, median of $rounds rounds (seal includes signing and fsync, open includes verifying and fsync)"
+printf '%-12s %8s %8s %10s  %s\n' "" "seconds" "CPU s" "peak MiB" "all rounds"
 for l in "age -e" "share seal" "age -d" "share open"; do
-  printf '%-12s %8s %8s %10d\n' "$l" "$(median "${times[$l]}")" "$(median "${cpu[$l]}")" $((mem[$l] / 1024))
+  printf '%-12s %8s %8s %10d  %s\n' "$l" "$(median "${times[$l]}")" "$(median "${cpu[$l]}")" \
+    $((mem[$l] / 1024)) "${times[$l]}"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo "seal: $(ratio "$(median "${times[age -e]}")" "$(median "${times[share seal]}")")x age's encrypt speed"

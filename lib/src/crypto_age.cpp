@@ -1,5 +1,6 @@
 // age v1 on libsodium 1.0.18, following the C2SP age specification
 // (age-encryption.org/v1) section by section.
+#include <fcntl.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <stdexcept>
 
 #include "crypto_age_common.hpp"
+#include "crypto_age_stream.hpp"
+#include "crypto_chacha20.hpp"
 #include "sfcohort/age.hpp"
 #include "sfcohort/context.hpp"
 
@@ -18,6 +21,10 @@ namespace sfcohort::age {
 // ---------------------------------------------------------------- streams
 
 Result<size_t> FileSource::read(void* buf, size_t n) {
+  if (!advised_) {
+    advised_ = true;
+    ::posix_fadvise(fileno(f_), 0, 0, POSIX_FADV_SEQUENTIAL);  // fails harmlessly on a pipe
+  }
   size_t got = std::fread(buf, 1, n, f_);
   if (got < n && std::ferror(f_)) {
     return Error(Errc::kEnvironment, name_ + ": cannot read: " + std::strerror(errno));
@@ -52,9 +59,9 @@ using crypto::hkdf_sha256_32;
 constexpr std::string_view kIntro = "age-encryption.org/v1";
 constexpr std::string_view kArmorBegin = "-----BEGIN AGE ENCRYPTED FILE-----";
 constexpr std::string_view kArmorEnd = "-----END AGE ENCRYPTED FILE-----";
-constexpr size_t kChunk = 64 * 1024;
-constexpr size_t kTag = crypto_aead_chacha20poly1305_ietf_ABYTES;
-constexpr size_t kEncChunk = kChunk + kTag;
+using detail::kChunk;
+using detail::kEncChunk;
+using detail::kTag;
 constexpr size_t kMaxLine = 4096;        // no valid header line comes near this
 constexpr size_t kMaxHeader = 1 << 20;   // a thousand recipients fit easily
 constexpr size_t kMaxWhitespace = 1024;  // around an armored file
@@ -539,30 +546,37 @@ void chunk_nonce(uint8_t n[12], uint64_t counter, bool last) {
   n[11] = last ? 1 : 0;
 }
 
-// Header, nonce and payload, written to OUT.
-Status encrypt_with(Source& in, Sink& raw_out, std::vector<Stanza> stanzas,
-                    const uint8_t file_key[16], const EncryptOptions& opt) {
-  ArmorSink armor(raw_out);
-  Sink& out = opt.armor ? static_cast<Sink&>(armor) : raw_out;
-  if (opt.armor) SF_TRY(armor.begin());
-
+// The header for STANZAS, MACed with FILE_KEY, and a fresh payload nonce;
+// sets KEY to the payload key.
+std::string make_header(const std::vector<Stanza>& stanzas, const uint8_t file_key[16],
+                        detail::PayloadKey& key) {
   std::string h = std::string(kIntro) + "\n";
   for (const auto& s : stanzas) append_stanza(h, s);
   h += "---";
   uint8_t hmac_key[32], mac[32];
+  crypto::Wipe wipe{{{hmac_key, sizeof hmac_key}}};
   hkdf_sha256_32(hmac_key, file_key, 16, nullptr, 0, "header");
   crypto_auth_hmacsha256_state st;
   crypto_auth_hmacsha256_init(&st, hmac_key, sizeof hmac_key);
   crypto_auth_hmacsha256_update(&st, reinterpret_cast<const uint8_t*>(h.data()), h.size());
   crypto_auth_hmacsha256_final(&st, mac);
   h += " " + b64_encode(mac, 32, false) + "\n";
-  SF_TRY(out.write(h.data(), h.size()));
-
-  uint8_t nonce[16], payload_key[32];
+  uint8_t nonce[16];
   randombytes_buf(nonce, sizeof nonce);
-  SF_TRY(out.write(nonce, sizeof nonce));
-  hkdf_sha256_32(payload_key, file_key, 16, nonce, sizeof nonce, "payload");
-  crypto::Wipe wipe_keys{{{payload_key, sizeof payload_key}, {hmac_key, sizeof hmac_key}}};
+  h.append(reinterpret_cast<const char*>(nonce), sizeof nonce);
+  hkdf_sha256_32(key.key, file_key, 16, nonce, sizeof nonce, "payload");
+  return h;
+}
+
+// Header, nonce and payload, written to OUT.
+Status encrypt_with(Source& in, Sink& raw_out, const std::vector<Stanza>& stanzas,
+                    const uint8_t file_key[16], const EncryptOptions& opt) {
+  ArmorSink armor(raw_out);
+  Sink& out = opt.armor ? static_cast<Sink&>(armor) : raw_out;
+  if (opt.armor) SF_TRY(armor.begin());
+  detail::PayloadKey key;
+  std::string h = make_header(stanzas, file_key, key);
+  SF_TRY(out.write(h.data(), h.size()));
 
   // Two plaintext buffers: the chunk that reaches end of input is the last,
   // even when it is a full 64 KiB, so each chunk is read one ahead.
@@ -580,12 +594,8 @@ Status encrypt_with(Source& in, Sink& raw_out, std::vector<Stanza> stanzas,
       next_len = *r;
     }
     bool last = next_len == 0;
-    uint8_t n12[12];
-    chunk_nonce(n12, counter, last);
-    unsigned long long clen = 0;
-    crypto_aead_chacha20poly1305_ietf_encrypt(enc.data(), &clen, a.data(), cur_len, nullptr, 0,
-                                              nullptr, n12, payload_key);
-    SF_TRY(out.write(enc.data(), static_cast<size_t>(clen)));
+    detail::seal_chunk(key, counter, last, a.data(), cur_len, enc.data());
+    SF_TRY(out.write(enc.data(), cur_len + kTag));
     if (last) break;
     if ((counter & 15) == 0 && interrupted()) return Error(Errc::kInterrupted, "interrupted");
     std::swap(a, b);
@@ -595,6 +605,47 @@ Status encrypt_with(Source& in, Sink& raw_out, std::vector<Stanza> stanzas,
   sodium_memzero(a.data(), a.size());
   sodium_memzero(b.data(), b.size());
   if (opt.armor) SF_TRY(armor.finish());
+  return Ok{};
+}
+
+std::vector<Stanza> x25519_stanzas(const std::vector<Recipient>& to, const uint8_t file_key[16]) {
+  std::vector<Stanza> stanzas;
+  for (const auto& r : to) stanzas.push_back(x25519_stanza(r, file_key));
+  return stanzas;
+}
+
+// Everything before the first chunk of a binary file: the header, checked
+// and MACed, and the payload nonce. Sets KEY to the payload key.
+Status begin_payload(Reader& in, const DecryptOptions& opt, detail::PayloadKey& key,
+                     Failure* why) {
+  auto io = [&](Error e) {
+    if (*why == Failure::kNone) *why = Failure::kIo;
+    return e;
+  };
+  auto header = parse_header(in, why);
+  if (!header) return io(std::move(header).error());
+  SF_TRY(check_stanzas(*header, opt.max_scrypt_log_n, why));
+  uint8_t nonce[16];
+  {
+    auto r = in.read(nonce, sizeof nonce);
+    if (!r) return io(std::move(r).error());
+    if (*r != sizeof nonce)
+      return fail(why, Failure::kHeader, "header failure: the payload nonce is missing or short");
+  }
+
+  uint8_t file_key[16], hmac_key[32], mac[32];
+  crypto::Wipe wipe{{{file_key, 16}, {hmac_key, 32}}};
+  if (auto u = unwrap(*header, opt, file_key, why); !u) return io(u.error());
+  hkdf_sha256_32(hmac_key, file_key, 16, nullptr, 0, "header");
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, hmac_key, sizeof hmac_key);
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const uint8_t*>(header->mac_input.data()),
+                                header->mac_input.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  if (sodium_memcmp(mac, header->mac.data(), 32) != 0) {
+    return fail(why, Failure::kHmac, "header mac mismatch: the file was altered");
+  }
+  hkdf_sha256_32(key.key, file_key, 16, nonce, sizeof nonce, "payload");
   return Ok{};
 }
 
@@ -705,9 +756,7 @@ Status encrypt(Source& in, Sink& out, const std::vector<Recipient>& to, const En
   uint8_t file_key[16];
   randombytes_buf(file_key, sizeof file_key);
   crypto::Wipe wipe{{{file_key, sizeof file_key}}};
-  std::vector<Stanza> stanzas;
-  for (const auto& r : to) stanzas.push_back(x25519_stanza(r, file_key));
-  return encrypt_with(in, out, std::move(stanzas), file_key, opt);
+  return encrypt_with(in, out, x25519_stanzas(to, file_key), file_key, opt);
 }
 
 Status encrypt_passphrase(Source& in, Sink& out, std::string_view passphrase,
@@ -758,32 +807,8 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
   }
   auto pass = [&](Error e) { return *why == Failure::kNone ? io(std::move(e)) : e; };
 
-  auto header = parse_header(*in, why);
-  if (!header) return pass(std::move(header).error());
-  SF_TRY(check_stanzas(*header, opt.max_scrypt_log_n, why));
-  uint8_t nonce[16];
-  {
-    auto r = in->read(nonce, sizeof nonce);
-    if (!r) return pass(std::move(r).error());
-    if (*r != sizeof nonce)
-      return fail(why, Failure::kHeader, "header failure: the payload nonce is missing or short");
-  }
-
-  uint8_t file_key[16], hmac_key[32], mac[32], payload_key[32];
-  crypto::Wipe wipe{{{file_key, 16}, {hmac_key, 32}, {payload_key, 32}}};
-  if (auto u = unwrap(*header, opt, file_key, why); !u) {
-    return *why == Failure::kNone ? io(u.error()) : u.error();
-  }
-  hkdf_sha256_32(hmac_key, file_key, 16, nullptr, 0, "header");
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, hmac_key, sizeof hmac_key);
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const uint8_t*>(header->mac_input.data()),
-                                header->mac_input.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  if (sodium_memcmp(mac, header->mac.data(), 32) != 0) {
-    return fail(why, Failure::kHmac, "header mac mismatch: the file was altered");
-  }
-  hkdf_sha256_32(payload_key, file_key, 16, nonce, sizeof nonce, "payload");
+  detail::PayloadKey key;
+  SF_TRY(begin_payload(*in, opt, key, why));
 
   auto pf = [&](const std::string& m) {
     return fail(why, Failure::kPayload, "payload failure: " + m);
@@ -804,22 +829,16 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
     if (n < kTag) return pf("the file is truncated (chunk shorter than its tag)");
     bool last = n < kEncChunk;
     if (last && n == kTag && counter > 0) return pf("empty final chunk");
-    uint8_t n12[12];
-    chunk_nonce(n12, counter, last);
-    unsigned long long plen = 0;
-    int rc = crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plen, nullptr, enc.data(), n,
-                                                       nullptr, 0, n12, payload_key);
-    if (rc != 0 && !last) {
+    bool ok = detail::open_chunk(key, counter, last, enc.data(), n, plain.data());
+    if (!ok && !last) {
       last = true;
-      chunk_nonce(n12, counter, true);
-      rc = crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plen, nullptr, enc.data(), n,
-                                                     nullptr, 0, n12, payload_key);
+      ok = detail::open_chunk(key, counter, true, enc.data(), n, plain.data());
     }
-    if (rc != 0) {
+    if (!ok) {
       return pf("chunk " + std::to_string(counter) +
                 " does not verify (altered or truncated file)");
     }
-    if (auto w = out.write(plain.data(), static_cast<size_t>(plen)); !w) return io(w.error());
+    if (auto w = out.write(plain.data(), n - kTag); !w) return io(w.error());
     if (last) break;
     if ((counter & 15) == 0 && interrupted()) return Error(Errc::kInterrupted, "interrupted");
   }
@@ -831,5 +850,47 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
   if (!*e) return pf("data after the final chunk");
   return Ok{};
 }
+
+// ---------------------------------------------------------------- detail
+
+namespace detail {
+
+PayloadKey::~PayloadKey() { sodium_memzero(key, sizeof key); }
+
+void seal_chunk(const PayloadKey& k, uint64_t counter, bool last, const uint8_t* in, size_t n,
+                uint8_t* out) {
+  uint8_t n12[12];
+  chunk_nonce(n12, counter, last);
+  crypto::aead_seal(out, in, n, n12, k.key);
+}
+
+bool open_chunk(const PayloadKey& k, uint64_t counter, bool last, const uint8_t* in, size_t n,
+                uint8_t* out) {
+  uint8_t n12[12];
+  chunk_nonce(n12, counter, last);
+  return crypto::aead_open(out, in, n, n12, k.key);
+}
+
+std::string begin_encrypt(const std::vector<Recipient>& to, PayloadKey& key) {
+  crypto::ensure_sodium();
+  uint8_t file_key[16];
+  randombytes_buf(file_key, sizeof file_key);
+  crypto::Wipe wipe{{{file_key, sizeof file_key}}};
+  return make_header(x25519_stanzas(to, file_key), file_key, key);
+}
+
+Status begin_decrypt(Source& src, const DecryptOptions& opt, PayloadKey& key, std::string& rest,
+                     Failure* why) {
+  crypto::ensure_sodium();
+  Failure local = Failure::kNone;
+  if (!why) why = &local;
+  *why = Failure::kNone;
+  Reader in(src);
+  SF_TRY(begin_payload(in, opt, key, why));
+  rest.append(in.available());
+  return Ok{};
+}
+
+}  // namespace detail
 
 }  // namespace sfcohort::age

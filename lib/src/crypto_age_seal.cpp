@@ -1,6 +1,7 @@
-// Seal and open: age + minisign with the signature's hash (and the file I/O)
-// on a second thread, so a sealed 1 GiB file costs about the larger of the
-// two halves rather than their sum.
+// Seal and open: age + minisign. The age file is encrypted or decrypted on
+// every CPU while one thread at a time hashes it for the signature
+// (crypto_age_pipeline.hpp), and the output is flushed to disk as it is
+// written, so a sealed 1 GiB file costs about one pass of the hash.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,11 +10,12 @@
 #include <condition_variable>
 #include <cstring>
 #include <ctime>
-#include <deque>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "crypto_age_pipeline.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/seal.hpp"
@@ -21,245 +23,130 @@
 namespace sfcohort::seal {
 namespace {
 
-// AtomicFile::commit() fsyncs; for a large file that is a long wait at the
-// end. Starting writeback of each 16 MiB as it is written (without waiting)
-// spreads the disk work over the run, so the final fsync has little left.
-class EarlyWriteback {
+// AtomicFile::commit() fsyncs before the rename, and for a large file that
+// wait would be most of the run: the disk gets the whole file at the end.
+// Instead, writeback of every few MiB starts as soon as they are written
+// (sync_file_range, which queues the writes without waiting for them), and
+// every 16 MiB an fdatasync on a thread of its own, which waits for the disk
+// rather than the CPU, makes the disk persist what it has. The final fsync
+// then waits only for the last few MiB.
+class WriteBehind {
  public:
-  explicit EarlyWriteback(AtomicFile& f) : f_(f) {}
+  WriteBehind(std::FILE* f, std::string path) : path_(std::move(path)) {
+    struct stat st;
+    if (f && ::fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) fd_ = fileno(f);
+  }
+  ~WriteBehind() { (void)stop(); }
+  WriteBehind(const WriteBehind&) = delete;
+  WriteBehind& operator=(const WriteBehind&) = delete;
+
+  // N more bytes were handed to the file. Calls must not overlap.
   void wrote(size_t n) {
+    if (fd_ < 0) return;
     written_ += n;
-    if (written_ - started_ < kStep || !f_.stream()) return;
-    if (std::fflush(f_.stream()) != 0) return;  // the write error surfaces at commit
-    int fd = fileno(f_.stream());
+    if (written_ - started_ < kStep) return;
 #ifdef SYNC_FILE_RANGE_WRITE
-    ::sync_file_range(fd, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
+    // The last few KiB may still be in the stdio buffer: asking for them early is harmless.
+    ::sync_file_range(fd_, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
                       SYNC_FILE_RANGE_WRITE);
-#else
-    (void)fd;
 #endif
     started_ = written_;
+    if (written_ - sync_asked_ < kSyncStep) return;
+    ask_sync();
   }
 
- private:
-  static constexpr uint64_t kStep = 16 << 20;
-  AtomicFile& f_;
-  uint64_t written_ = 0, started_ = 0;
-};
-
-// A fixed pool of blocks passed between the caller's thread and a worker,
-// in order. Memory is kBlocks * kBlock whatever the file size.
-class BlockRing {
- public:
-  static constexpr size_t kBlock = 1 << 20;
-  static constexpr size_t kBlocks = 4;
-
-  BlockRing() : blocks_(kBlocks, std::vector<uint8_t>(kBlock)), len_(kBlocks) {
-    for (size_t i = 0; i < kBlocks; ++i) free_.push_back(i);
+  // Everything was written: starts the writeback and flush of the rest now,
+  // so that they overlap whatever the caller does before the final fsync.
+  // Files too small to have been flushed behind are left to that fsync.
+  void drain(std::FILE* f) {
+    if (fd_ < 0 || sync_asked_ == 0 || written_ == sync_asked_) return;
+    if (std::fflush(f) != 0) return;  // the error surfaces at commit
+#ifdef SYNC_FILE_RANGE_WRITE
+    ::sync_file_range(fd_, static_cast<off_t>(started_), 0, SYNC_FILE_RANGE_WRITE);  // to the end
+#endif
+    started_ = written_;
+    ask_sync();
   }
-  uint8_t* data(size_t i) { return blocks_[i].data(); }
-  size_t& len(size_t i) { return len_[i]; }
 
-  // Takes a free block (waits); nullopt once stopped.
-  std::optional<size_t> take_free() { return take(free_); }
-  // Takes the next full block in order (waits); nullopt once the producer
-  // finished and nothing is left, or once stopped.
-  std::optional<size_t> take_full() { return take(full_); }
-  void put_free(size_t i) { put(free_, i); }
-  void put_full(size_t i) { put(full_, i); }
-  // No more full blocks will come.
-  void producer_done() {
+  // Waits for the thread. An fdatasync failure is returned here: the kernel
+  // reports a write error once per open file, so the final fsync would not
+  // see it again.
+  Status stop() {
     {
       std::lock_guard<std::mutex> l(m_);
-      done_ = true;
+      stopping_ = true;
     }
-    cv_.notify_all();
-  }
-  // Wakes and releases both sides for good (errors, destruction).
-  void stop() {
-    {
-      std::lock_guard<std::mutex> l(m_);
-      stopped_ = true;
-    }
-    cv_.notify_all();
-  }
-
- private:
-  std::optional<size_t> take(std::deque<size_t>& q) {
-    std::unique_lock<std::mutex> l(m_);
-    cv_.wait(l, [&] { return stopped_ || !q.empty() || (&q == &full_ && done_); });
-    if (stopped_ || q.empty()) return std::nullopt;
-    size_t i = q.front();
-    q.pop_front();
-    return i;
-  }
-  void put(std::deque<size_t>& q, size_t i) {
-    {
-      std::lock_guard<std::mutex> l(m_);
-      q.push_back(i);
-    }
-    cv_.notify_all();
-  }
-
-  std::vector<std::vector<uint8_t>> blocks_;
-  std::vector<size_t> len_;
-  std::deque<size_t> free_, full_;
-  bool done_ = false, stopped_ = false;
-  std::mutex m_;
-  std::condition_variable cv_;
-};
-
-// Sealing: the caller's thread reads and encrypts into blocks; a worker
-// hashes each block for the signature and writes it to the file. The two
-// halves take about the same time, so a 1 GiB file costs about one of them.
-class HashingSink : public age::Sink {
- public:
-  explicit HashingSink(AtomicFile& out) : out_(out), writeback_(out) {
-    worker_ = std::thread([this] { run(); });
-  }
-  ~HashingSink() override {
-    ring_.stop();
-    if (worker_.joinable()) worker_.join();
-  }
-  Status write(const void* p, size_t n) override {
-    auto b = static_cast<const uint8_t*>(p);
-    while (n) {
-      if (!cur_) {
-        cur_ = ring_.take_free();
-        if (!cur_) return worker_error();
-        fill_ = 0;
-      }
-      size_t k = std::min(n, BlockRing::kBlock - fill_);
-      std::memcpy(ring_.data(*cur_) + fill_, b, k);
-      fill_ += k;
-      b += k;
-      n -= k;
-      if (fill_ == BlockRing::kBlock) hand_on();
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    if (error_) {
+      errno = error_;
+      return errno_error(path_, "cannot write");
     }
     return Ok{};
   }
-  // Waits for the worker; the hash of everything written, or the write error.
-  Result<minisign::Hash64> finish() {
-    if (cur_ && fill_) hand_on();
-    ring_.producer_done();
-    worker_.join();
-    if (!status_) return status_.error();
-    return hash_.finish();
-  }
-  uint64_t bytes() const { return bytes_; }
 
  private:
-  void hand_on() {
-    ring_.len(*cur_) = fill_;
-    ring_.put_full(*cur_);
-    cur_.reset();
-  }
-  Status worker_error() {
-    if (worker_.joinable()) worker_.join();
-    return status_ ? Status(Error(Errc::kInternal, "the writer stopped")) : status_;
-  }
-  void run() {
-    while (auto i = ring_.take_full()) {
-      size_t n = ring_.len(*i);
-      hash_.update(ring_.data(*i), n);
-      status_ = out_.write(ring_.data(*i), n);
-      if (!status_) {
-        ring_.stop();
-        return;
+  static constexpr uint64_t kStep = 4 << 20;
+  static constexpr uint64_t kSyncStep = 16 << 20;
+
+  void ask_sync() {
+    sync_asked_ = written_;
+    {
+      std::lock_guard<std::mutex> l(m_);
+      if (stopping_) return;
+      sync_wanted_ = true;
+      if (!thread_.joinable()) {
+        try {
+          thread_ = std::thread([this] { run(); });
+        } catch (const std::system_error&) {
+          fd_ = -1;  // the final fsync does it all
+          return;
+        }
       }
-      writeback_.wrote(n);
-      bytes_ += n;
-      ring_.put_free(*i);
+    }
+    cv_.notify_one();
+  }
+
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    for (;;) {
+      cv_.wait(l, [&] { return stopping_ || sync_wanted_; });
+      if (stopping_) return;
+      sync_wanted_ = false;
+      l.unlock();
+      const int err = ::fdatasync(fd_) == 0 ? 0 : errno;
+      l.lock();
+      if (err && !error_) error_ = err;
     }
   }
 
-  BlockRing ring_;
-  AtomicFile& out_;
-  EarlyWriteback writeback_;
-  minisign::Prehash hash_;
-  Status status_ = Ok{};
-  std::optional<size_t> cur_;
-  size_t fill_ = 0;
-  uint64_t bytes_ = 0;
-  std::thread worker_;
+  std::string path_;
+  int fd_ = -1;
+  uint64_t written_ = 0, started_ = 0, sync_asked_ = 0;  // the writer's own
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool sync_wanted_ = false, stopping_ = false;
+  int error_ = 0;
+  std::thread thread_;
 };
 
-// Opening: a worker reads the file ahead and hashes it for the signature;
-// the caller's thread decrypts exactly the bytes that were hashed.
-class HashingSource : public age::Source {
+// An AtomicFile as an age sink, flushed behind as it is written.
+class AtomicSink : public age::Sink {
  public:
-  HashingSource(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {
-    worker_ = std::thread([this] { run(); });
+  explicit AtomicSink(AtomicFile& f) : f_(f), behind_(f.stream(), f.path()) {}
+  Status write(const void* p, size_t n) override {
+    SF_TRY(f_.write(p, n));
+    behind_.wrote(n);
+    return Ok{};
   }
-  ~HashingSource() override {
-    ring_.stop();
-    if (worker_.joinable()) worker_.join();
-  }
-  Result<size_t> read(void* buf, size_t n) override {
-    auto dst = static_cast<uint8_t*>(buf);
-    size_t done = 0;
-    while (done < n) {
-      if (!cur_ || pos_ == ring_.len(*cur_)) {
-        if (cur_) ring_.put_free(*cur_);
-        cur_ = ring_.take_full();
-        pos_ = 0;
-        if (!cur_) {
-          if (worker_.joinable()) worker_.join();
-          if (!status_) return status_.error();
-          break;
-        }
-        continue;
-      }
-      size_t k = std::min(n - done, ring_.len(*cur_) - pos_);
-      std::memcpy(dst + done, ring_.data(*cur_) + pos_, k);
-      pos_ += k;
-      done += k;
-    }
-    return done;
-  }
-  // Lets the worker read to the end (nothing is left for a valid file) and
-  // returns the hash of the whole file.
-  Result<minisign::Hash64> finish() {
-    if (cur_) ring_.put_free(*cur_);
-    cur_.reset();
-    while (auto i = ring_.take_full()) ring_.put_free(*i);
-    if (worker_.joinable()) worker_.join();
-    if (!status_) return status_.error();
-    return hash_.finish();
-  }
-  uint64_t bytes() const { return bytes_; }
+  // Once everything is written: starts flushing the rest to disk.
+  void drain() { behind_.drain(f_.stream()); }
+  // Before AtomicFile::commit().
+  Status finish() { return behind_.stop(); }
 
  private:
-  void run() {
-    for (;;) {
-      auto i = ring_.take_free();
-      if (!i) return;
-      size_t n = std::fread(ring_.data(*i), 1, BlockRing::kBlock, f_);
-      if (n < BlockRing::kBlock && std::ferror(f_)) {
-        status_ = Error(Errc::kEnvironment, name_ + ": cannot read: " + std::strerror(errno));
-        ring_.producer_done();
-        return;
-      }
-      hash_.update(ring_.data(*i), n);
-      bytes_ += n;
-      ring_.len(*i) = n;
-      if (n) ring_.put_full(*i);
-      if (n < BlockRing::kBlock) {
-        ring_.producer_done();
-        return;
-      }
-    }
-  }
-
-  BlockRing ring_;
-  std::FILE* f_;
-  std::string name_;
-  minisign::Prehash hash_;
-  Status status_ = Ok{};
-  std::optional<size_t> cur_;
-  size_t pos_ = 0;
-  uint64_t bytes_ = 0;
-  std::thread worker_;
+  AtomicFile& f_;
+  WriteBehind behind_;
 };
 
 class CountingSource : public age::Source {
@@ -289,18 +176,16 @@ class CountingSink : public age::Sink {
   age::Sink& out_;
 };
 
-class AtomicSink : public age::Sink {
- public:
-  explicit AtomicSink(AtomicFile& f) : f_(f), writeback_(f) {}
-  Status write(const void* p, size_t n) override {
-    SF_TRY(f_.write(p, n));
-    writeback_.wrote(n);
-    return Ok{};
+// The signature's hash of the age file, and its length.
+struct FileHash {
+  minisign::Prehash hash;
+  uint64_t bytes = 0;
+  age::Observer observer() {
+    return [this](const uint8_t* p, size_t n) {
+      hash.update(p, n);
+      bytes += n;
+    };
   }
-
- private:
-  AtomicFile& f_;
-  EarlyWriteback writeback_;
 };
 
 std::string hex(const minisign::Hash64& h) { return to_hex(h.data(), h.size()); }
@@ -391,23 +276,22 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
   s.path = out_path;
   s.signature_path = out_path + ".minisig";
   CountingSource counted(in);
-  minisign::Hash64 h;
-  {
-    HashingSink sink(*out);
-    age::EncryptOptions eo;
-    eo.armor = opt.armor;
-    SF_TRY(age::encrypt(counted, sink, to, eo));
-    auto r = sink.finish();
-    if (!r) return std::move(r).error();
-    h = *r;
-    s.sealed_bytes = sink.bytes();
-  }
+  FileHash fh;
+  AtomicSink sink(*out);
+  age::EncryptOptions eo;
+  eo.armor = opt.armor;
+  SF_TRY(age::encrypt_pipelined(counted, sink, to, eo, fh.observer()));
+  sink.drain();
+  const minisign::Hash64 h = fh.hash.finish();
+  s.sealed_bytes = fh.bytes;
   s.plaintext_bytes = counted.bytes;
   s.blake2b = hex(h);
   auto sig = AtomicFile::create(s.signature_path, opt.mode);
   if (!sig) return std::move(sig).error();
   SF_TRY(sig->write(signer.sign(h, comment)));
   if (before_commit) SF_TRY(before_commit(s));
+  // Only now: a flush still under way can finish while the above runs.
+  SF_TRY(sink.finish());
   SF_TRY(out->commit());
   if (auto c = sig->commit(); !c) {
     ::unlink(out_path.c_str());  // never a sealed file without its signature
@@ -431,17 +315,17 @@ Result<Opened> open_to_sink(const std::string& in_path, age::Sink& sink, const O
   auto f = open_read(in_path);
   if (!f) return std::move(f).error();
   Opened o;
-  HashingSource src(f->get(), in_path);
+  age::FileSource src(f->get(), in_path);
   CountingSink counted(sink);
-  if (auto r = age::decrypt(src, counted, opt.decrypt); !r) {
+  FileHash fh;
+  if (auto r = age::decrypt_pipelined(src, counted, opt.decrypt, fh.observer()); !r) {
     return r.error().code == Errc::kCrypto ? r.error().with_context(in_path) : r.error();
   }
-  auto h = src.finish();
-  if (!h) return std::move(h).error();
-  o.blake2b = hex(*h);
-  o.sealed_bytes = src.bytes();
+  const minisign::Hash64 h = fh.hash.finish();
+  o.blake2b = hex(h);
+  o.sealed_bytes = fh.bytes;
   o.plaintext_bytes = counted.bytes;
-  SF_TRY(check_signature(in_path, opt, *sig, *h, o));
+  SF_TRY(check_signature(in_path, opt, *sig, h, o));
   return o;
 }
 
@@ -475,7 +359,9 @@ Result<Opened> open_file(const std::string& in_path, const std::string& out_path
   AtomicSink sink(*out);
   auto o = open_to_sink(in_path, sink, opt);
   if (!o) return o;  // ~AtomicFile removes the temporary file
+  sink.drain();
   if (before_commit) SF_TRY(before_commit(*o));
+  SF_TRY(sink.finish());
   SF_TRY(out->commit());
   return o;
 }

@@ -35,7 +35,8 @@ class Sink {
   virtual Status write(const void* p, size_t n) = 0;
 };
 
-// Reads a stdio stream it does not own; NAME is used in error messages.
+// Reads a stdio stream it does not own; NAME is used in error messages. A
+// regular file is read with the kernel's sequential read-ahead.
 class FileSource : public Source {
  public:
   FileSource(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {}
@@ -44,6 +45,7 @@ class FileSource : public Source {
  private:
   std::FILE* f_;
   std::string name_;
+  bool advised_ = false;
 };
 
 // Writes to a stdio stream it does not own.

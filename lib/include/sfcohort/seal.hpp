@@ -1,9 +1,10 @@
 // Sealed files: an age file plus a detached minisign signature of that file
 // (FILE.minisig), the form partners open with the standard `age` and
-// `minisign` tools. Sealing hashes the ciphertext for the signature on a
-// second thread while encrypting; opening hashes and decrypts in parallel and
-// keeps the plaintext only when both the age file and the signature verify.
-// Memory use is constant (a few MiB) for any file size.
+// `minisign` tools. Sealing hashes the ciphertext for the signature while
+// other CPUs encrypt; opening hashes and decrypts in parallel and keeps the
+// plaintext only when both the age file and the signature verify. Output
+// files are flushed to disk as they are written and fsynced before they are
+// renamed into place. Memory use is constant (about 20 MiB) for any file size.
 #pragma once
 
 #include <functional>
