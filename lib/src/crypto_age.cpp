@@ -616,8 +616,7 @@ std::vector<Stanza> x25519_stanzas(const std::vector<Recipient>& to, const uint8
 
 // Everything before the first chunk of a binary file: the header, checked
 // and MACed, and the payload nonce. Sets KEY to the payload key.
-Status begin_payload(Reader& in, const DecryptOptions& opt, detail::PayloadKey& key,
-                     Failure* why) {
+Status begin_payload(Reader& in, const DecryptOptions& opt, detail::PayloadKey& key, Failure* why) {
   auto io = [&](Error e) {
     if (*why == Failure::kNone) *why = Failure::kIo;
     return e;

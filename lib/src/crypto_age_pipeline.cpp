@@ -84,7 +84,7 @@ class Buffer {
 struct Batch {
   uint8_t* plain = nullptr;   // batch_chunks * kChunk
   uint8_t* sealed = nullptr;  // batch_chunks * kEncChunk
-  size_t len = 0;                     // bytes read: plaintext, or age file
+  size_t len = 0;             // bytes read: plaintext, or age file
   size_t chunks = 0;
   bool final = false;  // encrypting: holds the final chunk
   bool ready = false;  // its chunks may be sealed or opened
@@ -209,8 +209,10 @@ class Pipeline {
         switch (t.step) {
           case Step::kRead: {
             auto r = fill(batch(t.seq));
-            if (r) got = *r;
-            else s = std::move(r).error();
+            if (r)
+              got = *r;
+            else
+              s = std::move(r).error();
             break;
           }
           case Step::kCrypt:
@@ -345,8 +347,7 @@ class Pipeline {
         const size_t off = j * kChunk;
         const size_t n = std::min(kChunk, b.len - off);
         const bool last = b.final && j + 1 == b.chunks;
-        detail::seal_chunk(key_, counter, last, b.plain + off, n,
-                           b.sealed + j * kEncChunk);
+        detail::seal_chunk(key_, counter, last, b.plain + off, n, b.sealed + j * kEncChunk);
         continue;
       }
       const size_t off = j * kEncChunk;
@@ -361,8 +362,7 @@ class Pipeline {
       const bool short_chunk = n < kEncChunk;
       if (detail::open_chunk(key_, counter, short_chunk, b.sealed + off, n, out)) {
         b.opened[j] = short_chunk ? ChunkState::kLast : ChunkState::kMiddle;
-      } else if (!short_chunk && detail::open_chunk(key_, counter, true, b.sealed + off, n,
-                                                    out)) {
+      } else if (!short_chunk && detail::open_chunk(key_, counter, true, b.sealed + off, n, out)) {
         b.opened[j] = ChunkState::kLast;
       } else {
         b.opened[j] = ChunkState::kBad;

@@ -118,7 +118,8 @@ SF_AVX512 void xor_avx512(uint8_t* out, const uint8_t* in, size_t n, const uint8
   state[1] = _mm512_set1_epi32(0x3320646e);
   state[2] = _mm512_set1_epi32(0x79622d32);
   state[3] = _mm512_set1_epi32(0x6b206574);
-  for (int i = 0; i < 8; ++i) state[4 + i] = _mm512_set1_epi32(static_cast<int>(load32(key + 4 * i)));
+  for (int i = 0; i < 8; ++i)
+    state[4 + i] = _mm512_set1_epi32(static_cast<int>(load32(key + 4 * i)));
   state[12] = _mm512_setzero_si512();  // the block counter, set per batch
   for (int i = 0; i < 3; ++i) {
     state[13 + i] = _mm512_set1_epi32(static_cast<int>(load32(nonce + 4 * i)));

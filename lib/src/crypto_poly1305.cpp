@@ -164,20 +164,19 @@ SF_IFMA void blocks_ifma(uint64_t h[3], const uint64_t r[3], const uint8_t* p, s
     const __m512i hi = _mm512_permutex2var_epi64(a, odd, b);
     acc.l0 = _mm512_add_epi64(acc.l0, _mm512_and_si512(lo, m44));
     acc.l1 = _mm512_add_epi64(
-        acc.l1,
-        _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(lo, 44), _mm512_slli_epi64(hi, 20)),
-                         m44));
+        acc.l1, _mm512_and_si512(
+                    _mm512_or_si512(_mm512_srli_epi64(lo, 44), _mm512_slli_epi64(hi, 20)), m44));
     acc.l2 = _mm512_add_epi64(acc.l2, _mm512_or_si512(_mm512_srli_epi64(hi, 24), hibit));
   }
   // Lane j times r^(8 - j).
   Vec3 rf;
   __m512i* limbs[3] = {&rf.l0, &rf.l1, &rf.l2};
   for (int l = 0; l < 3; ++l) {
-    *limbs[l] = _mm512_set_epi64(
-        static_cast<long long>(pw[1][l]), static_cast<long long>(pw[2][l]),
-        static_cast<long long>(pw[3][l]), static_cast<long long>(pw[4][l]),
-        static_cast<long long>(pw[5][l]), static_cast<long long>(pw[6][l]),
-        static_cast<long long>(pw[7][l]), static_cast<long long>(pw[8][l]));
+    *limbs[l] =
+        _mm512_set_epi64(static_cast<long long>(pw[1][l]), static_cast<long long>(pw[2][l]),
+                         static_cast<long long>(pw[3][l]), static_cast<long long>(pw[4][l]),
+                         static_cast<long long>(pw[5][l]), static_cast<long long>(pw[6][l]),
+                         static_cast<long long>(pw[7][l]), static_cast<long long>(pw[8][l]));
   }
   multiply8(acc, rf, times20(rf.l1), times20(rf.l2));
   carry(static_cast<uint64_t>(_mm512_reduce_add_epi64(acc.l0)),

@@ -65,8 +65,9 @@ TEST_CASE("chacha20: the same keystream as libsodium at every batch boundary") {
   auto in = random_bytes_vec(70000);
   auto key = random_bytes_vec(32);
   auto nonce = random_bytes_vec(12);
-  std::vector<size_t> lengths = {0, 1, 15, 16, 63, 64, 65, 127, 128, 960, 1023, 1024, 1025,
-                                 2047, 2048, 2049, 4096, 65535, 65536, 65537, 70000};
+  std::vector<size_t> lengths = {0,    1,    15,   16,    63,    64,    65,
+                                 127,  128,  960,  1023,  1024,  1025,  2047,
+                                 2048, 2049, 4096, 65535, 65536, 65537, 70000};
   for (size_t n = 1; n < 3100; n += 37) lengths.push_back(n);
   both_paths([&] {
     for (uint32_t counter : {0u, 1u, 15u, 16u, 1000u, 0xfffffff0u}) {
@@ -81,8 +82,7 @@ TEST_CASE("chacha20: the same keystream as libsodium at every batch boundary") {
         REQUIRE(ours == theirs);
         // In place gives the same.
         std::vector<uint8_t> inplace(in.begin(), in.begin() + static_cast<long>(n));
-        crypto::chacha20_xor(inplace.data(), inplace.data(), n, nonce.data(), counter,
-                             key.data());
+        crypto::chacha20_xor(inplace.data(), inplace.data(), n, nonce.data(), counter, key.data());
         REQUIRE(inplace == theirs);
       }
     }
@@ -123,8 +123,8 @@ TEST_CASE("chacha20-poly1305: seals as libsodium does, opens only what verifies"
       }
       auto other_nonce = nonce;
       other_nonce[11] ^= 1;
-      CHECK_FALSE(crypto::aead_open(back.data(), ours.data(), ours.size(), other_nonce.data(),
-                                    key.data()));
+      CHECK_FALSE(
+          crypto::aead_open(back.data(), ours.data(), ours.size(), other_nonce.data(), key.data()));
     }
     uint8_t tiny[15] = {0}, out[1];
     CHECK_FALSE(crypto::aead_open(out, tiny, sizeof tiny, nonce.data(), key.data()));
@@ -169,16 +169,15 @@ TEST_CASE("poly1305: RFC 8439 section 2.5.2") {
   const std::string text = "Cryptographic Forum Research Group";
   const std::vector<uint8_t> want = {0xa8, 0x06, 0x1d, 0xc1, 0x30, 0x51, 0x36, 0xc6,
                                      0xc2, 0x2b, 0x8b, 0xaf, 0x0c, 0x01, 0x27, 0xa9};
-  both_poly_paths([&] {
-    CHECK(poly1305_ours(std::vector<uint8_t>(text.begin(), text.end()), key) == want);
-  });
+  both_poly_paths(
+      [&] { CHECK(poly1305_ours(std::vector<uint8_t>(text.begin(), text.end()), key) == want); });
 }
 
 TEST_CASE("poly1305: the same tags as libsodium, random and extreme") {
   REQUIRE(sodium_init() >= 0);
   INFO("implementation: " << crypto::Poly1305::implementation());
-  std::vector<size_t> lengths = {0, 1, 15, 16, 17, 127, 128, 129, 255, 256, 511, 512, 513,
-                                 1024, 4096, 65535, 65536, 65552, 70001};
+  std::vector<size_t> lengths = {0,   1,   15,  16,   17,   127,   128,   129,   255,  256,
+                                 511, 512, 513, 1024, 4096, 65535, 65536, 65552, 70001};
   for (size_t n = 0; n < 1300; n += 23) lengths.push_back(n);
   both_poly_paths([&] {
     for (int round = 0; round < 6; ++round) {

@@ -106,7 +106,8 @@ class FullSink : public age::Sink {
 struct Observed {
   std::string bytes;
   age::Observer observer() {
-    return [this](const uint8_t* p, size_t n) { bytes.append(reinterpret_cast<const char*>(p), n); };
+    return
+        [this](const uint8_t* p, size_t n) { bytes.append(reinterpret_cast<const char*>(p), n); };
   }
 };
 
@@ -197,8 +198,8 @@ TEST_CASE("pipeline: decrypts what encrypt() writes, observing the whole file") 
   auto a = age::Identity::generate();
   age::DecryptOptions opt;
   opt.identities.push_back(a);
-  for (size_t n : {size_t{0}, size_t{1}, kChunk - 1, kChunk, kChunk + 1, 3 * kChunk,
-                   5 * kChunk + 7}) {
+  for (size_t n :
+       {size_t{0}, size_t{1}, kChunk - 1, kChunk, kChunk + 1, 3 * kChunk, 5 * kChunk + 7}) {
     CAPTURE(n);
     std::string plain = random_string(n);
     age::StringSource in(plain);
