@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "age_vectors.hpp"
 #include "sfcohort/age.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
@@ -14,51 +15,8 @@ using namespace sfcohort;
 
 namespace {
 
-struct Vector {
-  std::string name;
-  std::multimap<std::string, std::string> meta;
-  std::string file;
-};
-
-std::string inflate_all(const std::string& in) {
-  z_stream zs{};
-  REQUIRE(inflateInit(&zs) == Z_OK);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[1 << 16];
-  int rc;
-  do {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    REQUIRE((rc == Z_OK || rc == Z_STREAM_END));
-    out.append(buf, sizeof buf - zs.avail_out);
-  } while (rc != Z_STREAM_END);
-  inflateEnd(&zs);
-  return out;
-}
-
-Vector load(const std::filesystem::path& p) {
-  auto text = read_file(p.string());
-  REQUIRE(text);
-  Vector v;
-  v.name = p.filename().string();
-  size_t split = text->find("\n\n");
-  REQUIRE(split != std::string::npos);
-  std::string_view head(text->data(), split + 1);
-  while (!head.empty()) {
-    size_t nl = head.find('\n');
-    std::string_view line = head.substr(0, nl);
-    head.remove_prefix(nl + 1);
-    size_t colon = line.find(": ");
-    REQUIRE(colon != std::string_view::npos);
-    v.meta.emplace(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
-  }
-  v.file = text->substr(split + 2);
-  if (v.meta.count("compressed")) v.file = inflate_all(v.file);
-  return v;
-}
+using Vector = testing::AgeVector;
+Vector load(const std::filesystem::path& p) { return testing::load_age_vector(p); }
 
 std::string expect_of(age::Failure f) {
   switch (f) {

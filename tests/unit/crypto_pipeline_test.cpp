@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 
+#include "age_vectors.hpp"
 #include "crypto_age_pipeline.hpp"
 #include "sfcohort/age.hpp"
 #include "sfcohort/hash.hpp"
@@ -143,25 +144,6 @@ Outcome decrypt_par(const std::string& file, const age::DecryptOptions& opt,
   return o;
 }
 
-std::string inflate_all(const std::string& in) {
-  z_stream zs{};
-  REQUIRE(inflateInit(&zs) == Z_OK);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[1 << 16];
-  int rc;
-  do {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    REQUIRE((rc == Z_OK || rc == Z_STREAM_END));
-    out.append(buf, sizeof buf - zs.avail_out);
-  } while (rc != Z_STREAM_END);
-  inflateEnd(&zs);
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("pipeline: encrypts what decrypt() opens, at every batch boundary") {
@@ -262,21 +244,9 @@ TEST_CASE("pipeline: every C2SP/CCTV vector gives decrypt()'s result") {
   std::sort(files.begin(), files.end());
   int checked = 0;
   for (const auto& path : files) {
-    auto text = read_file(path.string());
-    REQUIRE(text);
-    size_t split = text->find("\n\n");
-    REQUIRE(split != std::string::npos);
-    std::multimap<std::string, std::string> meta;
-    std::string_view head(text->data(), split + 1);
-    while (!head.empty()) {
-      size_t nl = head.find('\n');
-      std::string_view line = head.substr(0, nl);
-      head.remove_prefix(nl + 1);
-      size_t colon = line.find(": ");
-      meta.emplace(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
-    }
-    std::string file = text->substr(split + 2);
-    if (meta.count("compressed")) file = inflate_all(file);
+    testing::AgeVector v = testing::load_age_vector(path);
+    const std::multimap<std::string, std::string>& meta = v.meta;
+    const std::string& file = v.file;
     age::DecryptOptions opt;
     bool pq = false;
     for (auto [it, end] = meta.equal_range("identity"); it != end; ++it) {
