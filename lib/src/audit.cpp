@@ -148,6 +148,13 @@ void attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool
   }
 }
 
+void flush_head(Chain& c) {
+  if (c.memory || c.pending_seq <= 0) return;
+  write_head(c, c.pending_seq, c.pending_mac);
+  c.pending_seq = 0;
+  c.pending_mac.clear();
+}
+
 void detach(Chain& c, sql::Db& db) {
   if (!c.memory && db.raw()) {
     sqlite3_wal_hook(db.raw(), nullptr, nullptr);

@@ -30,6 +30,9 @@ struct Chain {
 void attach(Chain& chain, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
             std::string key);
 void detach(Chain& chain, sql::Db& db);
+// Writes the head file for an entry committed while the database was out of
+// WAL mode (where SQLite's WAL hook does it after every commit).
+void flush_head(Chain& chain);
 Status append(Chain& chain, Store& store, const std::string& subject, const nlohmann::json& detail);
 
 std::string head_path(const std::string& keys_dir, const std::string& db_id);

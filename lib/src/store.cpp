@@ -233,6 +233,8 @@ Status Store::audit(const std::string& subject, const nlohmann::json& detail) {
   return audit::append(impl_->chain, *this, subject, detail);
 }
 
+void Store::flush_audit_head() { audit::flush_head(impl_->chain); }
+
 namespace {
 constexpr const char* kPersonCols =
     "pk, id, family_id, given_name, middle_names, surname, dob, sex, role, postcode, house, "

@@ -25,6 +25,13 @@ expect_rc 0 "a good file imports" sf import people.csv
 has "read 5 rows: 5 imported, 0 updated, 0 unchanged, 0 rejected" out "counts"
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from person")" "5" "five people stored"
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from family")" "3" "three families"
+# The first load runs under a rollback journal, and leaves the database in
+# WAL mode with no journal behind and the audit head up to date.
+same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA journal_mode')" "wal" "back in WAL mode after the first import"
+[ ! -e "$SFCOHORT_DB-journal" ] && ok || fail "rollback journal left behind"
+expect_rc 0 "the first import's audit entry is in the head file" sf audit verify
+has "chain and head verified" out "head verified after the first import"
+hasnt "interrupted" out "no head lag after the first import"
 same "$(sqlite3 "$SFCOHORT_DB" "select surname from person where id='P9'")" "O'Brien" "apostrophe kept"
 same "$(sqlite3 "$SFCOHORT_DB" "select given_name from person where id='P9'")" "Zoë" "accent kept"
 same "$(sqlite3 "$SFCOHORT_DB" "select given_name||'|'||surname||'|'||dob||'|'||postcode||'|'||role from person where surname='Smith-Jones'")" \

@@ -88,6 +88,10 @@ class Store {
   // chained to the last. Call it inside the write transaction of the change
   // it records, or alone (it then runs its own short transaction).
   Status audit(const std::string& subject, const nlohmann::json& detail);
+  // After a commit made with a rollback journal rather than WAL (a first
+  // import), records the newest audit entry in the head file, as every WAL
+  // commit does by itself.
+  void flush_audit_head();
 
   // Families and people.
   Result<std::optional<Family>> family(const std::string& id);
