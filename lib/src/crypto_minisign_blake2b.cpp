@@ -1,5 +1,6 @@
 // BLAKE2b as RFC 7693 specifies it (sections 2.5-3.3), written for speed:
 // the sixteen working words live in locals so they stay in registers.
+#include "crypto_bytes.hpp"
 #include "crypto_minisign_blake2b.hpp"
 
 #include <cstring>
@@ -28,14 +29,7 @@ constexpr uint8_t kSigma[12][16] = {
 
 inline uint64_t rotr(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
 
-inline uint64_t load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  return v;
-}
+inline uint64_t load64(const uint8_t* p) { return crypto::load64_le(p); }
 
 }  // namespace
 

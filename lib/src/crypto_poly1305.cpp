@@ -10,6 +10,7 @@
 // j + 16, ... by Horner's rule with r^8, and at the end lane j is multiplied
 // by r^(8 - j) and the lanes are added, which gives the same sum of
 // block * r^k as one block at a time.
+#include "crypto_bytes.hpp"
 #include "crypto_poly1305.hpp"
 
 // GCC 12's AVX-512 intrinsics start some results from a deliberately
@@ -41,14 +42,7 @@ bool cpu_has_ifma() {
 #endif
 }
 
-uint64_t load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  v = __builtin_bswap64(v);
-#endif
-  return v;
-}
+uint64_t load64(const uint8_t* p) { return crypto::load64_le(p); }
 
 // A limb product sum reduced to limbs below 2^44, 2^44 (+1) and 2^42.
 void carry(u128 d0, u128 d1, u128 d2, uint64_t h[3]) {

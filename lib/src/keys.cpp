@@ -5,20 +5,13 @@
 #include <ctime>
 
 #include "sfcohort/io.hpp"
+#include "sfcohort/store.hpp"
 
 namespace sfcohort::keys {
 namespace {
 
 std::string path_in(const std::string& dir, const char* name) { return dir + "/" + name; }
 
-std::string rfc3339_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Error no_keys(const std::string& dir) {
   return Error(Errc::kCrypto, dir + ": no team keys", {"make them with 'sfcohort share keygen'"});
@@ -46,7 +39,7 @@ Result<TeamPublic> generate(const std::string& dir, const KeygenOptions& opt) {
   ::chmod(dir.c_str(), 0700);
   auto id = age::Identity::generate();
   auto sk = minisign::SecretKey::generate();
-  std::string id_text = age::format_identity_file(id, rfc3339_now());
+  std::string id_text = age::format_identity_file(id, Store::now_utc());
   std::string age_file = id_text;
   if (opt.passphrase) {
     age::StringSource in(id_text);
