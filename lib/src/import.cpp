@@ -285,7 +285,18 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   // database open, as the switch needs it to itself; otherwise the import
   // stays in WAL. The switch back follows the commit, and every open
   // switches to WAL anyway, so an interrupted import leaves nothing behind.
-  bool rollback_journal = false;
+  // Back to WAL however the import ends; declared before the transaction,
+  // so a failed import is rolled back first.
+  struct BackToWal {
+    Store& store;
+    bool on = false;
+    ~BackToWal() {
+      if (!on) return;
+      (void)store.db().exec("PRAGMA synchronous = NORMAL");
+      (void)store.db().exec("PRAGMA journal_mode = WAL");
+    }
+  } back_to_wal{store};
+  bool& rollback_journal = back_to_wal.on;
   if (!opt.dry_run) {
     auto empty = store.db().scalar_int("SELECT NOT EXISTS (SELECT 1 FROM person)");
     if (!empty) return empty.error();
@@ -397,12 +408,7 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   SF_TRY(store.audit(file, detail));
   if (rejects) SF_TRY(rejects->write(buf));
   SF_TRY(tx->commit());
-  if (rollback_journal) {
-    store.flush_audit_head();
-    // Best effort: the data is committed, and the next open switches anyway.
-    (void)store.db().exec("PRAGMA synchronous = NORMAL");
-    (void)store.db().exec("PRAGMA journal_mode = WAL");
-  }
+  if (rollback_journal) store.flush_audit_head();
   if (rejects) SF_TRY(rejects->commit());
   return rep;
 }

@@ -32,6 +32,14 @@ same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA journal_mode')" "wal" "back in WAL mode a
 expect_rc 0 "the first import's audit entry is in the head file" sf audit verify
 has "chain and head verified" out "head verified after the first import"
 hasnt "interrupted" out "no head lag after the first import"
+sfcohort_db_saved=$SFCOHORT_DB
+export SFCOHORT_DB="$T/first.db"
+"$SFCOHORT" -q init >/dev/null
+printf 'family_id,surname,dob\nF1,Smith,2010-01-01\nF2,Jones,31/02/2010\n' > firstbad.csv
+expect_rc 2 "a first load with a bad row" sf import firstbad.csv
+same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA journal_mode')" "wal" "back in WAL mode after a failed first import"
+same "$(sqlite3 "$SFCOHORT_DB" 'SELECT count(*) FROM person')" "0" "failed first import wrote nothing"
+export SFCOHORT_DB=$sfcohort_db_saved
 same "$(sqlite3 "$SFCOHORT_DB" "select surname from person where id='P9'")" "O'Brien" "apostrophe kept"
 same "$(sqlite3 "$SFCOHORT_DB" "select given_name from person where id='P9'")" "Zoë" "accent kept"
 same "$(sqlite3 "$SFCOHORT_DB" "select given_name||'|'||surname||'|'||dob||'|'||postcode||'|'||role from person where surname='Smith-Jones'")" \
