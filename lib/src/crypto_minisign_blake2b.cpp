@@ -1,5 +1,6 @@
-// BLAKE2b as RFC 7693 specifies it (sections 2.5-3.3), written for speed:
-// the sixteen working words live in locals so they stay in registers.
+// BLAKE2b as RFC 7693 specifies it (sections 2.5-3.3): the buffering, and
+// the portable compression, whose sixteen working words live in locals so
+// the compiler can keep most of them in registers.
 #include "crypto_bytes.hpp"
 #include "crypto_minisign_blake2b.hpp"
 
@@ -33,9 +34,18 @@ inline uint64_t load64(const uint8_t* p) { return crypto::load64_le(p); }
 
 }  // namespace
 
-Blake2b512::Blake2b512() {
-  std::memcpy(h_, kIv, sizeof h_);
-  h_[0] ^= 0x01010000ULL ^ 64;  // no key, 64-byte digest
+#if SFCOHORT_BLAKE2B_X86_64
+extern "C" void sf_blake2b_x86_64_blocks(uint64_t st[10], const uint8_t* p, size_t n,
+                                         uint64_t inc, uint64_t final);
+bool Blake2b512::has_assembly() { return true; }
+#else
+bool Blake2b512::has_assembly() { return false; }
+#endif
+
+Blake2b512::Blake2b512(Impl impl) : portable_(impl == Impl::kPortable || !has_assembly()) {
+  std::memcpy(s_, kIv, sizeof kIv);
+  s_[0] ^= 0x01010000ULL ^ 64;  // no key, 64-byte digest
+  s_[8] = s_[9] = 0;
 }
 
 #define SF_G(a, b, c, d, x, y) \
@@ -50,13 +60,17 @@ Blake2b512::Blake2b512() {
     b = rotr(b ^ c, 63);       \
   } while (0)
 
-void Blake2b512::compress(const uint8_t block[128], bool last) {
+namespace {
+
+// One block of the portable compression; S is h[0..7] and t[0..1].
+void compress(uint64_t s[10], const uint8_t block[128], bool last) {
+  uint64_t* h = s;
   uint64_t m[16];
   for (int i = 0; i < 16; ++i) m[i] = load64(block + 8 * i);
-  uint64_t v0 = h_[0], v1 = h_[1], v2 = h_[2], v3 = h_[3], v4 = h_[4], v5 = h_[5], v6 = h_[6],
-           v7 = h_[7];
-  uint64_t v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3], v12 = kIv[4] ^ t_[0],
-           v13 = kIv[5] ^ t_[1], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
+  uint64_t v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6],
+           v7 = h[7];
+  uint64_t v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3], v12 = kIv[4] ^ s[8],
+           v13 = kIv[5] ^ s[9], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
 #pragma GCC unroll 12
   for (int r = 0; r < 12; ++r) {
     const uint8_t* s = kSigma[r];
@@ -69,36 +83,47 @@ void Blake2b512::compress(const uint8_t block[128], bool last) {
     SF_G(v2, v7, v8, v13, m[s[12]], m[s[13]]);
     SF_G(v3, v4, v9, v14, m[s[14]], m[s[15]]);
   }
-  h_[0] ^= v0 ^ v8;
-  h_[1] ^= v1 ^ v9;
-  h_[2] ^= v2 ^ v10;
-  h_[3] ^= v3 ^ v11;
-  h_[4] ^= v4 ^ v12;
-  h_[5] ^= v5 ^ v13;
-  h_[6] ^= v6 ^ v14;
-  h_[7] ^= v7 ^ v15;
+  h[0] ^= v0 ^ v8;
+  h[1] ^= v1 ^ v9;
+  h[2] ^= v2 ^ v10;
+  h[3] ^= v3 ^ v11;
+  h[4] ^= v4 ^ v12;
+  h[5] ^= v5 ^ v13;
+  h[6] ^= v6 ^ v14;
+  h[7] ^= v7 ^ v15;
 }
 
 #undef SF_G
+
+}  // namespace
+
+void Blake2b512::blocks(const uint8_t* p, size_t n, uint64_t inc, bool last) {
+#if SFCOHORT_BLAKE2B_X86_64
+  if (!portable_) {
+    sf_blake2b_x86_64_blocks(s_, p, n, inc, last ? ~uint64_t{0} : 0);
+    return;
+  }
+#endif
+  for (; n > 0; --n, p += 128) {
+    s_[8] += inc;
+    if (s_[8] < inc) ++s_[9];
+    compress(s_, p, last);
+  }
+}
 
 void Blake2b512::update(const uint8_t* p, size_t n) {
   // The last block is compressed with the final flag in finish(), so a full
   // buffer is compressed only once more input arrives.
   while (n > 0) {
     if (buflen_ == 128) {
-      t_[0] += 128;
-      if (t_[0] < 128) ++t_[1];
-      compress(buf_, false);
+      blocks(buf_, 1, 128, false);
       buflen_ = 0;
     }
-    if (buflen_ == 0) {
-      while (n > 128) {
-        t_[0] += 128;
-        if (t_[0] < 128) ++t_[1];
-        compress(p, false);
-        p += 128;
-        n -= 128;
-      }
+    if (buflen_ == 0 && n > 128) {
+      const size_t k = (n - 1) / 128;  // whole blocks, keeping at least one byte back
+      blocks(p, k, 128, false);
+      p += 128 * k;
+      n -= 128 * k;
     }
     size_t k = 128 - buflen_ < n ? 128 - buflen_ : n;
     std::memcpy(buf_ + buflen_, p, k);
@@ -109,12 +134,10 @@ void Blake2b512::update(const uint8_t* p, size_t n) {
 }
 
 void Blake2b512::finish(uint8_t out[64]) {
-  t_[0] += buflen_;
-  if (t_[0] < buflen_) ++t_[1];
   std::memset(buf_ + buflen_, 0, 128 - buflen_);
-  compress(buf_, true);
+  blocks(buf_, 1, buflen_, true);
   for (int i = 0; i < 8; ++i) {
-    for (int j = 0; j < 8; ++j) out[8 * i + j] = static_cast<uint8_t>(h_[i] >> (8 * j));
+    for (int j = 0; j < 8; ++j) out[8 * i + j] = static_cast<uint8_t>(s_[i] >> (8 * j));
   }
 }
 

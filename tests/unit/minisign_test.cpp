@@ -2,6 +2,7 @@
 // minisign 0.11 that must keep verifying.
 #include <doctest/doctest.h>
 
+#include "crypto_minisign_blake2b.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/minisign.hpp"
 
@@ -147,4 +148,33 @@ TEST_CASE("minisign: the BLAKE2b-512 prehash") {
       CHECK(h.finish() == want);
     }
   }
+}
+
+TEST_CASE("minisign: the portable BLAKE2b agrees with the x86-64 assembly and libsodium") {
+  using minisign::detail::Blake2b512;
+  auto digest = [](Blake2b512::Impl impl, const uint8_t* p, size_t n, size_t step) {
+    Blake2b512 h(impl);
+    for (size_t off = 0; off < n; off += step) h.update(p + off, std::min(step, n - off));
+    minisign::Hash64 out;
+    h.finish(out.data());
+    return out;
+  };
+  std::vector<uint8_t> data(5 * 128 * 1024 + 3);
+  random_bytes(data.data(), data.size());
+  // Lengths that end a whole-block run at every position of the buffer, and
+  // steps that feed many blocks to one call (where the assembly keeps h in
+  // registers from block to block).
+  for (size_t n : {size_t{0}, size_t{1}, size_t{128}, size_t{129}, size_t{383}, size_t{384},
+                   size_t{385}, size_t{128 * 1024}, data.size()}) {
+    CAPTURE(n);
+    const auto want = minisign::prehash_reference(data.data(), n);
+    for (size_t step : {size_t{64}, size_t{128}, size_t{1000}, size_t{1} << 20}) {
+      CAPTURE(step);
+      CHECK(digest(Blake2b512::Impl::kPortable, data.data(), n, step) == want);
+      CHECK(digest(Blake2b512::Impl::kBest, data.data(), n, step) == want);
+    }
+  }
+#if defined(__x86_64__)
+  CHECK(Blake2b512::has_assembly());
+#endif
 }
