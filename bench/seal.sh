@@ -5,8 +5,9 @@
 # Prints the median wall and CPU time of each, the ratios (age / sfcohort:
 # above 1 means sfcohort is faster) and peak memory. Needs age, age-keygen and
 # GNU time. Run it on an otherwise idle machine: sealing does more work than
-# age (the BLAKE2b-512 hash for the signature, and an fsync that age does not
-# do) and spreads it over two threads, so it needs the second CPU to be free.
+# age (the BLAKE2b-512 hash for the signature) and spreads it over two
+# threads, so it needs the second CPU to be free; opening also fsyncs the
+# plaintext, which age does not.
 #
 # Every command is treated alike: it runs once untimed (its input is then in
 # the page cache and its code paged in), everything dirty is synced, its
@@ -62,7 +63,7 @@ for _ in $(seq "$rounds"); do
 done
 
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "file: ${size_mib} MiB, median of $rounds rounds (seal includes signing and fsync, open includes verifying and fsync)"
+echo "file: ${size_mib} MiB, median of $rounds rounds (seal includes signing, open includes verifying and fsync)"
 printf '%-12s %8s %8s %10s  %s\n' "" "seconds" "CPU s" "peak MiB" "all rounds"
 for l in "age -e" "share seal" "age -d" "share open"; do
   printf '%-12s %8s %8s %10d  %s\n' "$l" "$(median "${times[$l]}")" "$(median "${cpu[$l]}")" \

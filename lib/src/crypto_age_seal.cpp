@@ -1,7 +1,17 @@
 // Seal and open: age + minisign. The age file is encrypted or decrypted on
 // every CPU while one thread at a time hashes it for the signature
-// (crypto_age_pipeline.hpp), and the output is flushed to disk as it is
-// written, so a sealed 1 GiB file costs about one pass of the hash.
+// (crypto_age_pipeline.hpp), so a sealed 1 GiB file costs about one pass of
+// the hash.
+//
+// Durability differs by what is written. An opened file is plaintext, and
+// after a crash a short file could be taken for the whole: it is flushed to
+// disk as it is written and fsynced before the rename. A sealed file is
+// left to the kernel's writeback, as age leaves it: the rename still shows
+// readers the whole file or nothing, and if a crash leaves it short, age
+// refuses it as truncated and minisign as altered, so the damage cannot go
+// unnoticed; sealing again makes it afresh. Waiting for the disk would cost
+// a sealed 1 GiB file about 0.1 s on the machine in BENCHMARKS.md, whose disk
+// takes 1.1 GB/s.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -130,10 +140,12 @@ class WriteBehind {
   std::thread thread_;
 };
 
-// An AtomicFile as an age sink, flushed behind as it is written.
+// An AtomicFile as an age sink; if DURABLE, flushed behind as it is written
+// and fsynced before the rename.
 class AtomicSink : public age::Sink {
  public:
-  explicit AtomicSink(AtomicFile& f) : f_(f), behind_(f.stream(), f.path()) {}
+  AtomicSink(AtomicFile& f, bool durable)
+      : f_(f), durable_(durable), behind_(durable ? f.stream() : nullptr, f.path()) {}
   Status write(const void* p, size_t n) override {
     SF_TRY(f_.write(p, n));
     behind_.wrote(n);
@@ -141,11 +153,15 @@ class AtomicSink : public age::Sink {
   }
   // Once everything is written: starts flushing the rest to disk.
   void drain() { behind_.drain(f_.stream()); }
-  // Before AtomicFile::commit().
-  Status finish() { return behind_.stop(); }
+  // Once everything is written and checked: renames the file into place.
+  Status commit() {
+    SF_TRY(behind_.stop());
+    return f_.commit(durable_);
+  }
 
  private:
   AtomicFile& f_;
+  const bool durable_;
   WriteBehind behind_;
 };
 
@@ -277,11 +293,10 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
   s.signature_path = out_path + ".minisig";
   CountingSource counted(in);
   FileHash fh;
-  AtomicSink sink(*out);
+  AtomicSink sink(*out, false);
   age::EncryptOptions eo;
   eo.armor = opt.armor;
   SF_TRY(age::encrypt_pipelined(counted, sink, to, eo, fh.observer()));
-  sink.drain();
   const minisign::Hash64 h = fh.hash.finish();
   s.sealed_bytes = fh.bytes;
   s.plaintext_bytes = counted.bytes;
@@ -290,10 +305,8 @@ Result<Sealed> seal(age::Source& in, const std::string& out_path,
   if (!sig) return std::move(sig).error();
   SF_TRY(sig->write(signer.sign(h, comment)));
   if (before_commit) SF_TRY(before_commit(s));
-  // Only now: a flush still under way can finish while the above runs.
-  SF_TRY(sink.finish());
-  SF_TRY(out->commit());
-  if (auto c = sig->commit(); !c) {
+  SF_TRY(sink.commit());
+  if (auto c = sig->commit(false); !c) {
     ::unlink(out_path.c_str());  // never a sealed file without its signature
     return c.error();
   }
@@ -356,13 +369,13 @@ Result<Opened> open_file(const std::string& in_path, const std::string& out_path
   }
   auto out = AtomicFile::create(out_path, 0600);
   if (!out) return std::move(out).error();
-  AtomicSink sink(*out);
+  AtomicSink sink(*out, true);
   auto o = open_to_sink(in_path, sink, opt);
   if (!o) return o;  // ~AtomicFile removes the temporary file
   sink.drain();
   if (before_commit) SF_TRY(before_commit(*o));
-  SF_TRY(sink.finish());
-  SF_TRY(out->commit());
+  // Only now: a flush still under way can finish while the above runs.
+  SF_TRY(sink.commit());
   return o;
 }
 

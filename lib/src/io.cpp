@@ -66,14 +66,14 @@ Status AtomicFile::write(std::string_view data) {
   return Ok{};
 }
 
-Status AtomicFile::commit() {
+Status AtomicFile::commit(bool sync) {
   if (is_stdout_) {
     done_ = true;
     if (std::fflush(stdout) != 0) return errno_error("standard output", "cannot write");
     return Ok{};
   }
   if (std::fflush(f_) != 0) return errno_error(path_, "cannot write");
-  if (::fsync(fileno(f_)) != 0) return errno_error(path_, "cannot write");
+  if (sync && ::fsync(fileno(f_)) != 0) return errno_error(path_, "cannot write");
   if (std::fclose(f_) != 0) {
     f_ = nullptr;
     return errno_error(path_, "cannot write");

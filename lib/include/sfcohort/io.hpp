@@ -26,8 +26,11 @@ class AtomicFile {
 
   Status write(std::string_view data);
   Status write(const void* p, size_t n) { return write(std::string_view(static_cast<const char*>(p), n)); }
-  // Flushes, fsyncs and renames the temporary file over the target.
-  Status commit();
+  // Flushes, fsyncs and renames the temporary file over the target. With
+  // SYNC false there is no fsync: readers still see the whole file or none
+  // of it, but a crash soon after may leave it short (only for files whose
+  // damage is always detected, such as sealed age files).
+  Status commit(bool sync = true);
   const std::string& path() const { return path_; }
   std::FILE* stream() { return f_; }
 
