@@ -50,8 +50,10 @@
 #define H 192
 #define FRAME 264
 
-// Four G functions, one instruction of each in turn.
-.macro G4 a0,b0,c0,d0,x0,y0, a1,b1,c1,d1,x1,y1, a2,b2,c2,d2,x2,y2, a3,b3,c3,d3,x3,y3
+// Half of four G functions, one instruction of each in turn: a += x + b,
+// d = (d ^ a) >>> r1, c += d, b = (b ^ c) >>> r2; the message word goes in
+// first, as b is the word computed last.
+.macro HALF4 a0,b0,c0,d0,x0, a1,b1,c1,d1,x1, a2,b2,c2,d2,x2, a3,b3,c3,d3,x3, r1,r2
   addq \x0*8(%rsp), \a0
   addq \x1*8(%rsp), \a1
   addq \x2*8(%rsp), \a2
@@ -64,10 +66,10 @@
   xorq \a1, \d1
   xorq \a2, \d2
   xorq \a3, \d3
-  rorq $32, \d0
-  rorq $32, \d1
-  rorq $32, \d2
-  rorq $32, \d3
+  rorq $\r1, \d0
+  rorq $\r1, \d1
+  rorq $\r1, \d2
+  rorq $\r1, \d3
   addq \d0, \c0
   addq \d1, \c1
   addq \d2, \c2
@@ -76,38 +78,16 @@
   xorq \c1, \b1
   xorq \c2, \b2
   xorq \c3, \b3
-  rorq $24, \b0
-  rorq $24, \b1
-  rorq $24, \b2
-  rorq $24, \b3
-  addq \y0*8(%rsp), \a0
-  addq \y1*8(%rsp), \a1
-  addq \y2*8(%rsp), \a2
-  addq \y3*8(%rsp), \a3
-  addq \b0, \a0
-  addq \b1, \a1
-  addq \b2, \a2
-  addq \b3, \a3
-  xorq \a0, \d0
-  xorq \a1, \d1
-  xorq \a2, \d2
-  xorq \a3, \d3
-  rorq $16, \d0
-  rorq $16, \d1
-  rorq $16, \d2
-  rorq $16, \d3
-  addq \d0, \c0
-  addq \d1, \c1
-  addq \d2, \c2
-  addq \d3, \c3
-  xorq \c0, \b0
-  xorq \c1, \b1
-  xorq \c2, \b2
-  xorq \c3, \b3
-  rorq $63, \b0
-  rorq $63, \b1
-  rorq $63, \b2
-  rorq $63, \b3
+  rorq $\r2, \b0
+  rorq $\r2, \b1
+  rorq $\r2, \b2
+  rorq $\r2, \b3
+.endm
+
+// Four G functions (RFC 7693, section 3.1).
+.macro G4 a0,b0,c0,d0,x0,y0, a1,b1,c1,d1,x1,y1, a2,b2,c2,d2,x2,y2, a3,b3,c3,d3,x3,y3
+  HALF4 \a0,\b0,\c0,\d0,\x0, \a1,\b1,\c1,\d1,\x1, \a2,\b2,\c2,\d2,\x2, \a3,\b3,\c3,\d3,\x3, 32, 24
+  HALF4 \a0,\b0,\c0,\d0,\y0, \a1,\b1,\c1,\d1,\y1, \a2,\b2,\c2,\d2,\y2, \a3,\b3,\c3,\d3,\y3, 16, 63
 .endm
 
 // One round: the columns, then the diagonals, with message schedule s.
