@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "query_plan.hpp"
 #include "match.hpp"
 #include "match_index.hpp"
 #include "names.hpp"
@@ -343,18 +344,7 @@ TEST_CASE("a CohortIndex of an empty cohort finds no one") {
 
 TEST_CASE("a CohortIndex is read in order: the query plans") {
   Store s = cohort();
-  auto plan = [&](const std::string& q) {
-    auto st = s.db().prepare("EXPLAIN QUERY PLAN " + q);
-    REQUIRE(st.has_value());
-    std::string out;
-    for (;;) {
-      auto r = st->step();
-      REQUIRE(r.has_value());
-      if (!*r) break;
-      out += st->text(3) + "\n";
-    }
-    return out;
-  };
+  auto plan = [&](const std::string& q) { return testing::query_plan(s, q); };
   // The people in pk ranges: a range of the table's own B-tree, no sort.
   std::string people = plan(
       "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house "

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "query_plan.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
 #include "match.hpp"
@@ -431,18 +432,7 @@ TEST_CASE("match keys are rewritten when a person changes") {
 
 TEST_CASE("candidates come from indexed probes: the query plans") {
   Store s = cohort_store(0);
-  auto plan = [&](const std::string& q) {
-    auto st = s.db().prepare("EXPLAIN QUERY PLAN " + q);
-    REQUIRE(st.has_value());
-    std::string out;
-    for (;;) {
-      auto r = st->step();
-      REQUIRE(r.has_value());
-      if (!*r) break;
-      out += st->text(3) + "\n";
-    }
-    return out;
-  };
+  auto plan = [&](const std::string& q) { return testing::query_plan(s, q); };
   std::string probe = plan("SELECT data FROM match_bucket WHERE bucket = ?1");
   CHECK(probe.find("SEARCH match_bucket USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   CHECK(probe.find("SCAN") == std::string::npos);

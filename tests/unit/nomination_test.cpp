@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "query_plan.hpp"
 #include "sfcohort/nomination.hpp"
 #include "sqlite.hpp"
 
@@ -332,16 +333,7 @@ TEST_CASE("nomination: the per-family queries export runs use their indexes") {
   };
   for (const auto& q : qs) {
     CAPTURE(q.sql);
-    auto st = s.db().prepare(std::string("EXPLAIN QUERY PLAN ") + q.sql);
-    REQUIRE(st.has_value());
-    st->bind(1, "F1");
-    std::string plan;
-    for (;;) {
-      auto r = st->step();
-      REQUIRE(r.has_value());
-      if (!*r) break;
-      plan += st->text(3) + "\n";
-    }
+    const std::string plan = testing::query_plan(s, q.sql);
     CHECK(plan.find(q.index) != std::string::npos);
     CHECK(plan.find("SCAN") == std::string::npos);
   }
