@@ -313,11 +313,12 @@ Result<int> run_seal(const Globals& g, const SealOptions& o) {
   const std::string name = std::filesystem::path(o.file).filename().string();
   req.audit_subject = "file " + name;
   req.audit_detail = {{"file", name}, {"families", nullptr}};
-  FILE* in = std::fopen(o.file.c_str(), "rb");
-  if (!in || std::filesystem::is_directory(o.file)) {
-    if (in) std::fclose(in);
-    return errno_error(o.file, "cannot read");
+  std::error_code ec;
+  if (std::filesystem::is_directory(o.file, ec)) {
+    return Error(Errc::kEnvironment, o.file + ": is a directory, not a file to seal");
   }
+  FILE* in = std::fopen(o.file.c_str(), "rb");
+  if (!in) return errno_error(o.file, "cannot read");
   std::unique_ptr<FILE, int (*)(FILE*)> closer(in, std::fclose);
   age::FileSource src(in, o.file);
   auto sealed = exchange::seal_for(

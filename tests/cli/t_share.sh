@@ -66,6 +66,11 @@ expect_rc 2 "seal to an unknown partner" sf share seal list.csv --to Nobody
 expect_rc 2 "seal to nobody" sf share seal list.csv
 expect_rc 2 "--recipient needs --reason" sf share seal list.csv --recipient "$P_AGE"
 expect_rc 3 "seal a missing file" sf share seal missing.csv --recipient "$P_AGE" --reason test
+mkdir -p adir
+expect_rc 3 "seal a directory" sf share seal adir --recipient "$P_AGE" --reason test --output adir.age
+has "adir: is a directory" err "a directory is named as one"
+one_line_error "seal a directory"
+[ ! -e adir.age ] && ok || fail "sealing a directory left a file"
 expect_rc 0 "renew" sf share partner add "West Yorkshire Police" --recipient "$P_AGE" --sign-key "$P_SIGN" \
   --agreement isa=2019-04-01 --agreement dsp=2019-04-01 --agreement mou=2019-04-01 --expires 2099-03-31
 expect_rc 0 "seal" sf share seal list.csv --to "West Yorkshire Police"
