@@ -28,6 +28,11 @@ Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
     f.f_ = stdout;
     return f;
   }
+  // Refused now rather than at the rename, after all the work.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error(Errc::kEnvironment, path + ": is a directory; name a file to write");
+  }
   std::filesystem::path p(path);
   std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
   std::string tmpl = dir + "/." + p.filename().string() + ".tmp-XXXXXX";

@@ -71,6 +71,10 @@ expect_rc 3 "seal a directory" sf share seal adir --recipient "$P_AGE" --reason 
 has "adir: is a directory" err "a directory is named as one"
 one_line_error "seal a directory"
 [ ! -e adir.age ] && ok || fail "sealing a directory left a file"
+expect_rc 3 "seal over a directory" sf share seal list.csv --recipient "$P_AGE" --reason test --output adir
+has "adir: is a directory" err "an output directory is named as one"
+same "$(ls -A adir | wc -l)" "0" "nothing written into the directory"
+same "$(ls -A | grep -c '^\.adir\.tmp')" "0" "no temporary file beside it"
 expect_rc 0 "renew" sf share partner add "West Yorkshire Police" --recipient "$P_AGE" --sign-key "$P_SIGN" \
   --agreement isa=2019-04-01 --agreement dsp=2019-04-01 --agreement mou=2019-04-01 --expires 2099-03-31
 expect_rc 0 "seal" sf share seal list.csv --to "West Yorkshire Police"
