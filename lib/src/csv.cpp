@@ -1,5 +1,7 @@
 #include "sfcohort/csv.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -65,6 +67,10 @@ Result<CsvReader> CsvReader::open(const std::string& path) {
     impl->f = std::fopen(path.c_str(), "rb");
     if (!impl->f) return errno_error(path, "cannot read");
     impl->owns = true;
+    struct stat st;
+    if (::fstat(fileno(impl->f), &st) == 0 && S_ISDIR(st.st_mode)) {
+      return Error(Errc::kEnvironment, path + ": is a directory, not a CSV file");
+    }
     impl->name = path;
   }
   return CsvReader(std::move(impl));

@@ -104,6 +104,10 @@ expect_rc 2 "binary file" sf import bad.bin
 has "bad.bin: holds binary data, not text (is this a CSV file?)" err "binary file message"
 one_line_error "binary file, one error line"
 same "$(db_sum)" "$before" "binary: database unchanged"
+mkdir -p adir
+expect_rc 3 "a directory" sf import adir
+has "adir: is a directory, not a CSV file" err "directory message"
+one_line_error "a directory, one error line"
 printf 'PK\003\004\024\000\006\000' > roll.csv
 expect_rc 2 "a workbook saved as .csv" sf import roll.csv
 has "roll.csv: is a zip archive or an Excel workbook, not CSV" err "workbook message"
