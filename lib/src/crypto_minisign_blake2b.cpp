@@ -62,15 +62,15 @@ Blake2b512::Blake2b512(Impl impl) : portable_(impl == Impl::kPortable || !has_as
 
 namespace {
 
-// One block of the portable compression; S is h[0..7] and t[0..1].
-void compress(uint64_t s[10], const uint8_t block[128], bool last) {
-  uint64_t* h = s;
+// One block of the portable compression; ST is h[0..7] and t[0..1].
+void compress(uint64_t st[10], const uint8_t block[128], bool last) {
+  uint64_t* h = st;
   uint64_t m[16];
   for (int i = 0; i < 16; ++i) m[i] = load64(block + 8 * i);
   uint64_t v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6],
            v7 = h[7];
-  uint64_t v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3], v12 = kIv[4] ^ s[8],
-           v13 = kIv[5] ^ s[9], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
+  uint64_t v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3], v12 = kIv[4] ^ st[8],
+           v13 = kIv[5] ^ st[9], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
 #pragma GCC unroll 12
   for (int r = 0; r < 12; ++r) {
     const uint8_t* s = kSigma[r];
