@@ -41,9 +41,12 @@ Result<int> run_list(const Globals& g, const AuditCmd& o) {
   if (o.format == "json") {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& e : *entries) {
-      arr.push_back({{"seq", e.seq},         {"at", e.at},
-                     {"actor", e.actor},     {"command", e.command},
-                     {"purpose", e.purpose}, {"subject", e.subject},
+      arr.push_back({{"seq", e.seq},
+                     {"at", e.at},
+                     {"actor", e.actor},
+                     {"command", e.command},
+                     {"purpose", e.purpose},
+                     {"subject", e.subject},
                      {"detail", e.detail}});
     }
     std::printf("%s\n", arr.dump(2).c_str());
@@ -71,8 +74,7 @@ Result<int> run_verify(const Globals& g) {
     std::fprintf(stderr, "sfcohort: error: audit trail altered: %s\n", check->problem.c_str());
     return 1;
   }
-  std::printf("intact: %s entries, chain and head verified\n",
-              with_commas(check->entries).c_str());
+  std::printf("intact: %s entries, chain and head verified\n", with_commas(check->entries).c_str());
   for (const auto& n : check->notes) note(g, "note: " + n);
   return 0;
 }
@@ -84,7 +86,8 @@ void add_audit(CLI::App& app, Globals& g, Action& action) {
   CLI::App* sub = app.add_subcommand("audit", "list the audit trail, or verify it");
   sub->add_option("--since", o->since, "only entries on or after this date");
   sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  CLI::App* verify = sub->add_subcommand("verify", "check that the audit trail has not been altered");
+  CLI::App* verify =
+      sub->add_subcommand("verify", "check that the audit trail has not been altered");
   sub->callback([&g, &action, o, verify] {
     if (verify->parsed()) return;
     action = [&g, o] { return run_list(g, *o); };

@@ -72,9 +72,11 @@ void Progress::update(uint64_t n) {
   if (t - last_ < 0.1) return;
   last_ = t;
   if (total_ > 0) {
-    int pct = static_cast<int>(100.0 * static_cast<double>(std::min(n, total_)) / static_cast<double>(total_));
+    int pct = static_cast<int>(100.0 * static_cast<double>(std::min(n, total_)) /
+                               static_cast<double>(total_));
     int width = 30, fill = pct * width / 100;
-    std::fprintf(stderr, "\r%s [%s%s] %3d%%", label_.c_str(), std::string(static_cast<size_t>(fill), '#').c_str(),
+    std::fprintf(stderr, "\r%s [%s%s] %3d%%", label_.c_str(),
+                 std::string(static_cast<size_t>(fill), '#').c_str(),
                  std::string(static_cast<size_t>(width - fill), '.').c_str(), pct);
   } else {
     std::fprintf(stderr, "\r%s %s", label_.c_str(), with_commas(static_cast<long long>(n)).c_str());

@@ -31,17 +31,22 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
   if (!rep) return rep.error();
   const std::string name = o.file == "-" ? "standard input" : o.file;
   for (const auto& e : rep->aborted ? rep->errors : std::vector<RowError>{}) {
-    std::fprintf(stderr, "sfcohort: error: %s: row %zu: %s\n", name.c_str(), e.row, e.message.c_str());
+    std::fprintf(stderr, "sfcohort: error: %s: row %zu: %s\n", name.c_str(), e.row,
+                 e.message.c_str());
   }
   if (rep->rejected > rep->errors.size() && rep->aborted) {
     std::fprintf(stderr, "sfcohort: error: %s: %zu more invalid rows not shown\n", name.c_str(),
                  rep->rejected - rep->errors.size());
   }
   if (o.format == "json") {
-    nlohmann::json j = {{"read", rep->read},           {"imported", rep->imported},
-                        {"updated", rep->updated},     {"unchanged", rep->unchanged},
-                        {"rejected", rep->rejected},   {"families_added", rep->families_added},
-                        {"written", !rep->aborted && !o.dry_run}, {"sha256", rep->sha256}};
+    nlohmann::json j = {{"read", rep->read},
+                        {"imported", rep->imported},
+                        {"updated", rep->updated},
+                        {"unchanged", rep->unchanged},
+                        {"rejected", rep->rejected},
+                        {"families_added", rep->families_added},
+                        {"written", !rep->aborted && !o.dry_run},
+                        {"sha256", rep->sha256}};
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("read %s rows: %s imported, %s updated, %s unchanged, %s rejected\n",
@@ -55,7 +60,8 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
     Error e(Errc::kInvalidInput,
             name + ": " + std::to_string(rep->rejected) + " invalid row" +
                 (rep->rejected == 1 ? "" : "s") + ": nothing imported",
-            {"correct the rows, or import the valid ones and set the others aside with --rejects FILE"});
+            {"correct the rows, or import the valid ones and set the others aside with --rejects "
+             "FILE"});
     return e;
   }
   if (o.dry_run) {

@@ -4,8 +4,8 @@
 
 #include "cli.hpp"
 #include "sfcohort/audit.hpp"
-#include "sfcohort/io.hpp"
 #include "sfcohort/criteria.hpp"
+#include "sfcohort/io.hpp"
 #include "sfcohort/nomination.hpp"
 #include "sfcohort/store.hpp"
 
@@ -34,12 +34,14 @@ Result<int> run_init(const Globals& g, const std::string& criteria) {
   if (!existed) {
     std::printf("created %s (schema version %d)\n", ctx.db_path.c_str(), store->schema_version());
   } else {
-    std::printf("%s is up to date (schema version %d)\n", ctx.db_path.c_str(), store->schema_version());
+    std::printf("%s is up to date (schema version %d)\n", ctx.db_path.c_str(),
+                store->schema_version());
   }
   if (!criteria.empty()) std::printf("default criteria set: %s\n", criteria.c_str());
   if (*made_key) {
-    std::printf("created the audit key %s/audit.key: keep it with the team's keys, not with the database\n",
-                ctx.keys_dir.c_str());
+    std::printf(
+        "created the audit key %s/audit.key: keep it with the team's keys, not with the database\n",
+        ctx.keys_dir.c_str());
   }
   return 0;
 }
@@ -52,9 +54,8 @@ void add_init(CLI::App& app, Globals& g, Action& action) {
       "init", "create the cohort database and the audit key, or bring the schema up to date");
   sub->add_option("--criteria", *criteria,
                   "record the default criteria set (a shipped name or a JSON file)");
-  sub->callback([&g, &action, criteria] {
-    action = [&g, criteria] { return run_init(g, *criteria); };
-  });
+  sub->callback(
+      [&g, &action, criteria] { action = [&g, criteria] { return run_init(g, *criteria); }; });
 }
 
 }  // namespace sfcohort::cli

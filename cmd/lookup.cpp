@@ -6,28 +6,28 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
-#include <thread>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 #include <filesystem>
 
 #include "cli.hpp"
-#include "share.hpp"
 #include "sfcohort/age.hpp"
+#include "sfcohort/csv.hpp"
 #include "sfcohort/exchange.hpp"
+#include "sfcohort/io.hpp"
+#include "sfcohort/lookup.hpp"
 #include "sfcohort/partner_reply.hpp"
 #include "sfcohort/partners.hpp"
 #include "sfcohort/seal.hpp"
-#include "sfcohort/csv.hpp"
-#include "sfcohort/io.hpp"
-#include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
 #include "sfcohort/text.hpp"
+#include "share.hpp"
 
 namespace sfcohort::cli {
 namespace {
@@ -45,7 +45,7 @@ struct LookupOptions {
   bool no_verify = false;
   bool armor = false;
   std::string passphrase_file;
-  std::string input_name;  // what the audit entry calls the input, when not BATCH
+  std::string input_name;       // what the audit entry calls the input, when not BATCH
   bool scratch_output = false;  // OUTPUT is a private file the partner reply is made from
 };
 
@@ -88,7 +88,8 @@ std::string field_text(std::string_view field, std::string_view level, const std
 Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) {
   std::string format = o.format.empty() ? "text" : o.format;
   if (format != "text" && format != "json")
-    return invalid_input("--format must be text or json for a single lookup (csv and jsonl are for --batch)");
+    return invalid_input(
+        "--format must be text or json for a single lookup (csv and jsonl are for --batch)");
   Query q{trim(o.given), trim(o.surname), trim(o.dob), trim(o.postcode), trim(o.house)};
   if (q.given_name.empty() && q.surname.empty() && q.dob.empty())
     return Error(Errc::kInvalidInput, "nothing to look up",
@@ -108,44 +109,60 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
   for (const auto& h : res->household) fams.push_back(h.family_id);
   nlohmann::json fields = nlohmann::json::array();
   for (auto [name, v] : {std::pair<const char*, const std::string*>{"given_name", &q.given_name},
-                         {"surname", &q.surname}, {"dob", &q.dob}, {"postcode", &q.postcode},
+                         {"surname", &q.surname},
+                         {"dob", &q.dob},
+                         {"postcode", &q.postcode},
                          {"house", &q.house}})
     if (!v->empty()) fields.push_back(name);
-  std::string best = res->matches.empty() ? "none" : std::string(band_name(res->matches.front().band));
+  std::string best =
+      res->matches.empty() ? "none" : std::string(band_name(res->matches.front().band));
   SF_TRY(store->audit(res->matches.empty() ? "" : res->matches.front().person.id,
-                      {{"mode", "single"}, {"fields", fields}, {"band", best}, {"matched", matched},
-                       {"household", fams}, {"candidates", res->candidates}}));
+                      {{"mode", "single"},
+                       {"fields", fields},
+                       {"band", best},
+                       {"matched", matched},
+                       {"household", fams},
+                       {"candidates", res->candidates}}));
 
   for (const auto& w : res->warnings) warn(g, w);
   const int status = res->matches.empty() ? 1 : 0;
   if (format == "json") {
     nlohmann::json j;
-    j["query"] = {{"given_name", q.given_name}, {"surname", q.surname}, {"dob", q.dob},
-                  {"postcode", q.postcode}, {"house", q.house}};
+    j["query"] = {{"given_name", q.given_name},
+                  {"surname", q.surname},
+                  {"dob", q.dob},
+                  {"postcode", q.postcode},
+                  {"house", q.house}};
     j["warnings"] = res->warnings;
     j["matches"] = nlohmann::json::array();
     for (const auto& m : res->matches) {
       char score[16];
       std::snprintf(score, sizeof score, "%.4f", m.score);
-      j["matches"].push_back(
-          {{"band", band_name(m.band)},
-           {"score", std::stod(score)},
-           {"family_id", m.person.family_id},
-           {"person_id", m.person.id},
-           {"person",
-            {{"given_name", m.person.given_name}, {"middle_names", m.person.middle_names},
-             {"surname", m.person.surname}, {"dob", m.person.dob}, {"postcode", m.person.postcode},
-             {"house", m.person.house}}},
-           {"why", why_json(m.why)}});
+      j["matches"].push_back({{"band", band_name(m.band)},
+                              {"score", std::stod(score)},
+                              {"family_id", m.person.family_id},
+                              {"person_id", m.person.id},
+                              {"person",
+                               {{"given_name", m.person.given_name},
+                                {"middle_names", m.person.middle_names},
+                                {"surname", m.person.surname},
+                                {"dob", m.person.dob},
+                                {"postcode", m.person.postcode},
+                                {"house", m.person.house}}},
+                              {"why", why_json(m.why)}});
     }
     j["household"] = nlohmann::json::array();
     for (const auto& h : res->household) {
-      nlohmann::json hj = {{"family_id", h.family_id}, {"why", h.why}, {"people", h.people},
+      nlohmann::json hj = {{"family_id", h.family_id},
+                           {"why", h.why},
+                           {"people", h.people},
                            {"lead_agency", h.lead_agency}};
       hj["similar"] = nlohmann::json::array();
       for (const auto& p : h.similar)
-        hj["similar"].push_back({{"person_id", p.id}, {"given_name", p.given_name},
-                                 {"surname", p.surname}, {"dob", p.dob}});
+        hj["similar"].push_back({{"person_id", p.id},
+                                 {"given_name", p.given_name},
+                                 {"surname", p.surname},
+                                 {"dob", p.dob}});
       j["household"].push_back(hj);
     }
     j["candidates"] = res->candidates;
@@ -159,26 +176,34 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
     std::string band = std::string(band_name(m.band));
     for (auto& c : band) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     char line[512];
-    std::string name = m.person.given_name.empty() ? upper_surname(m.person.surname)
-                                                   : m.person.given_name + " " + upper_surname(m.person.surname);
+    std::string name = m.person.given_name.empty()
+                           ? upper_surname(m.person.surname)
+                           : m.person.given_name + " " + upper_surname(m.person.surname);
     // The band in a column of 8 ("STRONG  Jonathan"), never run into the
     // name ("POSSIBLE  Muhammad").
     band.append(band.size() + 2 > 8 ? 2 : 8 - band.size(), ' ');
-    std::snprintf(line, sizeof line, "%s%s  b. %s  %-16s family %s \xC2\xB7 person %s  (score %.4f)\n",
-                  band.c_str(), name.c_str(), m.person.dob.c_str(), address_of(m.person).c_str(),
+    std::snprintf(line, sizeof line,
+                  "%s%s  b. %s  %-16s family %s \xC2\xB7 person %s  (score %.4f)\n", band.c_str(),
+                  name.c_str(), m.person.dob.c_str(), address_of(m.person).c_str(),
                   m.person.family_id.c_str(), m.person.id.c_str(), m.score);
     out += line;
     std::string dob_q = q.dob;
     if (auto d = parse_date(q.dob)) dob_q = d->iso();
-    out += "        " + field_text("given_name", level_name(m.why.given_name), q.given_name, m.person.given_name) +
-           " \xC2\xB7 " + field_text("surname", level_name(m.why.surname), q.surname, m.person.surname) +
-           " \xC2\xB7 " + field_text("dob", level_name(m.why.dob), dob_q, m.person.dob) + " \xC2\xB7 " +
-           field_text("postcode", level_name(m.why.postcode), display_postcode(q.postcode), m.person.postcode) +
-           " \xC2\xB7 " + field_text("house", level_name(m.why.house), q.house, m.person.house) + "\n";
+    out +=
+        "        " +
+        field_text("given_name", level_name(m.why.given_name), q.given_name, m.person.given_name) +
+        " \xC2\xB7 " +
+        field_text("surname", level_name(m.why.surname), q.surname, m.person.surname) +
+        " \xC2\xB7 " + field_text("dob", level_name(m.why.dob), dob_q, m.person.dob) +
+        " \xC2\xB7 " +
+        field_text("postcode", level_name(m.why.postcode), display_postcode(q.postcode),
+                   m.person.postcode) +
+        " \xC2\xB7 " + field_text("house", level_name(m.why.house), q.house, m.person.house) + "\n";
   }
   if (res->matches.empty()) out += "no person matched\n";
   for (const auto& h : res->household) {
-    out += "household: family " + h.family_id + " is at " + q.house + ", " + display_postcode(q.postcode);
+    out += "household: family " + h.family_id + " is at " + q.house + ", " +
+           display_postcode(q.postcode);
     if (h.similar.empty()) {
       out += " (" + std::to_string(h.people) + (h.people == 1 ? " person" : " people");
       if (!h.lead_agency.empty()) out += ", lead: " + h.lead_agency;
@@ -191,11 +216,12 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
       for (size_t i = 0; i < h.similar.size(); ++i) {
         const Person& p = h.similar[i];
         if (i) out += "; ";
-        out += (p.given_name.empty() ? "" : p.given_name + " ") + upper_surname(p.surname) + " b. " + p.dob +
-               " is a member";
+        out += (p.given_name.empty() ? "" : p.given_name + " ") + upper_surname(p.surname) +
+               " b. " + p.dob + " is a member";
         twins = twins && p.dob == dob_q;
       }
-      out += twins ? " (a twin? check with the family's lead" : " (a sibling? check with the family's lead";
+      out += twins ? " (a twin? check with the family's lead"
+                   : " (a sibling? check with the family's lead";
       if (!h.lead_agency.empty()) out += ": " + h.lead_agency;
       out += ")";
     }
@@ -211,7 +237,8 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
 // ---------------------------------------------------------------------------
 // Batch
 
-const char* const kOutCols[] = {"match", "score", "family_id", "person_id", "candidates", "why", "household"};
+const char* const kOutCols[] = {"match",      "score", "family_id", "person_id",
+                                "candidates", "why",   "household"};
 
 struct BatchCounts {
   long long rows = 0, exact = 0, strong = 0, possible = 0, none = 0, unreadable = 0;
@@ -235,11 +262,13 @@ struct BatchFormat {
 };
 
 // Looks one row up and formats its output line.
-Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFormat& bf, BatchRow& r) {
+Status process_row(Matcher& m, const sfcohort::LookupOptions& lo, const BatchFormat& bf,
+                   BatchRow& r) {
   std::vector<std::string> outcols(7);
   nlohmann::json why = nlohmann::json::object();
   auto field = [&](int i) -> std::string {
-    return i >= 0 && static_cast<size_t>(i) < r.fields.size() ? r.fields[static_cast<size_t>(i)] : "";
+    return i >= 0 && static_cast<size_t>(i) < r.fields.size() ? r.fields[static_cast<size_t>(i)]
+                                                              : "";
   };
   if (!r.error.empty()) {
     outcols[0] = "error";
@@ -434,7 +463,8 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
   if (bf.ig < 0 && bf.is < 0 && bf.id < 0)
     return Error(Errc::kInvalidInput,
                  reader->name() + ": no given_name, surname or dob column in the header",
-                 {"name the columns as in 'man sfcohort-lookup' (e.g. given_name,surname,dob,postcode,house)"});
+                 {"name the columns as in 'man sfcohort-lookup' (e.g. "
+                  "given_name,surname,dob,postcode,house)"});
 
   // The main connection: checks the database, indexes anyone unindexed
   // before the workers start, and writes the audit entry.
@@ -491,10 +521,18 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
           if (n.bad_rows.size() < 10) n.bad_rows.push_back(r.row);
         } else {
           switch (r.band) {
-            case Band::kExact: ++n.exact; break;
-            case Band::kStrong: ++n.strong; break;
-            case Band::kPossible: ++n.possible; break;
-            case Band::kNone: ++n.none; break;
+            case Band::kExact:
+              ++n.exact;
+              break;
+            case Band::kStrong:
+              ++n.strong;
+              break;
+            case Band::kPossible:
+              ++n.possible;
+              break;
+            case Band::kNone:
+              ++n.none;
+              break;
           }
         }
         buf += r.text;
@@ -545,7 +583,8 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
     if (!got) {
       // An I/O error stops the batch; a row that cannot be parsed (even an
       // unclosed quote at the very end) is noted and the batch goes on.
-      if (got.error().code == Errc::kEnvironment || got.error().code == Errc::kInterrupted) return got.error();
+      if (got.error().code == Errc::kEnvironment || got.error().code == Errc::kInterrupted)
+        return got.error();
       done = reader->fatal();
       r.error = got.error().message;
       r.fields.assign(header.size(), "");
@@ -563,8 +602,9 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
         last_progress = now;
         long long seen = static_cast<long long>(reader->record_number());
         if (total_bytes > 0)
-          std::fprintf(stderr, "\rlookup: %s rows (%d%%)  ", with_commas(seen).c_str(),
-                       static_cast<int>(100.0 * static_cast<double>(reader->bytes_read()) / total_bytes));
+          std::fprintf(
+              stderr, "\rlookup: %s rows (%d%%)  ", with_commas(seen).c_str(),
+              static_cast<int>(100.0 * static_cast<double>(reader->bytes_read()) / total_bytes));
         else
           std::fprintf(stderr, "\rlookup: %s rows  ", with_commas(seen).c_str());
       }
@@ -576,24 +616,28 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
   SF_TRY(out->write(buf));
   if (progress) std::fprintf(stderr, "\r\033[K");
   std::string digest = to_hex(reader->digest());
-  SF_TRY(store->audit(o.input_name.empty() ? reader->name() : o.input_name, {{"mode", "batch"},
-                                       {"rows", n.rows},
-                                       {"sha256", digest},
-                                       {"unreadable", n.unreadable},
-                                       {"exact", n.exact},
-                                       {"strong", n.strong},
-                                       {"possible", n.possible},
-                                       {"none", n.none}}));
+  SF_TRY(store->audit(o.input_name.empty() ? reader->name() : o.input_name,
+                      {{"mode", "batch"},
+                       {"rows", n.rows},
+                       {"sha256", digest},
+                       {"unreadable", n.unreadable},
+                       {"exact", n.exact},
+                       {"strong", n.strong},
+                       {"possible", n.possible},
+                       {"none", n.none}}));
   SF_TRY(out->commit());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   char summary[512];
-  std::snprintf(summary, sizeof summary, "checked %s rows in %.1f s: %s exact, %s strong, %s possible, %s none",
-                with_commas(n.rows).c_str(), secs, with_commas(n.exact).c_str(), with_commas(n.strong).c_str(),
-                with_commas(n.possible).c_str(), with_commas(n.none).c_str());
+  std::snprintf(summary, sizeof summary,
+                "checked %s rows in %.1f s: %s exact, %s strong, %s possible, %s none",
+                with_commas(n.rows).c_str(), secs, with_commas(n.exact).c_str(),
+                with_commas(n.strong).c_str(), with_commas(n.possible).c_str(),
+                with_commas(n.none).c_str());
   std::string s = summary;
   if (n.unreadable) {
     s += ", " + with_commas(n.unreadable) + " unreadable (row" + (n.unreadable == 1 ? " " : "s ");
-    for (size_t i = 0; i < n.bad_rows.size(); ++i) s += (i ? ", " : "") + with_commas(n.bad_rows[i]);
+    for (size_t i = 0; i < n.bad_rows.size(); ++i)
+      s += (i ? ", " : "") + with_commas(n.bad_rows[i]);
     if (n.unreadable > static_cast<long long>(n.bad_rows.size())) s += ", ...";
     s += ")";
   }
@@ -702,9 +746,12 @@ Result<int> run_lookup(const Globals& g, const LookupOptions& o) {
     return invalid_input("--min-band must be exact, strong or possible, not '" + o.min_band + "'");
   if (o.limit < 1) return invalid_input("--limit must be 1 or more");
   if (!o.batch.empty()) {
-    if (!o.given.empty() || !o.surname.empty() || !o.dob.empty() || !o.postcode.empty() || !o.house.empty())
-      return Error(Errc::kInvalidInput, "--batch cannot be combined with --given, --surname, --dob, --postcode or --house",
-                   {"put the people to look up in the batch file"});
+    if (!o.given.empty() || !o.surname.empty() || !o.dob.empty() || !o.postcode.empty() ||
+        !o.house.empty())
+      return Error(
+          Errc::kInvalidInput,
+          "--batch cannot be combined with --given, --surname, --dob, --postcode or --house",
+          {"put the people to look up in the batch file"});
     return run_batch(g, o, *band);
   }
   if (o.output != "-") return invalid_input("--output is for --batch");
@@ -718,20 +765,28 @@ void add_lookup(CLI::App& app, Globals& g, Action& action) {
   CLI::App* sub = app.add_subcommand("lookup", "find a person (or a list of people) in the cohort");
   sub->add_option("--given", o->given, "given name as the partner gave it");
   sub->add_option("--surname", o->surname, "surname as the partner gave it");
-  sub->add_option("--dob", o->dob, "date of birth: YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY");
+  sub->add_option("--dob", o->dob,
+                  "date of birth: YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY");
   sub->add_option("--postcode", o->postcode, "postcode, any case or spacing");
-  sub->add_option("--house", o->house, "house number or name: 12, 12A, \"Flat 3, 12\", \"Rose Cottage\"");
-  sub->add_option("--min-band", o->min_band, "lowest band to report: exact, strong or possible (default possible)");
+  sub->add_option("--house", o->house,
+                  "house number or name: 12, 12A, \"Flat 3, 12\", \"Rose Cottage\"");
+  sub->add_option("--min-band", o->min_band,
+                  "lowest band to report: exact, strong or possible (default possible)");
   sub->add_option("--limit", o->limit, "at most this many people in a single lookup (default 5)");
   sub->add_option("--format", o->format, "text or json (single); csv or jsonl (--batch)");
   sub->add_option("--batch", o->batch, "look up every row of this CSV file (- for standard input)");
-  sub->add_option("--output", o->output, "where --batch writes its results (default - for standard output)");
-  sub->add_option("--to", o->to, "seal the --batch results to this partner (repeatable): band and lead contact only");
+  sub->add_option("--output", o->output,
+                  "where --batch writes its results (default - for standard output)");
+  sub->add_option(
+      "--to", o->to,
+      "seal the --batch results to this partner (repeatable): band and lead contact only");
   sub->add_option("--from", o->from, "a sealed --batch request must be signed by this partner");
-  sub->add_flag("--no-verify", o->no_verify, "open a sealed --batch request without checking its signature");
+  sub->add_flag("--no-verify", o->no_verify,
+                "open a sealed --batch request without checking its signature");
   sub->add_flag("--armor", o->armor, "with --to: write the sealed reply as ASCII armor");
-  sub->add_option("--passphrase-file", o->passphrase_file,
-                  "file holding the passphrase of the team keys (default $SFCOHORT_PASSPHRASE_FILE)");
+  sub->add_option(
+      "--passphrase-file", o->passphrase_file,
+      "file holding the passphrase of the team keys (default $SFCOHORT_PASSPHRASE_FILE)");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_lookup(g, *o); }; });
 }
 

@@ -21,8 +21,9 @@ struct CommandEntry {
 
 // Every subcommand, in the order `sfcohort --help` lists them.
 constexpr CommandEntry kCommands[] = {
-    {"init", add_init},         {"import", add_import}, {"lookup", add_lookup}, {"check", add_check},
-    {"nominate", add_nominate}, {"export", add_export}, {"share", add_share},   {"audit", add_audit},
+    {"init", add_init},   {"import", add_import},     {"lookup", add_lookup},
+    {"check", add_check}, {"nominate", add_nominate}, {"export", add_export},
+    {"share", add_share}, {"audit", add_audit},
 };
 
 // The first word of ARGV that is not a global option or its value: the
@@ -95,7 +96,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
-    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    if (!what.empty())
+      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     print_error(Error(Errc::kInvalidInput, what, {"see 'sfcohort --help' or 'man sfcohort'"}));
     return 2;
   }
@@ -118,7 +120,8 @@ int main(int argc, char** argv) {
     return 3;
   } catch (const std::exception& e) {
     print_error(internal_error(std::string("internal error: ") + e.what()));
-    std::fputs("sfcohort: hint: this is a bug: please report it with the command you ran\n", stderr);
+    std::fputs("sfcohort: hint: this is a bug: please report it with the command you ran\n",
+               stderr);
     return 70;
   }
   // A full disk must not look like success.

@@ -75,10 +75,11 @@ int main(int argc, char** argv) {
     }
     out << "\"";
   }
-  out << ";\nconst uint32_t kOff[] = {" << off.str() << "};\nconst uint32_t kGroupOff[] = {" << goff.str()
-      << "};\nconst uint16_t kGroups[] = {" << groups.str() << "0};\n\n}  // namespace\n\n"
-      << "extern const CompiledTable kCompiledTable = {kText, kOff, kGroupOff, kGroups, " << entries.size()
-      << "};\n\n}  // namespace sfcohort::names\n";
+  out << ";\nconst uint32_t kOff[] = {" << off.str() << "};\nconst uint32_t kGroupOff[] = {"
+      << goff.str() << "};\nconst uint16_t kGroups[] = {" << groups.str()
+      << "0};\n\n}  // namespace\n\n"
+      << "extern const CompiledTable kCompiledTable = {kText, kOff, kGroupOff, kGroups, "
+      << entries.size() << "};\n\n}  // namespace sfcohort::names\n";
 
   std::string path = argv[1], tmp = path + ".tmp";
   {

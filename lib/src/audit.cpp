@@ -29,7 +29,8 @@ std::string canonical(int64_t seq, const std::string& at, const std::string& act
   return nlohmann::json::array({seq, at, actor, command, purpose, subject, detail}).dump();
 }
 
-std::string entry_mac(const std::string& key, const std::string& prev_mac, const std::string& text) {
+std::string entry_mac(const std::string& key, const std::string& prev_mac,
+                      const std::string& text) {
   return to_hex(hmac_sha256(key, prev_mac + "\n" + text));
 }
 
@@ -79,7 +80,8 @@ void write_head(const Chain& c, int64_t seq, const std::string& mac) {
     int hf = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     if (hf >= 0) {
       struct stat st {};
-      if (::fstat(hf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == static_cast<off_t>(rec.size())) {
+      if (::fstat(hf, &st) == 0 && S_ISREG(st.st_mode) &&
+          st.st_size == static_cast<off_t>(rec.size())) {
         done = ::pwrite(hf, rec.data(), rec.size(), 0) == static_cast<ssize_t>(rec.size()) &&
                ::fdatasync(hf) == 0;
       }
@@ -100,7 +102,8 @@ int on_wal_commit(void* arg, sqlite3* db, const char* name, int pages) {
     c->pending_seq = 0;
     c->pending_mac.clear();
   }
-  if (pages >= 1000) sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (pages >= 1000)
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   return SQLITE_OK;
 }
 
@@ -119,8 +122,9 @@ std::string head_path(const std::string& keys_dir, const std::string& db_id) {
 Result<std::string> load_key(const std::string& keys_dir) {
   const std::string path = keys_dir + "/" + kKeyFile;
   if (!file_exists(path)) {
-    return Error(Errc::kCrypto, "no audit key: " + path + " is missing",
-                 {"run 'sfcohort init' to create one, or set SFCOHORT_KEYS to the team's key folder"});
+    return Error(
+        Errc::kCrypto, "no audit key: " + path + " is missing",
+        {"run 'sfcohort init' to create one, or set SFCOHORT_KEYS to the team's key folder"});
   }
   auto text = read_file(path);
   if (!text) return Error(Errc::kCrypto, text.error().message);
@@ -132,7 +136,8 @@ Result<std::string> load_key(const std::string& keys_dir) {
     return Error(Errc::kCrypto, path + ": not an audit key (expected 64 hex digits)");
   }
   std::string raw(32, '\0');
-  for (size_t i = 0; i < 32; ++i) raw[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  for (size_t i = 0; i < 32; ++i)
+    raw[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
   return raw;
 }
 
@@ -206,7 +211,8 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
 
 }  // namespace audit
 
-Result<std::vector<AuditEntry>> audit_entries(Store& store, const std::optional<std::string>& since) {
+Result<std::vector<AuditEntry>> audit_entries(Store& store,
+                                              const std::optional<std::string>& since) {
   auto st = store.db().prepare(
       "SELECT seq, at, actor, command, purpose, subject, detail FROM audit "
       "WHERE ?1 IS NULL OR at >= ?1 ORDER BY seq");
@@ -257,12 +263,10 @@ Result<AuditCheck> verify_audit(Store& store) {
                                  : "entry " + std::to_string(seq) + " is out of order";
       continue;
     }
-    const std::string text =
-        audit::canonical(seq, st->text(1), st->text(2), st->text(3), st->text(4), st->text(5),
-                         st->text(6));
+    const std::string text = audit::canonical(seq, st->text(1), st->text(2), st->text(3),
+                                              st->text(4), st->text(5), st->text(6));
     const std::string mac = st->text(8);
-    if (st->text(7) != prev ||
-        !equal_constant_time(audit::entry_mac(*key, prev, text), mac)) {
+    if (st->text(7) != prev || !equal_constant_time(audit::entry_mac(*key, prev, text), mac)) {
       out.intact = false;
       out.first_bad = seq;
       out.problem = "entry " + std::to_string(seq) + " has been altered or inserted";
@@ -280,7 +284,8 @@ Result<AuditCheck> verify_audit(Store& store) {
     if (last > 0) {
       out.intact = false;
       out.first_bad = 1;
-      out.problem = "the audit head file " + hp + " is missing, so a cut-off tail cannot be ruled out";
+      out.problem =
+          "the audit head file " + hp + " is missing, so a cut-off tail cannot be ruled out";
     }
     return out;
   }
@@ -291,7 +296,8 @@ Result<AuditCheck> verify_audit(Store& store) {
                   " have been removed from the end of the trail";
     return out;
   }
-  if (head->seq >= 1 && !equal_constant_time(macs[static_cast<size_t>(head->seq - 1)].second, head->mac)) {
+  if (head->seq >= 1 &&
+      !equal_constant_time(macs[static_cast<size_t>(head->seq - 1)].second, head->mac)) {
     out.intact = false;
     out.first_bad = head->seq;
     out.problem = "entry " + std::to_string(head->seq) + " does not match the recorded head";

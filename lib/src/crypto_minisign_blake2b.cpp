@@ -1,8 +1,8 @@
 // BLAKE2b as RFC 7693 specifies it (sections 2.5-3.3): the buffering, and
 // the portable compression, whose sixteen working words live in locals so
 // the compiler can keep most of them in registers.
-#include "crypto_bytes.hpp"
 #include "crypto_minisign_blake2b.hpp"
+#include "crypto_bytes.hpp"
 
 #include <cstring>
 
@@ -35,8 +35,8 @@ inline uint64_t load64(const uint8_t* p) { return crypto::load64_le(p); }
 }  // namespace
 
 #if SFCOHORT_BLAKE2B_X86_64
-extern "C" void sf_blake2b_x86_64_blocks(uint64_t st[10], const uint8_t* p, size_t n,
-                                         uint64_t inc, uint64_t final);
+extern "C" void sf_blake2b_x86_64_blocks(uint64_t st[10], const uint8_t* p, size_t n, uint64_t inc,
+                                         uint64_t final);
 bool Blake2b512::has_assembly() { return true; }
 #else
 bool Blake2b512::has_assembly() { return false; }
@@ -67,8 +67,7 @@ void compress(uint64_t st[10], const uint8_t block[128], bool last) {
   uint64_t* h = st;
   uint64_t m[16];
   for (int i = 0; i < 16; ++i) m[i] = load64(block + 8 * i);
-  uint64_t v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6],
-           v7 = h[7];
+  uint64_t v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6], v7 = h[7];
   uint64_t v8 = kIv[0], v9 = kIv[1], v10 = kIv[2], v11 = kIv[3], v12 = kIv[4] ^ st[8],
            v13 = kIv[5] ^ st[9], v14 = last ? ~kIv[6] : kIv[6], v15 = kIv[7];
 #pragma GCC unroll 12

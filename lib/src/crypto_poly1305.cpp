@@ -10,8 +10,8 @@
 // j + 16, ... by Horner's rule with r^8, and at the end lane j is multiplied
 // by r^(8 - j) and the lanes are added, which gives the same sum of
 // block * r^k as one block at a time.
-#include "crypto_bytes.hpp"
 #include "crypto_poly1305.hpp"
+#include "crypto_bytes.hpp"
 
 // GCC 12's AVX-512 intrinsics start some results from a deliberately
 // uninitialised register, and -Wuninitialized reports each use.

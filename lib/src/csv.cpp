@@ -104,9 +104,11 @@ Result<bool> CsvReader::next(std::vector<std::string>& fields) {
       std::string_view head(s.buf.data() + s.pos, std::min<size_t>(s.len - s.pos, 8192));
       const char* what = nullptr;
       if (head.starts_with("PK\x03\x04"))
-        what = "is a zip archive or an Excel workbook, not CSV; save it as 'CSV UTF-8' and try again";
+        what =
+            "is a zip archive or an Excel workbook, not CSV; save it as 'CSV UTF-8' and try again";
       else if (head.starts_with("\xD0\xCF\x11\xE0"))
-        what = "is an old-style Excel or Office file, not CSV; save it as 'CSV UTF-8' and try again";
+        what =
+            "is an old-style Excel or Office file, not CSV; save it as 'CSV UTF-8' and try again";
       else if (head.starts_with("\x1F\x8B"))
         what = "is gzip-compressed; decompress it first (gunzip)";
       else if (head.find('\0') != std::string_view::npos)
@@ -133,8 +135,9 @@ Result<bool> CsvReader::next(std::vector<std::string>& fields) {
   if (c == -1) return false;
 
   ++s.record;
-  const std::string where = s.name + ": " + (s.record == 1 ? std::string("header")
-                                                            : "row " + std::to_string(s.record - 1));
+  const std::string where =
+      s.name + ": " +
+      (s.record == 1 ? std::string("header") : "row " + std::to_string(s.record - 1));
   std::string field;
   size_t total = 0;
   bool quoted = false, in_quotes = false, after_quote = false;
@@ -198,7 +201,8 @@ Result<bool> CsvReader::next(std::vector<std::string>& fields) {
     }
     if (problem.empty()) field += static_cast<char>(c);
   }
-  if (binary) return invalid_input(where + ": holds control characters or binary data (is this a CSV file?)");
+  if (binary)
+    return invalid_input(where + ": holds control characters or binary data (is this a CSV file?)");
   if (!problem.empty()) return invalid_input(where + ": " + problem);
   finish_field();
   return true;
@@ -215,16 +219,34 @@ std::string canonical_column(std::string_view header) {
     std::string_view from, to;
   };
   static constexpr Alias kAliases[] = {
-      {"givenname", "given_name"},   {"forename", "given_name"},     {"firstname", "given_name"},
-      {"given", "given_name"},       {"middlenames", "middle_names"}, {"middlename", "middle_names"},
-      {"surname", "surname"},        {"lastname", "surname"},        {"familyname", "surname"},
-      {"dob", "dob"},                {"dateofbirth", "dob"},         {"birthdate", "dob"},
-      {"postcode", "postcode"},      {"house", "house"},             {"housenumber", "house"},
-      {"houseno", "house"},          {"housename", "house"},         {"number", "house"},
-      {"familyid", "family_id"},     {"family", "family_id"},        {"personid", "person_id"},
-      {"person", "person_id"},       {"joinedon", "joined_on"},      {"sex", "sex"},
-      {"role", "role"},              {"address", "address"},
-      {"leadagency", "lead_agency"}, {"leadcontact", "lead_contact"},
+      {"givenname", "given_name"},
+      {"forename", "given_name"},
+      {"firstname", "given_name"},
+      {"given", "given_name"},
+      {"middlenames", "middle_names"},
+      {"middlename", "middle_names"},
+      {"surname", "surname"},
+      {"lastname", "surname"},
+      {"familyname", "surname"},
+      {"dob", "dob"},
+      {"dateofbirth", "dob"},
+      {"birthdate", "dob"},
+      {"postcode", "postcode"},
+      {"house", "house"},
+      {"housenumber", "house"},
+      {"houseno", "house"},
+      {"housename", "house"},
+      {"number", "house"},
+      {"familyid", "family_id"},
+      {"family", "family_id"},
+      {"personid", "person_id"},
+      {"person", "person_id"},
+      {"joinedon", "joined_on"},
+      {"sex", "sex"},
+      {"role", "role"},
+      {"address", "address"},
+      {"leadagency", "lead_agency"},
+      {"leadcontact", "lead_contact"},
   };
   for (const auto& a : kAliases) {
     if (k == a.from) return std::string(a.to);
@@ -246,8 +268,8 @@ int CsvColumns::index(std::string_view name) const {
 
 std::string csv_field(std::string_view v) {
   std::string s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' ||
-                     v[0] == '\r')) {
+  if (!v.empty() &&
+      (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) {
     s = "'";
   }
   s.append(v);

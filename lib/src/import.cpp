@@ -1,16 +1,16 @@
 #include "sfcohort/import.hpp"
 
-#include <nlohmann/json.hpp>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_set>
 
+#include "match_index.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/text.hpp"
-#include "match_index.hpp"
 #include "sqlite.hpp"
 
 namespace sfcohort {
@@ -40,19 +40,21 @@ Result<Columns> map_columns(const CsvColumns& cols, const std::string& file) {
   c.lead_contact = cols.index("lead_contact");
   for (const char* need : {"family_id", "surname", "dob"}) {
     if (cols.index(need) < 0) {
-      return Error(Errc::kInvalidInput, file + ": header: no '" + std::string(need) + "' column",
-                   {"an import needs the columns family_id, surname and dob; see 'man sfcohort-import'"});
+      return Error(
+          Errc::kInvalidInput, file + ": header: no '" + std::string(need) + "' column",
+          {"an import needs the columns family_id, surname and dob; see 'man sfcohort-import'"});
     }
   }
   static const std::unordered_set<std::string> kKnown = {
-      "family_id", "person_id", "given_name", "middle_names", "surname", "sex",
-      "dob",       "postcode",  "house",      "address",      "role",    "joined_on",
-      "lead_agency", "lead_contact"};
+      "family_id", "person_id", "given_name",  "middle_names", "surname",
+      "sex",       "dob",       "postcode",    "house",        "address",
+      "role",      "joined_on", "lead_agency", "lead_contact"};
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < cols.canonical().size(); ++i) {
     const std::string& name = cols.canonical()[i];
     if (!seen.insert(name).second && !name.empty()) {
-      return invalid_input(file + ": header: the column '" + cols.original()[i] + "' appears twice");
+      return invalid_input(file + ": header: the column '" + cols.original()[i] +
+                           "' appears twice");
     }
     if (!kKnown.count(name)) c.extra.push_back(static_cast<int>(i));
   }
@@ -131,14 +133,13 @@ Status parse_row(const std::vector<std::string>& row, const Columns& c, const Cs
   return Ok{};
 }
 
-
 // One row as read and validated: PERSON when PROBLEM is empty.
 struct ParsedRow {
   size_t n = 0;
   std::vector<std::string> row;
   Person person;
   std::string problem;
-  uint64_t bytes = 0;  // input read so far, for progress
+  uint64_t bytes = 0;    // input read so far, for progress
   match::Prepared keys;  // the person's match keys, computed here too
 };
 
@@ -301,7 +302,8 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
     auto empty = store.db().scalar_int("SELECT NOT EXISTS (SELECT 1 FROM person)");
     if (!empty) return empty.error();
     if (*empty && store.db().exec("PRAGMA journal_mode = DELETE")) {
-      auto wal = store.db().scalar_int("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'");
+      auto wal = store.db().scalar_int(
+          "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'");
       if (!wal) return wal.error();
       rollback_journal = *wal == 0;
       if (rollback_journal) SF_TRY(store.db().exec("PRAGMA synchronous = FULL"));
@@ -323,73 +325,73 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
     if (!more) return more.error();
     if (!*more) break;
     for (ParsedRow& pr : chunk) {
-    const size_t n = pr.n;
-    const std::string& problem = pr.problem;
-    std::vector<std::string>& row = pr.row;
-    Person& p = pr.person;
-    ++rep.read;
-    if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(pr.bytes);
-    if (!problem.empty()) {
-      ++rep.rejected;
-      if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({n, problem});
-      if (rejects) {
-        std::vector<std::string> out = row;
-        out.resize(cols.canonical().size());
-        out.push_back(problem);
-        append_csv_row(buf, out);
-        if (buf.size() > (1 << 16)) {
-          SF_TRY(rejects->write(buf));
-          buf.clear();
+      const size_t n = pr.n;
+      const std::string& problem = pr.problem;
+      std::vector<std::string>& row = pr.row;
+      Person& p = pr.person;
+      ++rep.read;
+      if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(pr.bytes);
+      if (!problem.empty()) {
+        ++rep.rejected;
+        if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({n, problem});
+        if (rejects) {
+          std::vector<std::string> out = row;
+          out.resize(cols.canonical().size());
+          out.push_back(problem);
+          append_csv_row(buf, out);
+          if (buf.size() > (1 << 16)) {
+            SF_TRY(rejects->write(buf));
+            buf.clear();
+          }
         }
+        continue;
       }
-      continue;
-    }
-    const std::string lead_agency = trim(field(row, c.lead_agency));
-    const std::string lead_contact = trim(field(row, c.lead_contact));
-    if (!families_known.count(p.family_id)) {
-      auto fam = store.family(p.family_id);
-      if (!fam) return fam.error();
-      if (!fam->has_value()) {
-        Family f;
-        f.id = p.family_id;
-        f.joined_on = p.joined_on;
-        f.lead_agency = lead_agency;
-        f.lead_contact = lead_contact;
-        SF_TRY(store.put_family(f));
-        ++rep.families_added;
-      } else if ((!lead_agency.empty() && lead_agency != (*fam)->lead_agency) ||
-                 (!lead_contact.empty() && lead_contact != (*fam)->lead_contact)) {
-        // The family's lead professional changed: the file is newer.
-        Family f = **fam;
-        if (!lead_agency.empty()) f.lead_agency = lead_agency;
-        if (!lead_contact.empty()) f.lead_contact = lead_contact;
-        SF_TRY(store.put_family(f));
+      const std::string lead_agency = trim(field(row, c.lead_agency));
+      const std::string lead_contact = trim(field(row, c.lead_contact));
+      if (!families_known.count(p.family_id)) {
+        auto fam = store.family(p.family_id);
+        if (!fam) return fam.error();
+        if (!fam->has_value()) {
+          Family f;
+          f.id = p.family_id;
+          f.joined_on = p.joined_on;
+          f.lead_agency = lead_agency;
+          f.lead_contact = lead_contact;
+          SF_TRY(store.put_family(f));
+          ++rep.families_added;
+        } else if ((!lead_agency.empty() && lead_agency != (*fam)->lead_agency) ||
+                   (!lead_contact.empty() && lead_contact != (*fam)->lead_contact)) {
+          // The family's lead professional changed: the file is newer.
+          Family f = **fam;
+          if (!lead_agency.empty()) f.lead_agency = lead_agency;
+          if (!lead_contact.empty()) f.lead_contact = lead_contact;
+          SF_TRY(store.put_family(f));
+        }
+        families_known.insert(p.family_id);
       }
-      families_known.insert(p.family_id);
-    }
-    std::optional<Person> existing;
-    if (!p.id.empty()) {
-      auto e = store.person(p.id);
-      if (!e) return e.error();
-      existing = std::move(*e);
-    } else {
-      auto e = store.find_member(p.family_id, p.given_name, p.surname, p.dob);
-      if (!e) return e.error();
-      existing = std::move(*e);
-      if (existing) p.id = existing->id;
-    }
-    bulk.use_prepared(&pr.keys);
-    if (!existing) {
-      auto ins = store.insert_person(p);
-      if (!ins) return ins.error().with_context(file + ": row " + std::to_string(n));
-      ++rep.imported;
-    } else if (existing->same_fields(p)) {
-      bulk.use_prepared(nullptr);
-      ++rep.unchanged;
-    } else {
-      SF_TRY(store.update_person(p));
-      ++rep.updated;
-    }
+      std::optional<Person> existing;
+      if (!p.id.empty()) {
+        auto e = store.person(p.id);
+        if (!e) return e.error();
+        existing = std::move(*e);
+      } else {
+        auto e = store.find_member(p.family_id, p.given_name, p.surname, p.dob);
+        if (!e) return e.error();
+        existing = std::move(*e);
+        if (existing) p.id = existing->id;
+      }
+      bulk.use_prepared(&pr.keys);
+      if (!existing) {
+        auto ins = store.insert_person(p);
+        if (!ins) return ins.error().with_context(file + ": row " + std::to_string(n));
+        ++rep.imported;
+      } else if (existing->same_fields(p)) {
+        bulk.use_prepared(nullptr);
+        ++rep.unchanged;
+      } else {
+        SF_TRY(store.update_person(p));
+        ++rep.updated;
+      }
     }
   }
   rep.sha256 = pipe.sha256();
@@ -399,10 +401,14 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
     return rep;  // ~Transaction rolls back: nothing written
   }
   if (opt.dry_run) return rep;
-  nlohmann::json detail = {{"file", file},           {"sha256", rep.sha256},
-                           {"read", rep.read},       {"imported", rep.imported},
-                           {"updated", rep.updated}, {"unchanged", rep.unchanged},
-                           {"rejected", rep.rejected}, {"families_added", rep.families_added}};
+  nlohmann::json detail = {{"file", file},
+                           {"sha256", rep.sha256},
+                           {"read", rep.read},
+                           {"imported", rep.imported},
+                           {"updated", rep.updated},
+                           {"unchanged", rep.unchanged},
+                           {"rejected", rep.rejected},
+                           {"families_added", rep.families_added}};
   if (opt.rejects_path) detail["rejects"] = *opt.rejects_path;
   SF_TRY(bulk.finish());
   SF_TRY(store.audit(file, detail));

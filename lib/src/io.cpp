@@ -51,7 +51,10 @@ Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
 }
 
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept
-    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), f_(o.f_), is_stdout_(o.is_stdout_),
+    : path_(std::move(o.path_)),
+      tmp_(std::move(o.tmp_)),
+      f_(o.f_),
+      is_stdout_(o.is_stdout_),
       done_(o.done_) {
   o.f_ = nullptr;
   o.done_ = true;

@@ -12,7 +12,6 @@ namespace {
 
 std::string path_in(const std::string& dir, const char* name) { return dir + "/" + name; }
 
-
 Error no_keys(const std::string& dir) {
   return Error(Errc::kCrypto, dir + ": no team keys", {"make them with 'sfcohort share keygen'"});
 }

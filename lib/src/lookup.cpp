@@ -310,7 +310,8 @@ Matcher Matcher::create(std::shared_ptr<const CohortIndex> index) {
 Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& opts) {
   Source& source = *impl_->source;
   LookupResult out;
-  match::Norm q = match::normalise(query.given_name, "", query.surname, query.dob, query.postcode, query.house);
+  match::Norm q =
+      match::normalise(query.given_name, "", query.surname, query.dob, query.postcode, query.house);
   if (!q.dob_text.empty() && !q.dob_valid)
     out.warnings.push_back("dob '" + q.dob_text + "' is not a date: compared as written");
   if (!q.postcode.empty() && !q.postcode_valid)
@@ -403,14 +404,15 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
       if (c.norm.postcode != q.postcode) continue;
       HouseLevel h = c.cmp.why.house;
       bool same = h == HouseLevel::kExact;
-      bool same_number = h == HouseLevel::kNumber &&
-                         ((q.house.letter.empty() && q.house.flat.empty()) ||
-                          (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
+      bool same_number =
+          h == HouseLevel::kNumber && ((q.house.letter.empty() && q.house.flat.empty()) ||
+                                       (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
       if (!same && !same_number) continue;
       const std::string_view family_id = source.family_id(c.person);
       Household& hh = fams[std::string(family_id)];
       hh.family_id = family_id;
-      if (same || hh.why.empty()) hh.why = same ? "same postcode and house" : "same postcode and house number";
+      if (same || hh.why.empty())
+        hh.why = same ? "same postcode and house" : "same postcode and house number";
       bool matched = c.band >= Band::kStrong;
       // A twin shares the date of birth; a sibling the surname, born near.
       DobLevel d = c.cmp.dob_as;

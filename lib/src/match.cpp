@@ -11,10 +11,14 @@ namespace sfcohort {
 
 std::string_view band_name(Band b) {
   switch (b) {
-    case Band::kExact: return "exact";
-    case Band::kStrong: return "strong";
-    case Band::kPossible: return "possible";
-    case Band::kNone: break;
+    case Band::kExact:
+      return "exact";
+    case Band::kStrong:
+      return "strong";
+    case Band::kPossible:
+      return "possible";
+    case Band::kNone:
+      break;
   }
   return "none";
 }
@@ -26,20 +30,23 @@ std::optional<Band> parse_band(std::string_view s) {
 }
 
 std::string_view level_name(GivenLevel l) {
-  static constexpr std::string_view k[] = {"exact", "variant", "fuzzy", "initial",
+  static constexpr std::string_view k[] = {"exact",  "variant", "fuzzy",   "initial",
                                            "middle", "swapped", "differs", "missing"};
   return k[static_cast<int>(l)];
 }
 std::string_view level_name(SurnameLevel l) {
-  static constexpr std::string_view k[] = {"exact", "part", "fuzzy", "swapped", "differs", "missing"};
+  static constexpr std::string_view k[] = {"exact",   "part",    "fuzzy",
+                                           "swapped", "differs", "missing"};
   return k[static_cast<int>(l)];
 }
 std::string_view level_name(DobLevel l) {
-  static constexpr std::string_view k[] = {"exact", "swapped", "digit", "near", "differs", "invalid", "missing"};
+  static constexpr std::string_view k[] = {"exact",   "swapped", "digit",  "near",
+                                           "differs", "invalid", "missing"};
   return k[static_cast<int>(l)];
 }
 std::string_view level_name(PostcodeLevel l) {
-  static constexpr std::string_view k[] = {"exact", "near", "sector", "district", "differs", "invalid", "missing"};
+  static constexpr std::string_view k[] = {"exact",   "near",    "sector", "district",
+                                           "differs", "invalid", "missing"};
   return k[static_cast<int>(l)];
 }
 std::string_view level_name(HouseLevel l) {
@@ -146,7 +153,9 @@ std::vector<std::string> given_groups(const names::GivenName& g) {
   return names::Variants::builtin().groups(g.first);
 }
 
-std::string initial(const std::string& name) { return name.empty() ? std::string() : name.substr(0, 1); }
+std::string initial(const std::string& name) {
+  return name.empty() ? std::string() : name.substr(0, 1);
+}
 
 // The name keys. A stored person writes each with its own values; a query
 // probes with every value it might have been written with: day and month
@@ -157,10 +166,12 @@ std::string initial(const std::string& name) { return name.empty() ? std::string
 //   Y  initial + surname Soundex + year     (a digit wrong in day or month)
 //   M  initial + surname Soundex + day, month (a digit wrong in the year)
 void add_name_keys(const std::vector<std::string>& groups, const std::vector<std::string>& initials,
-                   const std::vector<std::string>& codes, const std::vector<std::string>& full_codes,
-                   const Date& d, bool swapped_dates, std::vector<uint64_t>& out) {
+                   const std::vector<std::string>& codes,
+                   const std::vector<std::string>& full_codes, const Date& d, bool swapped_dates,
+                   std::vector<uint64_t>& out) {
   std::vector<Date> dates{d};
-  if (swapped_dates && d.day != d.month && d.day <= 12) dates.push_back(Date{d.year, d.day, d.month});
+  if (swapped_dates && d.day != d.month && d.day <= 12)
+    dates.push_back(Date{d.year, d.day, d.month});
   for (const auto& g : groups)
     for (const auto& x : dates) out.push_back(KeyHash().add("G").add(g).add(ymd(x)).done());
   for (const auto& c : codes) out.push_back(KeyHash().add("S").add(c).add(dm_sorted(d)).done());
@@ -278,8 +289,8 @@ std::vector<uint64_t> person_keys(const Norm& p) {
   if (p.dob) {
     std::vector<std::string> full;
     if (std::string c = names::soundex(p.surname.full); !c.empty()) full.push_back(c);
-    add_name_keys(given_groups(p.given), {initial(p.given.first)}, surname_codes(p.surname), full, *p.dob,
-                  false, out);
+    add_name_keys(given_groups(p.given), {initial(p.given.first)}, surname_codes(p.surname), full,
+                  *p.dob, false, out);
   }
   if (uint64_t a = address_key(p)) out.push_back(a);
   sort_unique(out);
@@ -287,7 +298,8 @@ std::vector<uint64_t> person_keys(const Norm& p) {
 }
 
 namespace {
-std::vector<std::string> initials_of(const names::GivenName& g, const std::vector<std::string>& groups) {
+std::vector<std::string> initials_of(const names::GivenName& g,
+                                     const std::vector<std::string>& groups) {
   std::vector<std::string> out{initial(g.first)};
   for (const auto& x : groups)
     if (std::find(out.begin(), out.end(), initial(x)) == out.end()) out.push_back(initial(x));
@@ -389,15 +401,28 @@ std::string skeleton(const std::string& n) {
     char c = n[i];
     char next = i + 1 < n.size() ? n[i + 1] : 0;
     bool last2 = i + 2 == n.size();
-    if (c == 'E' && next == 'E') { t += 'I'; ++i; continue; }
-    if (c == 'O' && next == 'O') { t += 'U'; ++i; continue; }
-    if (c == 'P' && next == 'H') { t += 'F'; ++i; continue; }
+    if (c == 'E' && next == 'E') {
+      t += 'I';
+      ++i;
+      continue;
+    }
+    if (c == 'O' && next == 'O') {
+      t += 'U';
+      ++i;
+      continue;
+    }
+    if (c == 'P' && next == 'H') {
+      t += 'F';
+      ++i;
+      continue;
+    }
     if ((c == 'T' && next == 'H') || (c == 'G' && next == 'H')) {
       if (c == 'T') t += 'T';
       ++i;
       continue;
     }
-    if (last2 && ((c == 'I' && next == 'E') || (c == 'E' && next == 'Y') || (c == 'E' && next == 'I'))) {
+    if (last2 &&
+        ((c == 'I' && next == 'E') || (c == 'E' && next == 'Y') || (c == 'E' && next == 'I'))) {
       c = 'I';
       ++i;
     }
@@ -446,7 +471,9 @@ GivenLevel given_level(const std::string& q, const std::string& q_skeleton,
   if (v.related(q, p.first) || short_form(q, p.first) || q_skeleton == p_skeleton.get())
     return GivenLevel::kVariant;
   if (given_typo(q, p.first)) return GivenLevel::kFuzzy;
-  auto middle_like = [&](const std::string& m) { return m.size() > 1 && (m == q || v.related(q, m)); };
+  auto middle_like = [&](const std::string& m) {
+    return m.size() > 1 && (m == q || v.related(q, m));
+  };
   for (const auto& m : middle)
     if (middle_like(m)) return GivenLevel::kMiddle;
   for (const auto& m : p.others)
@@ -486,7 +513,8 @@ DobLevel dob_level(const Date& q, const Date& p, bool q_valid) {
   }
   if (q.year == p.year && q.month == p.month) return DobLevel::kNear;
   if (q_valid && std::abs(q.days() - p.days()) <= 366) return DobLevel::kNear;
-  if (q.month == p.month && q.day == p.day && std::abs(q.year - p.year) == 1) return DobLevel::kNear;
+  if (q.month == p.month && q.day == p.day && std::abs(q.year - p.year) == 1)
+    return DobLevel::kNear;
   return DobLevel::kDiffers;
 }
 
@@ -495,7 +523,8 @@ PostcodeLevel postcode_level(const std::string& q, const std::string& p) {
   if (edits_upto_one(q, p) <= 1) return PostcodeLevel::kNear;
   if (q.size() < 5 || p.size() < 5) return PostcodeLevel::kDiffers;
   std::string_view qo(q.data(), q.size() - 3), po(p.data(), p.size() - 3);
-  if (qo == po) return q[q.size() - 3] == p[p.size() - 3] ? PostcodeLevel::kSector : PostcodeLevel::kDistrict;
+  if (qo == po)
+    return q[q.size() - 3] == p[p.size() - 3] ? PostcodeLevel::kSector : PostcodeLevel::kDistrict;
   return PostcodeLevel::kDiffers;
 }
 
@@ -519,14 +548,22 @@ double tf_bits(double tf, double lo, double hi) {
 double given_bits(GivenLevel l, double tf) {
   double exact = tf_bits(tf, 3.0, 11.0);
   switch (l) {
-    case GivenLevel::kExact: return exact;
-    case GivenLevel::kVariant: return std::max(3.0, exact - 2.0);
-    case GivenLevel::kFuzzy: return std::max(3.0, exact - 2.5);
-    case GivenLevel::kMiddle: return 3.0;
-    case GivenLevel::kInitial: return 1.0;
-    case GivenLevel::kSwapped: return exact - 1.0;
-    case GivenLevel::kDiffers: return -20.0;
-    case GivenLevel::kMissing: return 0.0;
+    case GivenLevel::kExact:
+      return exact;
+    case GivenLevel::kVariant:
+      return std::max(3.0, exact - 2.0);
+    case GivenLevel::kFuzzy:
+      return std::max(3.0, exact - 2.5);
+    case GivenLevel::kMiddle:
+      return 3.0;
+    case GivenLevel::kInitial:
+      return 1.0;
+    case GivenLevel::kSwapped:
+      return exact - 1.0;
+    case GivenLevel::kDiffers:
+      return -20.0;
+    case GivenLevel::kMissing:
+      return 0.0;
   }
   return 0.0;
 }
@@ -534,48 +571,70 @@ double given_bits(GivenLevel l, double tf) {
 double surname_bits(SurnameLevel l, double tf) {
   double exact = tf_bits(tf, 3.0, 13.0);
   switch (l) {
-    case SurnameLevel::kExact: return exact;
-    case SurnameLevel::kPart: return std::max(3.0, exact - 2.0);
-    case SurnameLevel::kFuzzy: return std::max(3.0, exact - 2.5);
-    case SurnameLevel::kSwapped: return exact - 1.0;
-    case SurnameLevel::kDiffers: return -4.0;  // names change: marriage, adoption
-    case SurnameLevel::kMissing: return 0.0;
+    case SurnameLevel::kExact:
+      return exact;
+    case SurnameLevel::kPart:
+      return std::max(3.0, exact - 2.0);
+    case SurnameLevel::kFuzzy:
+      return std::max(3.0, exact - 2.5);
+    case SurnameLevel::kSwapped:
+      return exact - 1.0;
+    case SurnameLevel::kDiffers:
+      return -4.0;  // names change: marriage, adoption
+    case SurnameLevel::kMissing:
+      return 0.0;
   }
   return 0.0;
 }
 
 double dob_bits(DobLevel l) {
   switch (l) {
-    case DobLevel::kExact: return 14.0;
-    case DobLevel::kSwapped: return 10.0;
-    case DobLevel::kDigit: return 10.0;
-    case DobLevel::kNear: return 1.0;
-    case DobLevel::kDiffers: return -14.0;  // parents, children and siblings
+    case DobLevel::kExact:
+      return 14.0;
+    case DobLevel::kSwapped:
+      return 10.0;
+    case DobLevel::kDigit:
+      return 10.0;
+    case DobLevel::kNear:
+      return 1.0;
+    case DobLevel::kDiffers:
+      return -14.0;  // parents, children and siblings
     case DobLevel::kInvalid:
-    case DobLevel::kMissing: return 0.0;
+    case DobLevel::kMissing:
+      return 0.0;
   }
   return 0.0;
 }
 
 double postcode_bits(PostcodeLevel l) {
   switch (l) {
-    case PostcodeLevel::kExact: return 7.0;
-    case PostcodeLevel::kNear: return 5.0;
-    case PostcodeLevel::kSector: return 3.0;
-    case PostcodeLevel::kDistrict: return 1.0;
-    case PostcodeLevel::kDiffers: return -1.0;  // families move
+    case PostcodeLevel::kExact:
+      return 7.0;
+    case PostcodeLevel::kNear:
+      return 5.0;
+    case PostcodeLevel::kSector:
+      return 3.0;
+    case PostcodeLevel::kDistrict:
+      return 1.0;
+    case PostcodeLevel::kDiffers:
+      return -1.0;  // families move
     case PostcodeLevel::kInvalid:
-    case PostcodeLevel::kMissing: return 0.0;
+    case PostcodeLevel::kMissing:
+      return 0.0;
   }
   return 0.0;
 }
 
 double house_bits(HouseLevel l) {
   switch (l) {
-    case HouseLevel::kExact: return 2.0;
-    case HouseLevel::kNumber: return 1.0;
-    case HouseLevel::kDiffers: return -2.0;
-    case HouseLevel::kMissing: return 0.0;
+    case HouseLevel::kExact:
+      return 2.0;
+    case HouseLevel::kNumber:
+      return 1.0;
+    case HouseLevel::kDiffers:
+      return -2.0;
+    case HouseLevel::kMissing:
+      return 0.0;
   }
   return 0.0;
 }
@@ -670,17 +729,19 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   if (c.postcode_as == PostcodeLevel::kExact || c.postcode_as == PostcodeLevel::kNear)
     c.bits += house_bits(c.why.house);
 
-  bool good_dob = c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped || c.dob_as == DobLevel::kDigit;
+  bool good_dob = c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped ||
+                  c.dob_as == DobLevel::kDigit;
   c.could_be_same = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob;
   // A date of birth that is only close needs the address to agree too: in a
   // large cohort another child shares a common name and a birthday a digit
   // away.
-  bool near_address = c.postcode_as == PostcodeLevel::kExact || c.postcode_as == PostcodeLevel::kNear ||
+  bool near_address = c.postcode_as == PostcodeLevel::kExact ||
+                      c.postcode_as == PostcodeLevel::kNear ||
                       c.postcode_as == PostcodeLevel::kSector;
   c.strong_eligible = c.could_be_same && c.bits >= kStrongBits &&
                       (c.dob_as == DobLevel::kExact || near_address || c.bits >= kStrongBits + 6);
-  auto pc_equal = (c.why.postcode == PostcodeLevel::kExact) ||
-                  (q.postcode.empty() && p.postcode.empty());
+  auto pc_equal =
+      (c.why.postcode == PostcodeLevel::kExact) || (q.postcode.empty() && p.postcode.empty());
   auto house_equal = c.why.house == HouseLevel::kExact || (q.house.empty() && p.house.empty());
   c.exact = c.why.given_name == GivenLevel::kExact && c.why.surname == SurnameLevel::kExact &&
             c.why.dob == DobLevel::kExact && pc_equal && house_equal;

@@ -33,10 +33,10 @@ struct Norm {
   names::GivenName given;
   std::vector<std::string> middle;
   names::Surname surname;
-  std::string dob_text;                  // as given, trimmed
-  std::optional<Date> dob;               // day, month and year as written
-  bool dob_valid = false;                // a real calendar date
-  std::string postcode;                  // compact: "HD12AB"
+  std::string dob_text;     // as given, trimmed
+  std::optional<Date> dob;  // day, month and year as written
+  bool dob_valid = false;   // a real calendar date
+  std::string postcode;     // compact: "HD12AB"
   bool postcode_valid = false;
   House house;
 };

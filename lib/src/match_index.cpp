@@ -17,10 +17,13 @@ struct BulkIndex::State {
   // Whether a pk was indexed in this bulk: one bit a person, not a hash set,
   // so memory stays small however many people an import holds.
   std::vector<bool> added;
-  bool was_added(int64_t pk) const { return pk >= 0 && static_cast<uint64_t>(pk) < added.size() && added[static_cast<size_t>(pk)]; }
+  bool was_added(int64_t pk) const {
+    return pk >= 0 && static_cast<uint64_t>(pk) < added.size() && added[static_cast<size_t>(pk)];
+  }
   void mark_added(int64_t pk) {
     if (pk < 0) return;
-    if (static_cast<uint64_t>(pk) >= added.size()) added.resize(std::max<size_t>(static_cast<size_t>(pk) + 1, added.size() * 2));
+    if (static_cast<uint64_t>(pk) >= added.size())
+      added.resize(std::max<size_t>(static_cast<size_t>(pk) + 1, added.size() * 2));
     added[static_cast<size_t>(pk)] = true;
   }
   std::unordered_map<std::string, int64_t> freq;  // kind + '\0' + name
@@ -150,7 +153,8 @@ Status add_freq(Store& store, const std::string& kind, const std::string& name, 
   return (*st)->run();
 }
 
-Status count(Store& store, BulkIndex::State* bulk, const char* kind, const std::string& name, int delta) {
+Status count(Store& store, BulkIndex::State* bulk, const char* kind, const std::string& name,
+             int delta) {
   if (bulk) {
     std::string k = kind;
     k += '\0';
@@ -177,8 +181,8 @@ Status flush_people(Store& store, BulkIndex::State& b) {
   if (b.people.size() >= kBatch) {
     std::string sql = "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES ";
     for (size_t j = 0; j < kBatch; ++j) {
-      sql += (j ? ",(?" : "(?") + std::to_string(j * 4 + 1) + ",?" + std::to_string(j * 4 + 2) + ",?" +
-             std::to_string(j * 4 + 3) + ",?" + std::to_string(j * 4 + 4) + ")";
+      sql += (j ? ",(?" : "(?") + std::to_string(j * 4 + 1) + ",?" + std::to_string(j * 4 + 2) +
+             ",?" + std::to_string(j * 4 + 3) + ",?" + std::to_string(j * 4 + 4) + ")";
     }
     auto st = store.cached(sql);
     if (!st) return st.error();
@@ -284,7 +288,8 @@ Status index_person(Store& store, const Person& p) {
   if (!dels.empty()) {
     if (bulk->was_added(p.pk)) {
       auto& a = bulk->adds;
-      a.erase(std::remove_if(a.begin(), a.end(), [&](const Entry& e) { return e.second == p.pk; }), a.end());
+      a.erase(std::remove_if(a.begin(), a.end(), [&](const Entry& e) { return e.second == p.pk; }),
+              a.end());
     }
     SF_TRY(apply(store, {}, std::move(dels)));
   }
@@ -293,7 +298,8 @@ Status index_person(Store& store, const Person& p) {
   return flush_if_full(store, *bulk);
 }
 
-Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, std::vector<int64_t>& pks) {
+Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
+             std::vector<int64_t>& pks) {
   auto st = store.cached("SELECT data FROM match_bucket WHERE bucket = ?1");
   if (!st) return st.error();
   for (uint64_t k : keys) {
@@ -308,12 +314,16 @@ Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, 
       size_t lo = 0, hi = n;
       while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (get64(u + mid * 16) < k) lo = mid + 1; else hi = mid;
+        if (get64(u + mid * 16) < k)
+          lo = mid + 1;
+        else
+          hi = mid;
       }
       size_t end = lo;
       while (end < n && get64(u + end * 16) == k) ++end;
       if (end - lo <= max_block)
-        for (size_t i = lo; i < end; ++i) pks.push_back(static_cast<int64_t>(get64(u + i * 16 + 8)));
+        for (size_t i = lo; i < end; ++i)
+          pks.push_back(static_cast<int64_t>(get64(u + i * 16 + 8)));
     }
     (*st)->reset();
   }

@@ -20,12 +20,13 @@ Status index_person(Store& store, const Person& p);
 
 // The people sharing one of KEYS, in ascending pk order, without duplicates.
 // A key held by more than MAX_BLOCK people is skipped (not selective).
-Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block, std::vector<int64_t>& pks);
+Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
+             std::vector<int64_t>& pks);
 
 // Bulk indexing for imports: open one on the store before inserting many
 // people in one transaction, call finish() before committing. Each key
-// bucket is then written once for every KEYS_BUFFERED keys indexed (and at finish()) instead of once per person,
-// and the people's rows every PEOPLE_BUFFERED people, so memory stays bounded
+// bucket is then written once for every KEYS_BUFFERED keys indexed (and at finish()) instead of
+// once per person, and the people's rows every PEOPLE_BUFFERED people, so memory stays bounded
 // however large the import. Keys are findable only once written: always
 // after finish(). Without finish() (an error path) the buffered keys are
 // dropped, as the transaction will be.

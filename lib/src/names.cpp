@@ -9,7 +9,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-
 namespace sfcohort::names {
 namespace {
 
@@ -36,19 +35,55 @@ void fold_codepoint(utf8proc_int32_t cp, std::string& out) {
     return;
   }
   switch (cp) {
-    case 0x2018: case 0x2019: case 0x02BC: case 0x02B9: case 0x00B4:  // quotes
+    case 0x2018:
+    case 0x2019:
+    case 0x02BC:
+    case 0x02B9:
+    case 0x00B4:  // quotes
       return;
     // Letters that have no decomposition into a base letter and a mark.
-    case 0x0142: case 0x0141: out += 'L'; return;   // ł
-    case 0x00F8: case 0x00D8: out += 'O'; return;   // ø
-    case 0x0111: case 0x0110: case 0x00F0: case 0x00D0: out += 'D'; return;  // đ ð
-    case 0x0131: out += 'I'; return;                 // dotless i
-    case 0x0127: case 0x0126: out += 'H'; return;   // ħ
-    case 0x00E6: case 0x00C6: out += "AE"; return;
-    case 0x0153: case 0x0152: out += "OE"; return;
-    case 0x00FE: case 0x00DE: out += "TH"; return;
-    case 0x00DF: out += "SS"; return;
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x00A0:
+    case 0x0142:
+    case 0x0141:
+      out += 'L';
+      return;  // ł
+    case 0x00F8:
+    case 0x00D8:
+      out += 'O';
+      return;  // ø
+    case 0x0111:
+    case 0x0110:
+    case 0x00F0:
+    case 0x00D0:
+      out += 'D';
+      return;  // đ ð
+    case 0x0131:
+      out += 'I';
+      return;  // dotless i
+    case 0x0127:
+    case 0x0126:
+      out += 'H';
+      return;  // ħ
+    case 0x00E6:
+    case 0x00C6:
+      out += "AE";
+      return;
+    case 0x0153:
+    case 0x0152:
+      out += "OE";
+      return;
+    case 0x00FE:
+    case 0x00DE:
+      out += "TH";
+      return;
+    case 0x00DF:
+      out += "SS";
+      return;
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x00A0:
       out += ' ';
       return;
     default:
@@ -110,10 +145,11 @@ std::string fold(std::string_view utf8) {
     return squeeze(out);
   }
   utf8proc_uint8_t* mapped = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
-                                    static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
-                                    static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-                                                                   UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
+  utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                   static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
+                   static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                                                  UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
   if (n < 0) {
     // Invalid UTF-8 (callers normally reject it first): keep the ASCII letters.
     for (char c : utf8)
@@ -135,8 +171,8 @@ std::string fold(std::string_view utf8) {
 GivenName parse_given(std::string_view utf8) {
   std::vector<std::string> w = words(fold(utf8));
   // Titles only when a name follows them ("Mr" alone is left as it is).
-  while (w.size() > 1 && in(w.front(), {"MR", "MRS", "MS", "MISS", "MX", "DR", "MASTER", "SIR", "PROF",
-                                        "REV", "LADY", "LORD", "DAME"}))
+  while (w.size() > 1 && in(w.front(), {"MR", "MRS", "MS", "MISS", "MX", "DR", "MASTER", "SIR",
+                                        "PROF", "REV", "LADY", "LORD", "DAME"}))
     w.erase(w.begin());
   GivenName g;
   if (w.empty()) return g;
@@ -147,14 +183,16 @@ GivenName parse_given(std::string_view utf8) {
 
 Surname parse_surname(std::string_view utf8) {
   std::vector<std::string> w = words(fold(utf8));
-  while (w.size() > 1 && in(w.back(), {"JR", "JNR", "JUNIOR", "SR", "SNR", "SENIOR", "II", "III", "IV"}))
+  while (w.size() > 1 &&
+         in(w.back(), {"JR", "JNR", "JUNIOR", "SR", "SNR", "SENIOR", "II", "III", "IV"}))
     w.pop_back();
   Surname s;
   std::string pending;
   for (size_t i = 0; i < w.size(); ++i) {
-    bool particle = in(w[i], {"O", "MC", "MAC", "DE", "DA", "DI", "DO", "DOS", "DAS", "DU", "DEL", "DELLA",
-                              "LA", "LE", "VAN", "VON", "DER", "DEN", "TER", "ST", "SAINT", "AL", "EL",
-                              "BIN", "BINT", "BINTI", "BEN", "AP", "FITZ", "UI", "NI", "MHIC", "NIC"});
+    bool particle = in(w[i], {"O",   "MC",   "MAC",   "DE", "DA",   "DI",  "DO",   "DOS",   "DAS",
+                              "DU",  "DEL",  "DELLA", "LA", "LE",   "VAN", "VON",  "DER",   "DEN",
+                              "TER", "ST",   "SAINT", "AL", "EL",   "BIN", "BINT", "BINTI", "BEN",
+                              "AP",  "FITZ", "UI",    "NI", "MHIC", "NIC"});
     if (particle && i + 1 < w.size()) {
       pending += w[i];
       continue;
@@ -280,7 +318,8 @@ long Variants::find(std::string_view name) const {
       hi = mid;
     }
   }
-  if (lo < t.n && std::string_view(t.text + t.off[lo], t.off[lo + 1] - t.off[lo]) == name) return lo;
+  if (lo < t.n && std::string_view(t.text + t.off[lo], t.off[lo + 1] - t.off[lo]) == name)
+    return lo;
   return -1;
 }
 
@@ -362,8 +401,9 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Variants::entries(
 // Similarity
 
 std::string soundex(std::string_view name) {
-  static constexpr char kCode[26] = {'0', '1', '2', '3', '0', '1', '2', '0', '0', '2', '2', '4', '5',
-                                     '5', '0', '1', '2', '6', '2', '3', '0', '1', '0', '2', '0', '2'};
+  static constexpr char kCode[26] = {'0', '1', '2', '3', '0', '1', '2', '0', '0',
+                                     '2', '2', '4', '5', '5', '0', '1', '2', '6',
+                                     '2', '3', '0', '1', '0', '2', '0', '2'};
   std::string out;
   char last = 0;
   for (char c : name) {
@@ -401,7 +441,8 @@ int edit_distance(std::string_view a, std::string_view b, int max) {
     for (int j = 1; j <= m; ++j) {
       int cost = a[i - 1] == b[j - 1] ? 0 : 1;
       int v = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = std::min(v, d[i - 2][j - 2] + 1);
       d[i][j] = v;
       row_min = std::min(row_min, v);
     }

@@ -11,8 +11,8 @@ namespace sfcohort {
 namespace {
 
 // The columns `lookup --batch` appends after the input's own.
-constexpr const char* kAppended[] = {"match", "score", "family_id", "person_id",
-                                     "candidates", "why", "household"};
+constexpr const char* kAppended[] = {"match",      "score", "family_id", "person_id",
+                                     "candidates", "why",   "household"};
 constexpr size_t kNumAppended = sizeof kAppended / sizeof kAppended[0];
 
 struct Known {
@@ -20,7 +20,8 @@ struct Known {
   std::string family;  // whose lead agency is disclosed
 };
 
-Known classify(const std::string& band, const std::string& family_id, const std::string& household) {
+Known classify(const std::string& band, const std::string& family_id,
+               const std::string& household) {
   Known k;
   if ((band == "exact" || band == "strong") && !family_id.empty()) {
     k.known = "person";
@@ -89,7 +90,8 @@ Result<std::vector<std::string>> write_partner_reply(Store& store, const std::st
       if (line.empty()) return Ok{};
       auto j = nlohmann::json::parse(line, nullptr, false);
       line.clear();
-      if (j.is_discarded() || !j.is_object()) return internal_error("batch output is not JSON Lines");
+      if (j.is_discarded() || !j.is_object())
+        return internal_error("batch output is not JSON Lines");
       const std::string band = j.value("match", "");
       Known k = classify(band, j.value("family_id", ""), j.value("household", ""));
       auto lead = lead_of(store, k.family);

@@ -129,9 +129,15 @@ Result<Db> Db::open(const std::string& path, Mode mode) {
   (void)no_memstatus;
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::kReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::kReadWriteCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case Mode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
   }
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -164,7 +170,8 @@ Result<Db> Db::open(const std::string& path, Mode mode) {
     // it means reading them all.
     int persist = 1;
     sqlite3_file_control(raw, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    if (auto r = db.exec("PRAGMA journal_size_limit = 4194304"); !r) return r.error().with_context(path);
+    if (auto r = db.exec("PRAGMA journal_size_limit = 4194304"); !r)
+      return r.error().with_context(path);
   }
   if (auto r = db.exec("PRAGMA synchronous = NORMAL"); !r) return r.error().with_context(path);
   return db;

@@ -53,9 +53,9 @@ std::vector<Migration> migrations() {
 }  // namespace
 
 bool Person::same_fields(const Person& o) const {
-  return family_id == o.family_id && given_name == o.given_name &&
-         middle_names == o.middle_names && surname == o.surname && dob == o.dob && sex == o.sex &&
-         role == o.role && postcode == o.postcode && house == o.house && address == o.address &&
+  return family_id == o.family_id && given_name == o.given_name && middle_names == o.middle_names &&
+         surname == o.surname && dob == o.dob && sex == o.sex && role == o.role &&
+         postcode == o.postcode && house == o.house && address == o.address &&
          joined_on == o.joined_on && extra == o.extra;
 }
 
@@ -144,7 +144,8 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
   if (*has_id == 0) {
     uint8_t raw[16];
     random_bytes(raw, sizeof raw);
-    auto st = db.prepare("INSERT INTO meta(key, value) VALUES ('database_id', ?1), ('created_at', ?2)");
+    auto st =
+        db.prepare("INSERT INTO meta(key, value) VALUES ('database_id', ?1), ('created_at', ?2)");
     if (!st) return st.error();
     st->bind(1, to_hex(raw, sizeof raw)).bind(2, Store::now_utc());
     SF_TRY(st->run());
@@ -222,8 +223,9 @@ Result<std::optional<std::string>> Store::meta(const std::string& key) {
 }
 
 Status Store::set_meta(const std::string& key, const std::string& value) {
-  auto st = cached("INSERT INTO meta(key, value) VALUES (?1, ?2) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto st = cached(
+      "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!st) return st.error();
   (*st)->bind(1, key).bind(2, value);
   return (*st)->run();
@@ -271,8 +273,8 @@ Result<std::optional<Person>> one_person(Result<sql::Stmt*> st) {
 }  // namespace
 
 Result<std::optional<Family>> Store::family(const std::string& id) {
-  auto st = cached(
-      "SELECT id, status, joined_on, lead_agency, lead_contact FROM family WHERE id = ?1");
+  auto st =
+      cached("SELECT id, status, joined_on, lead_agency, lead_contact FROM family WHERE id = ?1");
   if (!st) return st.error();
   (*st)->bind(1, id);
   auto r = (*st)->step();
@@ -290,7 +292,8 @@ Result<std::optional<Family>> Store::family(const std::string& id) {
 
 Status Store::put_family(const Family& f) {
   auto st = cached(
-      "INSERT INTO family(id, status, joined_on, lead_agency, lead_contact, created_at, updated_at) "
+      "INSERT INTO family(id, status, joined_on, lead_agency, lead_contact, created_at, "
+      "updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(id) DO UPDATE SET status = excluded.status, "
       "joined_on = excluded.joined_on, lead_agency = excluded.lead_agency, "
       "lead_contact = excluded.lead_contact, updated_at = excluded.updated_at");
@@ -431,7 +434,9 @@ Status Store::update_person(const Person& p) {
   return match::index_person(*this, stored);
 }
 
-Result<int64_t> Store::count_people() { return impl_->db.scalar_int("SELECT count(*) FROM person"); }
+Result<int64_t> Store::count_people() {
+  return impl_->db.scalar_int("SELECT count(*) FROM person");
+}
 
 std::string Store::now_utc() {
   std::time_t t = std::time(nullptr);

@@ -35,7 +35,9 @@ std::vector<std::vector<std::string>> read_all(const std::string& content) {
 }  // namespace
 
 TEST_CASE("csv: RFC 4180 quoting, CRLF and a byte-order mark") {
-  auto rows = read_all("\xef\xbb\xbf" "a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n2,\"two\nlines\",\r\n");
+  auto rows = read_all(
+      "\xef\xbb\xbf"
+      "a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n2,\"two\nlines\",\r\n");
   REQUIRE(rows.size() == 3);
   CHECK(rows[0] == std::vector<std::string>{"a", "b", "c"});
   CHECK(rows[1] == std::vector<std::string>{"1", "x, y", "say \"hi\""});
@@ -84,7 +86,7 @@ TEST_CASE("csv: header aliases") {
 
 TEST_CASE("csv: writing quotes and guards against formula injection") {
   std::string out;
-  append_csv_row(out, {"plain", "a,b", "say \"x\"", "=SUM(A1)", "+1", "-2", "@x", "\tx", "two\nlines"});
-  CHECK(out ==
-        "plain,\"a,b\",\"say \"\"x\"\"\",'=SUM(A1),'+1,'-2,'@x,'\tx,\"two\nlines\"\n");
+  append_csv_row(out,
+                 {"plain", "a,b", "say \"x\"", "=SUM(A1)", "+1", "-2", "@x", "\tx", "two\nlines"});
+  CHECK(out == "plain,\"a,b\",\"say \"\"x\"\"\",'=SUM(A1),'+1,'-2,'@x,'\tx,\"two\nlines\"\n");
 }

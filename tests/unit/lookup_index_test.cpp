@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "query_plan.hpp"
 #include "match.hpp"
 #include "match_index.hpp"
 #include "names.hpp"
+#include "query_plan.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
 #include "sqlite.hpp"

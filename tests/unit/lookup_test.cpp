@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <string>
 
+#include "match.hpp"
+#include "match_index.hpp"
 #include "query_plan.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
-#include "match.hpp"
-#include "match_index.hpp"
 #include "sqlite.hpp"
 
 using namespace sfcohort;
@@ -81,11 +81,13 @@ Store cohort_store(int extra_smiths = 40) {
   Store s = make_store();
   for (const auto& p : kCohort) add(s, p);
   // Smith is common in this cohort: many Smiths with other names and dates.
-  static const char* given[] = {"Adam", "Brian", "Carl", "Dennis", "Eric", "Frank", "Gavin", "Harold"};
+  static const char* given[] = {"Adam", "Brian", "Carl",  "Dennis",
+                                "Eric", "Frank", "Gavin", "Harold"};
   for (int i = 0; i < extra_smiths; ++i) {
     std::string id = "X" + std::to_string(i), fam = "FX" + std::to_string(i);
     std::string dob = std::to_string(1950 + i) + "-06-15";
-    P p{fam.c_str(), id.c_str(), given[i % 8], "", "Smith", dob.c_str(), "HX1 1AA", std::to_string(i + 100).c_str()};
+    P p{fam.c_str(), id.c_str(),  given[i % 8], "",
+        "Smith",     dob.c_str(), "HX1 1AA",    std::to_string(i + 100).c_str()};
     std::string house = std::to_string(i + 100);
     p.house = house.c_str();
     add(s, p);
@@ -303,8 +305,8 @@ TEST_CASE("postcodes: case, spacing, one character, sector, district, a family t
   struct {
     const char* pc;
     PostcodeLevel want;
-  } cases[] = {{"hd12ab", PostcodeLevel::kExact},   {" HD1  2AB ", PostcodeLevel::kExact},
-               {"HD1 2AD", PostcodeLevel::kNear},    {"HD1 2DE", PostcodeLevel::kSector},
+  } cases[] = {{"hd12ab", PostcodeLevel::kExact},     {" HD1  2AB ", PostcodeLevel::kExact},
+               {"HD1 2AD", PostcodeLevel::kNear},     {"HD1 2DE", PostcodeLevel::kSector},
                {"HD1 5QQ", PostcodeLevel::kDistrict}, {"LS1 1AA", PostcodeLevel::kDiffers}};
   for (const auto& c : cases) {
     CAPTURE(c.pc);
@@ -412,8 +414,10 @@ TEST_CASE("match keys are rewritten when a person changes") {
   CHECK(now.person.id == "P1");
   CHECK(now.band == Band::kExact);
   // The index holds exactly the keys of the new version.
-  auto oldk = match::person_keys(match::normalise("Jonathan", "", "Smith", "2009-03-14", "HD1 2AB", "12"));
-  auto newk = match::person_keys(match::normalise("Jonathan", "", "Smith", "2011-11-11", "LS1 1AA", "1"));
+  auto oldk =
+      match::person_keys(match::normalise("Jonathan", "", "Smith", "2009-03-14", "HD1 2AB", "12"));
+  auto newk =
+      match::person_keys(match::normalise("Jonathan", "", "Smith", "2011-11-11", "LS1 1AA", "1"));
   for (uint64_t k : oldk) {
     if (std::find(newk.begin(), newk.end(), k) != newk.end()) continue;
     std::vector<int64_t> pks;
@@ -437,14 +441,17 @@ TEST_CASE("candidates come from indexed probes: the query plans") {
   CHECK(probe.find("SEARCH match_bucket USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   CHECK(probe.find("SCAN") == std::string::npos);
   std::string fetch = plan(
-      "SELECT id, family_id, given_name, middle_names, surname, dob, sex, role, postcode, house, address, "
+      "SELECT id, family_id, given_name, middle_names, surname, dob, sex, role, postcode, house, "
+      "address, "
       "joined_on FROM person WHERE pk = ?1");
   CHECK(fetch.find("SEARCH person USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   std::string scoring = plan(
-      "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person WHERE pk = ?1");
+      "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person WHERE "
+      "pk = ?1");
   CHECK(scoring.find("SEARCH person USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   std::string fam = plan("SELECT status = 'cohort' FROM family WHERE id = ?1");
-  CHECK(fam.find("SEARCH family USING INDEX sqlite_autoindex_family_1 (id=?)") != std::string::npos);
+  CHECK(fam.find("SEARCH family USING INDEX sqlite_autoindex_family_1 (id=?)") !=
+        std::string::npos);
   CHECK(fetch.find("SCAN") == std::string::npos);
   std::string freq = plan("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
   CHECK(freq.find("SEARCH name_freq USING PRIMARY KEY") != std::string::npos);
@@ -458,7 +465,8 @@ TEST_CASE("bulk indexing writes the same index as person-by-person indexing") {
     for (const auto& p : kCohort) add(b, p);
     // Before finish() nothing is findable; after it, everything is.
     std::vector<int64_t> none;
-    auto k = match::person_keys(match::normalise("Jonathan", "", "Smith", "2009-03-14", "HD1 2AB", "12"));
+    auto k = match::person_keys(
+        match::normalise("Jonathan", "", "Smith", "2009-03-14", "HD1 2AB", "12"));
     REQUIRE(match::probe(b, k, 100, none).has_value());
     CHECK(none.empty());
     // A person updated within the same bulk keeps only the new keys.
@@ -526,9 +534,10 @@ TEST_CASE("bulk indexing with small buffers writes the same index, in several pa
   REQUIRE(a.update_person(x).has_value());
   auto dump = [](Store& s) {
     std::string out;
-    for (const char* sql : {"SELECT bucket, hex(data) FROM match_bucket ORDER BY bucket",
-                            "SELECT pk, hex(keys) || given || '/' || surname FROM match_person ORDER BY pk",
-                            "SELECT kind || name, n FROM name_freq WHERE n != 0 ORDER BY kind, name"}) {
+    for (const char* sql :
+         {"SELECT bucket, hex(data) FROM match_bucket ORDER BY bucket",
+          "SELECT pk, hex(keys) || given || '/' || surname FROM match_person ORDER BY pk",
+          "SELECT kind || name, n FROM name_freq WHERE n != 0 ORDER BY kind, name"}) {
       auto st = s.db().prepare(sql);
       REQUIRE(st.has_value());
       for (;;) {

@@ -30,14 +30,15 @@ TEST_CASE("partner reply: only the band, known and the lead agency leave the tea
     REQUIRE(store->put_family(f).has_value());
   }
   const std::string full = "/tmp/sfcohort-reply-full.csv", out = "/tmp/sfcohort-reply-out.csv";
-  REQUIRE(write_file_atomic(full,
-                            "upn,given_name,match,score,family_id,person_id,candidates,why,household\n"
-                            "A1,Jon,strong,0.9731,F1,P3,1,given_name=variant;dob=exact,F1\n"
-                            "A2,Amy,possible,0.7000,F2,P9,2,given_name=fuzzy,\n"
-                            "A3,Lauren,none,0.0000,,,0,,F3\n"
-                            "A4,Zed,none,0.0000,,,0,,F2;F3\n"
-                            "A5,,error,0.0000,,,0,unreadable,\n")
-              .has_value());
+  REQUIRE(
+      write_file_atomic(full,
+                        "upn,given_name,match,score,family_id,person_id,candidates,why,household\n"
+                        "A1,Jon,strong,0.9731,F1,P3,1,given_name=variant;dob=exact,F1\n"
+                        "A2,Amy,possible,0.7000,F2,P9,2,given_name=fuzzy,\n"
+                        "A3,Lauren,none,0.0000,,,0,,F3\n"
+                        "A4,Zed,none,0.0000,,,0,,F2;F3\n"
+                        "A5,,error,0.0000,,,0,unreadable,\n")
+          .has_value());
   auto disclosed = write_partner_reply(*store, full, false, out);
   REQUIRE(disclosed.has_value());
   CHECK(slurp(out) ==
@@ -54,9 +55,11 @@ TEST_CASE("partner reply: only the band, known and the lead agency leave the tea
     CHECK(text.find(secret) == std::string::npos);
   }
 
-  REQUIRE(write_file_atomic(full,
-                            "{\"row\":1,\"upn\":\"A1\",\"match\":\"strong\",\"score\":0.97,\"family_id\":\"F1\","
-                            "\"person_id\":\"P3\",\"candidates\":1,\"why\":{\"dob\":\"exact\"},\"household\":\"F1\"}\n")
+  REQUIRE(write_file_atomic(
+              full,
+              "{\"row\":1,\"upn\":\"A1\",\"match\":\"strong\",\"score\":0.97,\"family_id\":\"F1\","
+              "\"person_id\":\"P3\",\"candidates\":1,\"why\":{\"dob\":\"exact\"},\"household\":"
+              "\"F1\"}\n")
               .has_value());
   auto j = write_partner_reply(*store, full, true, out);
   REQUIRE(j.has_value());

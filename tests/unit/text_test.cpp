@@ -10,14 +10,29 @@ TEST_CASE("dates: every accepted format, never month first") {
     const char* iso;  // nullptr: refused
   };
   const Case cases[] = {
-      {"2009-03-14", "2009-03-14"}, {"14/03/2009", "2009-03-14"}, {"14/3/2009", "2009-03-14"},
-      {"4/3/2009", "2009-03-04"},   {"14-03-2009", "2009-03-14"}, {"14.03.2009", "2009-03-14"},
-      {" 14/03/2009 ", "2009-03-14"}, {"29/02/2012", "2012-02-29"}, {"29/02/2000", "2000-02-29"},
-      {"31/02/2010", nullptr},      {"29/02/2011", nullptr},      {"29/02/1900", nullptr},
-      {"12/31/2010", nullptr},      {"1/2/10", nullptr},          {"2009/03/14", nullptr},
-      {"14/03/09", nullptr},        {"", nullptr},                {"yesterday", nullptr},
-      {"00/01/2010", nullptr},      {"14/13/2010", nullptr},      {"14/03/2009x", nullptr},
-      {"2009-3-14", "2009-03-14"},  {"14-03/2009", nullptr},
+      {"2009-03-14", "2009-03-14"},
+      {"14/03/2009", "2009-03-14"},
+      {"14/3/2009", "2009-03-14"},
+      {"4/3/2009", "2009-03-04"},
+      {"14-03-2009", "2009-03-14"},
+      {"14.03.2009", "2009-03-14"},
+      {" 14/03/2009 ", "2009-03-14"},
+      {"29/02/2012", "2012-02-29"},
+      {"29/02/2000", "2000-02-29"},
+      {"31/02/2010", nullptr},
+      {"29/02/2011", nullptr},
+      {"29/02/1900", nullptr},
+      {"12/31/2010", nullptr},
+      {"1/2/10", nullptr},
+      {"2009/03/14", nullptr},
+      {"14/03/09", nullptr},
+      {"", nullptr},
+      {"yesterday", nullptr},
+      {"00/01/2010", nullptr},
+      {"14/13/2010", nullptr},
+      {"14/03/2009x", nullptr},
+      {"2009-3-14", "2009-03-14"},
+      {"14-03/2009", nullptr},
   };
   for (const auto& c : cases) {
     CAPTURE(c.in);
@@ -57,9 +72,9 @@ TEST_CASE("postcodes: the real UK rules, any case and spacing") {
     const char* in;
     const char* unit;
   };
-  const Case good[] = {{"hd12ab", "HD1 2AB"},   {"HD1 2AB", "HD1 2AB"},   {" wf13 1aa ", "WF13 1AA"},
-                       {"M1 1AE", "M1 1AE"},     {"B33 8TH", "B33 8TH"},   {"CR2 6XH", "CR2 6XH"},
-                       {"DN55 1PT", "DN55 1PT"}, {"W1A 0AX", "W1A 0AX"},   {"EC1A 1BB", "EC1A 1BB"},
+  const Case good[] = {{"hd12ab", "HD1 2AB"},    {"HD1 2AB", "HD1 2AB"}, {" wf13 1aa ", "WF13 1AA"},
+                       {"M1 1AE", "M1 1AE"},     {"B33 8TH", "B33 8TH"}, {"CR2 6XH", "CR2 6XH"},
+                       {"DN55 1PT", "DN55 1PT"}, {"W1A 0AX", "W1A 0AX"}, {"EC1A 1BB", "EC1A 1BB"},
                        {"GIR 0AA", "GIR 0AA"},   {"hd1  2ab", "HD1 2AB"}};
   for (const auto& c : good) {
     CAPTURE(c.in);
@@ -97,7 +112,8 @@ TEST_CASE("names: cleaned, not mangled") {
 TEST_CASE("encodings: Windows-1252 to UTF-8") {
   CHECK(cp1252_to_utf8("Zo\xeb") == "Zoë");
   CHECK(cp1252_to_utf8("\x80") == "€");
-  CHECK(cp1252_to_utf8("O\x92" "Brien") == "O’Brien");
+  CHECK(cp1252_to_utf8("O\x92"
+                       "Brien") == "O’Brien");
   CHECK(is_valid_utf8("Łukasz"));
   CHECK_FALSE(is_valid_utf8("Zo\xeb"));
   CHECK_FALSE(is_valid_utf8("\xc0\xaf"));  // overlong

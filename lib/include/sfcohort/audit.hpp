@@ -29,7 +29,8 @@ struct AuditEntry {
 };
 
 // Entries in order, those on or after SINCE (a YYYY-MM-DD date) when given.
-Result<std::vector<AuditEntry>> audit_entries(Store& store, const std::optional<std::string>& since);
+Result<std::vector<AuditEntry>> audit_entries(Store& store,
+                                              const std::optional<std::string>& since);
 
 struct AuditCheck {
   bool intact = true;

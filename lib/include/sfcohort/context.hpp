@@ -8,11 +8,11 @@
 namespace sfcohort {
 
 struct Context {
-  std::string db_path;    // the cohort database
-  std::string keys_dir;   // holds audit.key, age.key, minisign.key, minisign.pub
-  std::string actor;      // --as: written to the audit trail
-  std::string purpose;    // --purpose: written to the audit trail
-  std::string command;    // the command line's verb, e.g. "import" or "share seal"
+  std::string db_path;   // the cohort database
+  std::string keys_dir;  // holds audit.key, age.key, minisign.key, minisign.pub
+  std::string actor;     // --as: written to the audit trail
+  std::string purpose;   // --purpose: written to the audit trail
+  std::string command;   // the command line's verb, e.g. "import" or "share seal"
 };
 
 // $SFCOHORT_KEYS, else $XDG_CONFIG_HOME/sfcohort/keys, else ~/.config/sfcohort/keys.

@@ -25,7 +25,9 @@ class AtomicFile {
   ~AtomicFile();  // removes the temporary file unless committed
 
   Status write(std::string_view data);
-  Status write(const void* p, size_t n) { return write(std::string_view(static_cast<const char*>(p), n)); }
+  Status write(const void* p, size_t n) {
+    return write(std::string_view(static_cast<const char*>(p), n));
+  }
   // Flushes, fsyncs and renames the temporary file over the target. With
   // SYNC false there is no fsync: readers still see the whole file or none
   // of it, but a crash soon after may leave it short (only for files whose

@@ -34,7 +34,7 @@ struct Query {
 };
 
 enum class Band { kNone, kPossible, kStrong, kExact };
-std::string_view band_name(Band b);                 // "none", "possible", ...
+std::string_view band_name(Band b);                  // "none", "possible", ...
 std::optional<Band> parse_band(std::string_view s);  // accepts the names above
 
 // Per-field levels of the `why`, in the contract's vocabulary.
@@ -82,14 +82,14 @@ struct LookupResult {
   std::vector<std::string> warnings;  // e.g. "dob '31/02/2010' is not a date: compared as written"
   std::vector<Match> matches;         // at or above min_band, best first, at most limit
   std::vector<Household> household;
-  int candidates = 0;                 // how many cohort people reached possible
+  int candidates = 0;  // how many cohort people reached possible
 };
 
 struct LookupOptions {
   Band min_band = Band::kPossible;
   int limit = 5;
-  bool household = true;           // fill LookupResult::household
-  bool household_details = true;   // with lead agency and size (costs two queries per family)
+  bool household = true;          // fill LookupResult::household
+  bool household_details = true;  // with lead agency and size (costs two queries per family)
 };
 
 // A read-only copy in memory of what lookups read from the store: the match

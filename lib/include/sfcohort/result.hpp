@@ -78,11 +78,11 @@ inline Error policy_error(std::string m) { return Error(Errc::kPolicy, std::move
 inline Error internal_error(std::string m) { return Error(Errc::kInternal, std::move(m)); }
 
 // Returns early from the enclosing function with the error of a failed Result.
-#define SF_TRY(expr)                                   \
-  do {                                                 \
-    if (auto sf_try_r_ = (expr); !sf_try_r_) {         \
-      return std::move(sf_try_r_).error();             \
-    }                                                  \
+#define SF_TRY(expr)                           \
+  do {                                         \
+    if (auto sf_try_r_ = (expr); !sf_try_r_) { \
+      return std::move(sf_try_r_).error();     \
+    }                                          \
   } while (0)
 
 }  // namespace sfcohort

@@ -37,9 +37,9 @@ struct Person {
   std::string given_name;
   std::string middle_names;
   std::string surname;
-  std::string dob;  // YYYY-MM-DD
-  std::string sex;  // "", M, F, X, U
-  std::string role;  // adult | child
+  std::string dob;       // YYYY-MM-DD
+  std::string sex;       // "", M, F, X, U
+  std::string role;      // adult | child
   std::string postcode;  // "HD1 2AB" or ""
   std::string house;
   std::string address;

@@ -34,12 +34,12 @@ Result<Date> parse_date(std::string_view text);
 std::optional<Date> parse_date_lenient(std::string_view text);
 
 struct Postcode {
-  std::string outward;  // "HD1", "WF13"
-  std::string inward;   // "2AB"
-  std::string unit() const { return outward + " " + inward; }   // "HD1 2AB"
+  std::string outward;                                                        // "HD1", "WF13"
+  std::string inward;                                                         // "2AB"
+  std::string unit() const { return outward + " " + inward; }                 // "HD1 2AB"
   std::string sector() const { return outward + " " + inward.substr(0, 1); }  // "HD1 2"
-  const std::string& district() const { return outward; }       // "HD1"
-  std::string area() const;                                      // "HD"
+  const std::string& district() const { return outward; }                     // "HD1"
+  std::string area() const;                                                   // "HD"
 };
 
 // A valid UK postcode in any case and spacing ("hd12ab", " HD1 2AB "), by the
