@@ -20,6 +20,7 @@
 #include "sfcohort/age.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/exchange.hpp"
+#include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/partner_reply.hpp"
@@ -440,7 +441,8 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
   if (format != "csv" && format != "jsonl")
     return invalid_input("--format must be csv or jsonl with --batch");
   const bool stdin_input = o.batch == "-";
-  auto reader = CsvReader::open(o.batch);
+  Sha256 sha;
+  auto reader = CsvReader::open(o.batch, [&sha](std::string_view b) { sha.update(b); });
   if (!reader) return reader.error();
   off_t total_bytes = 0;
   if (!stdin_input) {
@@ -615,7 +617,8 @@ Result<int> run_batch_plain(const Globals& g, const LookupOptions& o, Band min_b
   SF_TRY(drain(true));
   SF_TRY(out->write(buf));
   if (progress) std::fprintf(stderr, "\r\033[K");
-  std::string digest = to_hex(reader->digest());
+  reader->drain();
+  std::string digest = to_hex(sha.finish());
   SF_TRY(store->audit(o.input_name.empty() ? reader->name() : o.input_name,
                       {{"mode", "batch"},
                        {"rows", n.rows},

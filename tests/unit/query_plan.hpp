@@ -7,7 +7,7 @@
 #include <string>
 
 #include "sfcohort/store.hpp"
-#include "sqlite.hpp"
+#include "db/sqlite.hpp"
 
 namespace sfcohort::testing {
 

@@ -6,12 +6,12 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "sfcohort/hash.hpp"
 #include "sfcohort/result.hpp"
 
 namespace sfcohort {
@@ -20,9 +20,13 @@ class CsvReader {
  public:
   static constexpr size_t kMaxRecordBytes = 1 << 20;
 
-  // Opens PATH ("-" for standard input). NAME is what errors call it
-  // (defaults to PATH, or "standard input").
-  static Result<CsvReader> open(const std::string& path);
+  // Called with every block of bytes read, in order: lets a caller hash the
+  // input as it streams (the audit trail records its SHA-256).
+  using Observer = std::function<void(std::string_view bytes)>;
+
+  // Opens PATH ("-" for standard input); name() is what errors call it (PATH,
+  // or "standard input"). OBSERVER, if set, sees every byte read.
+  static Result<CsvReader> open(const std::string& path, Observer observer = {});
 
   CsvReader(CsvReader&&) noexcept;
   CsvReader& operator=(CsvReader&&) noexcept;
@@ -39,8 +43,9 @@ class CsvReader {
   // from 1, as the contract counts them.
   size_t record_number() const;
   const std::string& name() const;
-  // SHA-256 of every byte read so far (the whole input once next() is false).
-  Digest32 digest();
+  // Reads what is left of the input without parsing it, so the observer has
+  // seen all of it (after an early stop).
+  void drain();
   // Bytes read so far, for progress.
   uint64_t bytes_read() const;
 

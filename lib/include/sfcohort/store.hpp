@@ -104,11 +104,13 @@ class Store {
   Result<std::optional<Person>> find_member(const std::string& family_id,
                                             const std::string& given_name,
                                             const std::string& surname, const std::string& dob);
-  // Inserts P (assigning a new id when P.id is empty) and writes its match
-  // keys. Returns the stored person.
+  // Inserts P (assigning a new id when P.id is empty). Returns the stored
+  // person. The person's match keys are the match module's: add people
+  // through match::add_person, which calls this and indexes them.
   Result<Person> insert_person(Person p);
-  // Updates the person with P.id (or P.pk) and rewrites its match keys.
-  Status update_person(const Person& p);
+  // Updates the person with P.id. Returns it with its pk. As above, through
+  // match::change_person.
+  Result<Person> update_person(const Person& p);
   Result<std::string> new_person_id();
   Result<std::string> new_family_id();
   Result<int64_t> count_people();

@@ -1,0 +1,435 @@
+#include "sfcohort/import.hpp"
+#include "sfcohort/hash.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_set>
+
+#include "match/blocking.hpp"
+#include "sfcohort/csv.hpp"
+#include "sfcohort/io.hpp"
+#include "sfcohort/text.hpp"
+#include "db/sqlite.hpp"
+
+namespace sfcohort {
+namespace {
+
+struct Columns {
+  int family_id, person_id, given_name, middle_names, surname, sex, dob, postcode, house, address,
+      role, joined_on, lead_agency, lead_contact;
+  std::vector<int> extra;  // unknown columns, kept in person.extra
+};
+
+Result<Columns> map_columns(const CsvColumns& cols, const std::string& file) {
+  Columns c{};
+  c.family_id = cols.index("family_id");
+  c.person_id = cols.index("person_id");
+  c.given_name = cols.index("given_name");
+  c.middle_names = cols.index("middle_names");
+  c.surname = cols.index("surname");
+  c.sex = cols.index("sex");
+  c.dob = cols.index("dob");
+  c.postcode = cols.index("postcode");
+  c.house = cols.index("house");
+  c.address = cols.index("address");
+  c.role = cols.index("role");
+  c.joined_on = cols.index("joined_on");
+  c.lead_agency = cols.index("lead_agency");
+  c.lead_contact = cols.index("lead_contact");
+  for (const char* need : {"family_id", "surname", "dob"}) {
+    if (cols.index(need) < 0) {
+      return Error(
+          Errc::kInvalidInput, file + ": header: no '" + std::string(need) + "' column",
+          {"an import needs the columns family_id, surname and dob; see 'man sfcohort-import'"});
+    }
+  }
+  static const std::unordered_set<std::string> kKnown = {
+      "family_id", "person_id", "given_name",  "middle_names", "surname",
+      "sex",       "dob",       "postcode",    "house",        "address",
+      "role",      "joined_on", "lead_agency", "lead_contact"};
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < cols.canonical().size(); ++i) {
+    const std::string& name = cols.canonical()[i];
+    if (!seen.insert(name).second && !name.empty()) {
+      return invalid_input(file + ": header: the column '" + cols.original()[i] +
+                           "' appears twice");
+    }
+    if (!kKnown.count(name)) c.extra.push_back(static_cast<int>(i));
+  }
+  return c;
+}
+
+std::string field(const std::vector<std::string>& row, int i) {
+  return i < 0 ? std::string() : row[static_cast<size_t>(i)];
+}
+
+// Validates and normalises one row into P. Errors name the field.
+Status parse_row(const std::vector<std::string>& row, const Columns& c, const CsvColumns& cols,
+                 const Date& today, Person& p) {
+  p = Person{};
+  p.id = trim(field(row, c.person_id));
+  p.family_id = trim(field(row, c.family_id));
+  if (p.family_id.empty()) return invalid_input("family_id is empty");
+  auto name = [&](int col, const char* what, std::string& out) -> Status {
+    auto v = clean_name(field(row, col));
+    if (!v) return invalid_input(std::string(what) + ": " + v.error().message);
+    out = *v;
+    return Ok{};
+  };
+  SF_TRY(name(c.given_name, "given_name", p.given_name));
+  SF_TRY(name(c.middle_names, "middle_names", p.middle_names));
+  SF_TRY(name(c.surname, "surname", p.surname));
+  if (p.surname.empty()) return invalid_input("surname is empty");
+  const std::string dob_text = trim(field(row, c.dob));
+  if (dob_text.empty()) return invalid_input("dob is empty");
+  auto dob = parse_date(dob_text);
+  if (!dob) return invalid_input("dob " + dob.error().message);
+  if (*dob > today) return invalid_input("dob '" + dob_text + "' is in the future");
+  p.dob = dob->iso();
+  auto sex = parse_sex(field(row, c.sex));
+  if (!sex) return sex.error();
+  p.sex = *sex;
+  const std::string pc = trim(field(row, c.postcode));
+  if (!pc.empty()) {
+    auto parsed = parse_postcode(pc);
+    if (!parsed) return invalid_input("postcode " + parsed.error().message);
+    p.postcode = parsed->unit();
+  }
+  SF_TRY(name(c.house, "house", p.house));
+  {
+    // An address may span lines in a quoted field: fold them to one line.
+    std::string a = field(row, c.address);
+    for (auto& ch : a) {
+      if (ch == '\r' || ch == '\n') ch = ' ';
+    }
+    auto v = clean_name(a);
+    if (!v) return invalid_input("address: " + v.error().message);
+    p.address = *v;
+  }
+  const std::string role = to_lower_ascii(trim(field(row, c.role)));
+  if (role.empty()) {
+    p.role = age_on(*dob, today) >= 18 ? "adult" : "child";
+  } else if (role == "adult" || role == "child") {
+    p.role = role;
+  } else {
+    return invalid_input("role '" + trim(field(row, c.role)) + "' is not adult or child");
+  }
+  const std::string joined = trim(field(row, c.joined_on));
+  if (!joined.empty()) {
+    auto j = parse_date(joined);
+    if (!j) return invalid_input("joined_on " + j.error().message);
+    p.joined_on = j->iso();
+  }
+  if (!c.extra.empty()) {
+    nlohmann::json extra = nlohmann::json::object();
+    for (int i : c.extra) {
+      const std::string& v = row[static_cast<size_t>(i)];
+      if (!v.empty()) extra[cols.original()[static_cast<size_t>(i)]] = v;
+    }
+    p.extra = extra.dump();
+  }
+  return Ok{};
+}
+
+// One row as read and validated: PERSON when PROBLEM is empty.
+struct ParsedRow {
+  size_t n = 0;
+  std::vector<std::string> row;
+  Person person;
+  std::string problem;
+  uint64_t bytes = 0;    // input read so far, for progress
+  match::Prepared keys;  // the person's match keys, computed here too
+};
+
+// Reads and validates rows on a thread of its own, handing them over in
+// chunks through a bounded queue. The destructor stops and joins the thread,
+// so an early return from the import leaves nothing running.
+class RowPipeline {
+ public:
+  static constexpr size_t kChunkRows = 1024;
+  static constexpr size_t kMaxChunks = 8;
+
+  RowPipeline(CsvReader& reader, Sha256& sha, const Columns& c, const CsvColumns& cols,
+              const Date& today)
+      : reader_(reader),
+        sha_(sha),
+        c_(c),
+        cols_(cols),
+        today_(today),
+        thread_([this] { run(); }) {}
+  ~RowPipeline() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  // Moves the next chunk into OUT; false at the end of the input.
+  Result<bool> next(std::vector<ParsedRow>& out) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (!error_.message.empty()) return error_;
+      return false;
+    }
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  // After next() returned false: the input's SHA-256 and size.
+  const std::string& sha256() const { return sha256_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  void run() {
+    std::vector<ParsedRow> chunk;
+    chunk.reserve(kChunkRows);
+    Error error{Errc::kInternal, ""};
+    for (;;) {
+      ParsedRow pr;
+      auto r = reader_.next(pr.row);
+      pr.n = reader_.record_number();
+      if (!r) {
+        if (reader_.fatal()) {
+          error = r.error();
+          break;
+        }
+        // "file: row N: what" -> "what"
+        const std::string& m = r.error().message;
+        size_t at = m.find(": row ");
+        std::string rest = at == std::string::npos ? m : m.substr(at + 2);
+        size_t colon = rest.find(": ");
+        pr.problem = colon == std::string::npos ? rest : rest.substr(colon + 2);
+      } else if (!*r) {
+        break;
+      } else if (pr.row.size() != cols_.canonical().size()) {
+        pr.problem = "has " + std::to_string(pr.row.size()) + " fields, the header has " +
+                     std::to_string(cols_.canonical().size());
+      } else if (auto v = parse_row(pr.row, c_, cols_, today_, pr.person); !v) {
+        pr.problem = v.error().message;
+      } else {
+        pr.keys = match::prepare(pr.person);
+      }
+      pr.bytes = reader_.bytes_read();
+      chunk.push_back(std::move(pr));
+      if (chunk.size() == kChunkRows && !push(chunk)) return;
+    }
+    if (!chunk.empty() && !push(chunk)) return;
+    std::string digest;
+    if (error.message.empty()) {
+      reader_.drain();
+      digest = to_hex(sha_.finish());
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    sha256_ = digest;
+    bytes_ = reader_.bytes_read();
+    error_ = error;
+    done_ = true;
+    cv_.notify_all();
+  }
+  // Queues CHUNK, waiting for room; false when the import stopped.
+  bool push(std::vector<ParsedRow>& chunk) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return queue_.size() < kMaxChunks || stop_; });
+    if (stop_) return false;
+    queue_.push_back(std::move(chunk));
+    chunk = {};
+    chunk.reserve(kChunkRows);
+    cv_.notify_all();
+    return true;
+  }
+
+  CsvReader& reader_;
+  Sha256& sha_;
+  const Columns& c_;
+  const CsvColumns& cols_;
+  const Date today_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<ParsedRow>> queue_;
+  bool stop_ = false, done_ = false;
+  Error error_{Errc::kInternal, ""};
+  std::string sha256_;
+  uint64_t bytes_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
+  Sha256 sha;
+  auto reader = CsvReader::open(opt.path, [&sha](std::string_view b) { sha.update(b); });
+  if (!reader) return reader.error();
+  const std::string& file = reader->name();
+  std::vector<std::string> row;
+  auto got = reader->next(row);
+  if (!got) return got.error();
+  if (!*got) return invalid_input(file + ": the file is empty (a header row is required)");
+  CsvColumns cols(row);
+  auto columns = map_columns(cols, file);
+  if (!columns) return columns.error();
+  const Columns& c = *columns;
+
+  std::optional<AtomicFile> rejects;
+  std::string buf;
+  if (opt.rejects_path && !opt.dry_run) {
+    auto f = AtomicFile::create(*opt.rejects_path, 0600);
+    if (!f) return f.error();
+    rejects.emplace(std::move(*f));
+    std::vector<std::string> header = cols.original();
+    header.push_back("error");
+    append_csv_row(buf, header);
+  }
+
+  const Date today = *parse_date(Store::today());
+  ImportReport rep;
+  // A bigger page cache keeps a large import's B-tree pages in memory rather
+  // than spilling them to the WAL over and over; bounded, so memory stays flat.
+  SF_TRY(store.db().exec("PRAGMA cache_size = -65536"));
+  // The first load into an empty cohort runs under a rollback journal: its
+  // pages are written once, to the database file, rather than to the
+  // write-ahead log and then again into the file at the checkpoint (about a
+  // tenth of a 1M-person import). Only when no other connection has the
+  // database open, as the switch needs it to itself; otherwise the import
+  // stays in WAL. The switch back follows the commit, and every open
+  // switches to WAL anyway, so an interrupted import leaves nothing behind.
+  // Back to WAL however the import ends; declared before the transaction,
+  // so a failed import is rolled back first.
+  struct BackToWal {
+    Store& store;
+    bool on = false;
+    ~BackToWal() {
+      if (!on) return;
+      (void)store.db().exec("PRAGMA synchronous = NORMAL");
+      (void)store.db().exec("PRAGMA journal_mode = WAL");
+    }
+  } back_to_wal{store};
+  bool& rollback_journal = back_to_wal.on;
+  if (!opt.dry_run) {
+    auto empty = store.db().scalar_int("SELECT NOT EXISTS (SELECT 1 FROM person)");
+    if (!empty) return empty.error();
+    if (*empty && store.db().exec("PRAGMA journal_mode = DELETE")) {
+      auto wal = store.db().scalar_int(
+          "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'");
+      if (!wal) return wal.error();
+      rollback_journal = *wal == 0;
+      if (rollback_journal) SF_TRY(store.db().exec("PRAGMA synchronous = FULL"));
+    }
+  }
+  auto tx = sql::Transaction::begin(store.db());
+  if (!tx) return tx.error();
+  // Match keys are buffered and written bucket by bucket before the commit.
+  match::BulkIndex bulk(store);
+  std::unordered_set<std::string> families_known;
+  // Reading and validating rows runs on the second core while this thread
+  // writes to the database; at most kMaxChunks chunks wait, so memory stays
+  // bounded.
+  RowPipeline pipe(*reader, sha, c, cols, today);
+  std::vector<ParsedRow> chunk;
+  for (;;) {
+    if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing was imported");
+    auto more = pipe.next(chunk);
+    if (!more) return more.error();
+    if (!*more) break;
+    for (ParsedRow& pr : chunk) {
+      const size_t n = pr.n;
+      const std::string& problem = pr.problem;
+      std::vector<std::string>& row = pr.row;
+      Person& p = pr.person;
+      ++rep.read;
+      if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(pr.bytes);
+      if (!problem.empty()) {
+        ++rep.rejected;
+        if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({n, problem});
+        if (rejects) {
+          std::vector<std::string> out = row;
+          out.resize(cols.canonical().size());
+          out.push_back(problem);
+          append_csv_row(buf, out);
+          if (buf.size() > (1 << 16)) {
+            SF_TRY(rejects->write(buf));
+            buf.clear();
+          }
+        }
+        continue;
+      }
+      const std::string lead_agency = trim(field(row, c.lead_agency));
+      const std::string lead_contact = trim(field(row, c.lead_contact));
+      if (!families_known.count(p.family_id)) {
+        auto fam = store.family(p.family_id);
+        if (!fam) return fam.error();
+        if (!fam->has_value()) {
+          Family f;
+          f.id = p.family_id;
+          f.joined_on = p.joined_on;
+          f.lead_agency = lead_agency;
+          f.lead_contact = lead_contact;
+          SF_TRY(store.put_family(f));
+          ++rep.families_added;
+        } else if ((!lead_agency.empty() && lead_agency != (*fam)->lead_agency) ||
+                   (!lead_contact.empty() && lead_contact != (*fam)->lead_contact)) {
+          // The family's lead professional changed: the file is newer.
+          Family f = **fam;
+          if (!lead_agency.empty()) f.lead_agency = lead_agency;
+          if (!lead_contact.empty()) f.lead_contact = lead_contact;
+          SF_TRY(store.put_family(f));
+        }
+        families_known.insert(p.family_id);
+      }
+      std::optional<Person> existing;
+      if (!p.id.empty()) {
+        auto e = store.person(p.id);
+        if (!e) return e.error();
+        existing = std::move(*e);
+      } else {
+        auto e = store.find_member(p.family_id, p.given_name, p.surname, p.dob);
+        if (!e) return e.error();
+        existing = std::move(*e);
+        if (existing) p.id = existing->id;
+      }
+      bulk.use_prepared(&pr.keys);
+      if (!existing) {
+        auto ins = match::add_person(store, p);
+        if (!ins) return ins.error().with_context(file + ": row " + std::to_string(n));
+        ++rep.imported;
+      } else if (existing->same_fields(p)) {
+        bulk.use_prepared(nullptr);
+        ++rep.unchanged;
+      } else {
+        SF_TRY(match::change_person(store, p));
+        ++rep.updated;
+      }
+    }
+  }
+  rep.sha256 = pipe.sha256();
+  if (opt.progress) opt.progress(pipe.bytes());
+  if (rep.rejected > 0 && !opt.rejects_path) {
+    rep.aborted = true;
+    return rep;  // ~Transaction rolls back: nothing written
+  }
+  if (opt.dry_run) return rep;
+  nlohmann::json detail = {{"file", file},
+                           {"sha256", rep.sha256},
+                           {"read", rep.read},
+                           {"imported", rep.imported},
+                           {"updated", rep.updated},
+                           {"unchanged", rep.unchanged},
+                           {"rejected", rep.rejected},
+                           {"families_added", rep.families_added}};
+  if (opt.rejects_path) detail["rejects"] = *opt.rejects_path;
+  SF_TRY(bulk.finish());
+  SF_TRY(store.audit(file, detail));
+  if (rejects) SF_TRY(rejects->write(buf));
+  SF_TRY(tx->commit());
+  if (rollback_journal) store.flush_audit_head();
+  if (rejects) SF_TRY(rejects->commit());
+  return rep;
+}
+
+}  // namespace sfcohort

@@ -1,0 +1,337 @@
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <optional>
+
+#include "db/audit_internal.hpp"
+#include "sfcohort/audit.hpp"
+#include "sfcohort/hash.hpp"
+#include "sfcohort/io.hpp"
+#include "sfcohort/store.hpp"
+#include "db/sqlite.hpp"
+
+namespace sfcohort {
+namespace audit {
+namespace {
+
+constexpr const char* kKeyFile = "audit.key";
+
+std::string genesis(const std::string& key, const std::string& db_id) {
+  return to_hex(hmac_sha256(key, "sfcohort audit genesis " + db_id));
+}
+
+std::string canonical(int64_t seq, const std::string& at, const std::string& actor,
+                      const std::string& command, const std::string& purpose,
+                      const std::string& subject, const std::string& detail) {
+  return nlohmann::json::array({seq, at, actor, command, purpose, subject, detail}).dump();
+}
+
+std::string entry_mac(const std::string& key, const std::string& prev_mac,
+                      const std::string& text) {
+  return to_hex(hmac_sha256(key, prev_mac + "\n" + text));
+}
+
+struct Head {
+  int64_t seq = 0;
+  std::string mac;
+};
+
+std::optional<Head> read_head(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  Head h;
+  char mac[129] = {0};
+  long long seq = 0;
+  if (std::sscanf(text->c_str(), "%lld %128s", &seq, mac) != 2) return std::nullopt;
+  h.seq = seq;
+  h.mac = mac;
+  return h;
+}
+
+// The head record: the sequence number in 20 digits, so every record has
+// the same length and the file can be overwritten in place.
+std::string head_record(int64_t seq, const std::string& mac) {
+  char num[24];
+  std::snprintf(num, sizeof num, "%020lld", static_cast<long long>(seq));
+  return std::string(num) + " " + mac + "\n";
+}
+
+// Writes the head file unless it already records a newer entry (another
+// process may have committed after us and written first). A lock file
+// serialises writers. A file already holding a record of the same length is
+// overwritten in place: one write of under a hundred bytes at offset 0 (within
+// one sector, so it lands whole) and a data sync, which costs far less than
+// creating, syncing and renaming a new file after every command. Otherwise
+// (the first write, or a file from an older version) it is replaced
+// atomically.
+void write_head(const Chain& c, int64_t seq, const std::string& mac) {
+  const std::string path = head_path(c.keys_dir, c.db_id);
+  const std::string lock = c.keys_dir + "/audit-" + c.db_id + ".lock";
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  ::flock(fd, LOCK_EX);
+  auto cur = read_head(path);
+  if (!cur || cur->seq < seq) {
+    const std::string rec = head_record(seq, mac);
+    bool done = false;
+    int hf = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (hf >= 0) {
+      struct stat st {};
+      if (::fstat(hf, &st) == 0 && S_ISREG(st.st_mode) &&
+          st.st_size == static_cast<off_t>(rec.size())) {
+        done = ::pwrite(hf, rec.data(), rec.size(), 0) == static_cast<ssize_t>(rec.size()) &&
+               ::fdatasync(hf) == 0;
+      }
+      ::close(hf);
+    }
+    if (!done) (void)write_file_atomic(path, rec, 0600);
+  }
+  ::flock(fd, LOCK_UN);
+  ::close(fd);
+}
+
+// Called by SQLite after a commit in WAL mode. Setting a WAL hook replaces
+// SQLite's automatic checkpoint, so do that here too.
+int on_wal_commit(void* arg, sqlite3* db, const char* name, int pages) {
+  auto* c = static_cast<Chain*>(arg);
+  if (c->pending_seq > 0) {
+    write_head(*c, c->pending_seq, c->pending_mac);
+    c->pending_seq = 0;
+    c->pending_mac.clear();
+  }
+  if (pages >= 1000)
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  return SQLITE_OK;
+}
+
+void on_rollback(void* arg) {
+  auto* c = static_cast<Chain*>(arg);
+  c->pending_seq = 0;
+  c->pending_mac.clear();
+}
+
+}  // namespace
+
+std::string head_path(const std::string& keys_dir, const std::string& db_id) {
+  return keys_dir + "/audit-" + db_id + ".head";
+}
+
+Result<std::string> load_key(const std::string& keys_dir) {
+  const std::string path = keys_dir + "/" + kKeyFile;
+  if (!file_exists(path)) {
+    return Error(
+        Errc::kCrypto, "no audit key: " + path + " is missing",
+        {"run 'sfcohort init' to create one, or set SFCOHORT_KEYS to the team's key folder"});
+  }
+  auto text = read_file(path);
+  if (!text) return Error(Errc::kCrypto, text.error().message);
+  std::string hex;
+  for (char ch : *text) {
+    if (ch != '\n' && ch != '\r' && ch != ' ') hex += ch;
+  }
+  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return Error(Errc::kCrypto, path + ": not an audit key (expected 64 hex digits)");
+  }
+  std::string raw(32, '\0');
+  for (size_t i = 0; i < 32; ++i)
+    raw[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  return raw;
+}
+
+void attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
+            std::string key) {
+  c.keys_dir = std::move(keys_dir);
+  c.db_id = std::move(db_id);
+  c.memory = memory;
+  c.key = std::move(key);
+  if (!memory) {
+    sqlite3_wal_hook(db.raw(), on_wal_commit, &c);
+    sqlite3_rollback_hook(db.raw(), on_rollback, &c);
+  }
+}
+
+void flush_head(Chain& c) {
+  if (c.memory || c.pending_seq <= 0) return;
+  write_head(c, c.pending_seq, c.pending_mac);
+  c.pending_seq = 0;
+  c.pending_mac.clear();
+}
+
+void detach(Chain& c, sql::Db& db) {
+  if (!c.memory && db.raw()) {
+    sqlite3_wal_hook(db.raw(), nullptr, nullptr);
+    sqlite3_rollback_hook(db.raw(), nullptr, nullptr);
+  }
+}
+
+Status append(Chain& c, Store& store, const std::string& subject, const nlohmann::json& detail) {
+  if (c.key.empty()) {
+    auto k = load_key(c.keys_dir);
+    if (!k) return k.error();
+    c.key = *k;
+  }
+  sql::Db& db = store.db();
+  std::optional<sql::Transaction> tx;
+  if (sqlite3_get_autocommit(db.raw())) {
+    auto t = sql::Transaction::begin(db);
+    if (!t) return t.error();
+    tx.emplace(std::move(*t));
+  }
+  auto last = store.cached("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1");
+  if (!last) return last.error();
+  auto r = (*last)->step();
+  if (!r) return r.error();
+  int64_t seq = 1;
+  std::string prev = genesis(c.key, c.db_id);
+  if (*r) {
+    seq = (*last)->int64(0) + 1;
+    prev = (*last)->text(1);
+  }
+  (*last)->reset();
+  const Context& ctx = store.context();
+  const std::string at = Store::now_utc();
+  const std::string d = detail.is_null() ? "{}" : detail.dump();
+  const std::string mac =
+      entry_mac(c.key, prev, canonical(seq, at, ctx.actor, ctx.command, ctx.purpose, subject, d));
+  auto ins = store.cached(
+      "INSERT INTO audit(seq, at, actor, command, purpose, subject, detail, prev_mac, mac) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!ins) return ins.error();
+  (*ins)->bind(1, seq).bind(2, at).bind(3, ctx.actor).bind(4, ctx.command).bind(5, ctx.purpose);
+  (*ins)->bind(6, subject).bind(7, d).bind(8, prev).bind(9, mac);
+  SF_TRY((*ins)->run());
+  c.pending_seq = seq;
+  c.pending_mac = mac;
+  if (tx) return tx->commit();
+  return Ok{};
+}
+
+}  // namespace audit
+
+Result<std::vector<AuditEntry>> audit_entries(Store& store,
+                                              const std::optional<std::string>& since) {
+  auto st = store.db().prepare(
+      "SELECT seq, at, actor, command, purpose, subject, detail FROM audit "
+      "WHERE ?1 IS NULL OR at >= ?1 ORDER BY seq");
+  if (!st) return st.error();
+  st->bind(1, since);
+  std::vector<AuditEntry> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    AuditEntry e;
+    e.seq = st->int64(0);
+    e.at = st->text(1);
+    e.actor = st->text(2);
+    e.command = st->text(3);
+    e.purpose = st->text(4);
+    e.subject = st->text(5);
+    e.detail = nlohmann::json::parse(st->text(6), nullptr, false);
+    if (e.detail.is_discarded()) e.detail = st->text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<AuditCheck> verify_audit(Store& store) {
+  const Context& ctx = store.context();
+  auto key = audit::load_key(ctx.keys_dir);
+  if (!key) return key.error();
+  auto st = store.db().prepare(
+      "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac FROM audit "
+      "ORDER BY seq");
+  if (!st) return st.error();
+  AuditCheck out;
+  std::string prev = audit::genesis(*key, store.database_id());
+  int64_t expect = 1;
+  std::vector<std::pair<int64_t, std::string>> macs;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    const int64_t seq = st->int64(0);
+    ++out.entries;
+    if (!out.intact) continue;
+    if (seq != expect) {
+      out.intact = false;
+      out.first_bad = expect;
+      out.problem = seq > expect ? "entry " + std::to_string(expect) + " is missing (deleted)"
+                                 : "entry " + std::to_string(seq) + " is out of order";
+      continue;
+    }
+    const std::string text = audit::canonical(seq, st->text(1), st->text(2), st->text(3),
+                                              st->text(4), st->text(5), st->text(6));
+    const std::string mac = st->text(8);
+    if (st->text(7) != prev || !equal_constant_time(audit::entry_mac(*key, prev, text), mac)) {
+      out.intact = false;
+      out.first_bad = seq;
+      out.problem = "entry " + std::to_string(seq) + " has been altered or inserted";
+      continue;
+    }
+    macs.emplace_back(seq, mac);
+    prev = mac;
+    ++expect;
+  }
+  if (!out.intact) return out;
+  const std::string hp = audit::head_path(ctx.keys_dir, store.database_id());
+  auto head = audit::read_head(hp);
+  const int64_t last = out.entries;
+  if (!head) {
+    if (last > 0) {
+      out.intact = false;
+      out.first_bad = 1;
+      out.problem =
+          "the audit head file " + hp + " is missing, so a cut-off tail cannot be ruled out";
+    }
+    return out;
+  }
+  if (head->seq > last) {
+    out.intact = false;
+    out.first_bad = last + 1;
+    out.problem = "entries " + std::to_string(last + 1) + " to " + std::to_string(head->seq) +
+                  " have been removed from the end of the trail";
+    return out;
+  }
+  if (head->seq >= 1 &&
+      !equal_constant_time(macs[static_cast<size_t>(head->seq - 1)].second, head->mac)) {
+    out.intact = false;
+    out.first_bad = head->seq;
+    out.problem = "entry " + std::to_string(head->seq) + " does not match the recorded head";
+    return out;
+  }
+  if (head->seq < last) {
+    out.notes.push_back("the head file records entry " + std::to_string(head->seq) + " of " +
+                        std::to_string(last) + " (a command was interrupted after committing)");
+  }
+  return out;
+}
+
+Result<bool> ensure_audit_key(const std::string& keys_dir) {
+  SF_TRY(make_dirs(keys_dir, 0700));
+  const std::string path = keys_dir + "/audit.key";
+  if (file_exists(path)) {
+    auto k = audit::load_key(keys_dir);
+    if (!k) return k.error();
+    return false;
+  }
+  uint8_t raw[32];
+  random_bytes(raw, sizeof raw);
+  // O_EXCL: never replace a key another process made in the meantime.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return errno_error(path, "cannot create the audit key");
+  const std::string text = to_hex(raw, sizeof raw) + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    return errno_error(path, "cannot write the audit key");
+  }
+  return true;
+}
+
+}  // namespace sfcohort

@@ -1,0 +1,242 @@
+#include "db/sqlite.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace sfcohort::sql {
+
+Error to_error(sqlite3* db, int rc, std::string_view what) {
+  const int saved_errno = errno;
+  const char* msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string m = std::string(what) + ": ";
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Error(Errc::kEnvironment, m + "the database is locked by another process",
+                   {"wait for the other sfcohort command to finish, then try again"});
+    case SQLITE_FULL:
+      return Error(Errc::kEnvironment, m + "the disk is full");
+    case SQLITE_NOTADB:
+      return Error(Errc::kEnvironment, m + "not an sfcohort database (file is not a database)");
+    case SQLITE_CORRUPT:
+      return Error(Errc::kEnvironment, m + "the database file is damaged (" + msg + ")");
+    case SQLITE_READONLY:
+      return Error(Errc::kEnvironment, m + "the database is read-only (" + msg + ")");
+    case SQLITE_CANTOPEN:
+      return Error(Errc::kEnvironment, m + "cannot open the database (" + msg + ")");
+    case SQLITE_IOERR: {
+      // SQLite does not always keep the errno of a failed write (EFBIG from a
+      // file-size limit is reported as 0), so fall back to the global one.
+      int e = db ? sqlite3_system_errno(db) : 0;
+      if (e == 0) e = saved_errno;
+      if (e == ENOSPC || e == EFBIG || e == EDQUOT) {
+        return Error(Errc::kEnvironment, m + "the disk is full");
+      }
+      return Error(Errc::kEnvironment, m + "i/o error (" + msg + ")");
+    }
+    case SQLITE_PERM:
+      return Error(Errc::kEnvironment, m + "i/o error (" + msg + ")");
+    case SQLITE_CONSTRAINT:
+      return Error(Errc::kInvalidInput, m + msg);
+    default:
+      return Error(Errc::kEnvironment, m + msg);
+  }
+}
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+  if (this != &o) {
+    if (st_) sqlite3_finalize(st_);
+    db_ = o.db_;
+    st_ = o.st_;
+    o.st_ = nullptr;
+  }
+  return *this;
+}
+
+Stmt::~Stmt() {
+  if (st_) sqlite3_finalize(st_);
+}
+
+Stmt& Stmt::bind(int i, std::string_view v) {
+  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::bind(int i, int64_t v) {
+  sqlite3_bind_int64(st_, i, v);
+  return *this;
+}
+Stmt& Stmt::bind(int i, double v) {
+  sqlite3_bind_double(st_, i, v);
+  return *this;
+}
+Stmt& Stmt::bind(int i, const std::optional<std::string>& v) {
+  return v ? bind(i, std::string_view(*v)) : bind_null(i);
+}
+Stmt& Stmt::bind_null(int i) {
+  sqlite3_bind_null(st_, i);
+  return *this;
+}
+Stmt& Stmt::bind_blob(int i, const void* p, size_t n) {
+  sqlite3_bind_blob(st_, i, p, static_cast<int>(n), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Result<bool> Stmt::step() {
+  int rc = sqlite3_step(st_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = to_error(db_, rc, "database");
+  sqlite3_reset(st_);
+  return e;
+}
+
+Status Stmt::run() {
+  for (;;) {
+    auto r = step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+  }
+  sqlite3_reset(st_);
+  return Ok{};
+}
+
+void Stmt::reset() {
+  sqlite3_reset(st_);
+  sqlite3_clear_bindings(st_);
+}
+
+std::string Stmt::text(int col) const { return std::string(text_view(col)); }
+std::string_view Stmt::text_view(int col) const {
+  const unsigned char* p = sqlite3_column_text(st_, col);
+  if (!p) return {};
+  return std::string_view(reinterpret_cast<const char*>(p),
+                          static_cast<size_t>(sqlite3_column_bytes(st_, col)));
+}
+std::optional<std::string> Stmt::text_or_null(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return text(col);
+}
+int64_t Stmt::int64(int col) const { return sqlite3_column_int64(st_, col); }
+double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
+bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+Result<Db> Db::open(const std::string& path, Mode mode) {
+  // SQLite's memory statistics take one process-wide mutex on every
+  // allocation, which the worker threads of a batch lookup then queue on; we
+  // never read them. This must run before SQLite initialises, which the
+  // first open does.
+  static const int no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)no_memstatus;
+  int flags = SQLITE_OPEN_NOMUTEX;
+  switch (mode) {
+    case Mode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::kReadWriteCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case Mode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+  }
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) return to_error(raw, rc, path);
+  sqlite3_extended_result_codes(raw, 1);
+  // SFCOHORT_BUSY_TIMEOUT_MS: how long to wait for another writer (default 5 s).
+  int busy_ms = 5000;
+  if (const char* b = std::getenv("SFCOHORT_BUSY_TIMEOUT_MS"); b && *b) busy_ms = std::atoi(b);
+  sqlite3_busy_timeout(raw, busy_ms);
+  // Reading the schema here turns "file is not a database" into an error at
+  // open, not at the first query.
+  if (auto r = db.exec("PRAGMA foreign_keys = ON"); !r) return r.error().with_context(path);
+  if (auto r = db.scalar_int("SELECT count(*) FROM sqlite_schema"); !r) {
+    Error e = r.error();
+    e.message = path + ": " + e.message.substr(e.message.find(": ") + 2);
+    return e;
+  }
+  if (path != ":memory:" && mode != Mode::kReadOnly) {
+    if (auto r = db.exec("PRAGMA journal_mode = WAL"); !r) return r.error().with_context(path);
+    // Every command still checkpoints at close, so the database file alone
+    // always holds everything committed (a copy of it is a full backup),
+    // but the emptied -wal file is kept for the next command instead of
+    // being deleted and created again: creating it costs a directory sync
+    // and a metadata sync, a large share of a single lookup's time.
+    // With a size limit, SQLite truncates the kept file to zero bytes after
+    // that final checkpoint (and to the limit whenever it restarts the log
+    // mid-command), so no command is left to read through a large log an
+    // import wrote before it: recovering the index of a log with frames in
+    // it means reading them all.
+    int persist = 1;
+    sqlite3_file_control(raw, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    if (auto r = db.exec("PRAGMA journal_size_limit = 4194304"); !r)
+      return r.error().with_context(path);
+  }
+  if (auto r = db.exec("PRAGMA synchronous = NORMAL"); !r) return r.error().with_context(path);
+  return db;
+}
+
+Db& Db::operator=(Db&& o) noexcept {
+  if (this != &o) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = o.db_;
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+Db::~Db() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Result<Stmt> Db::prepare(std::string_view sql) {
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+  if (rc != SQLITE_OK) return to_error(db_, rc, "database");
+  return Stmt(db_, st);
+}
+
+Status Db::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (err) sqlite3_free(err);
+  if (rc != SQLITE_OK) return to_error(db_, rc, "database");
+  return Ok{};
+}
+
+Result<int64_t> Db::scalar_int(std::string_view sql) {
+  auto st = prepare(sql);
+  if (!st) return st.error();
+  auto r = st->step();
+  if (!r) return r.error();
+  if (!*r) return int64_t{0};
+  return st->int64(0);
+}
+
+int64_t Db::changes() const { return sqlite3_changes64(db_); }
+int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+Error Db::last_error(std::string_view what) const {
+  return to_error(db_, sqlite3_extended_errcode(db_), what);
+}
+
+Result<Transaction> Transaction::begin(Db& db) {
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_) (void)db_->exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+  Db* db = db_;
+  if (auto r = db->exec("COMMIT"); !r) return r.error();  // destructor rolls back
+  db_ = nullptr;
+  return Ok{};
+}
+
+}  // namespace sfcohort::sql

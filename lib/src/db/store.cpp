@@ -1,0 +1,461 @@
+#include "sfcohort/store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <unordered_map>
+
+#include "db/audit_internal.hpp"
+#include "base/embedded.hpp"
+#include "sfcohort/hash.hpp"
+#include "sfcohort/io.hpp"
+#include "sfcohort/text.hpp"
+#include "db/sqlite.hpp"
+
+namespace sfcohort {
+namespace {
+
+// "SFCH": marks the file as ours, so another application's SQLite database
+// is refused rather than "upgraded".
+constexpr int kApplicationId = 0x53464348;
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+std::vector<Migration> migrations() {
+  std::vector<Migration> out;
+  for (const auto& r : embedded::all()) {
+    std::string_view n = r.name;
+    if (n.substr(0, 7) != "schema/" || n.size() < 12 || n.substr(n.size() - 4) != ".sql") continue;
+    std::string_view file = n.substr(7);
+    if (file.find('/') != std::string_view::npos) continue;
+    int v = 0;
+    size_t i = 0;
+    while (i < file.size() && file[i] >= '0' && file[i] <= '9') v = v * 10 + (file[i++] - '0');
+    if (i != 4 || v == 0) continue;
+    out.push_back({v, n, r.data});
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
+  return out;
+}
+
+}  // namespace
+
+bool Person::same_fields(const Person& o) const {
+  return family_id == o.family_id && given_name == o.given_name && middle_names == o.middle_names &&
+         surname == o.surname && dob == o.dob && sex == o.sex && role == o.role &&
+         postcode == o.postcode && house == o.house && address == o.address &&
+         joined_on == o.joined_on && extra == o.extra;
+}
+
+struct Store::Impl {
+  sql::Db db;
+  Context ctx;
+  std::string db_id;
+  int version = 0;
+  bool memory = false;
+  std::unordered_map<std::string, std::unique_ptr<sql::Stmt>> stmts;
+  audit::Chain chain;
+  int64_t next_person = 0;
+  int64_t next_family = 0;
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() {
+  if (impl_) {
+    impl_->stmts.clear();
+    audit::detach(impl_->chain, impl_->db);
+  }
+}
+
+int Store::latest_schema_version() {
+  auto m = migrations();
+  return m.empty() ? 0 : m.back().version;
+}
+int Store::schema_version() const { return impl_->version; }
+const Context& Store::context() const { return impl_->ctx; }
+const std::string& Store::database_id() const { return impl_->db_id; }
+sql::Db& Store::db() { return impl_->db; }
+
+Result<sql::Stmt*> Store::cached(const std::string& text) {
+  auto it = impl_->stmts.find(text);
+  if (it != impl_->stmts.end()) {
+    it->second->reset();
+    return it->second.get();
+  }
+  auto st = impl_->db.prepare(text);
+  if (!st) return st.error();
+  auto p = std::make_unique<sql::Stmt>(std::move(*st));
+  sql::Stmt* raw = p.get();
+  impl_->stmts.emplace(text, std::move(p));
+  return raw;
+}
+
+namespace {
+
+// Applies every migration newer than the database, all in one transaction.
+Result<int> migrate(sql::Db& db, const std::string& path) {
+  auto version = db.scalar_int("PRAGMA user_version");
+  if (!version) return version.error();
+  auto app = db.scalar_int("PRAGMA application_id");
+  if (!app) return app.error();
+  auto tables = db.scalar_int("SELECT count(*) FROM sqlite_schema");
+  if (!tables) return tables.error();
+  const int latest = Store::latest_schema_version();
+  if (*app != kApplicationId && (*version != 0 || *tables != 0)) {
+    return Error(Errc::kEnvironment, path + ": not an sfcohort database",
+                 {"name the cohort database with --db or $SFCOHORT_DB"});
+  }
+  if (*version > latest) {
+    return Error(Errc::kEnvironment,
+                 path + ": the database has schema version " + std::to_string(*version) +
+                     ", newer than this sfcohort understands (" + std::to_string(latest) + ")",
+                 {"upgrade sfcohort to use this database"});
+  }
+  if (*version == latest) return static_cast<int>(*version);
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return tx.error().with_context(path);
+  // Another process may have migrated while we waited for the lock.
+  auto again = db.scalar_int("PRAGMA user_version");
+  if (!again) return again.error();
+  for (const auto& m : migrations()) {
+    if (m.version <= *again) continue;
+    if (auto r = db.exec(m.sql); !r) {
+      return r.error().with_context(path + ": migration " + std::string(m.name));
+    }
+    SF_TRY(db.exec("PRAGMA user_version = " + std::to_string(m.version)));
+  }
+  SF_TRY(db.exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
+  auto has_id = db.scalar_int("SELECT count(*) FROM meta WHERE key = 'database_id'");
+  if (!has_id) return has_id.error();
+  if (*has_id == 0) {
+    uint8_t raw[16];
+    random_bytes(raw, sizeof raw);
+    auto st =
+        db.prepare("INSERT INTO meta(key, value) VALUES ('database_id', ?1), ('created_at', ?2)");
+    if (!st) return st.error();
+    st->bind(1, to_hex(raw, sizeof raw)).bind(2, Store::now_utc());
+    SF_TRY(st->run());
+  }
+  SF_TRY(tx->commit());
+  return latest;
+}
+
+}  // namespace
+
+Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, std::string key) {
+  auto version = migrate(db, ctx.db_path);
+  if (!version) return version.error();
+  auto impl = std::make_unique<Store::Impl>();
+  impl->db = std::move(db);
+  impl->ctx = ctx;
+  impl->version = *version;
+  impl->memory = memory;
+  Store s(std::move(impl));
+  auto id = s.meta("database_id");
+  if (!id) return id.error();
+  s.impl_->db_id = id->value_or("");
+  audit::attach(s.impl_->chain, s.impl_->db, ctx.keys_dir, s.impl_->db_id, memory, std::move(key));
+  return s;
+}
+
+Result<Store> Store::open(const Context& ctx, OpenMode mode) {
+  const std::string& path = ctx.db_path;
+  struct stat st;
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    return environment_error(path + ": is a directory, not a database");
+  }
+  if (!exists && mode == OpenMode::kExisting) {
+    return Error(Errc::kEnvironment, path + ": no such database",
+                 {"create it with 'sfcohort init', or name another with --db or $SFCOHORT_DB"});
+  }
+  if (!exists) {
+    // Created owner-only before SQLite opens it; its -wal and -shm files
+    // inherit these permissions.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return errno_error(path, "cannot create the database");
+    ::close(fd);
+  }
+  auto db = sql::Db::open(path, sql::Db::Mode::kReadWrite);
+  if (!db) {
+    if (!exists) ::unlink(path.c_str());
+    return db.error();
+  }
+  if (!exists) SF_TRY(db->exec("PRAGMA journal_mode = WAL"));
+  auto s = finish_open(std::move(*db), ctx, false, "");
+  if (!s && !exists) ::unlink(path.c_str());
+  return s;
+}
+
+Result<Store> Store::open_memory(const Context& ctx, std::string audit_key) {
+  Context c = ctx;
+  c.db_path = ":memory:";
+  auto db = sql::Db::open(":memory:", sql::Db::Mode::kReadWriteCreate);
+  if (!db) return db.error();
+  return finish_open(std::move(*db), c, true, std::move(audit_key));
+}
+
+Result<std::optional<std::string>> Store::meta(const std::string& key) {
+  auto st = cached("SELECT value FROM meta WHERE key = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, key);
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  if (!*r) return std::optional<std::string>();
+  std::optional<std::string> v((*st)->text(0));
+  // Reset now: a statement left stepping keeps a read transaction open.
+  (*st)->reset();
+  return v;
+}
+
+Status Store::set_meta(const std::string& key, const std::string& value) {
+  auto st = cached(
+      "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!st) return st.error();
+  (*st)->bind(1, key).bind(2, value);
+  return (*st)->run();
+}
+
+Status Store::audit(const std::string& subject, const nlohmann::json& detail) {
+  return audit::append(impl_->chain, *this, subject, detail);
+}
+
+void Store::flush_audit_head() { audit::flush_head(impl_->chain); }
+
+namespace {
+constexpr const char* kPersonCols =
+    "pk, id, family_id, given_name, middle_names, surname, dob, sex, role, postcode, house, "
+    "address, joined_on, extra";
+
+Person read_person(const sql::Stmt& st) {
+  Person p;
+  p.pk = st.int64(0);
+  p.id = st.text(1);
+  p.family_id = st.text(2);
+  p.given_name = st.text(3);
+  p.middle_names = st.text(4);
+  p.surname = st.text(5);
+  p.dob = st.text(6);
+  p.sex = st.text(7);
+  p.role = st.text(8);
+  p.postcode = st.text(9);
+  p.house = st.text(10);
+  p.address = st.text(11);
+  p.joined_on = st.text_or_null(12);
+  p.extra = st.text(13);
+  return p;
+}
+
+Result<std::optional<Person>> one_person(Result<sql::Stmt*> st) {
+  if (!st) return st.error();
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  if (!*r) return std::optional<Person>();
+  Person p = read_person(**st);
+  (*st)->reset();
+  return std::optional<Person>(std::move(p));
+}
+}  // namespace
+
+Result<std::optional<Family>> Store::family(const std::string& id) {
+  auto st =
+      cached("SELECT id, status, joined_on, lead_agency, lead_contact FROM family WHERE id = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, id);
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  if (!*r) return std::optional<Family>();
+  Family f;
+  f.id = (*st)->text(0);
+  f.status = (*st)->text(1);
+  f.joined_on = (*st)->text_or_null(2);
+  f.lead_agency = (*st)->text(3);
+  f.lead_contact = (*st)->text(4);
+  (*st)->reset();
+  return std::optional<Family>(std::move(f));
+}
+
+Status Store::put_family(const Family& f) {
+  auto st = cached(
+      "INSERT INTO family(id, status, joined_on, lead_agency, lead_contact, created_at, "
+      "updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(id) DO UPDATE SET status = excluded.status, "
+      "joined_on = excluded.joined_on, lead_agency = excluded.lead_agency, "
+      "lead_contact = excluded.lead_contact, updated_at = excluded.updated_at");
+  if (!st) return st.error();
+  (*st)->bind(1, f.id).bind(2, f.status).bind(3, f.joined_on).bind(4, f.lead_agency);
+  (*st)->bind(5, f.lead_contact).bind(6, now_utc());
+  return (*st)->run();
+}
+
+Result<std::optional<Person>> Store::person(const std::string& id) {
+  auto st = cached(std::string("SELECT ") + kPersonCols + " FROM person WHERE id = ?1");
+  if (st) (*st)->bind(1, id);
+  return one_person(st);
+}
+
+Result<std::optional<Person>> Store::person_by_pk(int64_t pk) {
+  auto st = cached(std::string("SELECT ") + kPersonCols + " FROM person WHERE pk = ?1");
+  if (st) (*st)->bind(1, pk);
+  return one_person(st);
+}
+
+Result<std::vector<Person>> Store::family_members(const std::string& family_id) {
+  auto st = cached(std::string("SELECT ") + kPersonCols +
+                   " FROM person WHERE family_id = ?1 ORDER BY dob, pk");
+  if (!st) return st.error();
+  (*st)->bind(1, family_id);
+  std::vector<Person> out;
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.push_back(read_person(**st));
+  }
+  (*st)->reset();
+  return out;
+}
+
+Result<std::optional<Person>> Store::find_member(const std::string& family_id,
+                                                 const std::string& given_name,
+                                                 const std::string& surname,
+                                                 const std::string& dob) {
+  auto st = cached(std::string("SELECT ") + kPersonCols +
+                   " FROM person WHERE family_id = ?1 AND dob = ?2 ORDER BY pk");
+  if (!st) return st.error();
+  (*st)->bind(1, family_id).bind(2, dob);
+  const std::string g = to_upper_ascii(trim(given_name)), s = to_upper_ascii(trim(surname));
+  std::optional<Person> found;
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    if (to_upper_ascii((*st)->text_view(3)) == g && to_upper_ascii((*st)->text_view(5)) == s) {
+      found = read_person(**st);
+      break;
+    }
+  }
+  (*st)->reset();
+  return found;
+}
+
+Result<std::string> Store::new_person_id() {
+  if (impl_->next_person == 0) {
+    auto n = impl_->db.scalar_int("SELECT coalesce(max(pk), 0) + 1 FROM person");
+    if (!n) return n.error();
+    impl_->next_person = *n;
+  }
+  for (;;) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "P%07lld", static_cast<long long>(impl_->next_person++));
+    auto st = cached("SELECT 1 FROM person WHERE id = ?1");
+    if (!st) return st.error();
+    (*st)->bind(1, std::string(buf));
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    (*st)->reset();
+    if (!*r) return std::string(buf);
+  }
+}
+
+Result<std::string> Store::new_family_id() {
+  if (impl_->next_family == 0) {
+    auto n = impl_->db.scalar_int("SELECT count(*) + 1 FROM family");
+    if (!n) return n.error();
+    impl_->next_family = *n;
+  }
+  for (;;) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "F%07lld", static_cast<long long>(impl_->next_family++));
+    auto f = family(buf);
+    if (!f) return f.error();
+    if (!f->has_value()) return std::string(buf);
+  }
+}
+
+namespace {
+// ?1 id, ?2..?13 the stored fields, ?14 the time: as insert and update use them.
+void bind_person(sql::Stmt& s, const Person& p) {
+  s.bind(1, p.id).bind(2, p.family_id).bind(3, p.given_name).bind(4, p.middle_names);
+  s.bind(5, p.surname).bind(6, p.dob).bind(7, p.sex).bind(8, p.role).bind(9, p.postcode);
+  s.bind(10, p.house).bind(11, p.address).bind(12, p.joined_on).bind(13, p.extra);
+  s.bind(14, Store::now_utc());
+}
+}  // namespace
+
+Result<Person> Store::insert_person(Person p) {
+  if (p.id.empty()) {
+    auto id = new_person_id();
+    if (!id) return id.error();
+    p.id = *id;
+  }
+  auto st = cached(
+      "INSERT INTO person(id, family_id, given_name, middle_names, surname, dob, sex, role, "
+      "postcode, house, address, joined_on, extra, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+  if (!st) return st.error();
+  sql::Stmt& s = **st;
+  bind_person(s, p);
+  SF_TRY(s.run());
+  p.pk = impl_->db.last_insert_rowid();
+  return p;
+}
+
+Result<Person> Store::update_person(const Person& p) {
+  auto st = cached(
+      "UPDATE person SET family_id = ?2, given_name = ?3, middle_names = ?4, surname = ?5, "
+      "dob = ?6, sex = ?7, role = ?8, postcode = ?9, house = ?10, address = ?11, joined_on = ?12, "
+      "extra = ?13, updated_at = ?14 WHERE id = ?1 RETURNING pk");
+  if (!st) return st.error();
+  sql::Stmt& s = **st;
+  bind_person(s, p);
+  auto r = s.step();
+  if (!r) return r.error();
+  if (!*r) return invalid_input("person '" + p.id + "' is not in the cohort");
+  Person stored = p;
+  stored.pk = s.int64(0);
+  s.reset();
+  return stored;
+}
+
+Result<int64_t> Store::count_people() {
+  return impl_->db.scalar_int("SELECT count(*) FROM person");
+}
+
+std::string Store::now_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string Store::today() {
+  // SFCOHORT_TODAY fixes "today" for reproducible tests and demos.
+  if (const char* t = std::getenv("SFCOHORT_TODAY"); t && *t) {
+    if (auto d = parse_date(t)) return d->iso();
+  }
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace sfcohort

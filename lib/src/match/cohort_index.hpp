@@ -1,0 +1,135 @@
+// The layout of a CohortIndex (sfcohort/lookup.hpp): flat arrays, so that a
+// million people fit in a small part of the bulk run's memory budget and a
+// lookup over them touches a few cache lines per candidate. Private to
+// lib/src: lookup.cpp reads it, match/cohort_index.cpp builds it.
+#pragma once
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sfcohort/lookup.hpp"
+
+namespace sfcohort {
+
+// Bytes appended in blocks that never move (no copy as it grows, so loading
+// never holds two copies); a record never straddles two blocks. Several
+// Writers may fill one arena at once, each in blocks of its own.
+class Arena {
+ public:
+  static constexpr unsigned kBlockBits = 24;  // 16 MiB
+  static constexpr size_t kBlock = size_t{1} << kBlockBits;
+
+  class Writer {
+   public:
+    explicit Writer(Arena& a) : arena_(a) {}
+    // Where the next record of up to N bytes will start; UINT32_MAX when it
+    // cannot (a record over a block, or 4 GiB written).
+    uint32_t start(size_t n);
+    void put(std::string_view bytes) {
+      std::memcpy(cur_ + used_, bytes.data(), bytes.size());
+      used_ += bytes.size();
+    }
+    void put_length(size_t n) {
+      while (n >= 0x80) {
+        cur_[used_++] = static_cast<char>((n & 0x7f) | 0x80);
+        n >>= 7;
+      }
+      cur_[used_++] = static_cast<char>(n);
+    }
+
+   private:
+    Arena& arena_;
+    char* cur_ = nullptr;
+    size_t block_ = 0, used_ = 0;
+  };
+
+  // Valid once every writer is done.
+  const char* at(uint32_t pos) const {
+    return blocks_[pos >> kBlockBits].get() + (pos & (kBlock - 1));
+  }
+  // Reads a length and the bytes after it at P, moving P past them.
+  static std::string_view get(const char*& p) {
+    size_t n = get_number(p);
+    std::string_view v(p, n);
+    p += n;
+    return v;
+  }
+  static size_t get_number(const char*& p) {
+    size_t n = 0;
+    unsigned shift = 0;
+    for (;;) {
+      auto c = static_cast<unsigned char>(*p++);
+      n |= static_cast<size_t>(c & 0x7f) << shift;
+      if (!(c & 0x80)) break;
+      shift += 7;
+    }
+    return n;
+  }
+  size_t bytes() const { return blocks_.size() << kBlockBits; }
+
+ private:
+  // A new block for a writer: its address and number; null when 4 GiB are used.
+  char* new_block(size_t& number);
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::mutex mu_;
+  std::vector<std::unique_ptr<char, Free>> blocks_;
+};
+
+struct CohortIndex::Impl {
+  // Key postings, as in match_bucket: keys[] sorted and distinct; the people
+  // holding keys[i] are posting[starts[i]] .. posting[starts[i + 1] - 1]
+  // (person slots, ascending). bucket_start[b] is the first key whose top
+  // 16 bits are b, so a probe searches one bucket's keys.
+  std::vector<uint32_t> bucket_start;  // 65,537 entries
+  std::vector<uint64_t> keys;
+  std::vector<uint32_t> starts;
+  std::vector<uint32_t> posting;
+
+  // People, in pk order (a slot is a position in these). Each person's
+  // fields are stored one after another in `fields` from field_at[slot],
+  // each as a LEB128 length and its bytes, in the order of Field; but the
+  // family is a LEB128 of 1 + its position among the families, or 0 and its
+  // id (a person whose family is missing).
+  enum Field { kId, kFamily, kGiven, kMiddle, kSurname, kDob, kPostcode, kHouse, kFieldCount };
+  std::vector<int64_t> pk;
+  std::vector<uint32_t> field_at;
+  Arena fields;
+
+  // Families: open addressing on the id's hash; a slot holds 1 + the family's
+  // position (0 = empty). family_at[i] is where the id of family i starts in
+  // family_ids; cohort[i] says its status is 'cohort'.
+  std::vector<uint32_t> family_table;
+  std::vector<uint32_t> family_at;
+  Arena family_ids;
+  std::vector<bool> cohort;
+
+  // name_freq: people per folded given name and surname, and everyone indexed.
+  std::unordered_map<std::string, int64_t> given_n, surname_n;
+  double total = 0;
+
+  // The fields of the person in SLOT, by Field, but the family as its
+  // position in FAMILY; out[kFamily] is the id only when there is no such
+  // family (FAMILY is then UINT32_MAX).
+  void person_fields(uint32_t slot, std::string_view (&out)[kFieldCount], uint32_t& family) const;
+  std::string_view family_id(uint32_t family) const {
+    const char* p = family_ids.at(family_at[family]);
+    return Arena::get(p);
+  }
+  // Appends the slots of the people holding each of KEYS, except for a key
+  // more than MAX_BLOCK people hold.
+  void probe(const std::vector<uint64_t>& keys, size_t max_block,
+             std::vector<uint32_t>& slots) const;
+  // The position of the family FAMILY_ID, or UINT32_MAX.
+  uint32_t family(std::string_view family_id) const;
+};
+
+}  // namespace sfcohort

@@ -1,0 +1,435 @@
+#include "sfcohort/lookup.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "match/cohort_index.hpp"
+#include "match/model.hpp"
+#include "match/blocking.hpp"
+#include "db/sqlite.hpp"
+
+namespace sfcohort {
+
+namespace {
+
+// A block this large says the key is not selective (a data error such as a
+// placeholder date shared by thousands): its candidates are not worth
+// scoring one by one, and the other keys still find the person.
+constexpr int kMaxBlock = 150;
+
+// A cohort person's fields that are scored, as views into storage its
+// Source keeps for the lookup (or longer).
+struct Fields {
+  int64_t pk = 0;
+  std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house;
+  // A source may leave family_id empty and keep where to find it here.
+  uint32_t family = UINT32_MAX;
+};
+
+Person person_of(const Fields& f) {
+  Person p;
+  p.pk = f.pk;
+  p.id = f.id;
+  p.family_id = f.family_id;
+  p.given_name = f.given_name;
+  p.middle_names = f.middle_names;
+  p.surname = f.surname;
+  p.dob = f.dob;
+  p.postcode = f.postcode;
+  p.house = f.house;
+  return p;
+}
+
+struct Candidate {
+  Fields person;
+  match::Norm norm;
+  match::Comparison cmp;
+  Band band = Band::kNone;
+};
+
+// Where a lookup reads the cohort: the store, or a CohortIndex loaded from
+// it. Matcher::lookup is one piece of code over either, so both answer alike.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // The people sharing one of KEYS, ascending, each once: opaque ids that
+  // the other calls take (pks for the store, slots for the index).
+  virtual Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) = 0;
+  // Fills F; false when the person is gone. F's views stay valid until
+  // the next lookup starts (begin()).
+  virtual Result<bool> scored_fields(int64_t id, Fields& f) = 0;
+  virtual void begin() {}
+  // The share of the cohort with this folded given name or surname.
+  virtual Result<double> given_tf(const std::string& name) = 0;
+  virtual Result<double> surname_tf(const std::string& name) = 0;
+  // Whether F's family is in the cohort, and its id.
+  virtual Result<bool> in_cohort(const Fields& f) = 0;
+  virtual std::string_view family_id(const Fields& f) { return f.family_id; }
+  // The person reported for a candidate C (from scored_fields).
+  virtual Result<Person> reported(const Fields& c) = 0;
+  virtual Status household_details(Household& hh) = 0;
+};
+
+class StoreSource final : public Source {
+ public:
+  explicit StoreSource(Store& s) : store_(s) {}
+
+  Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
+    return match::probe(store_, keys, kMaxBlock, ids);
+  }
+
+  // Only what scoring needs is read per candidate; the whole person is read
+  // for the few that are reported (most candidates score nothing).
+  void begin() override { fetched_.clear(); }
+
+  Result<bool> scored_fields(int64_t pk, Fields& f) override {
+    auto fetch = store_.cached(
+        "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person "
+        "WHERE pk = ?1");
+    if (!fetch) return fetch.error();
+    sql::Stmt& s = **fetch;
+    s.bind(1, pk);
+    auto r = s.step();
+    if (!r) return r.error();
+    if (!*r) {
+      s.reset();
+      return false;
+    }
+    Person& p = fetched_.emplace_back();
+    p.pk = pk;
+    p.family_id = s.text(0);
+    p.given_name = s.text(1);
+    p.middle_names = s.text(2);
+    p.surname = s.text(3);
+    p.dob = s.text(4);
+    p.postcode = s.text(5);
+    p.house = s.text(6);
+    s.reset();
+    f = Fields{p.pk,      p.id,  p.family_id, p.given_name, p.middle_names,
+               p.surname, p.dob, p.postcode,  p.house,      UINT32_MAX};
+    return true;
+  }
+
+  Result<double> given_tf(const std::string& name) override { return tf("G", name, given_tf_); }
+  Result<double> surname_tf(const std::string& name) override { return tf("S", name, surname_tf_); }
+
+  Result<bool> in_cohort(const Fields& f) override {
+    std::string family_id(f.family_id);
+    if (auto it = cohort_family_.find(family_id); it != cohort_family_.end()) return it->second;
+    auto st = store_.cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
+    if (!st) return st.error();
+    (*st)->bind(1, family_id);
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    bool v = *r && (*st)->int64(0) != 0;
+    (*st)->reset();
+    if (cohort_family_.size() > 200000) cohort_family_.clear();  // bounded memory in long batches
+    cohort_family_.emplace(family_id, v);
+    return v;
+  }
+
+  Result<Person> reported(const Fields& c) override {
+    auto full = store_.person_by_pk(c.pk);
+    if (!full) return full.error();
+    return *full ? std::move(**full) : person_of(c);
+  }
+
+  Status household_details(Household& hh) override {
+    auto f = store_.family(hh.family_id);
+    if (!f) return f.error();
+    if (*f) {
+      hh.lead_agency = (*f)->lead_agency;
+      hh.lead_contact = (*f)->lead_contact;
+    }
+    auto n = store_.cached("SELECT count(*) FROM person WHERE family_id = ?1");
+    if (!n) return n.error();
+    (*n)->bind(1, hh.family_id);
+    auto r = (*n)->step();
+    if (!r) return r.error();
+    hh.people = static_cast<int>((*n)->int64(0));
+    (*n)->reset();
+    return Ok{};
+  }
+
+  double total = 0;  // people indexed
+
+ private:
+  Result<double> tf(const char* kind, const std::string& name,
+                    std::unordered_map<std::string, double>& cache) {
+    if (name.empty() || total <= 0) return 0.0;
+    if (auto it = cache.find(name); it != cache.end()) return it->second;
+    auto st = store_.cached("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
+    if (!st) return st.error();
+    (*st)->bind(1, kind).bind(2, name);
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    double v = *r ? static_cast<double>((*st)->int64(0)) / total : 0.0;
+    (*st)->reset();
+    if (cache.size() > 200000) cache.clear();  // bounded memory in long batches
+    cache.emplace(name, v);
+    return v;
+  }
+
+  Store& store_;
+  std::deque<Person> fetched_;  // this lookup's candidates (a deque: they do not move)
+  std::unordered_map<std::string, double> given_tf_, surname_tf_;
+  std::unordered_map<std::string, bool> cohort_family_;  // family id -> status is 'cohort'
+};
+
+class IndexSource final : public Source {
+ public:
+  explicit IndexSource(std::shared_ptr<const CohortIndex> index)
+      : index_(std::move(index)), x_(index_->impl()) {}
+
+  Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
+    slots_.clear();
+    x_.probe(keys, kMaxBlock, slots_);
+    std::sort(slots_.begin(), slots_.end());
+    slots_.erase(std::unique(slots_.begin(), slots_.end()), slots_.end());
+    // A key may name a pk with no person (the store's lookup skips it too).
+    while (!slots_.empty() && slots_.back() == UINT32_MAX) slots_.pop_back();
+    // Each person is a cache miss or two: all are asked for at once.
+    for (uint32_t s : slots_) __builtin_prefetch(&x_.field_at[s]);
+    for (uint32_t s : slots_) __builtin_prefetch(x_.fields.at(x_.field_at[s]));
+    ids.assign(slots_.begin(), slots_.end());
+    return Ok{};
+  }
+
+  Result<bool> scored_fields(int64_t slot, Fields& p) override {
+    std::string_view f[CohortIndex::Impl::kFieldCount];
+    x_.person_fields(static_cast<uint32_t>(slot), f, p.family);
+    using F = CohortIndex::Impl;
+    p.pk = x_.pk[static_cast<size_t>(slot)];
+    p.id = f[F::kId];
+    p.family_id = f[F::kFamily];
+    p.given_name = f[F::kGiven];
+    p.middle_names = f[F::kMiddle];
+    p.surname = f[F::kSurname];
+    p.dob = f[F::kDob];
+    p.postcode = f[F::kPostcode];
+    p.house = f[F::kHouse];
+    return true;
+  }
+
+  Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
+  Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
+  // A person whose family is missing is in none (as in the store).
+  Result<bool> in_cohort(const Fields& f) override {
+    return f.family != UINT32_MAX && x_.cohort[f.family];
+  }
+  std::string_view family_id(const Fields& f) override {
+    return f.family != UINT32_MAX ? x_.family_id(f.family) : f.family_id;
+  }
+  Result<Person> reported(const Fields& c) override {
+    Fields f = c;
+    f.family_id = family_id(c);
+    return person_of(f);
+  }
+  Status household_details(Household&) override {
+    return internal_error("lookup: household details need the store, not a cohort index");
+  }
+
+ private:
+  double tf(const std::unordered_map<std::string, int64_t>& counts, const std::string& name) const {
+    if (name.empty() || x_.total <= 0) return 0.0;
+    auto it = counts.find(name);
+    return it == counts.end() ? 0.0 : static_cast<double>(it->second) / x_.total;
+  }
+
+  std::shared_ptr<const CohortIndex> index_;
+  const CohortIndex::Impl& x_;
+  std::vector<uint32_t> slots_;
+};
+
+}  // namespace
+
+struct Matcher::Impl {
+  std::unique_ptr<Source> source;
+  match::PersonNormaliser normalise;
+};
+
+Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Matcher::Matcher(Matcher&&) noexcept = default;
+Matcher& Matcher::operator=(Matcher&&) noexcept = default;
+Matcher::~Matcher() = default;
+
+Result<Matcher> Matcher::create(Store& store) {
+  auto source = std::make_unique<StoreSource>(store);
+  // Lookups read key buckets and people at random over a cohort far larger
+  // than any cache a thread can have, so most reads miss whatever its size
+  // and come from the OS cache. A page cache that holds the B-trees' inner
+  // pages is enough: 64 MiB per thread cost more in growing and searching
+  // it than it saved (measured: 8.3 s of CPU for 30,000 queries, 7.7 s with
+  // 16 MiB, and a third of the memory).
+  SF_TRY(store.db().exec("PRAGMA cache_size = -16384"));
+  // People stored before the match index existed (or by a tool that
+  // bypassed it) are indexed now: comparing the largest keys is two probes.
+  auto maxp = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
+  if (!maxp) return maxp.error();
+  auto maxm = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
+  if (!maxm) return maxm.error();
+  if (*maxp != *maxm) {
+    auto tx = sql::Transaction::begin(store.db());
+    if (!tx) return tx.error();
+    auto st = store.db().prepare(
+        "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
+    if (!st) return st.error();
+    std::vector<int64_t> missing;
+    for (;;) {
+      auto r = st->step();
+      if (!r) return r.error();
+      if (!*r) break;
+      missing.push_back(st->int64(0));
+    }
+    for (int64_t pk : missing) {
+      auto p = store.person_by_pk(pk);
+      if (!p) return p.error();
+      if (*p) SF_TRY(match::index_person(store, **p));
+    }
+    SF_TRY(tx->commit());
+  }
+  auto total = store.db().scalar_int("SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
+  if (!total) return total.error();
+  source->total = static_cast<double>(*total);
+  (void)names::Variants::builtin();
+  auto impl = std::make_unique<Impl>();
+  impl->source = std::move(source);
+  return Matcher(std::move(impl));
+}
+
+Matcher Matcher::create(std::shared_ptr<const CohortIndex> index) {
+  (void)names::Variants::builtin();
+  auto impl = std::make_unique<Impl>();
+  impl->source = std::make_unique<IndexSource>(std::move(index));
+  return Matcher(std::move(impl));
+}
+
+Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& opts) {
+  Source& source = *impl_->source;
+  LookupResult out;
+  match::Norm q =
+      match::normalise(query.given_name, "", query.surname, query.dob, query.postcode, query.house);
+  if (!q.dob_text.empty() && !q.dob_valid)
+    out.warnings.push_back("dob '" + q.dob_text + "' is not a date: compared as written");
+  if (!q.postcode.empty() && !q.postcode_valid)
+    out.warnings.push_back("postcode '" + trim(query.postcode) +
+                           "' is not a valid UK postcode: compared as written");
+
+  // Candidates: every person sharing a blocking key with the query.
+  std::vector<uint64_t> keys = match::query_keys(q);
+  std::vector<int64_t> ids;
+  source.begin();
+  SF_TRY(source.candidates(keys, ids));
+
+  const match::QueryParts qp(q);
+  std::vector<Candidate> cands;
+  cands.reserve(ids.size());
+  for (int64_t id : ids) {
+    Candidate c;
+    auto found = source.scored_fields(id, c.person);
+    if (!found) return found.error();
+    if (!*found) continue;
+    const Fields& p = c.person;
+    c.norm = impl_->normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+    auto gtf = source.given_tf(c.norm.given.first);
+    if (!gtf) return gtf.error();
+    auto stf = source.surname_tf(c.norm.surname.full);
+    if (!stf) return stf.error();
+    c.cmp = match::compare(qp, c.norm, *gtf, *stf);
+    if (c.cmp.given_differs || c.cmp.bits < match::kPossibleBits) {
+      c.band = Band::kNone;
+    } else if (c.cmp.exact && c.cmp.strong_eligible) {
+      c.band = Band::kExact;
+    } else if (c.cmp.strong_eligible) {
+      c.band = Band::kStrong;
+    } else {
+      c.band = Band::kPossible;
+    }
+    // Only people of families in the cohort (not nominated or closed) count;
+    // checked only for those who matter, as most candidates score nothing.
+    const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
+    if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
+      auto in_cohort = source.in_cohort(c.person);
+      if (!in_cohort) return in_cohort.error();
+      if (!*in_cohort) continue;
+    }
+    cands.push_back(std::move(c));
+  }
+
+  // Two plausible people: neither is strong.
+  for (auto& x : cands) {
+    if (x.band < Band::kStrong) continue;
+    for (const auto& y : cands) {
+      if (&x == &y || y.band == Band::kNone || !y.cmp.could_be_same) continue;
+      if (y.cmp.bits >= x.cmp.bits - match::kAmbiguityBits) {
+        x.band = Band::kPossible;
+        break;
+      }
+    }
+  }
+  // Best first; candidates stay in pk order among equals. The order is
+  // sorted, not the candidates, which are large to move.
+  std::vector<size_t> order(cands.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) {
+    const Candidate& a = cands[i];
+    const Candidate& b = cands[j];
+    if (a.band != b.band) return a.band > b.band;
+    return a.cmp.bits > b.cmp.bits;
+  });
+  for (size_t i : order) {
+    const Candidate& c = cands[i];
+    if (c.band >= Band::kPossible) ++out.candidates;
+    if (c.band == Band::kNone || c.band < opts.min_band) continue;
+    if (static_cast<int>(out.matches.size()) >= opts.limit) continue;
+    Match m;
+    m.band = c.band;
+    m.bits = c.cmp.bits;
+    m.score = match::score_of(c.cmp.bits);
+    auto full = source.reported(c.person);
+    if (!full) return full.error();
+    m.person = std::move(*full);
+    m.why = c.cmp.why;
+    out.matches.push_back(std::move(m));
+  }
+
+  // The household: cohort families at the queried postcode and house.
+  if (opts.household && match::address_key(q) != 0) {
+    std::map<std::string, Household> fams;
+    for (size_t i : order) {
+      const Candidate& c = cands[i];
+      if (c.norm.postcode != q.postcode) continue;
+      HouseLevel h = c.cmp.why.house;
+      bool same = h == HouseLevel::kExact;
+      bool same_number =
+          h == HouseLevel::kNumber && ((q.house.letter.empty() && q.house.flat.empty()) ||
+                                       (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
+      if (!same && !same_number) continue;
+      const std::string_view family_id = source.family_id(c.person);
+      Household& hh = fams[std::string(family_id)];
+      hh.family_id = family_id;
+      if (same || hh.why.empty())
+        hh.why = same ? "same postcode and house" : "same postcode and house number";
+      bool matched = c.band >= Band::kStrong;
+      // A twin shares the date of birth; a sibling the surname, born near.
+      DobLevel d = c.cmp.dob_as;
+      bool resembles = d == DobLevel::kExact || d == DobLevel::kSwapped || d == DobLevel::kDigit ||
+                       (d == DobLevel::kNear && c.cmp.why.surname != SurnameLevel::kDiffers);
+      if (!matched && resembles && c.band == Band::kNone) {
+        auto full = source.reported(c.person);
+        if (!full) return full.error();
+        hh.similar.push_back(std::move(*full));
+      }
+    }
+    for (auto& [id, hh] : fams) {
+      if (opts.household_details) SF_TRY(source.household_details(hh));
+      out.household.push_back(std::move(hh));
+    }
+  }
+  return out;
+}
+
+}  // namespace sfcohort

@@ -1,0 +1,106 @@
+#include <doctest/doctest.h>
+
+#include "sfcohort/audit.hpp"
+#include "sfcohort/store.hpp"
+#include "db/sqlite.hpp"
+
+using namespace sfcohort;
+
+namespace {
+Store memory_store() {
+  Context ctx;
+  ctx.actor = "tester";
+  ctx.command = "test";
+  auto s = Store::open_memory(ctx);
+  REQUIRE(s.has_value());
+  return std::move(*s);
+}
+
+Person person(const char* family, const char* given, const char* surname, const char* dob) {
+  Person p;
+  p.family_id = family;
+  p.given_name = given;
+  p.surname = surname;
+  p.dob = dob;
+  p.role = "adult";
+  return p;
+}
+}  // namespace
+
+TEST_CASE("store: migrations bring an empty database to the latest version") {
+  Store s = memory_store();
+  CHECK(s.schema_version() == Store::latest_schema_version());
+  CHECK(s.schema_version() >= 1);
+  CHECK(s.database_id().size() == 32);
+  auto fk = s.db().scalar_int("PRAGMA foreign_keys");
+  CHECK(*fk == 1);
+}
+
+TEST_CASE("store: families and people") {
+  Store s = memory_store();
+  Family f;
+  f.id = "F1";
+  f.lead_agency = "Family Intervention Project";
+  REQUIRE(s.put_family(f).has_value());
+  auto p = s.insert_person(person("F1", "Sarah", "O'Brien", "1985-04-02"));
+  REQUIRE(p.has_value());
+  CHECK(p->id == "P0000001");
+  CHECK(p->pk > 0);
+  auto again = s.insert_person(person("F1", "Liam", "O'Brien", "2008-09-12"));
+  REQUIRE(again.has_value());
+  CHECK(again->id == "P0000002");
+
+  auto found = s.find_member("F1", " sarah ", "O'BRIEN", "1985-04-02");
+  REQUIRE(found.has_value());
+  REQUIRE(found->has_value());
+  CHECK((*found)->id == "P0000001");
+  CHECK_FALSE(s.find_member("F1", "Sarah", "O'Brien", "1985-04-03")->has_value());
+
+  Person changed = **found;
+  changed.surname = "Hirst";
+  REQUIRE(s.update_person(changed).has_value());
+  CHECK((*s.person("P0000001"))->surname == "Hirst");
+  CHECK((*s.family_members("F1")).size() == 2);
+  CHECK((*s.family("F1"))->lead_agency == "Family Intervention Project");
+
+  // A person needs an existing family.
+  auto orphan = s.insert_person(person("NOPE", "A", "B", "2000-01-01"));
+  CHECK_FALSE(orphan.has_value());
+}
+
+TEST_CASE("store: a failed transaction leaves nothing behind") {
+  Store s = memory_store();
+  Family f;
+  f.id = "F1";
+  REQUIRE(s.put_family(f).has_value());
+  {
+    auto tx = sql::Transaction::begin(s.db());
+    REQUIRE(tx.has_value());
+    REQUIRE(s.insert_person(person("F1", "A", "B", "2000-01-01")).has_value());
+    REQUIRE(s.audit("x", {{"n", 1}}).has_value());
+  }  // no commit: rolled back
+  CHECK(*s.count_people() == 0);
+  CHECK(*s.db().scalar_int("SELECT count(*) FROM audit") == 0);
+}
+
+TEST_CASE("audit: entries chain and verify; an edit is found") {
+  Store s = memory_store();
+  REQUIRE(s.audit("one", {{"a", 1}}).has_value());
+  REQUIRE(s.audit("two", {{"b", "O'Brien"}}).has_value());
+  REQUIRE(s.audit("three", nullptr).has_value());
+  auto entries = audit_entries(s, std::nullopt);
+  REQUIRE(entries.has_value());
+  REQUIRE(entries->size() == 3);
+  CHECK((*entries)[1].detail["b"] == "O'Brien");
+  CHECK((*entries)[0].actor == "tester");
+}
+
+TEST_CASE("sqlite: bound parameters keep O'Brien as data") {
+  Store s = memory_store();
+  auto st = s.db().prepare("SELECT ?1");
+  REQUIRE(st.has_value());
+  st->bind(1, "O'Brien'); DROP TABLE person; --");
+  REQUIRE(*st->step());
+  CHECK(st->text(0) == "O'Brien'); DROP TABLE person; --");
+  CHECK(*s.db().scalar_int("SELECT count(*) FROM sqlite_schema WHERE name = 'person'") == 1);
+}
