@@ -142,7 +142,4 @@ class CriteriaSet {
   std::unique_ptr<Impl> impl_;
 };
 
-// The edit distance between A and B (bytes), for "did you mean".
-int edit_distance(const std::string& a, const std::string& b);
-
 }  // namespace sfcohort::criteria

@@ -5,12 +5,46 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "sfcohort/result.hpp"
 
 namespace sfcohort {
+
+// A private scratch file (mode 0600), removed when this object is destroyed
+// or release()d. Every temporary file sfcohort makes is one of these.
+class TempFile {
+ public:
+  // Creates DIR/PREFIX-XXXXXX (DIR "" means $TMPDIR, or /tmp). Its
+  // descriptor is open for reading and writing.
+  static Result<TempFile> create(const std::string& dir, const std::string& prefix);
+  // The folder of PATH ("." when it has none): where scratch files for an
+  // output at PATH go, so that a rename into place never crosses devices.
+  static std::string folder_of(const std::string& path);
+
+  TempFile(TempFile&& o) noexcept;
+  TempFile& operator=(TempFile&&) = delete;
+  TempFile(const TempFile&) = delete;
+  ~TempFile();
+
+  const std::string& path() const { return path_; }
+  int fd() const { return fd_; }
+  // A stdio stream over the descriptor, which it then owns (fclose it);
+  // null on failure (errno set).
+  std::FILE* stream();
+  // Closes the descriptor; the file stays until destruction.
+  void close();
+  // Keeps the file (after it was renamed into place): the destructor then
+  // removes nothing.
+  void release();
+
+ private:
+  TempFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::string path_;
+  int fd_ = -1;
+};
 
 class AtomicFile {
  public:
@@ -38,7 +72,8 @@ class AtomicFile {
 
  private:
   AtomicFile() = default;
-  std::string path_, tmp_;
+  std::string path_;
+  std::optional<TempFile> tmp_;
   std::FILE* f_ = nullptr;
   bool is_stdout_ = false;
   bool done_ = false;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sfcohort/age.hpp"
+#include "sfcohort/io.hpp"
 #include "sfcohort/minisign.hpp"
 #include "sfcohort/result.hpp"
 
@@ -89,16 +90,15 @@ Result<Opened> open_to_sink(const std::string& in_path, age::Sink& sink, const O
 // commands that read a sealed input by path (lookup --batch).
 class TempPlaintext {
  public:
-  TempPlaintext(TempPlaintext&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  TempPlaintext(TempPlaintext&& o) noexcept = default;
   TempPlaintext& operator=(TempPlaintext&&) = delete;
-  ~TempPlaintext();
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_.path(); }
 
  private:
   friend Result<std::pair<TempPlaintext, Opened>> open_to_temp(const std::string&,
                                                                const OpenOptions&);
-  explicit TempPlaintext(std::string p) : path_(std::move(p)) {}
-  std::string path_;
+  explicit TempPlaintext(TempFile f) : file_(std::move(f)) {}
+  TempFile file_;
 };
 Result<std::pair<TempPlaintext, Opened>> open_to_temp(const std::string& in_path,
                                                       const OpenOptions& opt);

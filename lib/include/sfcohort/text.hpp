@@ -66,4 +66,9 @@ std::string cp1252_to_utf8(std::string_view s);
 // Age in whole years on ON.
 int age_on(const Date& dob, const Date& on);
 
+// Optimal-string-alignment distance between A and B in bytes (Levenshtein
+// with adjacent transpositions), stopping early: MAX+1 once it exceeds MAX.
+// Strings over 64 bytes are only told equal (0) or not (MAX+1).
+int edit_distance(std::string_view a, std::string_view b, int max = 3);
+
 }  // namespace sfcohort

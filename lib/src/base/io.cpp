@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -20,6 +21,47 @@ Error errno_error(const std::string& path, std::string_view what) {
   return Error(Errc::kEnvironment, m);
 }
 
+Result<TempFile> TempFile::create(const std::string& dir, const std::string& prefix) {
+  std::string base = dir;
+  if (base.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    base = t && *t ? t : "/tmp";
+  }
+  std::string tmpl = base + "/" + prefix + "-XXXXXX";
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) return errno_error(tmpl, "cannot create a temporary file");
+  ::fchmod(fd, 0600);
+  return TempFile(std::move(tmpl), fd);
+}
+
+std::string TempFile::folder_of(const std::string& path) {
+  std::filesystem::path p(path);
+  return p.has_parent_path() ? p.parent_path().string() : ".";
+}
+
+TempFile::TempFile(TempFile&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_) {
+  o.path_.clear();
+  o.fd_ = -1;
+}
+
+TempFile::~TempFile() {
+  close();
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+std::FILE* TempFile::stream() {
+  std::FILE* f = ::fdopen(fd_, "w+b");
+  if (f) fd_ = -1;
+  return f;
+}
+
+void TempFile::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+void TempFile::release() { path_.clear(); }
+
 Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
   AtomicFile f;
   f.path_ = path;
@@ -33,20 +75,13 @@ Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
   if (std::filesystem::is_directory(path, ec)) {
     return Error(Errc::kEnvironment, path + ": is a directory; name a file to write");
   }
-  std::filesystem::path p(path);
-  std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-  std::string tmpl = dir + "/." + p.filename().string() + ".tmp-XXXXXX";
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) return errno_error(path, "cannot create");
-  fchmod(fd, static_cast<mode_t>(mode));
-  f.tmp_ = tmpl;
-  f.f_ = fdopen(fd, "wb");
-  if (!f.f_) {
-    Error e = errno_error(path, "cannot create");
-    ::close(fd);
-    ::unlink(tmpl.c_str());
-    return e;
-  }
+  auto tmp = TempFile::create(TempFile::folder_of(path),
+                              "." + std::filesystem::path(path).filename().string() + ".tmp");
+  if (!tmp) return Error(Errc::kEnvironment, path + ": cannot create: " + tmp.error().message);
+  ::fchmod(tmp->fd(), static_cast<mode_t>(mode));
+  f.f_ = tmp->stream();
+  if (!f.f_) return errno_error(path, "cannot create");
+  f.tmp_.emplace(std::move(*tmp));
   return f;
 }
 
@@ -63,7 +98,7 @@ AtomicFile::AtomicFile(AtomicFile&& o) noexcept
 AtomicFile::~AtomicFile() {
   if (is_stdout_ || done_) return;
   if (f_) std::fclose(f_);
-  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+  // tmp_ removes the file.
 }
 
 Status AtomicFile::write(std::string_view data) {
@@ -87,7 +122,10 @@ Status AtomicFile::commit(bool sync) {
     return errno_error(path_, "cannot write");
   }
   f_ = nullptr;
-  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return errno_error(path_, "cannot rename");
+  if (std::rename(tmp_->path().c_str(), path_.c_str()) != 0) {
+    return errno_error(path_, "cannot rename");
+  }
+  tmp_->release();
   done_ = true;
   return Ok{};
 }

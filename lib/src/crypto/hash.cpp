@@ -3,17 +3,12 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "crypto/age_common.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 
 namespace sfcohort {
-namespace {
-// sodium_init is idempotent and thread-safe; a failure means no usable RNG.
-void ensure_sodium() {
-  static const int rc = sodium_init();
-  if (rc < 0) throw std::runtime_error("libsodium could not be initialised");
-}
-}  // namespace
+using crypto::ensure_sodium;
 
 struct Sha256::State {
   crypto_hash_sha256_state st;

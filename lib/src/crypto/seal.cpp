@@ -379,23 +379,14 @@ Result<Opened> open_file(const std::string& in_path, const std::string& out_path
   return o;
 }
 
-TempPlaintext::~TempPlaintext() {
-  if (!path_.empty()) ::unlink(path_.c_str());
-}
-
 Result<std::pair<TempPlaintext, Opened>> open_to_temp(const std::string& in_path,
                                                       const OpenOptions& opt) {
-  const char* dir = std::getenv("TMPDIR");
-  std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/sfcohort-open-XXXXXX";
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return errno_error(tmpl, "cannot create a temporary file");
-  ::fchmod(fd, 0600);
-  TempPlaintext tmp(tmpl);
-  FilePtr f(::fdopen(fd, "wb"));
-  if (!f) {
-    ::close(fd);
-    return errno_error(tmpl, "cannot create a temporary file");
-  }
+  auto file = TempFile::create("", "sfcohort-open");
+  if (!file) return file.error();
+  const std::string tmpl = file->path();
+  FilePtr f(file->stream());
+  if (!f) return errno_error(tmpl, "cannot create a temporary file");
+  TempPlaintext tmp(std::move(*file));
   age::FileSink sink(f.get(), tmpl);
   auto o = open_to_sink(in_path, sink, opt);
   if (!o) return std::move(o).error();

@@ -335,7 +335,7 @@ std::vector<uint64_t> query_keys(const Norm& q) {
 // Comparison
 
 int edits_upto_one(std::string_view a, std::string_view b) {
-  // As names::edit_distance(a, b, 1) (2 meaning "more than one"), which
+  // As edit_distance(a, b, 1) (2 meaning "more than one"), which
   // leaves names over 64 bytes equal or not.
   if (a.empty() || b.empty()) return static_cast<int>(std::min<size_t>(a.size() + b.size(), 2));
   if (a.size() > 64 || b.size() > 64) return a == b ? 0 : 2;
@@ -366,14 +366,14 @@ bool given_typo(const std::string& a, const std::string& b) {
   size_t len = std::min(a.size(), b.size());
   if (len < 3) return false;
   if (edits_upto_one(a, b) <= 1) return true;
-  return len >= 8 && a[0] == b[0] && names::edit_distance(a, b, 2) == 2;
+  return len >= 8 && a[0] == b[0] && edit_distance(a, b, 2) == 2;
 }
 
 bool surname_typo(const std::string& a, const std::string& b) {
   size_t len = std::min(a.size(), b.size());
   if (len < 3) return false;
   if (edits_upto_one(a, b) <= 1) return true;
-  if (len >= 6 && names::edit_distance(a, b, 2) == 2) return true;
+  if (len >= 6 && edit_distance(a, b, 2) == 2) return true;
   return names::soundex(a) == names::soundex(b) && names::jaro_winkler(a, b) >= 0.9;
 }
 

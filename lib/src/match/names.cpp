@@ -428,29 +428,6 @@ std::string soundex(std::string_view name) {
   return out;
 }
 
-int edit_distance(std::string_view a, std::string_view b, int max) {
-  int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
-  if (std::abs(n - m) > max) return max + 1;
-  if (n == 0 || m == 0) return std::max(n, m);  // that many insertions
-  if (n > 64 || m > 64) return a == b ? 0 : max + 1;
-  std::array<std::array<int, 65>, 65> d;
-  for (int i = 0; i <= n; ++i) d[i][0] = i;
-  for (int j = 0; j <= m; ++j) d[0][j] = j;
-  for (int i = 1; i <= n; ++i) {
-    int row_min = max + 1;
-    for (int j = 1; j <= m; ++j) {
-      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      int v = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        v = std::min(v, d[i - 2][j - 2] + 1);
-      d[i][j] = v;
-      row_min = std::min(row_min, v);
-    }
-    if (row_min > max) return max + 1;
-  }
-  return std::min(d[n][m], max + 1);
-}
-
 double jaro_winkler(std::string_view a, std::string_view b) {
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;

@@ -93,10 +93,6 @@ class Variants {
 // "" for a name with no A-Z letter.
 std::string soundex(std::string_view name);
 
-// Optimal-string-alignment distance (Damerau-Levenshtein with adjacent
-// transpositions), stopping early: returns MAX+1 once the distance exceeds MAX.
-int edit_distance(std::string_view a, std::string_view b, int max = 3);
-
 // Jaro-Winkler similarity in [0, 1].
 double jaro_winkler(std::string_view a, std::string_view b);
 

@@ -826,25 +826,11 @@ std::string CriteriaSet::summary() const {
   return std::to_string(impl_->threshold) + " or more of " + std::to_string(impl_->criteria.size());
 }
 
-int edit_distance(const std::string& a, const std::string& b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] =
-          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::vector<std::string> CriteriaSet::nearest(const std::string& code) const {
   std::vector<std::pair<int, std::string>> scored;
   const int limit = std::max(2, static_cast<int>(code.size()) / 3);
   for (const auto& ind : impl_->indicators) {
-    int d = edit_distance(code, ind.code);
+    int d = edit_distance(code, ind.code, limit);
     // A code that contains the typed text (or the reverse) is a likely aim too.
     if (d > limit && code.size() >= 3 &&
         (ind.code.find(code) != std::string::npos || code.find(ind.code) != std::string::npos)) {

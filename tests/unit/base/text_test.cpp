@@ -118,3 +118,17 @@ TEST_CASE("encodings: Windows-1252 to UTF-8") {
   CHECK_FALSE(is_valid_utf8("Zo\xeb"));
   CHECK_FALSE(is_valid_utf8("\xc0\xaf"));  // overlong
 }
+
+TEST_CASE("edit_distance: optimal string alignment, bounded") {
+  CHECK(edit_distance("SMITH", "SMITH") == 0);
+  CHECK(edit_distance("SMITH", "SMYTH") == 1);
+  CHECK(edit_distance("SMITH", "SMIHT") == 1);  // transposition
+  CHECK(edit_distance("LAURA", "LAUREN") == 2);
+  CHECK(edit_distance("A", "ABCDEFG", 3) == 4);  // stops early
+  CHECK(edit_distance("A", "") == 1);            // either way round
+  CHECK(edit_distance("", "A") == 1);
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("ABCDE", "", 3) == 4);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("kitten", "sitting", 2) == 3);  // past MAX: MAX+1
+}

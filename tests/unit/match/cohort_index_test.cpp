@@ -203,16 +203,16 @@ TEST_CASE("edits_upto_one agrees with edit_distance(a, b, 1) for every short str
   for (const auto& a : words)
     for (const auto& b : words) {
       if (a.size() + 2 < b.size() || b.size() + 2 < a.size()) continue;
-      REQUIRE_MESSAGE(match::edits_upto_one(a, b) == std::min(names::edit_distance(a, b, 1), 2),
+      REQUIRE_MESSAGE(match::edits_upto_one(a, b) == std::min(edit_distance(a, b, 1), 2),
                       a << " " << b);
       ++checked;
     }
   CHECK(checked > 100000);
   std::string l(70, 'A'), m = l;
   m[3] = 'B';
-  CHECK(match::edits_upto_one(l, m) == names::edit_distance(l, m, 1));
+  CHECK(match::edits_upto_one(l, m) == edit_distance(l, m, 1));
   CHECK(match::edits_upto_one(l, l) == 0);
-  CHECK(match::edits_upto_one(l, l + "A") == names::edit_distance(l, l + "A", 1));
+  CHECK(match::edits_upto_one(l, l + "A") == edit_distance(l, l + "A", 1));
 }
 
 TEST_CASE("a lookup over a CohortIndex answers as a lookup over the store") {

@@ -145,7 +145,6 @@ TEST_CASE("criteria: nearest codes for a typo") {
   CHECK(n[0] == "school_attendance_pct");
   CHECK(s.nearest("dv_police_callouts")[0] == "dv_police_callout");
   CHECK(s.nearest("zzzzzzzzzzzzzzzzzzzzzzzzzzzz").empty());
-  CHECK(edit_distance("kitten", "sitting") == 3);
 }
 
 TEST_CASE("kirklees-2015: attendance below 90% over the last 3 terms") {
