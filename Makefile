@@ -5,10 +5,13 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian 12 packages: the build, the tests (mandoc, sqlite3, age, minisign, jq),
-# and the demo.
+# the lint (clang-format, python3) and the demo.
 PACKAGES = g++ cmake make pkg-config libcli11-dev libsqlite3-dev libsodium-dev \
            nlohmann-json3-dev doctest-dev zlib1g-dev libutf8proc-dev \
-           mandoc sqlite3 age minisign jq
+           mandoc sqlite3 age minisign jq clang-format python3
+
+# The C++ that `make lint` holds to the committed .clang-format.
+FORMATTED = $(shell find cmd lib tests bench -name '*.cpp' -o -name '*.hpp' | sort)
 
 .PHONY: all deps build test unit demo install lint bench clean
 
@@ -29,7 +32,7 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+test: build lint
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
@@ -38,8 +41,15 @@ demo: build
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
-lint:
+# The habits the build keeps: formatting, man pages, module layering, no
+# function over 120 lines, no command file over 300.
+lint: deps
+	clang-format --dry-run -Werror $(FORMATTED)
 	mandoc -T lint -W warning man/*.[157]
+	cmake -DROOT=$(CURDIR) -P cmake/check_layers.cmake
+	python3 cmake/lint_functions.py 120 $(FORMATTED)
+	@long=$$(wc -l cmd/*.cpp | awk '$$2 != "total" && $$1 > 300 {print $$2 " (" $$1 " lines)"}'); \
+	if [ -n "$$long" ]; then echo "cmd/ files over 300 lines: $$long"; exit 1; fi
 
 bench: build
 	bash bench/run.sh $(BUILD)

@@ -69,6 +69,35 @@ class CohortGen {
   };
   Births plan_births(int64_t eldest, int64_t mother_dob, int64_t joined, int wanted);
   void name_children(std::vector<Member>& kids, const Community& c, const Member* father);
+  // One household as it is being made: its communities, shape and members.
+  struct Home {
+    Home(const Community& family, const Community& partners) : c(family), pc(partners) {}
+    const Community& c;   // the family's community
+    const Community& pc;  // the partner's (usually the same)
+    int64_t joined = 0;
+    bool mixed = false;
+    Naming naming = Naming::kWestern;
+    enum Type { kAlone, kSingleParent, kCouple, kGrandCarer, kThreeGen } type = kAlone;
+    int64_t mother_dob = 0;
+    Births births;
+    Member mother, partner;
+    bool has_partner = false, partner_is_father = false, lone_father = false;
+    std::vector<Member> kids;
+    size_t from_ex = 0;  // children from here on are the couple's own
+    int my = 0;          // the mother's year of birth
+    std::string father_base, maiden, ex_base;
+    bool married = false;
+  };
+  void plan_adults(Home& h);
+  void plan_children(Home& h);
+  void name_given(Home& h);
+  void name_surnames(Home& h);
+  void sikh_surnames(Home& h);
+  void somali_surnames(Home& h);
+  void western_surnames(Home& h);
+  void children_surnames(Home& h);
+  void name_adult_middles(Home& h);
+  void january_births(Home& h);
   void pick_address(std::string& postcode, std::string& house, std::string& address);
   Unit& unit(size_t i);
 
@@ -276,290 +305,38 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
   const Community& c = communities()[ci];
   // Most couples share a community; some do not.
   const Community& pc = rng_.chance(70) ? communities()[pick_community(rng_)] : c;
-  const bool mixed = &pc != &c;
-  const Naming naming = mixed ? Naming::kWestern : c.naming;
-
-  enum { kAlone, kSingleParent, kCouple, kGrandCarer, kThreeGen } type;
+  Home h(c, pc);
+  h.joined = joined;
+  h.mixed = &pc != &c;
+  h.naming = h.mixed ? Naming::kWestern : c.naming;
   const unsigned r = static_cast<unsigned>(rng_.below(1000));
-  type = r < 50    ? kAlone
-         : r < 540 ? kSingleParent
-         : r < 900 ? kCouple
-         : r < 930 ? kGrandCarer
-                   : kThreeGen;
+  h.type = r < 50    ? Home::kAlone
+           : r < 540 ? Home::kSingleParent
+           : r < 900 ? Home::kCouple
+           : r < 930 ? Home::kGrandCarer
+                     : Home::kThreeGen;
 
   // The timeline: eldest child, mother, later births.
   int64_t eldest = joined - static_cast<int64_t>(eldest_age_dist().pick(rng_)) * kYear -
                    static_cast<int64_t>(rng_.below(kYear));
   if (eldest > joined) eldest = joined;
   const int m0 = 17 + static_cast<int>(first_birth_dist().pick(rng_));
-  int64_t mother_dob = years_back(eldest, m0) - static_cast<int64_t>(rng_.below(kYear));
-  while (age_years(mother_dob, joined) < 18) mother_dob -= kYear;
-  Births births =
-      plan_births(eldest, mother_dob, joined, 1 + static_cast<int>(kids_dist().pick(rng_)));
-
+  h.mother_dob = years_back(eldest, m0) - static_cast<int64_t>(rng_.below(kYear));
+  while (age_years(h.mother_dob, joined) < 18) h.mother_dob -= kYear;
+  h.births =
+      plan_births(eldest, h.mother_dob, joined, 1 + static_cast<int>(kids_dist().pick(rng_)));
   const bool keep_accents = c.keep_accents >= 1000 || rng_.chance(c.keep_accents);
 
-  // ---- adults ----
-  Member mother;
-  mother.adult = true;
-  mother.p.sex = 'F';
-  mother.p.dob = mother_dob;
-  Member partner;
-  partner.adult = true;
-  bool has_partner = false, partner_is_father = false;
-  bool lone_father = false;
+  plan_adults(h);
+  plan_children(h);
+  name_given(h);
+  name_surnames(h);
+  name_adult_middles(h);
+  january_births(h);
 
-  if (type == kAlone) {
-    // A young care leaver or a lone adult, no children in the household.
-    births.dob.clear();
-    births.group.clear();
-    mother.p.sex = rng_.chance(550) ? 'F' : 'M';
-    const int age = rng_.chance(500) ? 18 + static_cast<int>(rng_.below(8))
-                                     : 26 + static_cast<int>(rng_.below(35));
-    mother.p.dob = years_back(joined, age) - static_cast<int64_t>(rng_.below(kYear - 1)) - 1;
-  } else if (type == kSingleParent) {
-    lone_father = rng_.chance(100);
-    if (lone_father) {
-      mother.p.sex = 'M';
-      mother.p.dob -= static_cast<int64_t>(rng_.below(4 * kYear));
-    }
-  } else if (type == kCouple) {
-    has_partner = true;
-    const bool same_sex = rng_.chance(15);
-    partner.p.sex = same_sex ? 'F' : 'M';
-    partner_is_father = !same_sex && rng_.chance(750);
-    partner.p.dob = mother_dob - rng_.range(-3 * kYear, 9 * kYear);
-    if (partner_is_father) {
-      // Keep the father 17..50 years older than each child.
-      for (int64_t b : births.dob) {
-        if (age_years(partner.p.dob, b) < 17)
-          partner.p.dob = years_back(b, 17) - 1 - rng_.below(200);
-        if (age_years(partner.p.dob, b) > 49) partner.p.dob = years_back(b, 49) + rng_.below(200);
-      }
-    }
-    while (age_years(partner.p.dob, joined) < 18) partner.p.dob -= kYear;
-    if (rng_.chance(30)) {  // a couple whose children have left or not yet come
-      births.dob.clear();
-      births.group.clear();
-    }
-  } else if (type == kGrandCarer) {
-    // Grandparents bringing up grandchildren: the carer is the parent's parent.
-    mother.p.dob = years_back(mother_dob, 18 + static_cast<int>(rng_.below(18))) -
-                   static_cast<int64_t>(rng_.below(kYear));
-    while (age_years(mother.p.dob, joined) > 76) mother.p.dob += kYear;
-    if (rng_.chance(400)) {
-      has_partner = true;
-      partner.p.sex = 'M';
-      partner.p.dob = mother.p.dob - rng_.range(-2 * kYear, 6 * kYear);
-    }
-  } else {  // kThreeGen: mother, her children and her own mother
-    has_partner = true;
-    partner.p.sex = 'F';
-    partner.p.dob = years_back(mother_dob, 17 + static_cast<int>(rng_.below(20))) -
-                    static_cast<int64_t>(rng_.below(kYear));
-    while (age_years(partner.p.dob, joined) > 85 && age_years(partner.p.dob, mother_dob) > 18)
-      partner.p.dob += kYear;
-  }
-
-  // ---- children ----
-  std::vector<Member> kids(births.dob.size());
-  for (size_t i = 0; i < kids.size(); ++i) {
-    kids[i].p.dob = births.dob[i];
-    kids[i].birth_group = births.group[i];
-    kids[i].p.sex = rng_.chance(512) ? 'M' : 'F';
-    if (i > 0 && kids[i].birth_group == kids[i - 1].birth_group && rng_.chance(300))
-      kids[i].p.sex = kids[i - 1].p.sex;  // identical twins
-  }
-  // In a step-family the older children are from the mother's earlier
-  // relationship and the younger ones (sometimes) the couple's own.
-  size_t from_ex = kids.size();
-  if (type == kCouple && !partner_is_father && !kids.empty()) {
-    from_ex = kids.size();
-    if (partner.p.sex == 'M' && kids.size() >= 2 && rng_.chance(400)) {
-      from_ex = kids.size() - 1;
-      while (from_ex > 1 && kids[from_ex].birth_group == kids[from_ex - 1].birth_group) --from_ex;
-    }
-  }
-  for (size_t i = 0; i < kids.size(); ++i)
-    kids[i].bio_child_of_partner = partner_is_father || (i >= from_ex && type == kCouple);
-
-  // ---- given names ----
-  const int my = ymd_from_days(mother.p.dob).y;
-  mother.p.given = pick_given(rng_, c, mother.p.sex, my);
-  if (has_partner) {
-    const Community& who = (type == kThreeGen || type == kGrandCarer) ? c : pc;
-    partner.p.given = pick_given(rng_, who, partner.p.sex, ymd_from_days(partner.p.dob).y);
-    if (partner.p.given == mother.p.given)
-      partner.p.given = pick_given(rng_, who, partner.p.sex, ymd_from_days(partner.p.dob).y);
-  }
-  // Children of a mixed couple are named from either side.
-  const Community& kc = (mixed && type == kCouple && rng_.chance(500)) ? pc : c;
-  name_children(kids, kc, (type == kCouple && partner_is_father) ? &partner : nullptr);
-
-  // ---- surnames (and Singh/Kaur middles) by the family's naming custom ----
-  std::string father_base = pick_surname(rng_, pc);
-  std::string maiden = pick_surname(rng_, c);
-  std::string ex_base =
-      pick_surname(rng_, rng_.chance(800) ? c : communities()[pick_community(rng_)]);
-  const bool married = has_partner && partner.p.sex == 'M' && rng_.chance(550);
-  auto sx = [&](const std::string& base, char sex) { return surname_for_sex(c, base, sex); };
-
-  if (naming == Naming::kSikh) {
-    std::string family;
-    do family = c.surnames.pick(rng_);
-    while (family == "Singh");
-    const bool style = rng_.chance(450);  // Singh/Kaur used as surnames
-    auto sikh = [&](Member& m, bool as_child) {
-      const std::string title = m.p.sex == 'M' ? "Singh" : "Kaur";
-      if (style || (!as_child && m.p.sex == 'F' && rng_.chance(500))) {
-        m.p.surname = title;
-      } else {
-        m.p.surname = family;
-        if (rng_.chance(as_child ? 700 : 800)) m.p.middle = title;
-      }
-    };
-    sikh(mother, false);
-    if (has_partner) sikh(partner, false);
-    for (auto& k : kids) sikh(k, true);
-  } else if (naming == Naming::kSomali) {
-    // Patronymic: father "Abdi Farah", his children "... Abdi".
-    mother.p.surname = c.male_old.pick(rng_);
-    if (has_partner) partner.p.surname = c.male_old.pick(rng_);
-    const std::string kids_name = partner_is_father ? partner.p.given
-                                  : lone_father     ? mother.p.given
-                                                    : c.male_old.pick(rng_);
-    for (size_t i = 0; i < kids.size(); ++i)
-      kids[i].p.surname = (i >= from_ex && type == kCouple) ? partner.p.given : kids_name;
-    if (type == kGrandCarer)
-      for (auto& k : kids) k.p.surname = mother.p.sex == 'M' ? mother.p.given : k.p.surname;
-  } else {
-    // Western, Polish and South Asian Muslim share the shape; they differ in
-    // whether a wife takes her husband's name.
-    if (has_partner && type == kCouple) {
-      partner.p.surname = sx(father_base, partner.p.sex);
-      if (naming == Naming::kSouthAsianMuslim) {
-        if (rng_.chance(450))
-          mother.p.surname = father_base;
-        else
-          mother.p.surname = (!c.female_surnames.empty() && rng_.chance(450))
-                                 ? c.female_surnames.pick(rng_)
-                                 : maiden;
-      } else if (married ||
-                 (naming == Naming::kPolish && partner.p.sex == 'M' && rng_.chance(600))) {
-        mother.p.surname = rng_.chance(30) ? maiden + "-" + father_base : sx(father_base, 'F');
-      } else {
-        mother.p.surname = sx(maiden, 'F');
-      }
-    } else if (type == kSingleParent && !lone_father) {
-      mother.p.surname = rng_.chance(350) ? sx(ex_base, 'F') : sx(maiden, 'F');
-    } else {
-      mother.p.surname = sx(maiden, mother.p.sex);
-    }
-    if (type == kSingleParent && lone_father)
-      mother.p.surname = sx(father_base, 'M'), ex_base = father_base;
-    // Children's surnames.
-    const bool unmarried = !married && naming == Naming::kWestern;
-    for (size_t i = 0; i < kids.size(); ++i) {
-      Member& k = kids[i];
-      std::string base;
-      if (type == kCouple && k.bio_child_of_partner && partner.p.sex == 'M') {
-        const unsigned rr = static_cast<unsigned>(rng_.below(1000));
-        if (!unmarried || rr < 650)
-          base = father_base;
-        else if (rr < 900)
-          base = mother.p.surname;
-        else
-          base = mother.p.surname + "-" + father_base;
-      } else if (type == kGrandCarer) {
-        base = rng_.chance(500) ? mother.p.surname : ex_base;
-      } else if (type == kSingleParent && lone_father) {
-        base = father_base;
-      } else {
-        // The mother's earlier relationship, or her own name.
-        const unsigned rr = static_cast<unsigned>(rng_.below(1000));
-        if (naming == Naming::kSouthAsianMuslim || naming == Naming::kPolish)
-          base = ex_base;
-        else if (rr < 500)
-          base = ex_base;
-        else if (rr < 920)
-          base = mother.p.surname;
-        else
-          base = mother.p.surname + "-" + ex_base;
-      }
-      // Twins and triplets always share a surname.
-      if (i > 0 && kids[i - 1].birth_group == k.birth_group) {
-        k.p.surname = kids[i - 1].p.surname;
-        if (naming == Naming::kPolish) k.p.surname = sx(kids[i - 1].p.surname, k.p.sex);
-        continue;
-      }
-      k.p.surname = sx(base, k.p.sex);
-    }
-    if (type == kThreeGen)
-      partner.p.surname = rng_.chance(400) ? mother.p.surname : sx(pick_surname(rng_, c), 'F');
-    if (type == kGrandCarer && has_partner) partner.p.surname = mother.p.surname;
-  }
-  // Polish twins of different sexes: Kowalski and Kowalska.
-  if (naming == Naming::kPolish)
-    for (size_t i = 1; i < kids.size(); ++i)
-      if (kids[i].birth_group == kids[i - 1].birth_group) {
-        std::string m = kids[i - 1].p.surname;
-        if (m.size() > 1 && m.back() == 'a' && kids[i - 1].p.sex == 'F')
-          m = m.substr(0, m.size() - 1) + "i";
-        kids[i].p.surname = sx(m, kids[i].p.sex);
-      }
-
-  // ---- adults' middle names ----
-  if (mother.p.middle.empty())
-    mother.p.middle = pick_middle(rng_, c, mother.p.sex, my, mother.p.given, true);
-  if (has_partner && partner.p.middle.empty())
-    partner.p.middle = pick_middle(rng_, (type == kCouple) ? pc : c, partner.p.sex,
-                                   ymd_from_days(partner.p.dob).y, partner.p.given, true);
-  if (!mixed && c.naming == Naming::kSouthAsianMuslim && has_partner && partner.p.sex == 'M' &&
-      rng_.chance(250)) {
-    partner.p.given = "Mohammed";
-    if (partner.p.middle.empty() || is_mohammed(partner.p.middle)) do
-        partner.p.middle = pick_given(rng_, c, 'M', 1980);
-      while (is_mohammed(partner.p.middle));
-  }
-
-  // ---- recorded as born on 1 January (date unknown on arrival) ----
-  auto ok_as_parent = [&](int64_t d, const Member& m) {
-    for (const auto& k : kids)
-      if (&m == &mother || (has_partner && &m == &partner && k.bio_child_of_partner)) {
-        const int a = age_years(d, k.p.dob);
-        if (a < 17 || a > 50) return false;
-      }
-    return true;
-  };
-  auto jan1 = [](int64_t d) { return days_from_ymd(ymd_from_days(d).y, 1, 1); };
-  if (rng_.chance(c.jan1_adult) && ok_as_parent(jan1(mother.p.dob), mother))
-    mother.p.dob = jan1(mother.p.dob);
-  if (has_partner && rng_.chance(c.jan1_adult) && ok_as_parent(jan1(partner.p.dob), partner))
-    partner.p.dob = jan1(partner.p.dob);
-  if (c.jan1_adult >= 100 && rng_.chance(250)) {
-    // A family that arrived together: children born abroad also get 1 January.
-    const int64_t arrived = joined - static_cast<int64_t>(rng_.below(8 * kYear));
-    for (size_t i = 0; i < kids.size(); ++i) {
-      if (kids[i].p.dob >= arrived) continue;
-      const int64_t d = jan1(kids[i].p.dob);
-      bool clash = false;
-      for (size_t j = 0; j < kids.size(); ++j)
-        if (j != i && kids[j].birth_group != kids[i].birth_group &&
-            (kids[j].p.dob == d || jan1(kids[j].p.dob) == d))
-          clash = true;
-      const int a = age_years(mother.p.dob, d);
-      if (!clash && a >= 17 && a <= 50 &&
-          !(partner_is_father && (age_years(partner.p.dob, d) < 17)))
-        kids[i].p.dob = d;
-    }
-    // Twins stay twins.
-    for (size_t i = 1; i < kids.size(); ++i)
-      if (kids[i].birth_group == kids[i - 1].birth_group) kids[i].p.dob = kids[i - 1].p.dob;
-  }
-
-  members.push_back(std::move(mother));
-  if (has_partner) members.push_back(std::move(partner));
-  for (auto& k : kids) members.push_back(std::move(k));
+  members.push_back(std::move(h.mother));
+  if (h.has_partner) members.push_back(std::move(h.partner));
+  for (auto& k : h.kids) members.push_back(std::move(k));
   if (!keep_accents)
     for (auto& m : members) {
       m.p.given = fold_accents(m.p.given);
@@ -569,6 +346,304 @@ void CohortGen::household(std::vector<Member>& members, int64_t& joined, std::st
   for (auto& m : members)
     if (m.p.surname.empty()) m.p.surname = pick_surname(rng_, c);  // never empty
   pick_address(postcode, house, address);
+}
+
+void CohortGen::plan_adults(Home& h) {
+  Member& mother = h.mother;
+  Member& partner = h.partner;
+  const int64_t joined = h.joined;
+  mother.adult = true;
+  mother.p.sex = 'F';
+  mother.p.dob = h.mother_dob;
+  partner.adult = true;
+  if (h.type == Home::kAlone) {
+    // A young care leaver or a lone adult, no children in the household.
+    h.births.dob.clear();
+    h.births.group.clear();
+    mother.p.sex = rng_.chance(550) ? 'F' : 'M';
+    const int age = rng_.chance(500) ? 18 + static_cast<int>(rng_.below(8))
+                                     : 26 + static_cast<int>(rng_.below(35));
+    mother.p.dob = years_back(joined, age) - static_cast<int64_t>(rng_.below(kYear - 1)) - 1;
+  } else if (h.type == Home::kSingleParent) {
+    h.lone_father = rng_.chance(100);
+    if (h.lone_father) {
+      mother.p.sex = 'M';
+      mother.p.dob -= static_cast<int64_t>(rng_.below(4 * kYear));
+    }
+  } else if (h.type == Home::kCouple) {
+    h.has_partner = true;
+    const bool same_sex = rng_.chance(15);
+    partner.p.sex = same_sex ? 'F' : 'M';
+    h.partner_is_father = !same_sex && rng_.chance(750);
+    partner.p.dob = h.mother_dob - rng_.range(-3 * kYear, 9 * kYear);
+    if (h.partner_is_father) {
+      // Keep the father 17..50 years older than each child.
+      for (int64_t b : h.births.dob) {
+        if (age_years(partner.p.dob, b) < 17)
+          partner.p.dob = years_back(b, 17) - 1 - rng_.below(200);
+        if (age_years(partner.p.dob, b) > 49) partner.p.dob = years_back(b, 49) + rng_.below(200);
+      }
+    }
+    while (age_years(partner.p.dob, joined) < 18) partner.p.dob -= kYear;
+    if (rng_.chance(30)) {  // a couple whose children have left or not yet come
+      h.births.dob.clear();
+      h.births.group.clear();
+    }
+  } else if (h.type == Home::kGrandCarer) {
+    // Grandparents bringing up grandchildren: the carer is the parent's parent.
+    mother.p.dob = years_back(h.mother_dob, 18 + static_cast<int>(rng_.below(18))) -
+                   static_cast<int64_t>(rng_.below(kYear));
+    while (age_years(mother.p.dob, joined) > 76) mother.p.dob += kYear;
+    if (rng_.chance(400)) {
+      h.has_partner = true;
+      partner.p.sex = 'M';
+      partner.p.dob = mother.p.dob - rng_.range(-2 * kYear, 6 * kYear);
+    }
+  } else {  // kThreeGen: mother, her children and her own mother
+    h.has_partner = true;
+    partner.p.sex = 'F';
+    partner.p.dob = years_back(h.mother_dob, 17 + static_cast<int>(rng_.below(20))) -
+                    static_cast<int64_t>(rng_.below(kYear));
+    while (age_years(partner.p.dob, joined) > 85 && age_years(partner.p.dob, h.mother_dob) > 18)
+      partner.p.dob += kYear;
+  }
+}
+
+void CohortGen::plan_children(Home& h) {
+  auto& kids = h.kids;
+  kids.resize(h.births.dob.size());
+  for (size_t i = 0; i < kids.size(); ++i) {
+    kids[i].p.dob = h.births.dob[i];
+    kids[i].birth_group = h.births.group[i];
+    kids[i].p.sex = rng_.chance(512) ? 'M' : 'F';
+    if (i > 0 && kids[i].birth_group == kids[i - 1].birth_group && rng_.chance(300))
+      kids[i].p.sex = kids[i - 1].p.sex;  // identical twins
+  }
+  // In a step-family the older children are from the mother's earlier
+  // relationship and the younger ones (sometimes) the couple's own.
+  h.from_ex = kids.size();
+  if (h.type == Home::kCouple && !h.partner_is_father && !kids.empty()) {
+    if (h.partner.p.sex == 'M' && kids.size() >= 2 && rng_.chance(400)) {
+      h.from_ex = kids.size() - 1;
+      while (h.from_ex > 1 && kids[h.from_ex].birth_group == kids[h.from_ex - 1].birth_group)
+        --h.from_ex;
+    }
+  }
+  for (size_t i = 0; i < kids.size(); ++i)
+    kids[i].bio_child_of_partner =
+        h.partner_is_father || (i >= h.from_ex && h.type == Home::kCouple);
+}
+
+void CohortGen::name_given(Home& h) {
+  Member& mother = h.mother;
+  Member& partner = h.partner;
+  h.my = ymd_from_days(mother.p.dob).y;
+  mother.p.given = pick_given(rng_, h.c, mother.p.sex, h.my);
+  if (h.has_partner) {
+    const Community& who = (h.type == Home::kThreeGen || h.type == Home::kGrandCarer) ? h.c : h.pc;
+    partner.p.given = pick_given(rng_, who, partner.p.sex, ymd_from_days(partner.p.dob).y);
+    if (partner.p.given == mother.p.given)
+      partner.p.given = pick_given(rng_, who, partner.p.sex, ymd_from_days(partner.p.dob).y);
+  }
+  // Children of a mixed couple are named from either side.
+  const Community& kc = (h.mixed && h.type == Home::kCouple && rng_.chance(500)) ? h.pc : h.c;
+  name_children(h.kids, kc, (h.type == Home::kCouple && h.partner_is_father) ? &partner : nullptr);
+}
+
+// Surnames (and Singh/Kaur middles) by the family's naming custom.
+void CohortGen::name_surnames(Home& h) {
+  const Community& c = h.c;
+  h.father_base = pick_surname(rng_, h.pc);
+  h.maiden = pick_surname(rng_, c);
+  h.ex_base = pick_surname(rng_, rng_.chance(800) ? c : communities()[pick_community(rng_)]);
+  h.married = h.has_partner && h.partner.p.sex == 'M' && rng_.chance(550);
+  if (h.naming == Naming::kSikh) {
+    sikh_surnames(h);
+  } else if (h.naming == Naming::kSomali) {
+    somali_surnames(h);
+  } else {
+    western_surnames(h);
+  }
+  // Polish twins of different sexes: Kowalski and Kowalska.
+  auto& kids = h.kids;
+  if (h.naming == Naming::kPolish)
+    for (size_t i = 1; i < kids.size(); ++i)
+      if (kids[i].birth_group == kids[i - 1].birth_group) {
+        std::string m = kids[i - 1].p.surname;
+        if (m.size() > 1 && m.back() == 'a' && kids[i - 1].p.sex == 'F')
+          m = m.substr(0, m.size() - 1) + "i";
+        kids[i].p.surname = surname_for_sex(c, m, kids[i].p.sex);
+      }
+}
+
+void CohortGen::sikh_surnames(Home& h) {
+  std::string family;
+  do family = h.c.surnames.pick(rng_);
+  while (family == "Singh");
+  const bool style = rng_.chance(450);  // Singh/Kaur used as surnames
+  auto sikh = [&](Member& m, bool as_child) {
+    const std::string title = m.p.sex == 'M' ? "Singh" : "Kaur";
+    if (style || (!as_child && m.p.sex == 'F' && rng_.chance(500))) {
+      m.p.surname = title;
+    } else {
+      m.p.surname = family;
+      if (rng_.chance(as_child ? 700 : 800)) m.p.middle = title;
+    }
+  };
+  sikh(h.mother, false);
+  if (h.has_partner) sikh(h.partner, false);
+  for (auto& k : h.kids) sikh(k, true);
+}
+
+// Patronymic: father "Abdi Farah", his children "... Abdi".
+void CohortGen::somali_surnames(Home& h) {
+  const Community& c = h.c;
+  Member& mother = h.mother;
+  Member& partner = h.partner;
+  mother.p.surname = c.male_old.pick(rng_);
+  if (h.has_partner) partner.p.surname = c.male_old.pick(rng_);
+  const std::string kids_name = h.partner_is_father ? partner.p.given
+                                : h.lone_father     ? mother.p.given
+                                                    : c.male_old.pick(rng_);
+  for (size_t i = 0; i < h.kids.size(); ++i)
+    h.kids[i].p.surname = (i >= h.from_ex && h.type == Home::kCouple) ? partner.p.given : kids_name;
+  if (h.type == Home::kGrandCarer)
+    for (auto& k : h.kids) k.p.surname = mother.p.sex == 'M' ? mother.p.given : k.p.surname;
+}
+
+// Western, Polish and South Asian Muslim share the shape; they differ in
+// whether a wife takes her husband's name.
+void CohortGen::western_surnames(Home& h) {
+  const Community& c = h.c;
+  Member& mother = h.mother;
+  Member& partner = h.partner;
+  auto sx = [&](const std::string& base, char sex) { return surname_for_sex(c, base, sex); };
+  if (h.has_partner && h.type == Home::kCouple) {
+    partner.p.surname = sx(h.father_base, partner.p.sex);
+    if (h.naming == Naming::kSouthAsianMuslim) {
+      if (rng_.chance(450))
+        mother.p.surname = h.father_base;
+      else
+        mother.p.surname = (!c.female_surnames.empty() && rng_.chance(450))
+                               ? c.female_surnames.pick(rng_)
+                               : h.maiden;
+    } else if (h.married ||
+               (h.naming == Naming::kPolish && partner.p.sex == 'M' && rng_.chance(600))) {
+      mother.p.surname = rng_.chance(30) ? h.maiden + "-" + h.father_base : sx(h.father_base, 'F');
+    } else {
+      mother.p.surname = sx(h.maiden, 'F');
+    }
+  } else if (h.type == Home::kSingleParent && !h.lone_father) {
+    mother.p.surname = rng_.chance(350) ? sx(h.ex_base, 'F') : sx(h.maiden, 'F');
+  } else {
+    mother.p.surname = sx(h.maiden, mother.p.sex);
+  }
+  if (h.type == Home::kSingleParent && h.lone_father)
+    mother.p.surname = sx(h.father_base, 'M'), h.ex_base = h.father_base;
+  children_surnames(h);
+  if (h.type == Home::kThreeGen)
+    partner.p.surname = rng_.chance(400) ? mother.p.surname : sx(pick_surname(rng_, c), 'F');
+  if (h.type == Home::kGrandCarer && h.has_partner) partner.p.surname = mother.p.surname;
+}
+
+void CohortGen::children_surnames(Home& h) {
+  const Member& mother = h.mother;
+  auto& kids = h.kids;
+  const bool unmarried = !h.married && h.naming == Naming::kWestern;
+  for (size_t i = 0; i < kids.size(); ++i) {
+    Member& k = kids[i];
+    std::string base;
+    if (h.type == Home::kCouple && k.bio_child_of_partner && h.partner.p.sex == 'M') {
+      const unsigned rr = static_cast<unsigned>(rng_.below(1000));
+      if (!unmarried || rr < 650)
+        base = h.father_base;
+      else if (rr < 900)
+        base = mother.p.surname;
+      else
+        base = mother.p.surname + "-" + h.father_base;
+    } else if (h.type == Home::kGrandCarer) {
+      base = rng_.chance(500) ? mother.p.surname : h.ex_base;
+    } else if (h.type == Home::kSingleParent && h.lone_father) {
+      base = h.father_base;
+    } else {
+      // The mother's earlier relationship, or her own name.
+      const unsigned rr = static_cast<unsigned>(rng_.below(1000));
+      if (h.naming == Naming::kSouthAsianMuslim || h.naming == Naming::kPolish)
+        base = h.ex_base;
+      else if (rr < 500)
+        base = h.ex_base;
+      else if (rr < 920)
+        base = mother.p.surname;
+      else
+        base = mother.p.surname + "-" + h.ex_base;
+    }
+    // Twins and triplets always share a surname.
+    if (i > 0 && kids[i - 1].birth_group == k.birth_group) {
+      k.p.surname = kids[i - 1].p.surname;
+      if (h.naming == Naming::kPolish)
+        k.p.surname = surname_for_sex(h.c, kids[i - 1].p.surname, k.p.sex);
+      continue;
+    }
+    k.p.surname = surname_for_sex(h.c, base, k.p.sex);
+  }
+}
+
+void CohortGen::name_adult_middles(Home& h) {
+  const Community& c = h.c;
+  Member& mother = h.mother;
+  Member& partner = h.partner;
+  if (mother.p.middle.empty())
+    mother.p.middle = pick_middle(rng_, c, mother.p.sex, h.my, mother.p.given, true);
+  if (h.has_partner && partner.p.middle.empty())
+    partner.p.middle = pick_middle(rng_, (h.type == Home::kCouple) ? h.pc : c, partner.p.sex,
+                                   ymd_from_days(partner.p.dob).y, partner.p.given, true);
+  if (!h.mixed && c.naming == Naming::kSouthAsianMuslim && h.has_partner && partner.p.sex == 'M' &&
+      rng_.chance(250)) {
+    partner.p.given = "Mohammed";
+    if (partner.p.middle.empty() || is_mohammed(partner.p.middle)) do
+        partner.p.middle = pick_given(rng_, c, 'M', 1980);
+      while (is_mohammed(partner.p.middle));
+  }
+}
+
+// Recorded as born on 1 January (date unknown on arrival).
+void CohortGen::january_births(Home& h) {
+  const Community& c = h.c;
+  Member& mother = h.mother;
+  Member& partner = h.partner;
+  auto& kids = h.kids;
+  auto ok_as_parent = [&](int64_t d, const Member& m) {
+    for (const auto& k : kids)
+      if (&m == &mother || (h.has_partner && &m == &partner && k.bio_child_of_partner)) {
+        const int a = age_years(d, k.p.dob);
+        if (a < 17 || a > 50) return false;
+      }
+    return true;
+  };
+  auto jan1 = [](int64_t d) { return days_from_ymd(ymd_from_days(d).y, 1, 1); };
+  if (rng_.chance(c.jan1_adult) && ok_as_parent(jan1(mother.p.dob), mother))
+    mother.p.dob = jan1(mother.p.dob);
+  if (h.has_partner && rng_.chance(c.jan1_adult) && ok_as_parent(jan1(partner.p.dob), partner))
+    partner.p.dob = jan1(partner.p.dob);
+  if (c.jan1_adult < 100 || !rng_.chance(250)) return;
+  // A family that arrived together: children born abroad also get 1 January.
+  const int64_t arrived = h.joined - static_cast<int64_t>(rng_.below(8 * kYear));
+  for (size_t i = 0; i < kids.size(); ++i) {
+    if (kids[i].p.dob >= arrived) continue;
+    const int64_t d = jan1(kids[i].p.dob);
+    bool clash = false;
+    for (size_t j = 0; j < kids.size(); ++j)
+      if (j != i && kids[j].birth_group != kids[i].birth_group &&
+          (kids[j].p.dob == d || jan1(kids[j].p.dob) == d))
+        clash = true;
+    const int a = age_years(mother.p.dob, d);
+    if (!clash && a >= 17 && a <= 50 &&
+        !(h.partner_is_father && (age_years(partner.p.dob, d) < 17)))
+      kids[i].p.dob = d;
+  }
+  // Twins stay twins.
+  for (size_t i = 1; i < kids.size(); ++i)
+    if (kids[i].birth_group == kids[i - 1].birth_group) kids[i].p.dob = kids[i - 1].p.dob;
 }
 
 void write_id(CsvOut& out, char prefix, uint64_t n) {
