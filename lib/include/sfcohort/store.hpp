@@ -97,14 +97,15 @@ class Store {
     explicit Transaction(std::unique_ptr<sql::Transaction> tx);
     std::unique_ptr<sql::Transaction> tx_;
   };
-  Result<Transaction> begin();
+  Result<Transaction> begin_transaction();
 
-  // An import's write: one transaction, as begin(), with a page cache sized
-  // for many rows (kept for the rest of the store's life). Into an empty
-  // cohort, unless DRY_RUN (nothing will be committed) and only when no other
-  // connection has the database open, it is written under a rollback journal
-  // rather than the write-ahead log, so each page is written once; the
-  // journal is back to WAL however the load ends, after its rollback.
+  // An import's write: one transaction, as begin_transaction(), with a page
+  // cache sized for many rows (kept for the rest of the store's life). Into
+  // an empty cohort, unless DRY_RUN (nothing will be committed) and only when
+  // no other connection has the database open, it is written under a
+  // rollback journal rather than the write-ahead log, so each page is
+  // written once; the journal is back to WAL however the load ends, after
+  // its rollback.
   class BulkLoad {
    public:
     BulkLoad(BulkLoad&&) noexcept;

@@ -235,7 +235,7 @@ Store::Transaction::Transaction(Transaction&&) noexcept = default;
 Store::Transaction::~Transaction() = default;
 Status Store::Transaction::commit() { return tx_->commit(); }
 
-Result<Store::Transaction> Store::begin() {
+Result<Store::Transaction> Store::begin_transaction() {
   auto tx = sql::Transaction::begin(impl_->db);
   if (!tx) return tx.error();
   return Transaction(std::make_unique<sql::Transaction>(std::move(*tx)));

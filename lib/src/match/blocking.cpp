@@ -168,7 +168,7 @@ Status index_unindexed(Store& store) {
   auto maxm = match_tables::max_indexed_pk(store);
   if (!maxm) return maxm.error();
   if (*maxp == *maxm) return Ok{};
-  auto tx = store.begin();
+  auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   auto missing = match_tables::unindexed_people(store);
   if (!missing) return missing.error();

@@ -94,7 +94,7 @@ TEST_CASE("store: a transaction and a bulk load are all or nothing") {
   REQUIRE(s.put_family(f).has_value());
   for (bool dry_run : {false, true}) {
     {
-      auto tx = s.begin();
+      auto tx = s.begin_transaction();
       REQUIRE(tx.has_value());
       REQUIRE(s.insert_person(person("F1", "A", "B", "2000-01-01")).has_value());
     }  // no commit: rolled back
@@ -111,7 +111,7 @@ TEST_CASE("store: a transaction and a bulk load are all or nothing") {
     REQUIRE(s.insert_person(person("F1", "A", "B", "2000-01-01")).has_value());
     REQUIRE(load->commit().has_value());
   }
-  auto tx = s.begin();
+  auto tx = s.begin_transaction();
   REQUIRE(tx.has_value());
   REQUIRE(s.insert_person(person("F1", "C", "D", "2001-01-01")).has_value());
   REQUIRE(tx->commit().has_value());

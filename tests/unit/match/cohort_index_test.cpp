@@ -393,7 +393,7 @@ TEST_CASE("a CohortIndex read on two connections is the one read on one") {
   {
     auto s = Store::open(ctx, Store::OpenMode::kCreate);
     REQUIRE(s.has_value());
-    auto tx = s->begin();
+    auto tx = s->begin_transaction();
     REQUIRE(tx.has_value());
     fill(*s);
     REQUIRE(tx->commit().has_value());
