@@ -28,6 +28,13 @@
 
 namespace sfcohort {
 
+// A CohortIndex's data, and the match module's way to it: private to the
+// library (lib/src/match/cohort_index.hpp).
+namespace match {
+struct IndexData;
+class IndexAccess;
+}  // namespace match
+
 // What a partner gave: any field may be empty.
 struct Query {
   std::string given_name, surname, dob, postcode, house;
@@ -118,12 +125,10 @@ class CohortIndex {
   size_t keys() const;          // distinct match keys
   size_t memory_bytes() const;  // what the index holds, roughly
 
-  struct Impl;
-  const Impl& impl() const { return *impl_; }
-
  private:
-  explicit CohortIndex(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  friend class match::IndexAccess;
+  explicit CohortIndex(std::unique_ptr<match::IndexData> data);
+  std::unique_ptr<match::IndexData> data_;
 };
 
 // Looks people up in a Store or a CohortIndex; both give the same answers.

@@ -20,6 +20,7 @@ namespace sfcohort {
 namespace sql {
 class Db;
 class Stmt;
+class Transaction;
 }  // namespace sql
 
 struct Family {
@@ -75,10 +76,56 @@ class Store {
   // The database's random id (names its audit head file).
   const std::string& database_id() const;
 
-  // For lib/src modules: the connection, and statements prepared once per
-  // Store and reused (reset before they are returned).
+  // For lib/src/db/ only (the code that speaks SQL): the connection, and
+  // statements prepared once per Store and reused (reset before they are
+  // returned). Every other module asks the store, or the db/ module, for
+  // what it needs.
   sql::Db& db();
   Result<sql::Stmt*> cached(const std::string& sql);
+
+  // A write transaction (BEGIN IMMEDIATE): what is written until commit() is
+  // all or nothing; destroyed uncommitted, it rolls back.
+  class Transaction {
+   public:
+    Transaction(Transaction&&) noexcept;
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    Status commit();
+
+   private:
+    friend class Store;
+    explicit Transaction(std::unique_ptr<sql::Transaction> tx);
+    std::unique_ptr<sql::Transaction> tx_;
+  };
+  Result<Transaction> begin_transaction();
+
+  // An import's write: one transaction, as begin_transaction(), with a page
+  // cache sized for many rows (kept for the rest of the store's life). Into
+  // an empty cohort, unless DRY_RUN (nothing will be committed) and only when
+  // no other connection has the database open, it is written under a
+  // rollback journal rather than the write-ahead log, so each page is
+  // written once; the journal is back to WAL however the load ends, after
+  // its rollback.
+  class BulkLoad {
+   public:
+    BulkLoad(BulkLoad&&) noexcept;
+    BulkLoad& operator=(BulkLoad&&) = delete;
+    ~BulkLoad();
+    // Commits, and records the audit head as a WAL commit would.
+    Status commit();
+
+   private:
+    friend class Store;
+    BulkLoad(Store* store, bool rollback_journal);
+    Store* store_;
+    bool rollback_journal_;
+    std::unique_ptr<sql::Transaction> tx_;
+  };
+  Result<BulkLoad> begin_bulk_load(bool dry_run);
+
+  // How much of the database's pages the store may keep in memory, in KiB
+  // (a hint: a backend without a page cache of its own ignores it).
+  Status set_cache_kib(int64_t kib);
 
   // meta table
   Result<std::optional<std::string>> meta(const std::string& key);
@@ -99,6 +146,17 @@ class Store {
   Result<std::optional<Person>> person(const std::string& id);
   Result<std::optional<Person>> person_by_pk(int64_t pk);
   Result<std::vector<Person>> family_members(const std::string& family_id);
+  // How many people FAMILY_ID has (0 for no such family).
+  Result<int64_t> family_size(const std::string& family_id);
+  // Whether FAMILY_ID is a family whose status is cohort (false when there is
+  // no such family).
+  Result<bool> family_in_cohort(const std::string& family_id);
+  // The fields of the person PK that lookups score (family_id, the names,
+  // dob, postcode, house) and PK into OUT, the others left as they were;
+  // false when there is no such person. One indexed read.
+  Result<bool> person_match_fields(int64_t pk, Person& out);
+  // The largest pk of a person; 0 when there is none.
+  Result<int64_t> max_person_pk();
   // A person in FAMILY_ID with these names and date of birth (compared after
   // trimming and case folding), for re-imports without person ids.
   Result<std::optional<Person>> find_member(const std::string& family_id,

@@ -1,5 +1,4 @@
 #include "sfcohort/import.hpp"
-#include "sfcohort/hash.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -10,9 +9,9 @@
 
 #include "match/blocking.hpp"
 #include "sfcohort/csv.hpp"
+#include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/text.hpp"
-#include "db/sqlite.hpp"
 
 namespace sfcohort {
 namespace {
@@ -154,12 +153,7 @@ class RowPipeline {
 
   RowPipeline(CsvReader& reader, Sha256& sha, const Columns& c, const CsvColumns& cols,
               const Date& today)
-      : reader_(reader),
-        sha_(sha),
-        c_(c),
-        cols_(cols),
-        today_(today),
-        thread_([this] { run(); }) {}
+      : reader_(reader), sha_(sha), c_(c), cols_(cols), today_(today), thread_([this] { run(); }) {}
   ~RowPipeline() {
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -260,6 +254,120 @@ class RowPipeline {
   std::thread thread_;
 };
 
+// The rejects file: each invalid row as read, with an added `error` column,
+// written in pieces as it grows and made visible only by commit().
+class Rejects {
+ public:
+  Status open(const std::string& path, const CsvColumns& cols) {
+    auto f = AtomicFile::create(path, 0600);
+    if (!f) return f.error();
+    file_.emplace(std::move(*f));
+    columns_ = cols.canonical().size();
+    std::vector<std::string> header = cols.original();
+    header.push_back("error");
+    append_csv_row(buf_, header);
+    return Ok{};
+  }
+  Status add(std::vector<std::string> row, const std::string& problem) {
+    if (!file_) return Ok{};
+    row.resize(columns_);
+    row.push_back(problem);
+    append_csv_row(buf_, row);
+    if (buf_.size() <= (1 << 16)) return Ok{};
+    SF_TRY(file_->write(buf_));
+    buf_.clear();
+    return Ok{};
+  }
+  // The rest, written before the import commits; commit() after it.
+  Status flush() { return file_ ? file_->write(buf_) : Status(Ok{}); }
+  Status commit() { return file_ ? file_->commit() : Status(Ok{}); }
+
+ private:
+  std::optional<AtomicFile> file_;
+  size_t columns_ = 0;
+  std::string buf_;
+};
+
+// Writes the valid rows of an import, in the transaction the caller holds.
+class Writer {
+ public:
+  Writer(Store& store, const Columns& c, const std::string& file, ImportReport& rep)
+      : store_(store), c_(c), file_(file), rep_(rep), bulk_(store) {}
+
+  Status put(ParsedRow& pr) {
+    SF_TRY(put_family(pr.person, pr.row));
+    return put_person(pr);
+  }
+  // Writes the buffered match keys: before the commit.
+  Status finish() { return bulk_.finish(); }
+
+ private:
+  // The person's family, added the first time the import sees it; a family
+  // whose lead professional the file changes is updated (the file is newer).
+  Status put_family(const Person& p, const std::vector<std::string>& row) {
+    if (families_known_.count(p.family_id)) return Ok{};
+    const std::string lead_agency = trim(field(row, c_.lead_agency));
+    const std::string lead_contact = trim(field(row, c_.lead_contact));
+    auto fam = store_.family(p.family_id);
+    if (!fam) return fam.error();
+    if (!fam->has_value()) {
+      Family f;
+      f.id = p.family_id;
+      f.joined_on = p.joined_on;
+      f.lead_agency = lead_agency;
+      f.lead_contact = lead_contact;
+      SF_TRY(store_.put_family(f));
+      ++rep_.families_added;
+    } else if ((!lead_agency.empty() && lead_agency != (*fam)->lead_agency) ||
+               (!lead_contact.empty() && lead_contact != (*fam)->lead_contact)) {
+      Family f = **fam;
+      if (!lead_agency.empty()) f.lead_agency = lead_agency;
+      if (!lead_contact.empty()) f.lead_contact = lead_contact;
+      SF_TRY(store_.put_family(f));
+    }
+    families_known_.insert(p.family_id);
+    return Ok{};
+  }
+
+  // A person with an id is that person; one without is the family member
+  // with the same names and date of birth, if there is one.
+  Status put_person(ParsedRow& pr) {
+    Person& p = pr.person;
+    std::optional<Person> existing;
+    if (!p.id.empty()) {
+      auto e = store_.person(p.id);
+      if (!e) return e.error();
+      existing = std::move(*e);
+    } else {
+      auto e = store_.find_member(p.family_id, p.given_name, p.surname, p.dob);
+      if (!e) return e.error();
+      existing = std::move(*e);
+      if (existing) p.id = existing->id;
+    }
+    bulk_.use_prepared(&pr.keys);
+    if (!existing) {
+      auto ins = match::add_person(store_, p);
+      if (!ins) return ins.error().with_context(file_ + ": row " + std::to_string(pr.n));
+      ++rep_.imported;
+    } else if (existing->same_fields(p)) {
+      bulk_.use_prepared(nullptr);
+      ++rep_.unchanged;
+    } else {
+      SF_TRY(match::change_person(store_, p));
+      ++rep_.updated;
+    }
+    return Ok{};
+  }
+
+  Store& store_;
+  const Columns& c_;
+  const std::string& file_;
+  ImportReport& rep_;
+  // Match keys are buffered and written bucket by bucket before the commit.
+  match::BulkIndex bulk_;
+  std::unordered_set<std::string> families_known_;
+};
+
 }  // namespace
 
 Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
@@ -267,70 +375,25 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   auto reader = CsvReader::open(opt.path, [&sha](std::string_view b) { sha.update(b); });
   if (!reader) return reader.error();
   const std::string& file = reader->name();
-  std::vector<std::string> row;
-  auto got = reader->next(row);
+  std::vector<std::string> header;
+  auto got = reader->next(header);
   if (!got) return got.error();
   if (!*got) return invalid_input(file + ": the file is empty (a header row is required)");
-  CsvColumns cols(row);
+  CsvColumns cols(header);
   auto columns = map_columns(cols, file);
   if (!columns) return columns.error();
-  const Columns& c = *columns;
-
-  std::optional<AtomicFile> rejects;
-  std::string buf;
-  if (opt.rejects_path && !opt.dry_run) {
-    auto f = AtomicFile::create(*opt.rejects_path, 0600);
-    if (!f) return f.error();
-    rejects.emplace(std::move(*f));
-    std::vector<std::string> header = cols.original();
-    header.push_back("error");
-    append_csv_row(buf, header);
-  }
+  Rejects rejects;
+  if (opt.rejects_path && !opt.dry_run) SF_TRY(rejects.open(*opt.rejects_path, cols));
 
   const Date today = *parse_date(Store::today());
   ImportReport rep;
-  // A bigger page cache keeps a large import's B-tree pages in memory rather
-  // than spilling them to the WAL over and over; bounded, so memory stays flat.
-  SF_TRY(store.db().exec("PRAGMA cache_size = -65536"));
-  // The first load into an empty cohort runs under a rollback journal: its
-  // pages are written once, to the database file, rather than to the
-  // write-ahead log and then again into the file at the checkpoint (about a
-  // tenth of a 1M-person import). Only when no other connection has the
-  // database open, as the switch needs it to itself; otherwise the import
-  // stays in WAL. The switch back follows the commit, and every open
-  // switches to WAL anyway, so an interrupted import leaves nothing behind.
-  // Back to WAL however the import ends; declared before the transaction,
-  // so a failed import is rolled back first.
-  struct BackToWal {
-    Store& store;
-    bool on = false;
-    ~BackToWal() {
-      if (!on) return;
-      (void)store.db().exec("PRAGMA synchronous = NORMAL");
-      (void)store.db().exec("PRAGMA journal_mode = WAL");
-    }
-  } back_to_wal{store};
-  bool& rollback_journal = back_to_wal.on;
-  if (!opt.dry_run) {
-    auto empty = store.db().scalar_int("SELECT NOT EXISTS (SELECT 1 FROM person)");
-    if (!empty) return empty.error();
-    if (*empty && store.db().exec("PRAGMA journal_mode = DELETE")) {
-      auto wal = store.db().scalar_int(
-          "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'");
-      if (!wal) return wal.error();
-      rollback_journal = *wal == 0;
-      if (rollback_journal) SF_TRY(store.db().exec("PRAGMA synchronous = FULL"));
-    }
-  }
-  auto tx = sql::Transaction::begin(store.db());
-  if (!tx) return tx.error();
-  // Match keys are buffered and written bucket by bucket before the commit.
-  match::BulkIndex bulk(store);
-  std::unordered_set<std::string> families_known;
+  auto load = store.begin_bulk_load(opt.dry_run);
+  if (!load) return load.error();
+  Writer writer(store, *columns, file, rep);
   // Reading and validating rows runs on the second core while this thread
   // writes to the database; at most kMaxChunks chunks wait, so memory stays
   // bounded.
-  RowPipeline pipe(*reader, sha, c, cols, today);
+  RowPipeline pipe(*reader, sha, *columns, cols, today);
   std::vector<ParsedRow> chunk;
   for (;;) {
     if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing was imported");
@@ -338,80 +401,22 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
     if (!more) return more.error();
     if (!*more) break;
     for (ParsedRow& pr : chunk) {
-      const size_t n = pr.n;
-      const std::string& problem = pr.problem;
-      std::vector<std::string>& row = pr.row;
-      Person& p = pr.person;
       ++rep.read;
       if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(pr.bytes);
-      if (!problem.empty()) {
-        ++rep.rejected;
-        if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({n, problem});
-        if (rejects) {
-          std::vector<std::string> out = row;
-          out.resize(cols.canonical().size());
-          out.push_back(problem);
-          append_csv_row(buf, out);
-          if (buf.size() > (1 << 16)) {
-            SF_TRY(rejects->write(buf));
-            buf.clear();
-          }
-        }
+      if (pr.problem.empty()) {
+        SF_TRY(writer.put(pr));
         continue;
       }
-      const std::string lead_agency = trim(field(row, c.lead_agency));
-      const std::string lead_contact = trim(field(row, c.lead_contact));
-      if (!families_known.count(p.family_id)) {
-        auto fam = store.family(p.family_id);
-        if (!fam) return fam.error();
-        if (!fam->has_value()) {
-          Family f;
-          f.id = p.family_id;
-          f.joined_on = p.joined_on;
-          f.lead_agency = lead_agency;
-          f.lead_contact = lead_contact;
-          SF_TRY(store.put_family(f));
-          ++rep.families_added;
-        } else if ((!lead_agency.empty() && lead_agency != (*fam)->lead_agency) ||
-                   (!lead_contact.empty() && lead_contact != (*fam)->lead_contact)) {
-          // The family's lead professional changed: the file is newer.
-          Family f = **fam;
-          if (!lead_agency.empty()) f.lead_agency = lead_agency;
-          if (!lead_contact.empty()) f.lead_contact = lead_contact;
-          SF_TRY(store.put_family(f));
-        }
-        families_known.insert(p.family_id);
-      }
-      std::optional<Person> existing;
-      if (!p.id.empty()) {
-        auto e = store.person(p.id);
-        if (!e) return e.error();
-        existing = std::move(*e);
-      } else {
-        auto e = store.find_member(p.family_id, p.given_name, p.surname, p.dob);
-        if (!e) return e.error();
-        existing = std::move(*e);
-        if (existing) p.id = existing->id;
-      }
-      bulk.use_prepared(&pr.keys);
-      if (!existing) {
-        auto ins = match::add_person(store, p);
-        if (!ins) return ins.error().with_context(file + ": row " + std::to_string(n));
-        ++rep.imported;
-      } else if (existing->same_fields(p)) {
-        bulk.use_prepared(nullptr);
-        ++rep.unchanged;
-      } else {
-        SF_TRY(match::change_person(store, p));
-        ++rep.updated;
-      }
+      ++rep.rejected;
+      if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({pr.n, pr.problem});
+      SF_TRY(rejects.add(std::move(pr.row), pr.problem));
     }
   }
   rep.sha256 = pipe.sha256();
   if (opt.progress) opt.progress(pipe.bytes());
   if (rep.rejected > 0 && !opt.rejects_path) {
     rep.aborted = true;
-    return rep;  // ~Transaction rolls back: nothing written
+    return rep;  // the load rolls back: nothing written
   }
   if (opt.dry_run) return rep;
   nlohmann::json detail = {{"file", file},
@@ -423,12 +428,11 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
                            {"rejected", rep.rejected},
                            {"families_added", rep.families_added}};
   if (opt.rejects_path) detail["rejects"] = *opt.rejects_path;
-  SF_TRY(bulk.finish());
+  SF_TRY(writer.finish());
   SF_TRY(store.audit(file, detail));
-  if (rejects) SF_TRY(rejects->write(buf));
-  SF_TRY(tx->commit());
-  if (rollback_journal) store.flush_audit_head();
-  if (rejects) SF_TRY(rejects->commit());
+  SF_TRY(rejects.flush());
+  SF_TRY(load->commit());
+  SF_TRY(rejects.commit());
   return rep;
 }
 

@@ -12,12 +12,12 @@
 #include <ctime>
 #include <unordered_map>
 
-#include "db/audit_internal.hpp"
 #include "base/embedded.hpp"
+#include "db/audit_internal.hpp"
+#include "db/sqlite.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/text.hpp"
-#include "db/sqlite.hpp"
 
 namespace sfcohort {
 namespace {
@@ -116,7 +116,7 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
   const int latest = Store::latest_schema_version();
   if (*app != kApplicationId && (*version != 0 || *tables != 0)) {
     return Error(Errc::kEnvironment, path + ": not an sfcohort database",
-                 {"name the cohort database with --db or $SFCOHORT_DB"});
+                 {"name the cohort database to use"});
   }
   if (*version > latest) {
     return Error(Errc::kEnvironment,
@@ -180,7 +180,7 @@ Result<Store> Store::open(const Context& ctx, OpenMode mode) {
   }
   if (!exists && mode == OpenMode::kExisting) {
     return Error(Errc::kEnvironment, path + ": no such database",
-                 {"create it with 'sfcohort init', or name another with --db or $SFCOHORT_DB"});
+                 {"create it with 'sfcohort init', or name another database"});
   }
   if (!exists) {
     // Created owner-only before SQLite opens it; its -wal and -shm files
@@ -228,6 +228,74 @@ Status Store::set_meta(const std::string& key, const std::string& value) {
   if (!st) return st.error();
   (*st)->bind(1, key).bind(2, value);
   return (*st)->run();
+}
+
+Store::Transaction::Transaction(std::unique_ptr<sql::Transaction> tx) : tx_(std::move(tx)) {}
+Store::Transaction::Transaction(Transaction&&) noexcept = default;
+Store::Transaction::~Transaction() = default;
+Status Store::Transaction::commit() { return tx_->commit(); }
+
+Result<Store::Transaction> Store::begin_transaction() {
+  auto tx = sql::Transaction::begin(impl_->db);
+  if (!tx) return tx.error();
+  return Transaction(std::make_unique<sql::Transaction>(std::move(*tx)));
+}
+
+Store::BulkLoad::BulkLoad(Store* store, bool rollback_journal)
+    : store_(store), rollback_journal_(rollback_journal) {}
+Store::BulkLoad::BulkLoad(BulkLoad&& o) noexcept
+    : store_(o.store_), rollback_journal_(o.rollback_journal_), tx_(std::move(o.tx_)) {
+  o.store_ = nullptr;
+}
+
+Store::BulkLoad::~BulkLoad() {
+  // Rolled back (when not committed) before the journal goes back to WAL.
+  tx_.reset();
+  if (!store_ || !rollback_journal_) return;
+  (void)store_->db().exec("PRAGMA synchronous = NORMAL");
+  (void)store_->db().exec("PRAGMA journal_mode = WAL");
+}
+
+Status Store::BulkLoad::commit() {
+  SF_TRY(tx_->commit());
+  if (rollback_journal_) store_->flush_audit_head();
+  return Ok{};
+}
+
+Result<Store::BulkLoad> Store::begin_bulk_load(bool dry_run) {
+  sql::Db& db = impl_->db;
+  // A bigger page cache keeps a large import's B-tree pages in memory rather
+  // than spilling them to the WAL over and over; bounded, so memory stays flat.
+  SF_TRY(db.exec("PRAGMA cache_size = -65536"));
+  // The first load into an empty cohort runs under a rollback journal: its
+  // pages are written once, to the database file, rather than to the
+  // write-ahead log and then again into the file at the checkpoint (about a
+  // tenth of a 1M-person import). Only when no other connection has the
+  // database open, as the switch needs it to itself; otherwise the import
+  // stays in WAL. The switch back follows the commit, and every open
+  // switches to WAL anyway, so an interrupted import leaves nothing behind.
+  // The load is made before the switch, so that however it ends, the
+  // journal goes back to WAL.
+  BulkLoad load(this, false);
+  if (!dry_run) {
+    auto empty = db.scalar_int("SELECT NOT EXISTS (SELECT 1 FROM person)");
+    if (!empty) return empty.error();
+    if (*empty && db.exec("PRAGMA journal_mode = DELETE")) {
+      auto wal =
+          db.scalar_int("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'");
+      if (!wal) return wal.error();
+      load.rollback_journal_ = *wal == 0;
+      if (load.rollback_journal_) SF_TRY(db.exec("PRAGMA synchronous = FULL"));
+    }
+  }
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return tx.error();
+  load.tx_ = std::make_unique<sql::Transaction>(std::move(*tx));
+  return load;
+}
+
+Status Store::set_cache_kib(int64_t kib) {
+  return impl_->db.exec("PRAGMA cache_size = -" + std::to_string(kib));
 }
 
 Status Store::audit(const std::string& subject, const nlohmann::json& detail) {
@@ -328,6 +396,57 @@ Result<std::vector<Person>> Store::family_members(const std::string& family_id) 
   }
   (*st)->reset();
   return out;
+}
+
+Result<int64_t> Store::family_size(const std::string& family_id) {
+  auto st = cached("SELECT count(*) FROM person WHERE family_id = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, family_id);
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  const int64_t n = (*st)->int64(0);
+  (*st)->reset();
+  return n;
+}
+
+Result<bool> Store::family_in_cohort(const std::string& family_id) {
+  auto st = cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, family_id);
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  const bool v = *r && (*st)->int64(0) != 0;
+  (*st)->reset();
+  return v;
+}
+
+Result<bool> Store::person_match_fields(int64_t pk, Person& p) {
+  auto st = cached(
+      "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person "
+      "WHERE pk = ?1");
+  if (!st) return st.error();
+  sql::Stmt& s = **st;
+  s.bind(1, pk);
+  auto r = s.step();
+  if (!r) return r.error();
+  if (!*r) {
+    s.reset();
+    return false;
+  }
+  p.pk = pk;
+  p.family_id = s.text(0);
+  p.given_name = s.text(1);
+  p.middle_names = s.text(2);
+  p.surname = s.text(3);
+  p.dob = s.text(4);
+  p.postcode = s.text(5);
+  p.house = s.text(6);
+  s.reset();
+  return true;
+}
+
+Result<int64_t> Store::max_person_pk() {
+  return impl_->db.scalar_int("SELECT coalesce(max(pk), 0) FROM person");
 }
 
 Result<std::optional<Person>> Store::find_member(const std::string& family_id,

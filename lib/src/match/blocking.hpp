@@ -1,6 +1,8 @@
-// The link between the store and lookup: every insert or update of a person
-// rewrites that person's normalised match keys, so lookups find candidates by
-// indexed probes, never by a scan of the cohort.
+// The match module's one interface to the match tables, for the rest of the
+// library (import, nominations) and for lookups: every insert or update of a
+// person rewrites that person's normalised match keys, so lookups find
+// candidates by indexed probes, never by a scan of the cohort. What the keys
+// are is decided here; how they are stored is db/match_tables.hpp's.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +25,11 @@ Status index_person(Store& store, const Person& p);
 // lookups find the person as stored.
 Result<Person> add_person(Store& store, Person p);
 Status change_person(Store& store, const Person& p);
+
+// Indexes every stored person who has no match keys (a database from before
+// the match index, or a person written by a tool that bypassed it), in one
+// transaction of its own. Cheap when there is none: two indexed reads.
+Status index_unindexed(Store& store);
 
 // The people sharing one of KEYS, in ascending pk order, without duplicates.
 // A key held by more than MAX_BLOCK people is skipped (not selective).

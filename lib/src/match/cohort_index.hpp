@@ -1,7 +1,9 @@
 // The layout of a CohortIndex (sfcohort/lookup.hpp): flat arrays, so that a
 // million people fit in a small part of the bulk run's memory budget and a
 // lookup over them touches a few cache lines per candidate. Private to
-// lib/src: lookup.cpp reads it, match/cohort_index.cpp builds it.
+// lib/src/match/: lookup.cpp reads it (through IndexAccess),
+// match/cohort_index.cpp builds it from a scan of the store
+// (db/index_scan.hpp).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +18,7 @@
 
 #include "sfcohort/lookup.hpp"
 
-namespace sfcohort {
+namespace sfcohort::match {
 
 // Bytes appended in blocks that never move (no copy as it grows, so loading
 // never holds two copies); a record never straddles two blocks. Several
@@ -84,7 +86,7 @@ class Arena {
   std::vector<std::unique_ptr<char, Free>> blocks_;
 };
 
-struct CohortIndex::Impl {
+struct IndexData {
   // Key postings, as in match_bucket: keys[] sorted and distinct; the people
   // holding keys[i] are posting[starts[i]] .. posting[starts[i + 1] - 1]
   // (person slots, ascending). bucket_start[b] is the first key whose top
@@ -132,4 +134,10 @@ struct CohortIndex::Impl {
   uint32_t family(std::string_view family_id) const;
 };
 
-}  // namespace sfcohort
+// The match module's way to a CohortIndex's data (friend of CohortIndex).
+class IndexAccess {
+ public:
+  static const IndexData& data(const CohortIndex& index) { return *index.data_; }
+};
+
+}  // namespace sfcohort::match

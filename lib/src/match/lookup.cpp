@@ -6,10 +6,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "db/match_tables.hpp"
+#include "match/blocking.hpp"
 #include "match/cohort_index.hpp"
 #include "match/model.hpp"
-#include "match/blocking.hpp"
-#include "db/sqlite.hpp"
 
 namespace sfcohort {
 
@@ -86,49 +86,33 @@ class StoreSource final : public Source {
   void begin() override { fetched_.clear(); }
 
   Result<bool> scored_fields(int64_t pk, Fields& f) override {
-    auto fetch = store_.cached(
-        "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person "
-        "WHERE pk = ?1");
-    if (!fetch) return fetch.error();
-    sql::Stmt& s = **fetch;
-    s.bind(1, pk);
-    auto r = s.step();
-    if (!r) return r.error();
-    if (!*r) {
-      s.reset();
+    Person& p = fetched_.emplace_back();
+    auto found = store_.person_match_fields(pk, p);
+    if (!found) return found.error();
+    if (!*found) {
+      fetched_.pop_back();
       return false;
     }
-    Person& p = fetched_.emplace_back();
-    p.pk = pk;
-    p.family_id = s.text(0);
-    p.given_name = s.text(1);
-    p.middle_names = s.text(2);
-    p.surname = s.text(3);
-    p.dob = s.text(4);
-    p.postcode = s.text(5);
-    p.house = s.text(6);
-    s.reset();
     f = Fields{p.pk,      p.id,  p.family_id, p.given_name, p.middle_names,
                p.surname, p.dob, p.postcode,  p.house,      UINT32_MAX};
     return true;
   }
 
-  Result<double> given_tf(const std::string& name) override { return tf("G", name, given_tf_); }
-  Result<double> surname_tf(const std::string& name) override { return tf("S", name, surname_tf_); }
+  Result<double> given_tf(const std::string& name) override {
+    return tf(match_tables::NameKind::kGiven, name, given_tf_);
+  }
+  Result<double> surname_tf(const std::string& name) override {
+    return tf(match_tables::NameKind::kSurname, name, surname_tf_);
+  }
 
   Result<bool> in_cohort(const Fields& f) override {
     std::string family_id(f.family_id);
     if (auto it = cohort_family_.find(family_id); it != cohort_family_.end()) return it->second;
-    auto st = store_.cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
-    if (!st) return st.error();
-    (*st)->bind(1, family_id);
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    bool v = *r && (*st)->int64(0) != 0;
-    (*st)->reset();
+    auto v = store_.family_in_cohort(family_id);
+    if (!v) return v.error();
     if (cohort_family_.size() > 200000) cohort_family_.clear();  // bounded memory in long batches
-    cohort_family_.emplace(family_id, v);
-    return v;
+    cohort_family_.emplace(family_id, *v);
+    return *v;
   }
 
   Result<Person> reported(const Fields& c) override {
@@ -144,30 +128,22 @@ class StoreSource final : public Source {
       hh.lead_agency = (*f)->lead_agency;
       hh.lead_contact = (*f)->lead_contact;
     }
-    auto n = store_.cached("SELECT count(*) FROM person WHERE family_id = ?1");
+    auto n = store_.family_size(hh.family_id);
     if (!n) return n.error();
-    (*n)->bind(1, hh.family_id);
-    auto r = (*n)->step();
-    if (!r) return r.error();
-    hh.people = static_cast<int>((*n)->int64(0));
-    (*n)->reset();
+    hh.people = static_cast<int>(*n);
     return Ok{};
   }
 
   double total = 0;  // people indexed
 
  private:
-  Result<double> tf(const char* kind, const std::string& name,
+  Result<double> tf(match_tables::NameKind kind, const std::string& name,
                     std::unordered_map<std::string, double>& cache) {
     if (name.empty() || total <= 0) return 0.0;
     if (auto it = cache.find(name); it != cache.end()) return it->second;
-    auto st = store_.cached("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
-    if (!st) return st.error();
-    (*st)->bind(1, kind).bind(2, name);
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    double v = *r ? static_cast<double>((*st)->int64(0)) / total : 0.0;
-    (*st)->reset();
+    auto n = match_tables::name_count(store_, kind, name);
+    if (!n) return n.error();
+    const double v = static_cast<double>(*n) / total;
     if (cache.size() > 200000) cache.clear();  // bounded memory in long batches
     cache.emplace(name, v);
     return v;
@@ -182,7 +158,7 @@ class StoreSource final : public Source {
 class IndexSource final : public Source {
  public:
   explicit IndexSource(std::shared_ptr<const CohortIndex> index)
-      : index_(std::move(index)), x_(index_->impl()) {}
+      : index_(std::move(index)), x_(match::IndexAccess::data(*index_)) {}
 
   Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
     slots_.clear();
@@ -199,9 +175,9 @@ class IndexSource final : public Source {
   }
 
   Result<bool> scored_fields(int64_t slot, Fields& p) override {
-    std::string_view f[CohortIndex::Impl::kFieldCount];
+    std::string_view f[match::IndexData::kFieldCount];
     x_.person_fields(static_cast<uint32_t>(slot), f, p.family);
-    using F = CohortIndex::Impl;
+    using F = match::IndexData;
     p.pk = x_.pk[static_cast<size_t>(slot)];
     p.id = f[F::kId];
     p.family_id = f[F::kFamily];
@@ -240,7 +216,7 @@ class IndexSource final : public Source {
   }
 
   std::shared_ptr<const CohortIndex> index_;
-  const CohortIndex::Impl& x_;
+  const match::IndexData& x_;
   std::vector<uint32_t> slots_;
 };
 
@@ -264,34 +240,9 @@ Result<Matcher> Matcher::create(Store& store) {
   // pages is enough: 64 MiB per thread cost more in growing and searching
   // it than it saved (measured: 8.3 s of CPU for 30,000 queries, 7.7 s with
   // 16 MiB, and a third of the memory).
-  SF_TRY(store.db().exec("PRAGMA cache_size = -16384"));
-  // People stored before the match index existed (or by a tool that
-  // bypassed it) are indexed now: comparing the largest keys is two probes.
-  auto maxp = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
-  if (!maxp) return maxp.error();
-  auto maxm = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
-  if (!maxm) return maxm.error();
-  if (*maxp != *maxm) {
-    auto tx = sql::Transaction::begin(store.db());
-    if (!tx) return tx.error();
-    auto st = store.db().prepare(
-        "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
-    if (!st) return st.error();
-    std::vector<int64_t> missing;
-    for (;;) {
-      auto r = st->step();
-      if (!r) return r.error();
-      if (!*r) break;
-      missing.push_back(st->int64(0));
-    }
-    for (int64_t pk : missing) {
-      auto p = store.person_by_pk(pk);
-      if (!p) return p.error();
-      if (*p) SF_TRY(match::index_person(store, **p));
-    }
-    SF_TRY(tx->commit());
-  }
-  auto total = store.db().scalar_int("SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
+  SF_TRY(store.set_cache_kib(16384));
+  SF_TRY(match::index_unindexed(store));
+  auto total = match_tables::people_indexed(store);
   if (!total) return total.error();
   source->total = static_cast<double>(*total);
   (void)names::Variants::builtin();
@@ -306,6 +257,135 @@ Matcher Matcher::create(std::shared_ptr<const CohortIndex> index) {
   impl->source = std::make_unique<IndexSource>(std::move(index));
   return Matcher(std::move(impl));
 }
+
+namespace {
+
+Band band_of(const match::Comparison& cmp) {
+  if (cmp.given_differs || cmp.bits < match::kPossibleBits) return Band::kNone;
+  if (cmp.exact && cmp.strong_eligible) return Band::kExact;
+  if (cmp.strong_eligible) return Band::kStrong;
+  return Band::kPossible;
+}
+
+// Scores the people IDS (from Source::candidates) against Q, keeping those
+// of families in the cohort.
+Result<std::vector<Candidate>> score(Source& source, match::PersonNormaliser& normalise,
+                                     const match::Norm& q, const std::vector<int64_t>& ids) {
+  const match::QueryParts qp(q);
+  std::vector<Candidate> cands;
+  cands.reserve(ids.size());
+  for (int64_t id : ids) {
+    Candidate c;
+    auto found = source.scored_fields(id, c.person);
+    if (!found) return found.error();
+    if (!*found) continue;
+    const Fields& p = c.person;
+    c.norm = normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+    auto gtf = source.given_tf(c.norm.given.first);
+    if (!gtf) return gtf.error();
+    auto stf = source.surname_tf(c.norm.surname.full);
+    if (!stf) return stf.error();
+    c.cmp = match::compare(qp, c.norm, *gtf, *stf);
+    c.band = band_of(c.cmp);
+    // Only people of families in the cohort (not nominated or closed) count;
+    // checked only for those who matter, as most candidates score nothing.
+    const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
+    if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
+      auto in_cohort = source.in_cohort(c.person);
+      if (!in_cohort) return in_cohort.error();
+      if (!*in_cohort) continue;
+    }
+    cands.push_back(std::move(c));
+  }
+  return cands;
+}
+
+// Two plausible people: neither is strong.
+void demote_ambiguous(std::vector<Candidate>& cands) {
+  for (auto& x : cands) {
+    if (x.band < Band::kStrong) continue;
+    for (const auto& y : cands) {
+      if (&x == &y || y.band == Band::kNone || !y.cmp.could_be_same) continue;
+      if (y.cmp.bits >= x.cmp.bits - match::kAmbiguityBits) {
+        x.band = Band::kPossible;
+        break;
+      }
+    }
+  }
+}
+
+// Best first; candidates stay in pk order among equals. The order is
+// sorted, not the candidates, which are large to move.
+std::vector<size_t> best_first(const std::vector<Candidate>& cands) {
+  std::vector<size_t> order(cands.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) {
+    const Candidate& a = cands[i];
+    const Candidate& b = cands[j];
+    if (a.band != b.band) return a.band > b.band;
+    return a.cmp.bits > b.cmp.bits;
+  });
+  return order;
+}
+
+Status add_matches(Source& source, const std::vector<Candidate>& cands,
+                   const std::vector<size_t>& order, const LookupOptions& opts, LookupResult& out) {
+  for (size_t i : order) {
+    const Candidate& c = cands[i];
+    if (c.band >= Band::kPossible) ++out.candidates;
+    if (c.band == Band::kNone || c.band < opts.min_band) continue;
+    if (static_cast<int>(out.matches.size()) >= opts.limit) continue;
+    Match m;
+    m.band = c.band;
+    m.bits = c.cmp.bits;
+    m.score = match::score_of(c.cmp.bits);
+    auto full = source.reported(c.person);
+    if (!full) return full.error();
+    m.person = std::move(*full);
+    m.why = c.cmp.why;
+    out.matches.push_back(std::move(m));
+  }
+  return Ok{};
+}
+
+// The household: cohort families at the queried postcode and house.
+Status add_household(Source& source, const match::Norm& q, const std::vector<Candidate>& cands,
+                     const std::vector<size_t>& order, const LookupOptions& opts,
+                     LookupResult& out) {
+  std::map<std::string, Household> fams;
+  for (size_t i : order) {
+    const Candidate& c = cands[i];
+    if (c.norm.postcode != q.postcode) continue;
+    HouseLevel h = c.cmp.why.house;
+    bool same = h == HouseLevel::kExact;
+    bool same_number =
+        h == HouseLevel::kNumber && ((q.house.letter.empty() && q.house.flat.empty()) ||
+                                     (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
+    if (!same && !same_number) continue;
+    const std::string_view family_id = source.family_id(c.person);
+    Household& hh = fams[std::string(family_id)];
+    hh.family_id = family_id;
+    if (same || hh.why.empty())
+      hh.why = same ? "same postcode and house" : "same postcode and house number";
+    bool matched = c.band >= Band::kStrong;
+    // A twin shares the date of birth; a sibling the surname, born near.
+    DobLevel d = c.cmp.dob_as;
+    bool resembles = d == DobLevel::kExact || d == DobLevel::kSwapped || d == DobLevel::kDigit ||
+                     (d == DobLevel::kNear && c.cmp.why.surname != SurnameLevel::kDiffers);
+    if (!matched && resembles && c.band == Band::kNone) {
+      auto full = source.reported(c.person);
+      if (!full) return full.error();
+      hh.similar.push_back(std::move(*full));
+    }
+  }
+  for (auto& [id, hh] : fams) {
+    if (opts.household_details) SF_TRY(source.household_details(hh));
+    out.household.push_back(std::move(hh));
+  }
+  return Ok{};
+}
+
+}  // namespace
 
 Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& opts) {
   Source& source = *impl_->source;
@@ -323,112 +403,13 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   std::vector<int64_t> ids;
   source.begin();
   SF_TRY(source.candidates(keys, ids));
-
-  const match::QueryParts qp(q);
-  std::vector<Candidate> cands;
-  cands.reserve(ids.size());
-  for (int64_t id : ids) {
-    Candidate c;
-    auto found = source.scored_fields(id, c.person);
-    if (!found) return found.error();
-    if (!*found) continue;
-    const Fields& p = c.person;
-    c.norm = impl_->normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
-    auto gtf = source.given_tf(c.norm.given.first);
-    if (!gtf) return gtf.error();
-    auto stf = source.surname_tf(c.norm.surname.full);
-    if (!stf) return stf.error();
-    c.cmp = match::compare(qp, c.norm, *gtf, *stf);
-    if (c.cmp.given_differs || c.cmp.bits < match::kPossibleBits) {
-      c.band = Band::kNone;
-    } else if (c.cmp.exact && c.cmp.strong_eligible) {
-      c.band = Band::kExact;
-    } else if (c.cmp.strong_eligible) {
-      c.band = Band::kStrong;
-    } else {
-      c.band = Band::kPossible;
-    }
-    // Only people of families in the cohort (not nominated or closed) count;
-    // checked only for those who matter, as most candidates score nothing.
-    const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
-    if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
-      auto in_cohort = source.in_cohort(c.person);
-      if (!in_cohort) return in_cohort.error();
-      if (!*in_cohort) continue;
-    }
-    cands.push_back(std::move(c));
-  }
-
-  // Two plausible people: neither is strong.
-  for (auto& x : cands) {
-    if (x.band < Band::kStrong) continue;
-    for (const auto& y : cands) {
-      if (&x == &y || y.band == Band::kNone || !y.cmp.could_be_same) continue;
-      if (y.cmp.bits >= x.cmp.bits - match::kAmbiguityBits) {
-        x.band = Band::kPossible;
-        break;
-      }
-    }
-  }
-  // Best first; candidates stay in pk order among equals. The order is
-  // sorted, not the candidates, which are large to move.
-  std::vector<size_t> order(cands.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) {
-    const Candidate& a = cands[i];
-    const Candidate& b = cands[j];
-    if (a.band != b.band) return a.band > b.band;
-    return a.cmp.bits > b.cmp.bits;
-  });
-  for (size_t i : order) {
-    const Candidate& c = cands[i];
-    if (c.band >= Band::kPossible) ++out.candidates;
-    if (c.band == Band::kNone || c.band < opts.min_band) continue;
-    if (static_cast<int>(out.matches.size()) >= opts.limit) continue;
-    Match m;
-    m.band = c.band;
-    m.bits = c.cmp.bits;
-    m.score = match::score_of(c.cmp.bits);
-    auto full = source.reported(c.person);
-    if (!full) return full.error();
-    m.person = std::move(*full);
-    m.why = c.cmp.why;
-    out.matches.push_back(std::move(m));
-  }
-
-  // The household: cohort families at the queried postcode and house.
-  if (opts.household && match::address_key(q) != 0) {
-    std::map<std::string, Household> fams;
-    for (size_t i : order) {
-      const Candidate& c = cands[i];
-      if (c.norm.postcode != q.postcode) continue;
-      HouseLevel h = c.cmp.why.house;
-      bool same = h == HouseLevel::kExact;
-      bool same_number =
-          h == HouseLevel::kNumber && ((q.house.letter.empty() && q.house.flat.empty()) ||
-                                       (c.norm.house.letter.empty() && c.norm.house.flat.empty()));
-      if (!same && !same_number) continue;
-      const std::string_view family_id = source.family_id(c.person);
-      Household& hh = fams[std::string(family_id)];
-      hh.family_id = family_id;
-      if (same || hh.why.empty())
-        hh.why = same ? "same postcode and house" : "same postcode and house number";
-      bool matched = c.band >= Band::kStrong;
-      // A twin shares the date of birth; a sibling the surname, born near.
-      DobLevel d = c.cmp.dob_as;
-      bool resembles = d == DobLevel::kExact || d == DobLevel::kSwapped || d == DobLevel::kDigit ||
-                       (d == DobLevel::kNear && c.cmp.why.surname != SurnameLevel::kDiffers);
-      if (!matched && resembles && c.band == Band::kNone) {
-        auto full = source.reported(c.person);
-        if (!full) return full.error();
-        hh.similar.push_back(std::move(*full));
-      }
-    }
-    for (auto& [id, hh] : fams) {
-      if (opts.household_details) SF_TRY(source.household_details(hh));
-      out.household.push_back(std::move(hh));
-    }
-  }
+  auto cands = score(source, impl_->normalise, q, ids);
+  if (!cands) return cands.error();
+  demote_ambiguous(*cands);
+  const std::vector<size_t> order = best_first(*cands);
+  SF_TRY(add_matches(source, *cands, order, opts, out));
+  if (opts.household && match::address_key(q) != 0)
+    SF_TRY(add_household(source, q, *cands, order, opts, out));
   return out;
 }
 

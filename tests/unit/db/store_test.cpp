@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
+#include "db/sqlite.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/store.hpp"
-#include "db/sqlite.hpp"
 
 using namespace sfcohort;
 
@@ -66,6 +66,56 @@ TEST_CASE("store: families and people") {
   // A person needs an existing family.
   auto orphan = s.insert_person(person("NOPE", "A", "B", "2000-01-01"));
   CHECK_FALSE(orphan.has_value());
+
+  // What lookups read of a person and a family.
+  Person scored;
+  scored.id = "kept";
+  REQUIRE(*s.person_match_fields(p->pk, scored));
+  CHECK(scored.pk == p->pk);
+  CHECK(scored.id == "kept");
+  CHECK(scored.family_id == "F1");
+  CHECK(scored.surname == "Hirst");
+  CHECK(scored.dob == "1985-04-02");
+  CHECK_FALSE(*s.person_match_fields(p->pk + 100, scored));
+  CHECK(*s.max_person_pk() == again->pk);
+  CHECK(*s.family_size("F1") == 2);
+  CHECK(*s.family_size("NOPE") == 0);
+  CHECK(*s.family_in_cohort("F1"));
+  CHECK_FALSE(*s.family_in_cohort("NOPE"));
+  f.status = "closed";
+  REQUIRE(s.put_family(f).has_value());
+  CHECK_FALSE(*s.family_in_cohort("F1"));
+}
+
+TEST_CASE("store: a transaction and a bulk load are all or nothing") {
+  Store s = memory_store();
+  Family f;
+  f.id = "F1";
+  REQUIRE(s.put_family(f).has_value());
+  for (bool dry_run : {false, true}) {
+    {
+      auto tx = s.begin_transaction();
+      REQUIRE(tx.has_value());
+      REQUIRE(s.insert_person(person("F1", "A", "B", "2000-01-01")).has_value());
+    }  // no commit: rolled back
+    {
+      auto load = s.begin_bulk_load(dry_run);
+      REQUIRE(load.has_value());
+      REQUIRE(s.insert_person(person("F1", "A", "B", "2000-01-01")).has_value());
+    }
+    CHECK(*s.count_people() == 0);
+  }
+  {
+    auto load = s.begin_bulk_load(false);
+    REQUIRE(load.has_value());
+    REQUIRE(s.insert_person(person("F1", "A", "B", "2000-01-01")).has_value());
+    REQUIRE(load->commit().has_value());
+  }
+  auto tx = s.begin_transaction();
+  REQUIRE(tx.has_value());
+  REQUIRE(s.insert_person(person("F1", "C", "D", "2001-01-01")).has_value());
+  REQUIRE(tx->commit().has_value());
+  CHECK(*s.count_people() == 2);
 }
 
 TEST_CASE("store: a failed transaction leaves nothing behind") {

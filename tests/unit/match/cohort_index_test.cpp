@@ -4,17 +4,19 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "match/model.hpp"
+#include "db/sqlite.hpp"
 #include "match/blocking.hpp"
+#include "match/model.hpp"
 #include "match/names.hpp"
 #include "query_plan.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
-#include "db/sqlite.hpp"
 
 using namespace sfcohort;
 
@@ -67,20 +69,17 @@ std::vector<P> people() {
   return v;
 }
 
-Store cohort() {
-  Context ctx;
-  ctx.actor = "tester";
-  ctx.command = "test";
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
+// Stores people() in S, each family in the cohort but FC (closed) and FN
+// (nominated).
+void fill(Store& s) {
   for (const auto& p : people()) {
-    auto fam = s->family(p.family);
+    auto fam = s.family(p.family);
     REQUIRE(fam.has_value());
     if (!*fam) {
       Family f;
       f.id = p.family;
       f.status = p.family == "FC" ? "closed" : p.family == "FN" ? "nominated" : "cohort";
-      REQUIRE(s->put_family(f).has_value());
+      REQUIRE(s.put_family(f).has_value());
     }
     Person x;
     x.id = p.id;
@@ -92,8 +91,17 @@ Store cohort() {
     x.postcode = p.postcode;
     x.house = p.house;
     x.role = "child";
-    REQUIRE(match::add_person(*s, x).has_value());
+    REQUIRE(match::add_person(s, x).has_value());
   }
+}
+
+Store cohort() {
+  Context ctx;
+  ctx.actor = "tester";
+  ctx.command = "test";
+  auto s = Store::open_memory(ctx);
+  REQUIRE(s.has_value());
+  fill(*s);
   return std::move(*s);
 }
 
@@ -357,4 +365,58 @@ TEST_CASE("a CohortIndex is read in order: the query plans") {
   CHECK(keys.find("TEMP B-TREE") == std::string::npos);
   std::string total = plan("SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
   CHECK(total.find("SEARCH name_freq USING PRIMARY KEY (kind=?)") != std::string::npos);
+}
+
+TEST_CASE("a CohortIndex of a cohort it cannot hold is null, not an error") {
+  Store s = cohort();
+  // A pk beyond 32 bits: the index's slots and postings are 32-bit.
+  auto st = s.db().prepare(
+      "INSERT INTO person(pk, id, family_id, given_name, surname, dob, role, created_at, "
+      "updated_at) VALUES (4294967296, 'BIG', 'F1', 'Jon', 'Smith', '2009-03-14', 'child', 'now', "
+      "'now')");
+  REQUIRE(st.has_value());
+  REQUIRE(st->run().has_value());
+  auto index = CohortIndex::load(s);
+  REQUIRE(index.has_value());
+  CHECK_FALSE(*index);
+}
+
+TEST_CASE("a CohortIndex read on two connections is the one read on one") {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "sfcohort-index-XXXXXX").string();
+  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+  const std::string dir = tmpl;
+  Context ctx;
+  ctx.actor = "tester";
+  ctx.command = "test";
+  ctx.db_path = dir + "/cohort.db";
+  ctx.keys_dir = dir;
+  {
+    auto s = Store::open(ctx, Store::OpenMode::kCreate);
+    REQUIRE(s.has_value());
+    auto tx = s->begin_transaction();
+    REQUIRE(tx.has_value());
+    fill(*s);
+    REQUIRE(tx->commit().has_value());
+    auto second = Store::open(ctx);
+    REQUIRE(second.has_value());
+    auto one = CohortIndex::load(*s);
+    auto two = CohortIndex::load(*s, &*second);
+    REQUIRE(one.has_value());
+    REQUIRE(two.has_value());
+    REQUIRE(*one);
+    REQUIRE(*two);
+    CHECK((*two)->people() == people().size());
+    CHECK((*two)->keys() == (*one)->keys());
+    Matcher a = Matcher::create(*one), b = Matcher::create(*two);
+    LookupOptions opts;
+    opts.household_details = false;
+    for (const Query& q : queries()) {
+      auto ra = a.lookup(q, opts);
+      auto rb = b.lookup(q, opts);
+      REQUIRE(ra.has_value());
+      REQUIRE(rb.has_value());
+      CHECK(describe(*ra) == describe(*rb));
+    }
+  }
+  std::filesystem::remove_all(dir);
 }

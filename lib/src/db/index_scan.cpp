@@ -1,0 +1,205 @@
+#include "db/index_scan.hpp"
+
+#include <atomic>
+#include <latch>
+#include <thread>
+
+#include "db/sqlite.hpp"
+
+namespace sfcohort::index_scan {
+namespace {
+
+using match_tables::EntriesView;
+using match_tables::NameKind;
+
+std::string_view column_view(sqlite3_stmt* st, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, col)))
+           : std::string_view();
+}
+
+// Each connection reads in one transaction, so what it reads is one state
+// of the database even if a writer commits meanwhile.
+struct ReadTransaction {
+  sql::Db& db;
+  bool open = false;
+  explicit ReadTransaction(sql::Db& d) : db(d) {}
+  Status begin() {
+    SF_TRY(db.exec("BEGIN"));
+    open = true;
+    return Ok{};
+  }
+  ~ReadTransaction() {
+    if (open) (void)db.exec("COMMIT");
+  }
+};
+
+// What both threads share. People are read in ranges of pks, by whichever
+// thread is free: the postings take one connection less time than the
+// people take the other.
+struct Scan {
+  static constexpr int64_t kSpan = 1 << 16;
+  Sink& sink;
+  size_t chunks = 0;
+  std::atomic<int64_t> next_chunk{0};
+  std::atomic<bool> stopped{false};
+  // The sink said no: every thread stops at its next step.
+  bool stop() {
+    stopped = true;
+    next_chunk = static_cast<int64_t>(chunks);
+    return false;
+  }
+};
+
+Status read_postings(sql::Db& db, Scan& scan) {
+  auto entries = db.scalar_int("SELECT coalesce(sum(length(data)), 0) FROM match_bucket");
+  if (!entries) return entries.error();
+  if (!scan.sink.posting_count(static_cast<size_t>(*entries / 16))) {
+    scan.stop();
+    return Ok{};
+  }
+  auto st = db.prepare("SELECT bucket, data FROM match_bucket ORDER BY bucket");
+  if (!st) return st.error();
+  sqlite3_stmt* raw = st->raw();
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r || scan.stopped) break;
+    // Postings are grouped by their key's top 16 bits: a row outside those
+    // groups holds none a probe could find.
+    const int64_t b = sqlite3_column_int64(raw, 0);
+    if (b < 0 || b > 0xffff) continue;
+    const EntriesView run(sqlite3_column_blob(raw, 1),
+                          static_cast<size_t>(sqlite3_column_bytes(raw, 1)));
+    if (!scan.sink.postings(run)) {
+      scan.stop();
+      break;
+    }
+  }
+  return Ok{};
+}
+
+Status read_names(sql::Db& db, Sink& sink) {
+  auto st = db.prepare("SELECT kind, name, n FROM name_freq");
+  if (!st) return st.error();
+  sqlite3_stmt* raw = st->raw();
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    const std::string_view kind = column_view(raw, 0);
+    if (kind.size() != 1) continue;
+    const auto k = static_cast<NameKind>(kind[0]);
+    if (k != NameKind::kGiven && k != NameKind::kSurname && k != NameKind::kEveryone) continue;
+    sink.name_count(k, column_view(raw, 1), sqlite3_column_int64(raw, 2));
+  }
+  return Ok{};
+}
+
+Status read_families(sql::Db& db, Scan& scan) {
+  auto st = db.prepare("SELECT id, status = 'cohort' FROM family");
+  if (!st) return st.error();
+  sqlite3_stmt* raw = st->raw();
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    if (!scan.sink.family(column_view(raw, 0), sqlite3_column_int64(raw, 1) != 0)) {
+      scan.stop();
+      return Ok{};
+    }
+  }
+  scan.sink.families_done();
+  return Ok{};
+}
+
+Status read_people(sql::Db& db, Scan& scan, int reader) {
+  auto st = db.prepare(
+      "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house "
+      "FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");
+  if (!st) return st.error();
+  sqlite3_stmt* raw = st->raw();
+  for (;;) {
+    const int64_t c = scan.next_chunk.fetch_add(1);
+    if (c >= static_cast<int64_t>(scan.chunks) || scan.stopped) return Ok{};
+    st->bind(1, c * Scan::kSpan).bind(2, (c + 1) * Scan::kSpan);
+    for (;;) {
+      auto r = st->step();
+      if (!r) return r.error();
+      if (!*r) break;
+      const PersonView p{sqlite3_column_int64(raw, 0), column_view(raw, 1), column_view(raw, 2),
+                         column_view(raw, 3),          column_view(raw, 4), column_view(raw, 5),
+                         column_view(raw, 6),          column_view(raw, 7), column_view(raw, 8)};
+      if (!scan.sink.person(reader, static_cast<size_t>(c), p)) {
+        scan.stop();
+        return Ok{};
+      }
+    }
+    st->reset();
+  }
+}
+
+}  // namespace
+
+Result<bool> scan(Store& store, Store* second, Sink& sink) {
+  Scan work{sink};
+  {
+    auto maxpk = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
+    if (!maxpk) return maxpk.error();
+    work.chunks = *maxpk < 0 ? 0 : static_cast<size_t>(*maxpk / Scan::kSpan + 1);
+    if (!sink.start(*maxpk, work.chunks)) return false;
+  }
+  // A scan reads each page once: a page cache only adds to the memory used
+  // (STORE's own setting is put back after).
+  auto cache = store.db().scalar_int("PRAGMA cache_size");
+  if (!cache) return cache.error();
+  SF_TRY(store.db().exec("PRAGMA cache_size = -2048"));
+  struct RestoreCache {
+    sql::Db& db;
+    int64_t pages;
+    ~RestoreCache() { (void)db.exec("PRAGMA cache_size = " + std::to_string(pages)); }
+  } restore{store.db(), *cache};
+  // The sink is given the families before any person (it stores a person
+  // with its family's position), so STORE reads them first while SECOND
+  // reads the postings.
+  std::latch families_read(1);
+  bool families_ok = false;  // written before the latch opens, read after
+  auto on_main = [&]() -> Status {
+    ReadTransaction tx(store.db());
+    Status st = [&]() -> Status {
+      SF_TRY(tx.begin());
+      SF_TRY(read_names(store.db(), sink));
+      return read_families(store.db(), work);
+    }();
+    families_ok = st.has_value() && !work.stopped;
+    families_read.count_down();
+    SF_TRY(st);
+    if (work.stopped) return Ok{};
+    if (!second) SF_TRY(read_postings(store.db(), work));
+    return read_people(store.db(), work, 0);
+  };
+  auto on_second = [&]() -> Status {
+    ReadTransaction tx(second->db());
+    SF_TRY(tx.begin());
+    SF_TRY(read_postings(second->db(), work));
+    families_read.wait();
+    if (!families_ok) return Ok{};
+    return read_people(second->db(), work, 1);
+  };
+  Status second_status = Ok{};
+  std::thread t;
+  if (second) {
+    t = std::thread([&] {
+      second_status = on_second();
+      if (!second_status) work.stop();
+    });
+  }
+  Status main_status = on_main();
+  if (!main_status) work.stop();  // the other thread stops soon
+  if (second) t.join();
+  if (!main_status) return main_status.error();
+  if (!second_status) return second_status.error();
+  return !work.stopped;
+}
+
+}  // namespace sfcohort::index_scan

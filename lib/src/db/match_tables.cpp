@@ -1,0 +1,242 @@
+#include "db/match_tables.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <iterator>
+
+#include "db/sqlite.hpp"
+
+namespace sfcohort::match_tables {
+namespace {
+
+// A bucket row holds every posting whose key has these top 16 bits, as
+// 16-byte records (key, pk), each little-endian, sorted: a probe is one
+// indexed read and a binary search, and a bulk write rewrites each row once.
+int64_t bucket_of(uint64_t key) { return static_cast<int64_t>(key >> 48); }
+
+void put64(std::string& b, uint64_t v) {
+  for (int j = 0; j < 8; ++j) b += static_cast<char>((v >> (8 * j)) & 0xff);
+}
+
+// match_person.keys: each key little-endian, which on a little-endian
+// machine is the vector's own bytes (bound as they are: SQLite copies them).
+std::string_view packed(const std::vector<uint64_t>& keys, std::string& scratch) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return {reinterpret_cast<const char*>(keys.data()), keys.size() * 8};
+  } else {
+    scratch.clear();
+    for (uint64_t k : keys) put64(scratch, k);
+    return scratch;
+  }
+}
+
+const char* kind_text(NameKind kind) {
+  switch (kind) {
+    case NameKind::kGiven:
+      return "G";
+    case NameKind::kSurname:
+      return "S";
+    case NameKind::kEveryone:
+      break;
+  }
+  return "#";
+}
+
+Result<std::vector<Entry>> read_bucket(Store& store, int64_t bucket) {
+  auto st = store.cached("SELECT data FROM match_bucket WHERE bucket = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, bucket);
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  std::vector<Entry> out;
+  if (*r) {
+    sqlite3_stmt* raw = (*st)->raw();
+    const EntriesView v(sqlite3_column_blob(raw, 0),
+                        static_cast<size_t>(sqlite3_column_bytes(raw, 0)));
+    out.reserve(v.size());
+    for (size_t i = 0; i < v.size(); ++i) out.emplace_back(v.key(i), v.pk(i));
+  }
+  (*st)->reset();
+  return out;
+}
+
+Status write_bucket(Store& store, int64_t bucket, const std::vector<Entry>& entries) {
+  if (entries.empty()) {
+    auto st = store.cached("DELETE FROM match_bucket WHERE bucket = ?1");
+    if (!st) return st.error();
+    (*st)->bind(1, bucket);
+    return (*st)->run();
+  }
+  std::string b;
+  b.reserve(entries.size() * 16);
+  for (const auto& e : entries) {
+    put64(b, e.first);
+    put64(b, static_cast<uint64_t>(e.second));
+  }
+  auto st = store.cached("INSERT OR REPLACE INTO match_bucket(bucket, data) VALUES (?1, ?2)");
+  if (!st) return st.error();
+  (*st)->bind(1, bucket).bind_blob(2, b.data(), b.size());
+  return (*st)->run();
+}
+
+Status put_one(Store& store, const IndexedPerson& r, std::string& scratch) {
+  auto st = store.cached(
+      "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES (?1, ?2, ?3, ?4)");
+  if (!st) return st.error();
+  const std::string_view keys = packed(r.keys, scratch);
+  (*st)->bind(1, r.pk).bind_blob(2, keys.data(), keys.size()).bind(3, r.given);
+  (*st)->bind(4, r.surname);
+  return (*st)->run();
+}
+
+}  // namespace
+
+Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
+                        std::vector<int64_t>& pks) {
+  auto st = store.cached("SELECT data FROM match_bucket WHERE bucket = ?1");
+  if (!st) return st.error();
+  for (uint64_t k : keys) {
+    (*st)->bind(1, bucket_of(k));
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    if (*r) {
+      // Read in place: a bucket is copied nowhere on a probe.
+      sqlite3_stmt* raw = (*st)->raw();
+      const EntriesView v(sqlite3_column_blob(raw, 0),
+                          static_cast<size_t>(sqlite3_column_bytes(raw, 0)));
+      const size_t from = v.lower_bound(k);
+      size_t to = from;
+      while (to < v.size() && v.key(to) == k) ++to;
+      if (to - from <= max_block)
+        for (size_t i = from; i < to; ++i) pks.push_back(v.pk(i));
+    }
+    (*st)->reset();
+  }
+  return Ok{};
+}
+
+Status update_postings(Store& store, std::vector<Entry> adds, std::vector<Entry> dels) {
+  std::sort(adds.begin(), adds.end());
+  adds.erase(std::unique(adds.begin(), adds.end()), adds.end());
+  std::sort(dels.begin(), dels.end());
+  size_t ia = 0, id = 0;
+  std::vector<Entry> merged;
+  while (ia < adds.size() || id < dels.size()) {
+    int64_t b = std::min(ia < adds.size() ? bucket_of(adds[ia].first) : INT64_MAX,
+                         id < dels.size() ? bucket_of(dels[id].first) : INT64_MAX);
+    size_t ea = ia, ed = id;
+    while (ea < adds.size() && bucket_of(adds[ea].first) == b) ++ea;
+    while (ed < dels.size() && bucket_of(dels[ed].first) == b) ++ed;
+    auto cur = read_bucket(store, b);
+    if (!cur) return cur.error();
+    // (current - deleted) + added: a key the person keeps is deleted and added.
+    std::vector<Entry> kept;
+    kept.reserve(cur->size());
+    std::set_difference(cur->begin(), cur->end(), dels.begin() + static_cast<long>(id),
+                        dels.begin() + static_cast<long>(ed), std::back_inserter(kept));
+    merged.clear();
+    std::set_union(kept.begin(), kept.end(), adds.begin() + static_cast<long>(ia),
+                   adds.begin() + static_cast<long>(ea), std::back_inserter(merged));
+    SF_TRY(write_bucket(store, b, merged));
+    ia = ea;
+    id = ed;
+  }
+  return Ok{};
+}
+
+Result<bool> indexed_person(Store& store, int64_t pk, IndexedPerson& out) {
+  auto st = store.cached("SELECT keys, given, surname FROM match_person WHERE pk = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, pk);
+  auto found = (*st)->step();
+  if (!found) return found.error();
+  if (*found) {
+    sqlite3_stmt* raw = (*st)->raw();
+    const auto* u = static_cast<const unsigned char*>(sqlite3_column_blob(raw, 0));
+    out.pk = pk;
+    out.keys.resize(static_cast<size_t>(sqlite3_column_bytes(raw, 0)) / 8);
+    for (size_t i = 0; i < out.keys.size(); ++i) {
+      uint64_t k = 0;
+      for (int j = 0; j < 8; ++j) k |= static_cast<uint64_t>(u[i * 8 + j]) << (8 * j);
+      out.keys[i] = k;
+    }
+    out.given = (*st)->text(1);
+    out.surname = (*st)->text(2);
+  }
+  (*st)->reset();
+  return *found;
+}
+
+Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows) {
+  // Fifty rows to a statement: a tenth of the statements an import of new
+  // people would otherwise run.
+  constexpr size_t kBatch = 50;
+  std::string scratch;
+  size_t i = 0;
+  if (rows.size() >= kBatch) {
+    std::string sql = "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES ";
+    for (size_t j = 0; j < kBatch; ++j) {
+      sql += (j ? ",(?" : "(?") + std::to_string(j * 4 + 1) + ",?" + std::to_string(j * 4 + 2) +
+             ",?" + std::to_string(j * 4 + 3) + ",?" + std::to_string(j * 4 + 4) + ")";
+    }
+    auto st = store.cached(sql);
+    if (!st) return st.error();
+    for (; i + kBatch <= rows.size(); i += kBatch) {
+      for (size_t j = 0; j < kBatch; ++j) {
+        const IndexedPerson& r = rows[i + j];
+        const int at = static_cast<int>(j * 4);
+        const std::string_view keys = packed(r.keys, scratch);
+        (*st)->bind(at + 1, r.pk).bind_blob(at + 2, keys.data(), keys.size());
+        (*st)->bind(at + 3, r.given).bind(at + 4, r.surname);
+      }
+      SF_TRY((*st)->run());
+    }
+  }
+  for (; i < rows.size(); ++i) SF_TRY(put_one(store, rows[i], scratch));
+  return Ok{};
+}
+
+Result<int64_t> max_indexed_pk(Store& store) {
+  return store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
+}
+
+Result<std::vector<int64_t>> unindexed_people(Store& store) {
+  auto st = store.db().prepare(
+      "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
+  if (!st) return st.error();
+  std::vector<int64_t> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.push_back(st->int64(0));
+  }
+  return out;
+}
+
+Status add_name_count(Store& store, NameKind kind, std::string_view name, int64_t delta) {
+  if (delta == 0) return Ok{};
+  auto st = store.cached(
+      "INSERT INTO name_freq(kind, name, n) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(kind, name) DO UPDATE SET n = n + excluded.n");
+  if (!st) return st.error();
+  (*st)->bind(1, kind_text(kind)).bind(2, name).bind(3, delta);
+  return (*st)->run();
+}
+
+Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name) {
+  auto st = store.cached("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, kind_text(kind)).bind(2, name);
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  const int64_t n = *r ? (*st)->int64(0) : 0;
+  (*st)->reset();
+  return n;
+}
+
+Result<int64_t> people_indexed(Store& store) {
+  return store.db().scalar_int("SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
+}
+
+}  // namespace sfcohort::match_tables

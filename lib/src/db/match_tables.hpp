@@ -1,0 +1,100 @@
+// The match tables (schema/0002_match.sql), as the store keeps them: the
+// people holding each blocking key (match_bucket), the keys and folded names
+// each person was indexed under (match_person), and how many people hold
+// each folded given name and surname (name_freq). What a key is, and when a
+// person's keys change, is the match module's (match/blocking.hpp, the one
+// interface to these tables the rest of the library uses); how they are
+// stored is this file's, so that another backend can store them its own way
+// behind the same functions. Private to lib/src.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sfcohort/result.hpp"
+#include "sfcohort/store.hpp"
+
+namespace sfcohort::match_tables {
+
+// A posting: a key and the pk of a person holding it.
+using Entry = std::pair<uint64_t, int64_t>;
+
+// Postings as the store holds them, sorted by key and then pk: a view of the
+// database's own bytes, valid only during the call that gives it.
+class EntriesView {
+ public:
+  EntriesView() = default;
+  EntriesView(const void* data, size_t bytes)
+      : p_(static_cast<const unsigned char*>(data)), n_(bytes / 16) {}
+  size_t size() const { return n_; }
+  uint64_t key(size_t i) const { return get64(p_ + i * 16); }
+  int64_t pk(size_t i) const { return static_cast<int64_t>(get64(p_ + i * 16 + 8)); }
+  // The first position whose key is not less than KEY (size() if none).
+  size_t lower_bound(uint64_t key) const {
+    size_t lo = 0, hi = n_;
+    while (lo < hi) {
+      const size_t mid = (lo + hi) / 2;
+      if (this->key(mid) < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+
+ private:
+  static uint64_t get64(const unsigned char* u) {
+    uint64_t k = 0;
+    for (int j = 0; j < 8; ++j) k |= static_cast<uint64_t>(u[j]) << (8 * j);
+    return k;
+  }
+  const unsigned char* p_ = nullptr;
+  size_t n_ = 0;
+};
+
+// Appends to PKS the people holding each of KEYS, in no particular order and
+// possibly more than once, but none for a key more than MAX_BLOCK people hold
+// (not selective). Every probe is an indexed read through a statement
+// prepared once per store.
+Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
+                        std::vector<int64_t>& pks);
+
+// Adds the postings ADDS (which may repeat) and removes DELS, in any order.
+// Postings are stored in groups of keys: each group touched is read and
+// written once however many of its postings change. A posting both removed
+// and added is kept.
+Status update_postings(Store& store, std::vector<Entry> adds, std::vector<Entry> dels);
+
+// A match_person row: the keys a person is indexed under, and the folded
+// first given name and surname counted for it in the name counts.
+struct IndexedPerson {
+  int64_t pk = 0;
+  std::vector<uint64_t> keys;
+  std::string given, surname;
+};
+
+// The row of PK into OUT; false, OUT untouched, when PK is not indexed.
+Result<bool> indexed_person(Store& store, int64_t pk, IndexedPerson& out);
+// Writes ROWS, each replacing any row of its pk; many rows to a statement.
+Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows);
+// The largest pk indexed; 0 when none is.
+Result<int64_t> max_indexed_pk(Store& store);
+// The pks of stored people with no match_person row, ascending.
+Result<std::vector<int64_t>> unindexed_people(Store& store);
+
+// The name counts: people per folded first given name and per folded
+// surname, and (kEveryone, name "") the people indexed.
+enum class NameKind : char { kGiven = 'G', kSurname = 'S', kEveryone = '#' };
+// Adds DELTA to the count of NAME.
+Status add_name_count(Store& store, NameKind kind, std::string_view name, int64_t delta);
+// The count of NAME; 0 when it has none.
+Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name);
+// The people indexed (the kEveryone count).
+Result<int64_t> people_indexed(Store& store);
+
+}  // namespace sfcohort::match_tables
