@@ -37,7 +37,7 @@ Result<partners::Partner> partner_from(const PartnerAddOptions& o) {
     if (auto s = partners::set_agreement(p, a); !s) {
       Error e = std::move(s).error();
       e.message = "--" + e.message;  // "agreement ...": the option's name
-      e.hints.push_back("e.g. --agreement isa=2024-04-01");
+      if (!e.hints.empty()) e.hints.back() += "; e.g. --agreement isa=2024-04-01";
       return e;
     }
   }

@@ -130,7 +130,7 @@ Status set_agreement(Partner& p, const std::string& kind_eq_date) {
   size_t eq = a.find('=');
   if (eq == std::string::npos) {
     return Error(Errc::kInvalidInput, "agreement '" + a + "': expected KIND=DATE",
-                 {"kinds: isa, dsp (or dsf), mou; e.g. isa=2024-04-01"});
+                 {"kinds: isa, dsp (or dsf), mou"});
   }
   std::string kind = to_lower_ascii(trim(a.substr(0, eq)));
   std::string text = trim(a.substr(eq + 1));
