@@ -39,7 +39,9 @@ Status check_modes(const ExportOptions& o) {
   }
   if (!o.plaintext) SF_TRY(check_seal_flags(s));
   if (auto p = exporting::check_recipients(s.recipients, o.table.fields); !p) {
+    // The library's refusal, in the options' words.
     Error e = std::move(p).error();
+    e.message = "--fields full is refused for --recipient (outside the partner register)";
     e.hints = {"register the partner with its agreements and --allow full, then use --to"};
     return e;
   }
@@ -77,9 +79,7 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
   auto store = Store::open(g.context("export"));
   if (!store) return std::move(store).error();
   // Refuse before building anything: unknown partners, agreements, profile.
-  if (auto d = partners::destination(*store, o.seal.to, o.table.fields, Store::today()); !d) {
-    return std::move(d).error();
-  }
+  SF_TRY(check_partners(*store, o.seal, o.table.fields));
   auto table = exporting::build(*store, o.table);
   if (!table) return std::move(table).error();
   for (const auto& w : table->withheld) {

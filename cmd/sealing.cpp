@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "sfcohort/io.hpp"
+#include "sfcohort/partners.hpp"
 #include "share.hpp"
 
 namespace sfcohort::cli {
@@ -100,6 +101,25 @@ exchange::SealRequest seal_request(const SealFlags& f) {
   req.reason = f.reason;
   req.armor = f.armor;
   return req;
+}
+
+Status check_partners(Store& store, const SealFlags& f, const std::string& profile) {
+  partners::Refusal why;
+  auto d = partners::destination(store, f.to, profile, Store::today(), &why);
+  if (d) return Ok{};
+  Error e = std::move(d).error();
+  if (e.code != Errc::kPolicy || why.partner.empty()) return e;
+  const std::string add = "sfcohort share partner add '" + why.partner + "' ... ";
+  using K = partners::Standing::Kind;
+  if (why.profile) {
+    e.hints = {"if the agreements allow it: " + add + "--allow full"};
+  } else if (why.standing.kind == K::kMissing) {
+    e.hints = {"record the renewed agreement with: " + add + "--agreement " +
+               why.standing.agreement + "=DATE"};
+  } else if (why.standing.kind == K::kExpired) {
+    e.hints = {"record the renewed agreement with: " + add + "--agreement isa=DATE --expires DATE"};
+  }
+  return e;
 }
 
 std::string sealed_for(const SealFlags& f) {

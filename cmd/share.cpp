@@ -98,6 +98,7 @@ Result<int> run_seal(const Globals& g, const SealOptions& o) {
   auto store = open_store(g, "share seal");
   if (!store) return std::move(store).error();
   SF_TRY(check_seal_flags(o.seal));
+  SF_TRY(check_partners(*store, o.seal, ""));
   exchange::SealRequest req = seal_request(o.seal);
   const std::string name = std::filesystem::path(o.file).filename().string();
   req.audit_subject = "file " + name;

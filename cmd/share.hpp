@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "sfcohort/exchange.hpp"
 #include "sfcohort/keys.hpp"
+#include "sfcohort/store.hpp"
 
 namespace sfcohort::cli {
 
@@ -42,6 +43,11 @@ Status check_seal_flags(const SealFlags& f);
 
 // The library's request for F (partners, recipients, reason, armor).
 exchange::SealRequest seal_request(const SealFlags& f);
+
+// Checks the partners of F may receive a file in PROFILE ("" for any file)
+// on TODAY, before anything is written: the library's refusal, with hints
+// naming the options that would fix it.
+Status check_partners(Store& store, const SealFlags& f, const std::string& profile);
 
 // "for P1, P2" as the commands print it, or "for the given recipients".
 std::string sealed_for(const SealFlags& f);

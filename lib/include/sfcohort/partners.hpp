@@ -79,8 +79,18 @@ struct Destination {
   std::vector<age::Recipient> recipients;
   std::vector<std::string> names;
 };
+// Why destination() refused a partner on policy (Errc::kPolicy), for a
+// caller that words its own hints: the partner as registered, and either
+// its standing (not ok) or, with its agreements in force, the profile.
+struct Refusal {
+  std::string partner;
+  Standing standing;
+  bool profile = false;  // PROFILE is not allowed to the partner
+};
+// On a policy refusal, *WHY (if given) says which partner and why.
 Result<Destination> destination(Store& store, const std::vector<std::string>& names,
-                                const std::string& profile, const std::string& today);
+                                const std::string& profile, const std::string& today,
+                                Refusal* why = nullptr);
 
 // P's age recipient and (if recorded) signing key, parsed.
 Result<age::Recipient> recipient_of(const Partner& p);

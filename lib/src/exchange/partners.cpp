@@ -219,13 +219,22 @@ Status check_profile(const Partner& p, const std::string& profile) {
 }
 
 Result<Destination> destination(Store& store, const std::vector<std::string>& names,
-                                const std::string& profile, const std::string& today) {
+                                const std::string& profile, const std::string& today,
+                                Refusal* why) {
   Destination d;
   for (const auto& name : names) {
     auto p = get(store, name);
     if (!p) return p.error();
-    SF_TRY(check_agreements(*p, today));
-    if (!profile.empty()) SF_TRY(check_profile(*p, profile));
+    if (auto c = check_agreements(*p, today); !c) {
+      if (why) *why = Refusal{p->name, standing(*p, today), false};
+      return c.error();
+    }
+    if (!profile.empty()) {
+      if (auto c = check_profile(*p, profile); !c) {
+        if (why) *why = Refusal{p->name, {}, true};
+        return c.error();
+      }
+    }
     auto r = recipient_of(*p);
     if (!r) return r.error();
     d.recipients.push_back(*r);
