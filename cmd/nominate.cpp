@@ -233,8 +233,13 @@ Result<int> run_decide(const Globals& g, const NominateOptions& o) {
   d.accept = o.accept;
   d.reason = o.reason;
   d.family_id = o.family;
-  auto r = nomination::decide(*store, o.id, d);
-  if (!r) return std::move(r).error();
+  std::vector<std::string> several;
+  auto r = nomination::decide(*store, o.id, d, &several);
+  if (!r) {
+    Error e = std::move(r).error();
+    if (!several.empty()) e.hints = {"choose the family to merge into with --family ID"};
+    return e;
+  }
   if (r->status == "accepted") {
     std::printf("%s accepted: the household is in the cohort as family %s\n", r->id.c_str(),
                 r->family_id.value_or("?").c_str());

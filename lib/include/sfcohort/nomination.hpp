@@ -166,7 +166,10 @@ struct Decision {
 // matched one, each member not already in it as a new person, and the
 // evidence, agencies, consent and legal basis under the family. One
 // transaction with its audit entry. Deciding twice: kInvalidInput.
-Result<Record> decide(Store& store, const std::string& id, const Decision& d);
+// When the refusal is that the members are in several families, *SEVERAL
+// (if given) lists them, for a caller that words its own hint.
+Result<Record> decide(Store& store, const std::string& id, const Decision& d,
+                      std::vector<std::string>* several = nullptr);
 
 // ---- what the cohort holds per family (for check and export) ---------------
 

@@ -302,7 +302,8 @@ namespace {
 // was already in the cohort.
 Result<std::pair<std::string, bool>> choose_family(Store& store, const std::string& id,
                                                    const Decision& d,
-                                                   const std::vector<CohortMatch>& matches) {
+                                                   const std::vector<CohortMatch>& matches,
+                                                   std::vector<std::string>* several) {
   if (!d.family_id.empty()) {
     auto f = store.family(d.family_id);
     if (!f) return f.error();
@@ -315,6 +316,7 @@ Result<std::pair<std::string, bool>> choose_family(Store& store, const std::stri
   if (fams.size() > 1) {
     std::string list;
     for (const auto& f : fams) list += (list.empty() ? "" : ", ") + f;
+    if (several) several->assign(fams.begin(), fams.end());
     return Error(Errc::kInvalidInput,
                  "nomination " + id + ": its members are in several cohort families (" + list + ")",
                  {"choose the family to merge into"});
@@ -440,7 +442,8 @@ Status record_family(Store& store, const std::string& id, const Nomination& n,
 // Adds the household of the accepted nomination REC to the cohort and
 // records its evidence, agencies and consent; says what it did in DETAIL.
 Status accept_into_cohort(Store& store, Record& rec, const Decision& d, const std::string& now,
-                          const std::string& today, json& detail) {
+                          const std::string& today, json& detail,
+                          std::vector<std::string>* several) {
   auto td = parse_date(today);
   if (!td) return td.error();
   // The document was valid when submitted, so this parse succeeds; a
@@ -458,7 +461,7 @@ Status accept_into_cohort(Store& store, Record& rec, const Decision& d, const st
     by_member[m.id] = *found;
     matches.insert(matches.end(), found->begin(), found->end());
   }
-  auto chosen = choose_family(store, rec.id, d, matches);
+  auto chosen = choose_family(store, rec.id, d, matches, several);
   if (!chosen) return chosen.error();
   const auto& [family_id, merged] = *chosen;
   const Agency* lead = lead_agency(*n);
@@ -476,7 +479,8 @@ Status accept_into_cohort(Store& store, Record& rec, const Decision& d, const st
 
 }  // namespace
 
-Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
+Result<Record> decide(Store& store, const std::string& id, const Decision& d,
+                      std::vector<std::string>* several) {
   if (trim(d.reason).empty()) return invalid_input("a decision needs a reason: say why it is so");
   auto tx = db::WriteTransaction::begin(store);
   if (!tx) return tx.error();
@@ -492,7 +496,7 @@ Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
   }
   const std::string now = Store::now_utc();
   json detail = {{"action", d.accept ? "accept" : "reject"}, {"reason", d.reason}};
-  if (d.accept) SF_TRY(accept_into_cohort(store, rec, d, now, Store::today(), detail));
+  if (d.accept) SF_TRY(accept_into_cohort(store, rec, d, now, Store::today(), detail, several));
   rec.status = d.accept ? "accepted" : "rejected";
   rec.decided_at = now;
   rec.decided_by = store.context().actor;
