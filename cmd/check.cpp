@@ -97,7 +97,9 @@ Result<int> run_check(const Globals& g, const CheckOptions& o) {
     if (!cs) return std::move(cs).error();
     set.emplace(std::move(*cs));
   }
-  if (!o.count.empty()) SF_TRY(set->set_count_mode(o.count));
+  if (!o.count.empty() && !set->set_count_mode(o.count)) {
+    return invalid_input("--count: expected criteria or needs, not '" + o.count + "'");
+  }
 
   criteria::Outcome out = set->evaluate(household, as_of.value_or(*today));
   if (!family_id.empty()) {

@@ -19,14 +19,17 @@ namespace {
 
 struct ExportOptions {
   exporting::Options table;
-  std::vector<std::string> to, recipients;
-  std::string reason, output, passphrase_file;
-  bool plaintext = false, armor = false;
+  SealFlags seal;
+  std::string output;
+  bool plaintext = false;
 };
 
-Result<int> run_export(const Globals& g, const ExportOptions& o) {
-  int modes = (!o.to.empty()) + (!o.recipients.empty()) + o.plaintext;
-  if (modes != 1 && !(modes == 2 && !o.to.empty() && !o.recipients.empty())) {
+// Who receives the export: exactly one of --to, --recipient (or both) and
+// --plaintext, and a sealed export names its file.
+Status check_modes(const ExportOptions& o) {
+  const SealFlags& s = o.seal;
+  int modes = (!s.to.empty()) + (!s.recipients.empty()) + o.plaintext;
+  if (modes != 1 && !(modes == 2 && !s.to.empty() && !s.recipients.empty())) {
     return Error(
         Errc::kInvalidInput,
         modes == 0 ? "export: say who receives the export"
@@ -34,15 +37,13 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
         {"--to PARTNER (sealed to a registered partner), --recipient age1... --reason TEXT, "
          "or --plaintext"});
   }
-  if (!o.recipients.empty() && o.reason.empty()) {
-    return Error(Errc::kInvalidInput,
-                 "--recipient bypasses the partner register, so it needs --reason",
-                 {"e.g. --reason 'court order 2024/117'"});
-  }
-  if (!o.recipients.empty() && o.table.fields == "full") {
-    return Error(Errc::kPolicy,
-                 "--fields full is refused for --recipient (outside the partner register)",
-                 {"register the partner with its agreements and --allow full, then use --to"});
+  if (!o.plaintext) SF_TRY(check_seal_flags(s));
+  if (auto p = exporting::check_recipients(s.recipients, o.table.fields); !p) {
+    // The library's refusal, in the options' words.
+    Error e = std::move(p).error();
+    e.message = "--fields full is refused for --recipient (outside the partner register)";
+    e.hints = {"register the partner with its agreements and --allow full, then use --to"};
+    return e;
   }
   if (!o.plaintext && o.output.empty()) {
     return Error(Errc::kInvalidInput, "export: a sealed export needs --output FILE",
@@ -51,13 +52,34 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
   if (!o.plaintext && o.output == "-") {
     return invalid_input("export: --output must name a file (the signature goes beside it)");
   }
+  return Ok{};
+}
 
+// The table unencrypted, to --output or standard output.
+Result<int> write_plaintext(Store& store, const ExportOptions& o, const exporting::Table& table,
+                            nlohmann::json detail, const std::string& subject) {
+  detail["plaintext"] = true;
+  Sha256 h;
+  h.update(table.text);
+  detail["sha256"] = to_hex(h.finish());
+  auto out = AtomicFile::create(o.output.empty() ? "-" : o.output, 0600);
+  if (!out) return std::move(out).error();
+  SF_TRY(out->write(table.text));
+  SF_TRY(store.audit(subject, detail));
+  SF_TRY(out->commit());
+  if (!o.output.empty()) {
+    std::printf("exported %zu people in %zu families, unencrypted: %s\n", table.people,
+                table.families.size(), o.output.c_str());
+  }
+  return 0;
+}
+
+Result<int> run_export(const Globals& g, const ExportOptions& o) {
+  SF_TRY(check_modes(o));
   auto store = Store::open(g.context("export"));
   if (!store) return std::move(store).error();
   // Refuse before building anything: unknown partners, agreements, profile.
-  if (auto d = partners::destination(*store, o.to, o.table.fields, Store::today()); !d) {
-    return std::move(d).error();
-  }
+  SF_TRY(check_partners(*store, o.seal, o.table.fields));
   auto table = exporting::build(*store, o.table);
   if (!table) return std::move(table).error();
   for (const auto& w : table->withheld) {
@@ -75,29 +97,10 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
                            {"output", o.output.empty() ? "-" : o.output}};
   std::string subject = std::to_string(table->families.size()) + " families";
 
-  if (o.plaintext) {
-    detail["plaintext"] = true;
-    Sha256 h;
-    h.update(table->text);
-    detail["sha256"] = to_hex(h.finish());
-    auto out = AtomicFile::create(o.output.empty() ? "-" : o.output, 0600);
-    if (!out) return std::move(out).error();
-    SF_TRY(out->write(table->text));
-    SF_TRY(store->audit(subject, detail));
-    SF_TRY(out->commit());
-    if (!o.output.empty()) {
-      std::printf("exported %zu people in %zu families, unencrypted: %s\n", table->people,
-                  table->families.size(), o.output.c_str());
-    }
-    return 0;
-  }
+  if (o.plaintext) return write_plaintext(*store, o, *table, detail, subject);
 
-  exchange::SealRequest req;
-  req.partners = o.to;
-  req.recipients = o.recipients;
-  req.reason = o.reason;
+  exchange::SealRequest req = seal_request(o.seal);
   req.profile = o.table.fields;
-  req.armor = o.armor;
   // No personal data: the time, the file name, the profile and the count.
   req.trusted_comment = "timestamp:" + std::to_string(static_cast<long long>(std::time(nullptr))) +
                         "\tfile:" + std::filesystem::path(o.output).filename().string() +
@@ -108,12 +111,10 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
   age::StringSource in(table->text);
   auto sealed = exchange::seal_for(
       *store, in, o.output, req,
-      passphrase_source(passphrase_file(o.passphrase_file), "passphrase for minisign.key"));
+      passphrase_source(passphrase_file(o.seal.passphrase_file), "passphrase for minisign.key"));
   if (!sealed) return std::move(sealed).error();
-  std::string names;
-  for (const auto& n : o.to) names += (names.empty() ? "" : ", ") + n;
   std::printf("exported %zu people in %zu families for %s\n", table->people, table->families.size(),
-              names.empty() ? "the given recipients" : names.c_str());
+              sealed_for(o.seal).c_str());
   std::printf("  %s\n  %s\n", sealed->path.c_str(), sealed->signature_path.c_str());
   return 0;
 }
@@ -130,16 +131,13 @@ void add_export(CLI::App& app, Globals& g, Action& action) {
       ->check(CLI::IsMember({"basic", "full"}));
   sub->add_option("--format", o->table.format, "csv (default) or json")
       ->check(CLI::IsMember({"csv", "json"}));
-  sub->add_option("--to", o->to, "seal to this registered partner; repeat for several");
-  sub->add_option("--recipient", o->recipients,
-                  "seal to an age recipient outside the register (needs --reason; not for full)");
-  sub->add_option("--reason", o->reason, "why --recipient is used, for the audit trail");
+  add_seal_flags(
+      sub, o->seal,
+      {.recipient =
+           "seal to an age recipient outside the register (needs --reason; not for full)"});
   sub->add_flag("--plaintext", o->plaintext, "write the table unencrypted (to --output or stdout)");
-  sub->add_flag("--armor", o->armor, "write the age file as ASCII armor (PEM)");
   sub->add_option("--output", o->output,
                   "the file to write; a sealed export's signature is OUTPUT.minisig");
-  sub->add_option("--passphrase-file", o->passphrase_file,
-                  "the passphrase of a protected signing key (first line)");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_export(g, *o); }; });
 }
 

@@ -29,30 +29,17 @@ struct NominateOptions {
   std::string family;                   // decide
 };
 
-// The stored document as JSON (it was valid when submitted; a UTF-8
-// byte-order mark is kept in storage, as submitted, and skipped here).
-template <class J>
-J document_json(const std::string& document) {
-  std::string_view v(document);
-  if (v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);
-  J j = J::parse(v.begin(), v.end(), nullptr, false);
-  return j.is_discarded() ? J(nullptr) : j;
-}
-
 Status check_format(const std::string& f) {
   if (f != "text" && f != "json")
     return invalid_input("--format: expected text or json, not '" + f + "'");
   return Ok{};
 }
 
-std::map<std::string, std::string> member_names(const std::string& document) {
+// "Given Surname" of each member, by member id, as the file gave them.
+std::map<std::string, std::string> member_names(const nomination::Record& r) {
   std::map<std::string, std::string> names;
-  json j = document_json<json>(document);
-  if (!j.is_object() || !j.contains("members") || !j["members"].is_array()) return names;
-  for (const auto& m : j["members"]) {
-    if (!m.is_object() || !m.contains("id") || !m["id"].is_string()) continue;
-    std::string name = m.value("given_name", "") + " " + m.value("surname", "");
-    names[m["id"].get<std::string>()] = trim(name);
+  for (const auto& m : r.members) {
+    if (!m.id.empty()) names[m.id] = trim(m.given_name + " " + m.surname);
   }
   return names;
 }
@@ -85,7 +72,7 @@ ordered_json record_json(const nomination::Record& r, bool full) {
   j["reason"] = r.reason ? ordered_json(*r.reason) : ordered_json(nullptr);
   j["matches"] = matches_json(r.matches);
   j["check"] = r.result;
-  j["nomination"] = document_json<ordered_json>(r.document);
+  j["nomination"] = r.document_json;
   return j;
 }
 
@@ -153,7 +140,7 @@ Result<int> run_submit(const Globals& g, const NominateOptions& o) {
   auto set = criteria::CriteriaSet::load(rec.criteria_set);
   std::printf("%s stored (pending)\n", rec.id.c_str());
   std::map<std::string, std::string> short_names;
-  auto names = member_names(rec.document);
+  auto names = member_names(rec);
   for (const auto& [id, name] : names) short_names[id] = name.substr(0, name.find(' '));
   std::fputs(outcome_text(r->outcome, set ? set->summary() : rec.criteria_set, short_names).c_str(),
              stdout);
@@ -168,6 +155,11 @@ Result<int> run_submit(const Globals& g, const NominateOptions& o) {
 
 Result<int> run_list(const Globals& g, const NominateOptions& o) {
   SF_TRY(check_format(o.format));
+  if (!o.status.empty() && o.status != "pending" && o.status != "accepted" &&
+      o.status != "rejected") {
+    return invalid_input("--status: expected pending, accepted or rejected, not '" + o.status +
+                         "'");
+  }
   auto store = Store::open(g.context("nominate list"));
   if (!store) return std::move(store).error();
   auto rs = nomination::list(*store, o.status);
@@ -202,26 +194,21 @@ Result<int> run_show(const Globals& g, const NominateOptions& o) {
     std::printf("%s\n", record_json(*r, true).dump(2).c_str());
     return 0;
   }
-  const json doc = document_json<json>(r->document);
   std::printf("%s  %s  submitted %s by %s\n", r->id.c_str(), r->status.c_str(),
               r->submitted_at.c_str(), r->submitted_by.c_str());
-  if (doc.is_object() && doc.contains("nominated_by") && doc["nominated_by"].is_object()) {
-    std::printf("nominated by: %s (%s)\n", doc["nominated_by"].value("name", "").c_str(),
-                doc["nominated_by"].value("agency", "").c_str());
+  if (r->nominated_by) {
+    std::printf("nominated by: %s (%s)\n", r->nominated_by->name.c_str(),
+                r->nominated_by->agency.c_str());
   }
   std::printf("check: %s as of %s: %s\n", r->criteria_set.c_str(), r->as_of.c_str(),
               met_text(*r).c_str());
-  if (doc.is_object() && doc.contains("members") && doc["members"].is_array()) {
-    std::printf("members:\n");
-    for (const auto& m : doc["members"]) {
-      if (!m.is_object()) continue;
-      std::printf("  %-4s %s %s  b. %s  %s%s\n", m.value("id", "").c_str(),
-                  m.value("given_name", "").c_str(), m.value("surname", "").c_str(),
-                  m.value("dob", "").c_str(), m.value("relationship", "").c_str(),
-                  m.value("resident", true) ? "" : " (not resident)");
-    }
+  if (!r->members.empty()) std::printf("members:\n");
+  for (const auto& m : r->members) {
+    std::printf("  %-4s %s %s  b. %s  %s%s\n", m.id.c_str(), m.given_name.c_str(),
+                m.surname.c_str(), m.dob.c_str(), m.relationship.c_str(),
+                m.resident ? "" : " (not resident)");
   }
-  print_matches(r->matches, member_names(r->document));
+  print_matches(r->matches, member_names(*r));
   if (r->decided_at) {
     std::printf("decided: %s on %s by %s: %s\n", r->status.c_str(), r->decided_at->c_str(),
                 r->decided_by.value_or("").c_str(), r->reason.value_or("").c_str());
@@ -232,14 +219,27 @@ Result<int> run_show(const Globals& g, const NominateOptions& o) {
 
 Result<int> run_decide(const Globals& g, const NominateOptions& o) {
   if (o.accept == o.reject) return invalid_input("decide: give one of --accept or --reject");
+  if (trim(o.reason).empty())
+    return invalid_input("--reason: say why the nomination is decided so");
   auto store = Store::open(g.context("nominate decide"));
   if (!store) return std::move(store).error();
+  if (!o.family.empty()) {
+    auto f = store->family(o.family);
+    if (!f) return std::move(f).error();
+    if (!f->has_value())
+      return invalid_input("--family: no family '" + o.family + "' in the cohort");
+  }
   nomination::Decision d;
   d.accept = o.accept;
   d.reason = o.reason;
   d.family_id = o.family;
-  auto r = nomination::decide(*store, o.id, d);
-  if (!r) return std::move(r).error();
+  std::vector<std::string> several;
+  auto r = nomination::decide(*store, o.id, d, &several);
+  if (!r) {
+    Error e = std::move(r).error();
+    if (!several.empty()) e.hints = {"choose the family to merge into with --family ID"};
+    return e;
+  }
   if (r->status == "accepted") {
     std::printf("%s accepted: the household is in the cohort as family %s\n", r->id.c_str(),
                 r->family_id.value_or("?").c_str());

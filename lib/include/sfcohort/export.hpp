@@ -36,7 +36,12 @@ struct Table {
 // The columns of a profile, in output order.
 const std::vector<std::string>& columns(const std::string& fields);
 
-// Builds the table. An unknown --family id is Errc::kInvalidInput. For
+// Checks a table in profile FIELDS may go to RECIPIENTS, age recipients
+// outside the partner register: only the basic profile may (Errc::kPolicy
+// otherwise). Registered partners are checked by partners::destination().
+Status check_recipients(const std::vector<std::string>& recipients, const std::string& fields);
+
+// Builds the table. An unknown family id is Errc::kInvalidInput. For
 // `full`, the criteria met, evidence (about the person or the household),
 // agencies and consent come from the family's accepted nominations
 // (nomination::family_dossier); a family without consent given is withheld.

@@ -36,6 +36,10 @@ struct KeygenOptions {
   uint64_t minisign_memlimit = minisign::SecretKey::kMemLimit;
 };
 
+// The first of the team's key files (age.key, minisign.key, minisign.pub)
+// that exists in DIR, if any.
+std::optional<std::string> existing_key_file(const std::string& dir);
+
 // Makes the team identity in DIR. Existing keys without FORCE: Errc::kInvalidInput
 // with a hint.
 Result<TeamPublic> generate(const std::string& dir, const KeygenOptions& opt);

@@ -121,9 +121,14 @@ struct Record {
   std::vector<int> criteria_met;
   std::optional<std::string> family_id;
   std::optional<std::string> decided_at, decided_by, reason;
-  std::string document;           // the file's text as submitted
-  nlohmann::ordered_json result;  // outcome_json() of the check at submit
-  std::vector<CohortMatch> matches;
+  std::string document;              // the file's text as submitted
+  nlohmann::ordered_json result;     // outcome_json() of the check at submit
+  std::vector<CohortMatch> matches;  // empty in list()
+  // The document read back for display, as written (not normalised): the
+  // whole of it (null if unreadable), the nominator and the members.
+  nlohmann::ordered_json document_json;
+  std::optional<Nominator> nominated_by;
+  std::vector<Member> members;
 };
 
 struct Submitted {
@@ -138,7 +143,8 @@ struct Submitted {
 Result<Submitted> submit(Store& store, const std::string& text, const std::string& label,
                          std::optional<Date> as_of = std::nullopt);
 
-// Nominations, newest first; STATUS filters when not empty. One audit entry.
+// Nominations, newest first; STATUS (pending, accepted or rejected) filters
+// when not empty, and anything else is kInvalidInput. One audit entry.
 Result<std::vector<Record>> list(Store& store, const std::string& status = "");
 
 // One nomination, with its document and matches. Unknown id: kInvalidInput.
@@ -148,9 +154,9 @@ Result<Record> show(Store& store, const std::string& id);
 struct Decision {
   bool accept = false;
   std::string reason;  // required, non-empty
-  // Merge into this family; by default the one family its members matched
-  // (exact or strong), else a new family. Several matched families without
-  // this: kInvalidInput naming them.
+  // Merge into this family, which must be in the cohort; by default the one
+  // family its members matched (exact or strong), else a new family. Several
+  // matched families without this: kInvalidInput naming them.
   std::string family_id;
 };
 
@@ -160,7 +166,10 @@ struct Decision {
 // matched one, each member not already in it as a new person, and the
 // evidence, agencies, consent and legal basis under the family. One
 // transaction with its audit entry. Deciding twice: kInvalidInput.
-Result<Record> decide(Store& store, const std::string& id, const Decision& d);
+// When the refusal is that the members are in several families, *SEVERAL
+// (if given) lists them, for a caller that words its own hint.
+Result<Record> decide(Store& store, const std::string& id, const Decision& d,
+                      std::vector<std::string>* several = nullptr);
 
 // ---- what the cohort holds per family (for check and export) ---------------
 

@@ -1,6 +1,6 @@
 // The partner register: who the team may share with, how to seal to them and
-// check their signatures, and on what agreements. SQL for table `partner`
-// (schema/0004_partner.sql) lives here only.
+// check their signatures, and on what agreements. The table `partner`
+// (schema/0004_partner.sql) is db/'s (db/partners.hpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -38,9 +38,35 @@ Result<std::vector<Partner>> list(Store& store);
 Result<Partner> get(Store& store, const std::string& name);
 Status remove(Store& store, const std::string& name);
 
+// An agreement as given by a user, "KIND=DATE": isa, dsp (or dsf) or mou,
+// and a date in any form parse_date() reads. Sets that agreement of P to the
+// date (YYYY-MM-DD). kInvalidInput for another shape, kind or date, with a
+// message starting "agreement " (as `--agreement ...` reads).
+Status set_agreement(Partner& p, const std::string& kind_eq_date);
+
+// Where P stands on a day: whether sharing is allowed and, if not, why.
+struct Standing {
+  enum class Kind {
+    kOk,       // every agreement in force
+    kMissing,  // an agreement is not recorded
+    kNotYet,   // an agreement is dated after the day
+    kExpired,  // the information sharing agreement has expired
+  };
+  Kind kind = Kind::kOk;
+  std::string agreement;  // the agreement concerned: isa, dsp or mou ("" when kOk)
+  std::string message;    // the refusal, naming the partner ("" when kOk)
+
+  bool ok() const { return kind == Kind::kOk; }
+  // "ok", "missing", "not yet" or "expired", as `share partner list` shows it.
+  const char* name() const;
+};
+// P's standing on TODAY (YYYY-MM-DD): isa, dsp and mou all dated on or before
+// today, and expires (if recorded) on or after today.
+Standing standing(const Partner& p, const std::string& today);
+
 // Checks P may receive personal data on TODAY (YYYY-MM-DD): isa, dsp and
 // mou all dated on or before today, and expires on or after today. Refusals
-// are Errc::kPolicy naming the partner and the agreement, with a hint.
+// are Errc::kPolicy with standing()'s message and a hint.
 Status check_agreements(const Partner& p, const std::string& today);
 // Checks P may receive PROFILE ("basic" or "full"): Errc::kPolicy if not.
 Status check_profile(const Partner& p, const std::string& profile);
@@ -53,8 +79,18 @@ struct Destination {
   std::vector<age::Recipient> recipients;
   std::vector<std::string> names;
 };
+// Why destination() refused a partner on policy (Errc::kPolicy), for a
+// caller that words its own hints: the partner as registered, and either
+// its standing (not ok) or, with its agreements in force, the profile.
+struct Refusal {
+  std::string partner;
+  Standing standing;
+  bool profile = false;  // PROFILE is not allowed to the partner
+};
+// On a policy refusal, *WHY (if given) says which partner and why.
 Result<Destination> destination(Store& store, const std::vector<std::string>& names,
-                                const std::string& profile, const std::string& today);
+                                const std::string& profile, const std::string& today,
+                                Refusal* why = nullptr);
 
 // P's age recipient and (if recorded) signing key, parsed.
 Result<age::Recipient> recipient_of(const Partner& p);

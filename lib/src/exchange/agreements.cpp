@@ -23,7 +23,7 @@ Result<Signers> prepare_open(Store& store, const OpenRequest& req,
     if (!*k && req.verify) {
       return Error(Errc::kCrypto, "partner '" + p->name + "' has no signing key in the register",
                    {"record it with 'sfcohort share partner add '" + p->name +
-                    "' ... --sign-key RW...', or use --no-verify"});
+                    "'', or open the file without checking its signature"});
     }
     if (*k) {
       s.opt.signers.push_back(**k);
@@ -77,12 +77,12 @@ Result<seal::Sealed> seal_for(Store& store, age::Source& in, const std::string& 
                               const SealRequest& req, const keys::PassphraseSource& pass) {
   if (req.partners.empty() && req.recipients.empty()) {
     return Error(Errc::kInvalidInput, "say who may open the file",
-                 {"--to PARTNER (from the register), or --recipient age1... with --reason TEXT"});
+                 {"a partner from the register, or an age recipient with a reason"});
   }
   if (!req.recipients.empty() && req.reason.empty()) {
     return Error(Errc::kInvalidInput,
-                 "--recipient bypasses the partner register, so it needs --reason",
-                 {"e.g. --reason 'court order 2024/117'"});
+                 "a recipient outside the partner register needs a reason, for the audit trail",
+                 {"e.g. 'court order 2024/117'"});
   }
   auto dest = partners::destination(store, req.partners, req.profile, Store::today());
   if (!dest) return dest.error();
@@ -90,7 +90,7 @@ Result<seal::Sealed> seal_for(Store& store, age::Source& in, const std::string& 
   nlohmann::json direct = nlohmann::json::array();
   for (const auto& text : req.recipients) {
     auto r = age::Recipient::parse(text);
-    if (!r) return r.error().with_context("--recipient");
+    if (!r) return r.error().with_context("recipient");
     to.push_back(*r);
     direct.push_back(r->to_string());
   }

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "db/export_rows.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/nomination.hpp"
-#include "db/sqlite.hpp"
 
 namespace sfcohort::exporting {
 namespace {
@@ -59,50 +59,37 @@ const std::vector<std::string>& columns(const std::string& fields) {
   return fields == "full" ? kFull : kBasic;
 }
 
-Result<Table> build(Store& store, const Options& opt) {
-  if (opt.status != "cohort" && opt.status != "nominated" && opt.status != "all") {
-    return invalid_input("--status: '" + opt.status + "' is not cohort, nominated or all");
+Status check_recipients(const std::vector<std::string>& recipients, const std::string& fields) {
+  if (!recipients.empty() && fields == "full") {
+    return Error(Errc::kPolicy,
+                 "the full profile is refused for a recipient outside the partner register",
+                 {"register the partner with its agreements, allowed the full profile"});
   }
-  if (opt.fields != "basic" && opt.fields != "full") {
-    return invalid_input("--fields: '" + opt.fields + "' is not basic or full");
-  }
-  if (opt.format != "csv" && opt.format != "json") {
-    return invalid_input("--format: '" + opt.format + "' is not csv or json");
-  }
-  std::set<std::string> wanted;
-  for (const auto& id : opt.families) {
-    auto f = store.family(id);
-    if (!f) return f.error();
-    if (!*f) {
-      return Error(Errc::kInvalidInput, "unknown family '" + id + "'",
-                   {"family ids are as imported, e.g. F000123"});
-    }
-    wanted.insert((*f)->id);
-  }
-  auto st = store.db().prepare(
-      "SELECT f.id, p.id, p.given_name, p.middle_names, p.surname, p.dob, p.sex, p.role, "
-      "p.postcode, p.house, p.address, COALESCE(p.joined_on, f.joined_on, ''), f.lead_agency, "
-      "f.lead_contact FROM family f JOIN person p ON p.family_id = f.id "
-      "WHERE (?1 = 'all' OR f.status = ?1) ORDER BY f.id, p.pk");
-  if (!st) return st.error();
-  st->bind(1, opt.status);
+  return Ok{};
+}
+
+namespace {
+
+// The table being built, one person at a time.
+struct Builder {
+  Store& store;
+  const Options& opt;
+  const std::set<std::string>& wanted;
   Table t;
-  const auto& cols = columns(opt.fields);
   std::string json_rows;  // one object per line, columns in profile order
-  if (opt.format == "csv") append_csv_row(t.text, cols);
   std::set<std::string> seen, withheld;
   // Rows come grouped by family: the dossier is read once per family.
   std::string dossier_family;
   nomination::Dossier dossier;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    std::string fid = st->text(0);
-    if (!wanted.empty() && !wanted.count(fid)) continue;
-    if (withheld.count(fid)) continue;
-    std::vector<std::string> row;
-    for (size_t i = 0; i < kBasic.size(); ++i) row.push_back(st->text(static_cast<int>(i)));
+
+  Status add(const db::ExportPerson& p) {
+    const std::string& fid = p.family_id;
+    if (!wanted.empty() && !wanted.count(fid)) return Ok{};
+    if (withheld.count(fid)) return Ok{};
+    std::vector<std::string> row = {p.family_id,   p.person_id,   p.given_name, p.middle_names,
+                                    p.surname,     p.dob,         p.sex,        p.role,
+                                    p.postcode,    p.house,       p.address,    p.joined_on,
+                                    p.lead_agency, p.lead_contact};
     std::vector<nlohmann::ordered_json> extra;
     if (opt.fields == "full") {
       if (fid != dossier_family) {
@@ -115,7 +102,7 @@ Result<Table> build(Store& store, const Options& opt) {
         withheld.insert(fid);
         t.withheld.push_back(
             {fid, dossier.consent ? "consent was refused" : "no consent is recorded"});
-        continue;
+        return Ok{};
       }
       extra = full_fields(dossier, row[1]);
     }
@@ -124,6 +111,7 @@ Result<Table> build(Store& store, const Options& opt) {
       for (const auto& e : extra) row.push_back(e.is_null() ? std::string() : e.dump());
       append_csv_row(t.text, row);
     } else {
+      const auto& cols = columns(opt.fields);
       nlohmann::ordered_json o = nlohmann::ordered_json::object();
       for (size_t i = 0; i < row.size(); ++i) o[cols[i]] = row[i];
       for (size_t i = 0; i < extra.size(); ++i) o[cols[kBasic.size() + i]] = extra[i];
@@ -131,16 +119,46 @@ Result<Table> build(Store& store, const Options& opt) {
     }
     ++t.people;
     seen.insert(fid);
+    return Ok{};
   }
-  if (opt.format == "json") t.text = json_rows.empty() ? "[]\n" : json_rows + "\n]\n";
+};
+
+}  // namespace
+
+Result<Table> build(Store& store, const Options& opt) {
+  if (opt.status != "cohort" && opt.status != "nominated" && opt.status != "all") {
+    return invalid_input("status: '" + opt.status + "' is not cohort, nominated or all");
+  }
+  if (opt.fields != "basic" && opt.fields != "full") {
+    return invalid_input("fields: '" + opt.fields + "' is not basic or full");
+  }
+  if (opt.format != "csv" && opt.format != "json") {
+    return invalid_input("format: '" + opt.format + "' is not csv or json");
+  }
+  std::set<std::string> wanted;
+  for (const auto& id : opt.families) {
+    auto f = store.family(id);
+    if (!f) return f.error();
+    if (!*f) {
+      return Error(Errc::kInvalidInput, "unknown family '" + id + "'",
+                   {"family ids are as imported, e.g. F000123"});
+    }
+    wanted.insert((*f)->id);
+  }
+  Builder b{store, opt, wanted, {}, {}, {}, {}, {}, {}};
+  if (opt.format == "csv") append_csv_row(b.t.text, columns(opt.fields));
+  SF_TRY(db::each_export_person(store, opt.status,
+                                [&b](const db::ExportPerson& p) { return b.add(p); }));
+  Table& t = b.t;
+  if (opt.format == "json") t.text = b.json_rows.empty() ? "[]\n" : b.json_rows + "\n]\n";
   // A family asked for by id but not exported (another status) is withheld,
   // not silently dropped.
   for (const auto& id : wanted) {
-    if (!seen.count(id) && !withheld.count(id))
+    if (!b.seen.count(id) && !b.withheld.count(id))
       t.withheld.push_back({id, "status is not '" + opt.status + "'"});
   }
-  t.families.assign(seen.begin(), seen.end());
-  return t;
+  t.families.assign(b.seen.begin(), b.seen.end());
+  return std::move(t);
 }
 
 }  // namespace sfcohort::exporting

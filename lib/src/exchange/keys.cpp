@@ -26,13 +26,18 @@ Result<std::string> read_key(const std::string& dir, const char* name) {
 
 }  // namespace
 
-Result<TeamPublic> generate(const std::string& dir, const KeygenOptions& opt) {
+std::optional<std::string> existing_key_file(const std::string& dir) {
   for (const char* f : {"age.key", "minisign.key", "minisign.pub"}) {
-    if (!opt.force && file_exists(path_in(dir, f))) {
-      return Error(Errc::kInvalidInput, path_in(dir, f) + ": the team keys already exist",
-                   {"partners hold the current public keys; replace them only with --force, then "
-                    "send 'sfcohort share pubkey' to every partner"});
-    }
+    if (file_exists(path_in(dir, f))) return path_in(dir, f);
+  }
+  return std::nullopt;
+}
+
+Result<TeamPublic> generate(const std::string& dir, const KeygenOptions& opt) {
+  if (auto existing = existing_key_file(dir); existing && !opt.force) {
+    return Error(Errc::kInvalidInput, *existing + ": the team keys already exist",
+                 {"partners hold the current public keys; replace them only on purpose, then "
+                  "send 'sfcohort share pubkey' to every partner"});
   }
   SF_TRY(make_dirs(dir, 0700));
   ::chmod(dir.c_str(), 0700);

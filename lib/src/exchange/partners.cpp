@@ -1,30 +1,32 @@
 #include "sfcohort/partners.hpp"
 
+#include "db/partners.hpp"
+#include "db/write_transaction.hpp"
 #include "sfcohort/text.hpp"
-#include "db/sqlite.hpp"
 
 namespace sfcohort::partners {
 namespace {
 
-constexpr const char* kColumns =
-    "name, recipient, sign_key, isa, dsp, mou, expires, legal_basis, allow, added_at, added_by, "
-    "updated_at";
-
-Partner from_row(const sql::Stmt& st) {
+Partner from_record(db::PartnerRecord r) {
   Partner p;
-  p.name = st.text(0);
-  p.recipient = st.text(1);
-  p.sign_key = st.text(2);
-  p.isa = st.text_or_null(3);
-  p.dsp = st.text_or_null(4);
-  p.mou = st.text_or_null(5);
-  p.expires = st.text_or_null(6);
-  p.legal_basis = st.text(7);
-  p.allow = st.text(8);
-  p.added_at = st.text(9);
-  p.added_by = st.text(10);
-  p.updated_at = st.text(11);
+  p.name = std::move(r.name);
+  p.recipient = std::move(r.recipient);
+  p.sign_key = std::move(r.sign_key);
+  p.isa = std::move(r.isa);
+  p.dsp = std::move(r.dsp);
+  p.mou = std::move(r.mou);
+  p.expires = std::move(r.expires);
+  p.legal_basis = std::move(r.legal_basis);
+  p.allow = std::move(r.allow);
+  p.added_at = std::move(r.added_at);
+  p.added_by = std::move(r.added_by);
+  p.updated_at = std::move(r.updated_at);
   return p;
+}
+
+db::PartnerRecord to_record(const Partner& p) {
+  return {p.name,    p.recipient,   p.sign_key, p.isa,      p.dsp,      p.mou,
+          p.expires, p.legal_basis, p.allow,    p.added_at, p.added_by, p.updated_at};
 }
 
 Status check_date(const std::optional<std::string>& d, const char* what) {
@@ -41,9 +43,8 @@ Error unknown(const std::string& name) {
                {"list the partner register with 'sfcohort share partner list'"});
 }
 
-std::string renew_hint(const Partner& p, const std::string& flag) {
-  return "record the renewed agreement with: sfcohort share partner add '" + p.name + "' ... " +
-         flag;
+std::string record_hint(const Partner& p, const std::string& what) {
+  return "record " + what + " with: sfcohort share partner add '" + p.name + "'";
 }
 
 }  // namespace
@@ -68,40 +69,28 @@ Result<bool> add(Store& store, Partner p) {
   p.name = trim(p.name);
   if (p.name.empty()) return invalid_input("a partner needs a name");
   if (auto r = age::Recipient::parse(p.recipient); !r) {
-    return invalid_input("partner '" + p.name + "': --recipient: " + r.error().message);
+    return invalid_input("partner '" + p.name + "': recipient: " + r.error().message);
   } else {
     p.recipient = r->to_string();
   }
   if (!p.sign_key.empty()) {
     auto k = minisign::PublicKey::parse(p.sign_key);
-    if (!k) return invalid_input("partner '" + p.name + "': --sign-key: " + k.error().message);
+    if (!k) return invalid_input("partner '" + p.name + "': sign key: " + k.error().message);
     p.sign_key = k->base64();
   }
   SF_TRY(check_date(p.isa, "isa"));
   SF_TRY(check_date(p.dsp, "dsp"));
   SF_TRY(check_date(p.mou, "mou"));
-  SF_TRY(check_date(p.expires, "--expires"));
+  SF_TRY(check_date(p.expires, "expires"));
   if (p.allow != "basic" && p.allow != "full") {
-    return invalid_input("--allow: '" + p.allow + "' is not basic or full");
+    return invalid_input("allow: '" + p.allow + "' is not basic or full");
   }
-  auto tx = sql::Transaction::begin(store.db());
+  auto tx = db::WriteTransaction::begin(store);
   if (!tx) return tx.error();
-  auto existing = get(store, p.name);
-  bool is_new = !existing;
-  if (!existing && existing.error().code != Errc::kInvalidInput) return existing.error();
-  std::string now = Store::now_utc();
-  auto st = store.db().prepare(
-      "INSERT INTO partner(name, recipient, sign_key, isa, dsp, mou, expires, legal_basis, allow, "
-      "added_at, added_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10) "
-      "ON CONFLICT(name) DO UPDATE SET recipient = excluded.recipient, sign_key = "
-      "excluded.sign_key, isa = excluded.isa, dsp = excluded.dsp, mou = excluded.mou, expires = "
-      "excluded.expires, legal_basis = excluded.legal_basis, allow = excluded.allow, updated_at = "
-      "excluded.updated_at");
-  if (!st) return st.error();
-  st->bind(1, p.name).bind(2, p.recipient).bind(3, p.sign_key).bind(4, p.isa).bind(5, p.dsp);
-  st->bind(6, p.mou).bind(7, p.expires).bind(8, p.legal_basis).bind(9, p.allow).bind(10, now);
-  st->bind(11, p.added_by);
-  SF_TRY(st->run());
+  auto existing = db::find_partner(store, p.name);
+  if (!existing) return existing.error();
+  bool is_new = !existing->has_value();
+  SF_TRY(db::put_partner(store, to_record(p), Store::now_utc()));
   nlohmann::json detail = p.to_json();
   detail.erase("added_at");
   detail.erase("updated_at");
@@ -112,43 +101,70 @@ Result<bool> add(Store& store, Partner p) {
 }
 
 Result<std::vector<Partner>> list(Store& store) {
-  auto st = store.db().prepare(std::string("SELECT ") + kColumns +
-                               " FROM partner ORDER BY name COLLATE NOCASE");
-  if (!st) return st.error();
+  auto all = db::all_partners(store);
+  if (!all) return all.error();
   std::vector<Partner> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back(from_row(*st));
-  }
+  for (auto& r : *all) out.push_back(from_record(std::move(r)));
   return out;
 }
 
 Result<Partner> get(Store& store, const std::string& name) {
-  auto st = store.db().prepare(std::string("SELECT ") + kColumns + " FROM partner WHERE name = ?1");
-  if (!st) return st.error();
-  st->bind(1, trim(name));
-  auto r = st->step();
+  auto r = db::find_partner(store, trim(name));
   if (!r) return r.error();
   if (!*r) return unknown(trim(name));
-  return from_row(*st);
+  return from_record(std::move(**r));
 }
 
 Status remove(Store& store, const std::string& name) {
-  auto tx = sql::Transaction::begin(store.db());
+  auto tx = db::WriteTransaction::begin(store);
   if (!tx) return tx.error();
   auto p = get(store, name);
   if (!p) return p.error();
-  auto st = store.db().prepare("DELETE FROM partner WHERE name = ?1");
-  if (!st) return st.error();
-  st->bind(1, p->name);
-  SF_TRY(st->run());
+  SF_TRY(db::delete_partner(store, p->name));
   SF_TRY(store.audit("partner " + p->name, {{"removed", true}}));
   return tx->commit();
 }
 
-Status check_agreements(const Partner& p, const std::string& today) {
+Status set_agreement(Partner& p, const std::string& kind_eq_date) {
+  const std::string& a = kind_eq_date;
+  size_t eq = a.find('=');
+  if (eq == std::string::npos) {
+    return Error(Errc::kInvalidInput, "agreement '" + a + "': expected KIND=DATE",
+                 {"kinds: isa, dsp (or dsf), mou"});
+  }
+  std::string kind = to_lower_ascii(trim(a.substr(0, eq)));
+  std::string text = trim(a.substr(eq + 1));
+  if (text.empty()) return invalid_input("agreement " + kind + ": no date");
+  auto date = parse_date(text);
+  if (!date) return invalid_input("agreement " + kind + ": " + date.error().message);
+  if (kind == "isa") {
+    p.isa = date->iso();
+  } else if (kind == "dsp" || kind == "dsf") {
+    p.dsp = date->iso();
+  } else if (kind == "mou") {
+    p.mou = date->iso();
+  } else {
+    return Error(Errc::kInvalidInput, "agreement '" + a + "': unknown agreement '" + kind + "'",
+                 {"kinds: isa, dsp (or dsf), mou"});
+  }
+  return Ok{};
+}
+
+const char* Standing::name() const {
+  switch (kind) {
+    case Kind::kOk:
+      return "ok";
+    case Kind::kMissing:
+      return "missing";
+    case Kind::kNotYet:
+      return "not yet";
+    case Kind::kExpired:
+      return "expired";
+  }
+  return "missing";
+}
+
+Standing standing(const Partner& p, const std::string& today) {
   struct Agreement {
     const std::optional<std::string>& date;
     const char* key;
@@ -159,43 +175,66 @@ Status check_agreements(const Partner& p, const std::string& today) {
                            {p.mou, "mou", "memorandum of understanding"}};
   for (const auto& a : all) {
     if (!a.date) {
-      return Error(Errc::kPolicy,
-                   "partner '" + p.name + "': no " + a.title + " (" + a.key + ") is recorded",
-                   {renew_hint(p, std::string("--agreement ") + a.key + "=DATE")});
+      return {Standing::Kind::kMissing, a.key,
+              "partner '" + p.name + "': no " + a.title + " (" + a.key + ") is recorded"};
     }
     if (*a.date > today) {
-      return Error(Errc::kPolicy,
-                   "partner '" + p.name + "': the " + a.title + " is dated " + *a.date +
-                       ", which is after today",
-                   {"sharing starts once every agreement is in force"});
+      return {Standing::Kind::kNotYet, a.key,
+              "partner '" + p.name + "': the " + a.title + " is dated " + *a.date +
+                  ", which is after today"};
     }
   }
   if (p.expires && *p.expires < today) {
-    return Error(Errc::kPolicy,
-                 "partner '" + p.name + "': information sharing agreement expired on " + *p.expires,
-                 {renew_hint(p, "--agreement isa=DATE --expires DATE")});
+    return {Standing::Kind::kExpired, "isa",
+            "partner '" + p.name + "': information sharing agreement expired on " + *p.expires};
+  }
+  return {};
+}
+
+Status check_agreements(const Partner& p, const std::string& today) {
+  Standing s = standing(p, today);
+  switch (s.kind) {
+    case Standing::Kind::kOk:
+      return Ok{};
+    case Standing::Kind::kMissing:
+      return Error(
+          Errc::kPolicy, s.message,
+          {record_hint(p, "the " + s.agreement + " agreement and the date it was signed")});
+    case Standing::Kind::kNotYet:
+      return Error(Errc::kPolicy, s.message, {"sharing starts once every agreement is in force"});
+    case Standing::Kind::kExpired:
+      return Error(Errc::kPolicy, s.message,
+                   {record_hint(p, "the renewed agreement") + ", with its new expiry date"});
   }
   return Ok{};
 }
 
 Status check_profile(const Partner& p, const std::string& profile) {
   if (profile == "full" && p.allow != "full") {
-    return Error(Errc::kPolicy,
-                 "partner '" + p.name + "' may receive only the basic fields, not 'full'",
-                 {"if the agreements allow it: sfcohort share partner add '" + p.name +
-                  "' ... --allow full"});
+    return Error(
+        Errc::kPolicy, "partner '" + p.name + "' may receive only the basic fields, not 'full'",
+        {"if the agreements allow it, " + record_hint(p, "that it may receive the full profile")});
   }
   return Ok{};
 }
 
 Result<Destination> destination(Store& store, const std::vector<std::string>& names,
-                                const std::string& profile, const std::string& today) {
+                                const std::string& profile, const std::string& today,
+                                Refusal* why) {
   Destination d;
   for (const auto& name : names) {
     auto p = get(store, name);
     if (!p) return p.error();
-    SF_TRY(check_agreements(*p, today));
-    if (!profile.empty()) SF_TRY(check_profile(*p, profile));
+    if (auto c = check_agreements(*p, today); !c) {
+      if (why) *why = Refusal{p->name, standing(*p, today), false};
+      return c.error();
+    }
+    if (!profile.empty()) {
+      if (auto c = check_profile(*p, profile); !c) {
+        if (why) *why = Refusal{p->name, {}, true};
+        return c.error();
+      }
+    }
     auto r = recipient_of(*p);
     if (!r) return r.error();
     d.recipients.push_back(*r);

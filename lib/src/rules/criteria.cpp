@@ -244,22 +244,8 @@ Result<RulePtr> parse_rule(const json& j, const std::string& path, const Impl& s
   return r;
 }
 
-Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::string& label) {
-  auto doc = json_util::parse(text, label);
-  if (!doc) return std::move(doc).error();
-  const json& j = *doc;
-  auto fail = [&](const Error& e) { return e.with_context(label); };
-  if (!j.is_object()) return fail(invalid_input("expected a criteria set (a JSON object)"));
-  if (auto k = json_util::only_keys(
-          j, "",
-          {"name", "title", "description", "sources", "approximations", "count", "threshold",
-           "requires", "requires_label", "adult_age", "dependent_child_age",
-           "non_resident_parent_max", "terms", "indicators", "criteria"});
-      !k) {
-    return fail(k.error());
-  }
-  auto impl = std::make_unique<Impl>();
-  impl->text = text;
+// The set's scalar keys: name, title, what it counts and its ages.
+Status parse_header(const json& j, Impl& impl) {
   auto str = [&](const char* key, std::string& out, bool required) -> Status {
     if (!j.contains(key)) {
       if (required) return invalid_input(std::string(key) + ": missing");
@@ -271,109 +257,128 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
     out = j[key].get<std::string>();
     return Ok{};
   };
-  if (auto s = str("name", impl->name, true); !s) return fail(s.error());
-  if (auto s = str("title", impl->title, true); !s) return fail(s.error());
-  if (auto s = str("count", impl->count, false); !s) return fail(s.error());
-  if (impl->count != "criteria" && impl->count != "needs") {
-    return fail(invalid_input("count: expected criteria or needs"));
+  SF_TRY(str("name", impl.name, true));
+  SF_TRY(str("title", impl.title, true));
+  SF_TRY(str("count", impl.count, false));
+  if (impl.count != "criteria" && impl.count != "needs") {
+    return invalid_input("count: expected criteria or needs");
   }
-  if (auto s = str("requires_label", impl->requires_label, false); !s) return fail(s.error());
+  SF_TRY(str("requires_label", impl.requires_label, false));
   struct IntKey {
     const char* key;
     int* out;
     int min;
   };
-  for (IntKey k :
-       {IntKey{"threshold", &impl->threshold, 1}, IntKey{"adult_age", &impl->adult_age, 1},
-        IntKey{"dependent_child_age", &impl->dependent_child_age, 1},
-        IntKey{"non_resident_parent_max", &impl->non_resident_max, 0}}) {
+  for (IntKey k : {IntKey{"threshold", &impl.threshold, 1}, IntKey{"adult_age", &impl.adult_age, 1},
+                   IntKey{"dependent_child_age", &impl.dependent_child_age, 1},
+                   IntKey{"non_resident_parent_max", &impl.non_resident_max, 0}}) {
     if (!j.contains(k.key)) continue;
     auto n = json_util::get_int(j, k.key, "", k.min);
-    if (!n) return fail(n.error());
+    if (!n) return n.error();
     *k.out = *n;
   }
-  // Terms: autumn, spring and summer unless the set says otherwise.
-  if (j.contains("terms")) {
-    const json& t = j["terms"];
-    if (!t.is_array() || t.empty()) return fail(invalid_input("terms: expected a non-empty array"));
-    for (size_t i = 0; i < t.size(); ++i) {
-      const std::string p = "terms[" + std::to_string(i) + "]";
-      if (!t[i].is_object()) return fail(invalid_input(p + ": expected an object"));
-      if (auto k = json_util::only_keys(t[i], p, {"name", "from", "to"}); !k)
-        return fail(k.error());
-      Term term;
-      if (!t[i].contains("name") || !t[i]["name"].is_string()) {
-        return fail(invalid_input(p + ".name: expected a string"));
-      }
-      term.name = t[i]["name"].get<std::string>();
-      if (auto s =
-              parse_md(t[i].value("from", json()), p + ".from", term.from_month, term.from_day);
-          !s) {
-        return fail(s.error());
-      }
-      if (auto s = parse_md(t[i].value("to", json()), p + ".to", term.to_month, term.to_day); !s) {
-        return fail(s.error());
-      }
-      if (term.to_month * 100 + term.to_day < term.from_month * 100 + term.from_day) {
-        return fail(
-            invalid_input(p + ": a term ends before it starts (terms do not span new year)"));
-      }
-      impl->terms.push_back(term);
-    }
-  } else {
-    impl->terms = {{"spring", 1, 1, 4, 14}, {"summer", 4, 15, 8, 31}, {"autumn", 9, 1, 12, 31}};
+  return Ok{};
+}
+
+// Terms: autumn, spring and summer unless the set says otherwise.
+Status parse_terms(const json& j, Impl& impl) {
+  if (!j.contains("terms")) {
+    impl.terms = {{"spring", 1, 1, 4, 14}, {"summer", 4, 15, 8, 31}, {"autumn", 9, 1, 12, 31}};
+    return Ok{};
   }
-  // Indicators.
+  const json& t = j["terms"];
+  if (!t.is_array() || t.empty()) return invalid_input("terms: expected a non-empty array");
+  for (size_t i = 0; i < t.size(); ++i) {
+    const std::string p = "terms[" + std::to_string(i) + "]";
+    if (!t[i].is_object()) return invalid_input(p + ": expected an object");
+    SF_TRY(json_util::only_keys(t[i], p, {"name", "from", "to"}));
+    Term term;
+    if (!t[i].contains("name") || !t[i]["name"].is_string()) {
+      return invalid_input(p + ".name: expected a string");
+    }
+    term.name = t[i]["name"].get<std::string>();
+    SF_TRY(parse_md(t[i].value("from", json()), p + ".from", term.from_month, term.from_day));
+    SF_TRY(parse_md(t[i].value("to", json()), p + ".to", term.to_month, term.to_day));
+    if (term.to_month * 100 + term.to_day < term.from_month * 100 + term.from_day) {
+      return invalid_input(p + ": a term ends before it starts (terms do not span new year)");
+    }
+    impl.terms.push_back(term);
+  }
+  return Ok{};
+}
+
+Status parse_indicators(const json& j, Impl& impl) {
   if (!j.contains("indicators") || !j["indicators"].is_array() || j["indicators"].empty()) {
-    return fail(invalid_input("indicators: expected a non-empty array"));
+    return invalid_input("indicators: expected a non-empty array");
   }
   const json& inds = j["indicators"];
   for (size_t i = 0; i < inds.size(); ++i) {
     const std::string p = "indicators[" + std::to_string(i) + "]";
     const json& o = inds[i];
-    if (!o.is_object()) return fail(invalid_input(p + ": expected an object"));
-    if (auto k = json_util::only_keys(o, p, {"code", "label", "description", "value", "unit"});
-        !k) {
-      return fail(k.error());
-    }
+    if (!o.is_object()) return invalid_input(p + ": expected an object");
+    SF_TRY(json_util::only_keys(o, p, {"code", "label", "description", "value", "unit"}));
     Indicator ind;
     for (auto [key, out] : {std::pair<const char*, std::string*>{"code", &ind.code},
                             {"label", &ind.label},
                             {"description", &ind.description}}) {
       if (!o.contains(key) || !o[key].is_string() || o[key].get<std::string>().empty()) {
-        return fail(invalid_input(p + "." + key + ": expected a non-empty string"));
+        return invalid_input(p + "." + key + ": expected a non-empty string");
       }
       *out = o[key].get<std::string>();
     }
     for (char c : ind.code) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-        return fail(invalid_input(p + ".code: '" + ind.code + "': use a-z, 0-9 and _"));
+        return invalid_input(p + ".code: '" + ind.code + "': use a-z, 0-9 and _");
       }
     }
     if (o.contains("value")) {
-      if (!o["value"].is_boolean())
-        return fail(invalid_input(p + ".value: expected true or false"));
+      if (!o["value"].is_boolean()) return invalid_input(p + ".value: expected true or false");
       ind.takes_value = o["value"].get<bool>();
     }
     if (o.contains("unit")) {
-      if (!o["unit"].is_string()) return fail(invalid_input(p + ".unit: expected a string"));
+      if (!o["unit"].is_string()) return invalid_input(p + ".unit: expected a string");
       ind.unit = o["unit"].get<std::string>();
     }
-    if (impl->by_code.count(ind.code)) {
-      return fail(invalid_input(p + ".code: '" + ind.code + "' is declared twice"));
+    if (impl.by_code.count(ind.code)) {
+      return invalid_input(p + ".code: '" + ind.code + "' is declared twice");
     }
-    impl->by_code[ind.code] = impl->indicators.size();
-    impl->indicators.push_back(ind);
+    impl.by_code[ind.code] = impl.indicators.size();
+    impl.indicators.push_back(ind);
   }
-  if (j.contains("requires")) {
-    auto r = parse_rule(j["requires"], "requires", *impl);
-    if (!r) return fail(r.error());
-    impl->requires_rule = *r;
-    if (impl->requires_label.empty()) impl->requires_label = "the household requirement";
+  return Ok{};
+}
+
+// A criterion's needs (NS, at path P), each id used once in the whole set.
+Status parse_needs(const json& ns, const std::string& p, const Impl& impl,
+                   std::set<std::string>& need_ids, Criterion& c) {
+  if (!ns.is_array() || ns.empty()) return invalid_input(p + ".needs: expected a non-empty array");
+  for (size_t k = 0; k < ns.size(); ++k) {
+    const std::string np = p + ".needs[" + std::to_string(k) + "]";
+    if (!ns[k].is_object()) return invalid_input(np + ": expected an object");
+    SF_TRY(json_util::only_keys(ns[k], np, {"id", "title", "rule"}));
+    Need n;
+    if (!ns[k].contains("id") || !ns[k]["id"].is_string() || !ns[k].contains("title") ||
+        !ns[k]["title"].is_string()) {
+      return invalid_input(np + ": id and title must be strings");
+    }
+    n.id = ns[k]["id"].get<std::string>();
+    n.title = ns[k]["title"].get<std::string>();
+    if (!need_ids.insert(n.id).second) {
+      return invalid_input(np + ".id: '" + n.id + "' is used twice");
+    }
+    if (!ns[k].contains("rule")) return invalid_input(np + ".rule: missing");
+    auto r = parse_rule(ns[k]["rule"], np + ".rule", impl);
+    if (!r) return r.error();
+    n.rule = *r;
+    c.needs.push_back(std::move(n));
   }
-  // Criteria: each has needs, or a single rule (one need named after it).
+  return Ok{};
+}
+
+// Criteria: each has needs, or a single rule (one need named after it).
+Status parse_criteria(const json& j, Impl& impl) {
   if (!j.contains("criteria") || !j["criteria"].is_array() || j["criteria"].empty()) {
-    return fail(invalid_input("criteria: expected a non-empty array"));
+    return invalid_input("criteria: expected a non-empty array");
   }
   std::set<int> ids;
   std::set<std::string> need_ids;
@@ -381,55 +386,61 @@ Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::stri
   for (size_t i = 0; i < cs.size(); ++i) {
     const std::string p = "criteria[" + std::to_string(i) + "]";
     const json& o = cs[i];
-    if (!o.is_object()) return fail(invalid_input(p + ": expected an object"));
-    if (auto k = json_util::only_keys(o, p, {"id", "title", "needs", "rule"}); !k)
-      return fail(k.error());
+    if (!o.is_object()) return invalid_input(p + ": expected an object");
+    SF_TRY(json_util::only_keys(o, p, {"id", "title", "needs", "rule"}));
     Criterion c;
     auto id = json_util::get_int(o, "id", p, 1);
-    if (!id) return fail(id.error());
+    if (!id) return id.error();
     c.id = *id;
-    if (!ids.insert(c.id).second)
-      return fail(invalid_input(p + ".id: " + std::to_string(c.id) + " is used twice"));
+    if (!ids.insert(c.id).second) {
+      return invalid_input(p + ".id: " + std::to_string(c.id) + " is used twice");
+    }
     if (!o.contains("title") || !o["title"].is_string()) {
-      return fail(invalid_input(p + ".title: expected a string"));
+      return invalid_input(p + ".title: expected a string");
     }
     c.title = o["title"].get<std::string>();
     if (o.contains("rule") == o.contains("needs")) {
-      return fail(invalid_input(p + ": give either rule or needs"));
+      return invalid_input(p + ": give either rule or needs");
     }
     if (o.contains("rule")) {
-      auto r = parse_rule(o["rule"], p + ".rule", *impl);
-      if (!r) return fail(r.error());
+      auto r = parse_rule(o["rule"], p + ".rule", impl);
+      if (!r) return r.error();
       c.needs.push_back(Need{std::to_string(c.id), c.title, *r});
     } else {
-      const json& ns = o["needs"];
-      if (!ns.is_array() || ns.empty())
-        return fail(invalid_input(p + ".needs: expected a non-empty array"));
-      for (size_t k = 0; k < ns.size(); ++k) {
-        const std::string np = p + ".needs[" + std::to_string(k) + "]";
-        if (!ns[k].is_object()) return fail(invalid_input(np + ": expected an object"));
-        if (auto kk = json_util::only_keys(ns[k], np, {"id", "title", "rule"}); !kk)
-          return fail(kk.error());
-        Need n;
-        if (!ns[k].contains("id") || !ns[k]["id"].is_string() || !ns[k].contains("title") ||
-            !ns[k]["title"].is_string()) {
-          return fail(invalid_input(np + ": id and title must be strings"));
-        }
-        n.id = ns[k]["id"].get<std::string>();
-        n.title = ns[k]["title"].get<std::string>();
-        if (!need_ids.insert(n.id).second)
-          return fail(invalid_input(np + ".id: '" + n.id + "' is used twice"));
-        if (!ns[k].contains("rule")) return fail(invalid_input(np + ".rule: missing"));
-        auto r = parse_rule(ns[k]["rule"], np + ".rule", *impl);
-        if (!r) return fail(r.error());
-        n.rule = *r;
-        c.needs.push_back(std::move(n));
-      }
+      SF_TRY(parse_needs(o["needs"], p, impl, need_ids, c));
     }
-    impl->criteria.push_back(std::move(c));
+    impl.criteria.push_back(std::move(c));
   }
-  std::sort(impl->criteria.begin(), impl->criteria.end(),
+  std::sort(impl.criteria.begin(), impl.criteria.end(),
             [](const Criterion& a, const Criterion& b) { return a.id < b.id; });
+  return Ok{};
+}
+
+Status parse_body(const json& j, Impl& impl) {
+  if (!j.is_object()) return invalid_input("expected a criteria set (a JSON object)");
+  SF_TRY(json_util::only_keys(
+      j, "",
+      {"name", "title", "description", "sources", "approximations", "count", "threshold",
+       "requires", "requires_label", "adult_age", "dependent_child_age", "non_resident_parent_max",
+       "terms", "indicators", "criteria"}));
+  SF_TRY(parse_header(j, impl));
+  SF_TRY(parse_terms(j, impl));
+  SF_TRY(parse_indicators(j, impl));
+  if (j.contains("requires")) {
+    auto r = parse_rule(j["requires"], "requires", impl);
+    if (!r) return r.error();
+    impl.requires_rule = *r;
+    if (impl.requires_label.empty()) impl.requires_label = "the household requirement";
+  }
+  return parse_criteria(j, impl);
+}
+
+Result<std::unique_ptr<Impl>> parse_set(const std::string& text, const std::string& label) {
+  auto doc = json_util::parse(text, label);
+  if (!doc) return std::move(doc).error();
+  auto impl = std::make_unique<Impl>();
+  impl->text = text;
+  if (auto s = parse_body(*doc, *impl); !s) return s.error().with_context(label);
   return impl;
 }
 
@@ -801,7 +812,7 @@ const std::vector<Indicator>& CriteriaSet::indicators() const { return impl_->in
 std::string CriteriaSet::count_mode() const { return impl_->count; }
 Status CriteriaSet::set_count_mode(const std::string& mode) {
   if (mode != "criteria" && mode != "needs") {
-    return invalid_input("--count: expected criteria or needs, not '" + mode + "'");
+    return invalid_input("count: expected criteria or needs, not '" + mode + "'");
   }
   impl_->count = mode;
   return Ok{};

@@ -1,17 +1,18 @@
 // Stored nominations: submit, list, show, decide, and what accepted
-// nominations recorded per family. Each write is one BEGIN IMMEDIATE
-// transaction holding its audit entry, so a nomination is never stored
-// without its trail (or half accepted).
+// nominations recorded per family. Each write is one write transaction
+// holding its audit entry, so a nomination is never stored without its
+// trail (or half accepted). The tables are db/'s (db/nominations.hpp).
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
 
 #include "base/json_util.hpp"
+#include "db/nominations.hpp"
+#include "db/write_transaction.hpp"
 #include "match/blocking.hpp"
 #include "rules/nomination_lookup.hpp"
 #include "sfcohort/nomination.hpp"
-#include "db/sqlite.hpp"
 
 namespace sfcohort::nomination {
 
@@ -82,7 +83,7 @@ Result<criteria::CriteriaSet> resolve_set(Store* store, const std::string& name_
 Status set_default_set(Store& store, const std::string& name_or_path) {
   auto set = criteria::CriteriaSet::load(name_or_path);
   if (!set) return std::move(set).error();
-  auto tx = sql::Transaction::begin(store.db());
+  auto tx = db::WriteTransaction::begin(store);
   if (!tx) return tx.error();
   SF_TRY(store.set_meta("criteria_set", name_or_path));
   SF_TRY(store.audit("criteria_set", {{"action", "set default"}, {"criteria_set", name_or_path}}));
@@ -91,73 +92,70 @@ Status set_default_set(Store& store, const std::string& name_or_path) {
 
 namespace {
 
-constexpr const char* kRecordCols =
-    "id, status, submitted_at, submitted_by, criteria_set, as_of, eligible, criteria_met, "
-    "family_id, decided_at, decided_by, reason, document, result";
+std::string str_of(const json& o, const char* key) {
+  return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+}
 
-Record read_record(const sql::Stmt& st) {
-  Record r;
-  r.id = st.text(0);
-  r.status = st.text(1);
-  r.submitted_at = st.text(2);
-  r.submitted_by = st.text(3);
-  r.criteria_set = st.text(4);
-  r.as_of = st.text(5);
-  r.eligible = st.int64(6) != 0;
-  json met = json::parse(st.text(7), nullptr, false);
-  if (met.is_array()) {
-    for (const auto& v : met) {
-      if (v.is_number_integer()) r.criteria_met.push_back(v.get<int>());
-    }
+// What the command layer shows of the stored document, read as written (a
+// UTF-8 byte-order mark is kept in storage, as submitted, and skipped here).
+void read_document(Record& r) {
+  std::string_view v(r.document);
+  if (v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);
+  r.document_json = ordered_json::parse(v.begin(), v.end(), nullptr, false);
+  if (r.document_json.is_discarded()) r.document_json = nullptr;
+  const json doc = json::parse(v.begin(), v.end(), nullptr, false);
+  if (!doc.is_object()) return;
+  if (doc.contains("nominated_by") && doc["nominated_by"].is_object()) {
+    const json& o = doc["nominated_by"];
+    r.nominated_by = Nominator{str_of(o, "name"), str_of(o, "agency"), str_of(o, "email")};
   }
-  r.family_id = st.text_or_null(8);
-  r.decided_at = st.text_or_null(9);
-  r.decided_by = st.text_or_null(10);
-  r.reason = st.text_or_null(11);
-  r.document = st.text(12);
-  r.result = ordered_json::parse(st.text(13), nullptr, false);
+  if (!doc.contains("members") || !doc["members"].is_array()) return;
+  for (const auto& o : doc["members"]) {
+    if (!o.is_object()) continue;
+    Member m;
+    m.id = str_of(o, "id");
+    m.given_name = str_of(o, "given_name");
+    m.middle_names = str_of(o, "middle_names");
+    m.surname = str_of(o, "surname");
+    m.dob = str_of(o, "dob");
+    m.sex = str_of(o, "sex");
+    m.role = str_of(o, "role");
+    m.relationship = str_of(o, "relationship");
+    m.resident =
+        !(o.contains("resident") && o["resident"].is_boolean()) || o["resident"].get<bool>();
+    r.members.push_back(std::move(m));
+  }
+}
+
+Record from_stored(db::NominationRecord s) {
+  Record r;
+  r.id = std::move(s.id);
+  r.status = std::move(s.status);
+  r.submitted_at = std::move(s.submitted_at);
+  r.submitted_by = std::move(s.submitted_by);
+  r.criteria_set = std::move(s.criteria_set);
+  r.as_of = std::move(s.as_of);
+  r.eligible = s.eligible;
+  r.criteria_met = std::move(s.criteria_met);
+  r.family_id = std::move(s.family_id);
+  r.decided_at = std::move(s.decided_at);
+  r.decided_by = std::move(s.decided_by);
+  r.reason = std::move(s.reason);
+  r.document = std::move(s.document);
+  r.result = ordered_json::parse(s.result_json, nullptr, false);
+  for (auto& m : s.matches) {
+    r.matches.push_back({std::move(m.member_id), std::move(m.band), std::move(m.person_id),
+                         std::move(m.family_id), ""});
+  }
+  read_document(r);
   return r;
 }
 
-Result<std::vector<CohortMatch>> stored_matches(Store& store, const std::string& id) {
-  auto st = store.cached(
-      "SELECT member_id, matched_band, matched_person, matched_family FROM nomination_member "
-      "WHERE nomination_id = ?1 AND matched_person IS NOT NULL ORDER BY member_id");
-  if (!st) return st.error();
-  (*st)->bind(1, id);
-  std::vector<CohortMatch> out;
-  for (;;) {
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back({(*st)->text(0), (*st)->text(1), (*st)->text(2), (*st)->text(3), ""});
-  }
-  (*st)->reset();
-  return out;
-}
-
 Result<std::optional<Record>> load_record(Store& store, const std::string& id) {
-  auto st = store.cached(std::string("SELECT ") + kRecordCols + " FROM nomination WHERE id = ?1");
-  if (!st) return st.error();
-  (*st)->bind(1, id);
-  auto r = (*st)->step();
-  if (!r) return r.error();
-  if (!*r) return std::optional<Record>();
-  Record rec = read_record(**st);
-  (*st)->reset();
-  auto m = stored_matches(store, id);
-  if (!m) return m.error();
-  rec.matches = std::move(*m);
-  return std::optional<Record>(std::move(rec));
-}
-
-Result<std::string> new_nomination_id(Store& store) {
-  auto n = store.db().scalar_int(
-      "SELECT coalesce(max(CAST(substr(id, 2) AS INTEGER)), 0) + 1 FROM nomination");
-  if (!n) return n.error();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "N%06lld", static_cast<long long>(*n));
-  return std::string(buf);
+  auto s = db::find_nomination(store, id);
+  if (!s) return s.error();
+  if (!*s) return std::optional<Record>();
+  return std::optional<Record>(from_stored(std::move(**s)));
 }
 
 Error unknown_nomination(const std::string& id) {
@@ -172,6 +170,46 @@ std::set<std::string> matched_families(const std::vector<CohortMatch>& ms) {
     if (m.band == "exact" || m.band == "strong") out.insert(m.family_id);
   }
   return out;
+}
+
+// The best match of each member (none for a member not in the cohort).
+Result<std::map<std::string, CohortMatch>> find_members(Store& store, const Nomination& n) {
+  auto finder = CohortFinder::create(store);
+  if (!finder) return finder.error();
+  std::map<std::string, CohortMatch> by_member;
+  for (const auto& m : n.members) {
+    auto found = finder->find(m, n.address);
+    if (!found) return found.error();
+    if (!found->empty()) by_member[m.id] = found->front();
+  }
+  return by_member;
+}
+
+Status store_submitted(Store& store, const Record& rec, const Nomination& n,
+                       const std::map<std::string, CohortMatch>& by_member) {
+  db::NominationRecord s;
+  s.id = rec.id;
+  s.submitted_at = rec.submitted_at;
+  s.submitted_by = rec.submitted_by;
+  s.nominator_name = n.nominated_by.name;
+  s.nominator_agency = n.nominated_by.agency;
+  s.nominator_email = n.nominated_by.email;
+  s.criteria_set = rec.criteria_set;
+  s.as_of = rec.as_of;
+  s.eligible = rec.eligible;
+  s.criteria_met = rec.criteria_met;
+  s.family_id = rec.family_id;
+  s.document = rec.document;
+  s.result_json = rec.result.dump();
+  std::vector<db::NominatedMember> members;
+  for (const auto& m : n.members) {
+    db::NominatedMember nm{m.id, m.resident, m.relationship, std::nullopt};
+    if (auto it = by_member.find(m.id); it != by_member.end()) {
+      nm.match = db::MemberMatch{m.id, it->second.band, it->second.person_id, it->second.family_id};
+    }
+    members.push_back(std::move(nm));
+  }
+  return db::insert_nomination(store, s, members);
 }
 
 }  // namespace
@@ -193,25 +231,19 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
   const Date on = as_of.value_or(*today);
   criteria::Outcome outcome = set->evaluate(to_household(*n), on);
 
-  auto tx = sql::Transaction::begin(store.db());
+  auto tx = db::WriteTransaction::begin(store);
   if (!tx) return tx.error();
-  auto finder = CohortFinder::create(store);
-  if (!finder) return finder.error();
+  auto by_member = find_members(store, *n);
+  if (!by_member) return by_member.error();
   std::vector<CohortMatch> matches;
-  std::map<std::string, CohortMatch> by_member;
   for (const auto& m : n->members) {
-    auto found = finder->find(m, n->address);
-    if (!found) return found.error();
-    if (!found->empty()) {
-      by_member[m.id] = found->front();
-      matches.push_back(found->front());
-    }
+    if (auto it = by_member->find(m.id); it != by_member->end()) matches.push_back(it->second);
   }
   auto fams = matched_families(matches);
   std::optional<std::string> family;
   if (fams.size() == 1) family = *fams.begin();
 
-  auto id = new_nomination_id(store);
+  auto id = db::next_nomination_id(store);
   if (!id) return id.error();
   Record rec;
   rec.id = *id;
@@ -226,34 +258,8 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
   rec.document = text;
   rec.result = outcome_json(outcome);
   rec.matches = matches;
-
-  auto st = store.db().prepare(
-      "INSERT INTO nomination(id, status, submitted_at, submitted_by, nominator_name, "
-      "nominator_agency, nominator_email, criteria_set, as_of, eligible, criteria_met, result, "
-      "document, family_id) VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-      "?13)");
-  if (!st) return st.error();
-  st->bind(1, rec.id).bind(2, rec.submitted_at).bind(3, rec.submitted_by);
-  st->bind(4, n->nominated_by.name).bind(5, n->nominated_by.agency).bind(6, n->nominated_by.email);
-  st->bind(7, rec.criteria_set).bind(8, rec.as_of).bind(9, rec.eligible ? 1 : 0);
-  st->bind(10, json(rec.criteria_met).dump()).bind(11, rec.result.dump()).bind(12, text);
-  st->bind(13, family);
-  SF_TRY(st->run());
-  auto mst = store.db().prepare(
-      "INSERT INTO nomination_member(nomination_id, member_id, resident, relationship, "
-      "matched_person, matched_family, matched_band) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!mst) return mst.error();
-  for (const auto& m : n->members) {
-    mst->reset();
-    mst->bind(1, rec.id).bind(2, m.id).bind(3, m.resident ? 1 : 0).bind(4, m.relationship);
-    auto it = by_member.find(m.id);
-    if (it != by_member.end()) {
-      mst->bind(5, it->second.person_id).bind(6, it->second.family_id).bind(7, it->second.band);
-    } else {
-      mst->bind_null(5).bind_null(6).bind_null(7);
-    }
-    SF_TRY(mst->run());
-  }
+  read_document(rec);
+  SF_TRY(store_submitted(store, rec, *n, *by_member));
   json matched = json::array();
   for (const auto& m : matches) matched.push_back(m.person_id);
   SF_TRY(store.audit(rec.id, {{"action", "submit"},
@@ -270,19 +276,12 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
 
 Result<std::vector<Record>> list(Store& store, const std::string& status) {
   if (!status.empty() && status != "pending" && status != "accepted" && status != "rejected") {
-    return invalid_input("--status: expected pending, accepted or rejected, not '" + status + "'");
+    return invalid_input("status: expected pending, accepted or rejected, not '" + status + "'");
   }
-  auto st = store.db().prepare(std::string("SELECT ") + kRecordCols +
-                               " FROM nomination WHERE ?1 = '' OR status = ?1 ORDER BY id DESC");
-  if (!st) return st.error();
-  st->bind(1, status);
+  auto stored = db::nominations_with_status(store, status);
+  if (!stored) return stored.error();
   std::vector<Record> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back(read_record(*st));
-  }
+  for (auto& s : *stored) out.push_back(from_stored(std::move(s)));
   SF_TRY(
       store.audit("nominations", {{"action", "list"}, {"status", status}, {"count", out.size()}}));
   return out;
@@ -296,10 +295,194 @@ Result<Record> show(Store& store, const std::string& id) {
   return std::move(**r);
 }
 
-Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
-  if (trim(d.reason).empty())
-    return invalid_input("--reason: say why the nomination is decided so");
-  auto tx = sql::Transaction::begin(store.db());
+namespace {
+
+// Where an accepted household goes: the family D names, else the one family
+// its members matched, else a new family. Returns the family and whether it
+// was already in the cohort.
+Result<std::pair<std::string, bool>> choose_family(Store& store, const std::string& id,
+                                                   const Decision& d,
+                                                   const std::vector<CohortMatch>& matches,
+                                                   std::vector<std::string>* several) {
+  if (!d.family_id.empty()) {
+    auto f = store.family(d.family_id);
+    if (!f) return f.error();
+    if (!f->has_value()) {
+      return invalid_input("no family '" + d.family_id + "' in the cohort to merge into");
+    }
+    return std::make_pair(d.family_id, true);
+  }
+  auto fams = matched_families(matches);
+  if (fams.size() > 1) {
+    std::string list;
+    for (const auto& f : fams) list += (list.empty() ? "" : ", ") + f;
+    if (several) several->assign(fams.begin(), fams.end());
+    return Error(Errc::kInvalidInput,
+                 "nomination " + id + ": its members are in several cohort families (" + list + ")",
+                 {"choose the family to merge into"});
+  }
+  if (fams.size() == 1) return std::make_pair(*fams.begin(), true);
+  auto nf = store.new_family_id();
+  if (!nf) return nf.error();
+  return std::make_pair(*nf, false);
+}
+
+// The lead agency: the one marked lead, else a lead professional.
+const Agency* lead_agency(const Nomination& n) {
+  const Agency* lead = nullptr;
+  for (const auto& a : n.agencies) {
+    if (a.lead) lead = &a;
+  }
+  for (const auto& a : n.agencies) {
+    if (!lead && a.role == "lead_professional") lead = &a;
+  }
+  return lead;
+}
+
+Status put_cohort_family(Store& store, const std::string& family_id, bool merged,
+                         const Agency* lead, const std::string& today) {
+  Family fam;
+  if (merged) {
+    auto f = store.family(family_id);
+    if (!f) return f.error();
+    fam = **f;
+    fam.status = "cohort";
+    if (!fam.joined_on) fam.joined_on = today;
+  } else {
+    fam.id = family_id;
+    fam.status = "cohort";
+    fam.joined_on = today;
+  }
+  if (lead) {
+    fam.lead_agency = lead->name;
+    fam.lead_contact = lead->contact;
+  }
+  return store.put_family(fam);
+}
+
+struct Placed {
+  std::map<std::string, std::string> person_of;  // member id -> person id
+  json added = json::array(), kept = json::array();
+};
+
+// Each member as a person of FAMILY_ID: the one matched there (exact or
+// strong), else a new person.
+Result<Placed> place_members(Store& store, const std::string& id, const Nomination& n,
+                             const std::string& family_id,
+                             const std::map<std::string, std::vector<CohortMatch>>& by_member,
+                             const std::string& today) {
+  Placed out;
+  for (const auto& m : n.members) {
+    std::string pid;
+    if (auto it = by_member.find(m.id); it != by_member.end()) {
+      for (const auto& c : it->second) {
+        if ((c.band == "exact" || c.band == "strong") && c.family_id == family_id) {
+          pid = c.person_id;
+          break;
+        }
+      }
+    }
+    if (pid.empty()) {
+      Person p;
+      p.family_id = family_id;
+      p.given_name = m.given_name;
+      p.middle_names = m.middle_names;
+      p.surname = m.surname;
+      p.dob = m.dob;
+      p.sex = m.sex;
+      p.role = m.role;
+      if (m.resident) {
+        p.postcode = n.address.postcode;
+        p.house = n.address.house;
+        p.address = n.address.line();
+      }
+      p.joined_on = today;
+      p.extra = json{{"nomination", id}, {"relationship", m.relationship}}.dump();
+      auto stored = match::add_person(store, p);
+      if (!stored) return stored.error();
+      pid = stored->id;
+      out.added.push_back(pid);
+    } else {
+      out.kept.push_back(pid);
+    }
+    out.person_of[m.id] = pid;
+    SF_TRY(db::set_member_person(store, id, m.id, pid));
+  }
+  return out;
+}
+
+Status record_family(Store& store, const std::string& id, const Nomination& n,
+                     const std::string& family_id, const Agency* lead, const Placed& placed,
+                     const std::string& now) {
+  std::vector<db::FamilyEvidence> evidence;
+  for (const auto& e : n.evidence) {
+    db::FamilyEvidence fe;
+    fe.indicator = e.indicator;
+    if (!e.member.empty()) {
+      auto it = placed.person_of.find(e.member);
+      fe.person_id = it == placed.person_of.end() ? std::string() : it->second;
+    }
+    fe.member_id = e.member;
+    fe.date = e.date;
+    fe.value = e.value;
+    fe.source = e.source;
+    evidence.push_back(std::move(fe));
+  }
+  std::vector<db::FamilyAgency> agencies;
+  for (const auto& a : n.agencies) agencies.push_back({a.name, a.role, a.contact, &a == lead});
+  db::FamilyConsent consent;
+  consent.given = n.consent.given;
+  if (!n.consent.date.empty()) consent.given_on = n.consent.date;
+  consent.given_by = n.consent.by;
+  consent.legal_basis = n.legal_basis;
+  consent.recorded_at = now;
+  return db::add_family_records(store, family_id, id, evidence, agencies, consent);
+}
+
+// Adds the household of the accepted nomination REC to the cohort and
+// records its evidence, agencies and consent; says what it did in DETAIL.
+Status accept_into_cohort(Store& store, Record& rec, const Decision& d, const std::string& now,
+                          const std::string& today, json& detail,
+                          std::vector<std::string>* several) {
+  auto td = parse_date(today);
+  if (!td) return td.error();
+  // The document was valid when submitted, so this parse succeeds; a
+  // member without a role gets it from their age today.
+  auto n = parse(rec.document, rec.id, *td);
+  if (!n) return n.error();
+  // Look the members up again: the cohort may have changed since submit.
+  auto finder = CohortFinder::create(store);
+  if (!finder) return finder.error();
+  std::vector<CohortMatch> matches;
+  std::map<std::string, std::vector<CohortMatch>> by_member;
+  for (const auto& m : n->members) {
+    auto found = finder->find(m, n->address);
+    if (!found) return found.error();
+    by_member[m.id] = *found;
+    matches.insert(matches.end(), found->begin(), found->end());
+  }
+  auto chosen = choose_family(store, rec.id, d, matches, several);
+  if (!chosen) return chosen.error();
+  const auto& [family_id, merged] = *chosen;
+  const Agency* lead = lead_agency(*n);
+  SF_TRY(put_cohort_family(store, family_id, merged, lead, today));
+  auto placed = place_members(store, rec.id, *n, family_id, by_member, today);
+  if (!placed) return placed.error();
+  SF_TRY(record_family(store, rec.id, *n, family_id, lead, *placed, now));
+  rec.family_id = family_id;
+  detail["family_id"] = family_id;
+  detail["merged"] = merged;
+  detail["added"] = placed->added;
+  detail["kept"] = placed->kept;
+  return Ok{};
+}
+
+}  // namespace
+
+Result<Record> decide(Store& store, const std::string& id, const Decision& d,
+                      std::vector<std::string>* several) {
+  if (trim(d.reason).empty()) return invalid_input("a decision needs a reason: say why it is so");
+  auto tx = db::WriteTransaction::begin(store);
   if (!tx) return tx.error();
   auto loaded = load_record(store, id);
   if (!loaded) return loaded.error();
@@ -312,179 +495,16 @@ Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
                  {"a decision stands; submit the nomination again to reconsider it"});
   }
   const std::string now = Store::now_utc();
-  const std::string today = Store::today();
   json detail = {{"action", d.accept ? "accept" : "reject"}, {"reason", d.reason}};
-
-  if (d.accept) {
-    auto td = parse_date(today);
-    if (!td) return td.error();
-    // The document was valid when submitted, so this parse succeeds; a
-    // member without a role gets it from their age today.
-    auto n = parse(rec.document, id, *td);
-    if (!n) return n.error();
-    // Look the members up again: the cohort may have changed since submit.
-    auto finder = CohortFinder::create(store);
-    if (!finder) return finder.error();
-    std::vector<CohortMatch> matches;
-    std::map<std::string, std::vector<CohortMatch>> by_member;
-    for (const auto& m : n->members) {
-      auto found = finder->find(m, n->address);
-      if (!found) return found.error();
-      by_member[m.id] = *found;
-      matches.insert(matches.end(), found->begin(), found->end());
-    }
-    std::string family_id = d.family_id;
-    bool merged = false;
-    if (!family_id.empty()) {
-      auto f = store.family(family_id);
-      if (!f) return f.error();
-      if (!f->has_value())
-        return invalid_input("--family: no family '" + family_id + "' in the cohort");
-      merged = true;
-    } else {
-      auto fams = matched_families(matches);
-      if (fams.size() > 1) {
-        std::string list;
-        for (const auto& f : fams) list += (list.empty() ? "" : ", ") + f;
-        return Error(
-            Errc::kInvalidInput,
-            "nomination " + id + ": its members are in several cohort families (" + list + ")",
-            {"choose the family to merge into with --family ID"});
-      }
-      if (fams.size() == 1) {
-        family_id = *fams.begin();
-        merged = true;
-      } else {
-        auto nf = store.new_family_id();
-        if (!nf) return nf.error();
-        family_id = *nf;
-      }
-    }
-    // The lead agency: the one marked lead, else a lead professional.
-    const Agency* lead = nullptr;
-    for (const auto& a : n->agencies) {
-      if (a.lead) lead = &a;
-    }
-    for (const auto& a : n->agencies) {
-      if (!lead && a.role == "lead_professional") lead = &a;
-    }
-    Family fam;
-    if (merged) {
-      auto f = store.family(family_id);
-      if (!f) return f.error();
-      fam = **f;
-      fam.status = "cohort";
-      if (!fam.joined_on) fam.joined_on = today;
-    } else {
-      fam.id = family_id;
-      fam.status = "cohort";
-      fam.joined_on = today;
-    }
-    if (lead) {
-      fam.lead_agency = lead->name;
-      fam.lead_contact = lead->contact;
-    }
-    SF_TRY(store.put_family(fam));
-
-    std::map<std::string, std::string> person_of;  // member id -> person id
-    json added = json::array(), kept = json::array();
-    for (const auto& m : n->members) {
-      std::string pid;
-      for (const auto& c : by_member[m.id]) {
-        if ((c.band == "exact" || c.band == "strong") && c.family_id == family_id) {
-          pid = c.person_id;
-          break;
-        }
-      }
-      if (pid.empty()) {
-        Person p;
-        p.family_id = family_id;
-        p.given_name = m.given_name;
-        p.middle_names = m.middle_names;
-        p.surname = m.surname;
-        p.dob = m.dob;
-        p.sex = m.sex;
-        p.role = m.role;
-        if (m.resident) {
-          p.postcode = n->address.postcode;
-          p.house = n->address.house;
-          p.address = n->address.line();
-        }
-        p.joined_on = today;
-        p.extra = json{{"nomination", id}, {"relationship", m.relationship}}.dump();
-        auto stored = match::add_person(store, p);
-        if (!stored) return stored.error();
-        pid = stored->id;
-        added.push_back(pid);
-      } else {
-        kept.push_back(pid);
-      }
-      person_of[m.id] = pid;
-      auto up = store.cached(
-          "UPDATE nomination_member SET person_id = ?3 WHERE nomination_id = ?1 AND member_id = "
-          "?2");
-      if (!up) return up.error();
-      (*up)->bind(1, id).bind(2, m.id).bind(3, pid);
-      SF_TRY((*up)->run());
-    }
-    auto ev = store.db().prepare(
-        "INSERT INTO family_evidence(family_id, nomination_id, indicator, person_id, member_id, "
-        "date, value, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    if (!ev) return ev.error();
-    for (const auto& e : n->evidence) {
-      ev->reset();
-      ev->bind(1, family_id).bind(2, id).bind(3, e.indicator);
-      if (e.member.empty()) {
-        ev->bind_null(4);
-      } else {
-        ev->bind(4, person_of[e.member]);
-      }
-      ev->bind(5, e.member).bind(6, e.date);
-      if (e.value) {
-        ev->bind(7, *e.value);
-      } else {
-        ev->bind_null(7);
-      }
-      ev->bind(8, e.source);
-      SF_TRY(ev->run());
-    }
-    auto ag = store.db().prepare(
-        "INSERT INTO family_agency(family_id, nomination_id, name, role, contact, lead) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!ag) return ag.error();
-    for (const auto& a : n->agencies) {
-      ag->reset();
-      ag->bind(1, family_id).bind(2, id).bind(3, a.name).bind(4, a.role).bind(5, a.contact);
-      ag->bind(6, &a == lead ? 1 : 0);
-      SF_TRY(ag->run());
-    }
-    auto co = store.db().prepare(
-        "INSERT INTO family_consent(nomination_id, family_id, given, given_on, given_by, "
-        "legal_basis, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!co) return co.error();
-    co->bind(1, id).bind(2, family_id).bind(3, n->consent.given ? 1 : 0);
-    co->bind(4, n->consent.date.empty() ? std::optional<std::string>() : n->consent.date);
-    co->bind(5, n->consent.by).bind(6, n->legal_basis).bind(7, now);
-    SF_TRY(co->run());
-    rec.family_id = family_id;
-    detail["family_id"] = family_id;
-    detail["merged"] = merged;
-    detail["added"] = added;
-    detail["kept"] = kept;
-  }
-  auto up = store.db().prepare(
-      "UPDATE nomination SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5, "
-      "family_id = ?6 WHERE id = ?1 AND status = 'pending'");
-  if (!up) return up.error();
+  if (d.accept) SF_TRY(accept_into_cohort(store, rec, d, now, Store::today(), detail, several));
   rec.status = d.accept ? "accepted" : "rejected";
   rec.decided_at = now;
   rec.decided_by = store.context().actor;
   rec.reason = d.reason;
-  up->bind(1, id).bind(2, rec.status).bind(3, now).bind(4, *rec.decided_by).bind(5, d.reason);
-  up->bind(6, rec.family_id);
-  SF_TRY(up->run());
-  if (store.db().changes() != 1)
-    return internal_error("nomination " + id + ": decision not recorded");
+  auto recorded =
+      db::record_decision(store, {id, rec.status, now, *rec.decided_by, d.reason, rec.family_id});
+  if (!recorded) return recorded.error();
+  if (!*recorded) return internal_error("nomination " + id + ": decision not recorded");
   SF_TRY(store.audit(id, detail));
   SF_TRY(tx->commit());
   return rec;
@@ -493,80 +513,33 @@ Result<Record> decide(Store& store, const std::string& id, const Decision& d) {
 Result<Dossier> family_dossier(Store& store, const std::string& family_id) {
   Dossier d;
   d.family_id = family_id;
-  {
-    auto st = store.cached(
-        "SELECT criteria_set, criteria_met FROM nomination WHERE family_id = ?1 AND status = "
-        "'accepted' "
-        "ORDER BY decided_at DESC, id DESC LIMIT 1");
-    if (!st) return st.error();
-    (*st)->bind(1, family_id);
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (*r) {
-      d.criteria_set = (*st)->text(0);
-      json met = json::parse((*st)->text(1), nullptr, false);
-      if (met.is_array()) {
-        for (const auto& v : met) {
-          if (v.is_number_integer()) d.criteria_met.push_back(v.get<int>());
-        }
-      }
-    }
-    (*st)->reset();
+  auto check = db::latest_accepted_check(store, family_id);
+  if (!check) return check.error();
+  if (*check) {
+    d.criteria_set = (*check)->criteria_set;
+    d.criteria_met = (*check)->criteria_met;
   }
-  {
-    auto st = store.cached(
-        "SELECT indicator, coalesce(person_id, ''), date, value, source, nomination_id "
-        "FROM family_evidence WHERE family_id = ?1 ORDER BY date, pk");
-    if (!st) return st.error();
-    (*st)->bind(1, family_id);
-    for (;;) {
-      auto r = (*st)->step();
-      if (!r) return r.error();
-      if (!*r) break;
-      EvidenceRow e;
-      e.indicator = (*st)->text(0);
-      e.person_id = (*st)->text(1);
-      e.date = (*st)->text(2);
-      if (!(*st)->is_null(3)) e.value = (*st)->real(3);
-      e.source = (*st)->text(4);
-      e.nomination_id = (*st)->text(5);
-      d.evidence.push_back(std::move(e));
-    }
-    (*st)->reset();
+  auto evidence = db::family_evidence(store, family_id);
+  if (!evidence) return evidence.error();
+  for (auto& e : *evidence) {
+    d.evidence.push_back({std::move(e.indicator), e.person_id.value_or(""), std::move(e.date),
+                          e.value, std::move(e.source), std::move(e.nomination_id)});
   }
-  {
-    // Each agency once, as the latest nomination described it.
-    auto st = store.cached(
-        "SELECT name, role, contact, lead FROM family_agency WHERE family_id = ?1 ORDER BY pk "
-        "DESC");
-    if (!st) return st.error();
-    (*st)->bind(1, family_id);
-    std::set<std::string> seen;
-    for (;;) {
-      auto r = (*st)->step();
-      if (!r) return r.error();
-      if (!*r) break;
-      AgencyRow a{(*st)->text(0), (*st)->text(1), (*st)->text(2), (*st)->int64(3) != 0};
-      if (!seen.insert(a.name).second) continue;
-      d.agencies.push_back(std::move(a));
-    }
-    (*st)->reset();
-    std::reverse(d.agencies.begin(), d.agencies.end());
+  // Each agency once, as the latest nomination described it.
+  auto agencies = db::family_agencies(store, family_id);
+  if (!agencies) return agencies.error();
+  std::set<std::string> seen;
+  for (auto& a : *agencies) {
+    if (!seen.insert(a.name).second) continue;
+    d.agencies.push_back({std::move(a.name), std::move(a.role), std::move(a.contact), a.lead});
   }
-  {
-    auto st = store.cached(
-        "SELECT given, coalesce(given_on, ''), given_by, legal_basis, nomination_id "
-        "FROM family_consent WHERE family_id = ?1 ORDER BY recorded_at DESC, nomination_id DESC "
-        "LIMIT 1");
-    if (!st) return st.error();
-    (*st)->bind(1, family_id);
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (*r) {
-      d.consent = ConsentRow{(*st)->int64(0) != 0, (*st)->text(1), (*st)->text(2), (*st)->text(3),
-                             (*st)->text(4)};
-    }
-    (*st)->reset();
+  std::reverse(d.agencies.begin(), d.agencies.end());
+  auto consent = db::latest_consent(store, family_id);
+  if (!consent) return consent.error();
+  if (*consent) {
+    const auto& c = **consent;
+    d.consent =
+        ConsentRow{c.given, c.given_on.value_or(""), c.given_by, c.legal_basis, c.nomination_id};
   }
   return d;
 }
@@ -587,18 +560,12 @@ Result<criteria::Household> family_household(Store& store, const std::string& fa
     m.name = p.given_name.empty() ? p.id : p.given_name;
     if (auto d = parse_date(p.dob)) m.dob = *d;
     m.role = p.role;
-    auto st = store.cached(
-        "SELECT resident, relationship FROM nomination_member WHERE person_id = ?1 "
-        "ORDER BY nomination_id DESC LIMIT 1");
-    if (!st) return st.error();
-    (*st)->bind(1, p.id);
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (*r) {
-      m.resident = (*st)->int64(0) != 0;
-      m.relationship = (*st)->text(1);
+    auto ms = db::latest_membership(store, p.id);
+    if (!ms) return ms.error();
+    if (*ms) {
+      m.resident = (*ms)->resident;
+      m.relationship = (*ms)->relationship;
     }
-    (*st)->reset();
     h.members.push_back(std::move(m));
   }
   auto d = family_dossier(store, family_id);

@@ -92,49 +92,44 @@ Status check_object(const json& j, const std::string& path) {
   return Ok{};
 }
 
-Status parse_inner(const json& j, Nomination& n, const Date& today) {
-  if (!j.is_object())
-    return invalid_input("expected a nomination (a JSON object), not " + type_name(j));
-  SF_TRY(json_util::only_keys(j, "",
-                              {"criteria_set", "nominated_by", "household", "members", "evidence",
-                               "agencies", "consent", "legal_basis"}));
-  SF_TRY(get_str(j, "criteria_set", "", n.criteria_set, false));
-
+Status parse_nominator(const json& j, Nomination& n) {
   if (!j.contains("nominated_by")) return invalid_input("nominated_by: missing");
-  {
-    const json& o = j["nominated_by"];
-    SF_TRY(check_object(o, "nominated_by"));
-    SF_TRY(json_util::only_keys(o, "nominated_by", {"name", "agency", "email"}));
-    SF_TRY(get_name(o, "name", "nominated_by", n.nominated_by.name, true, true));
-    SF_TRY(get_str(o, "agency", "nominated_by", n.nominated_by.agency, true, true));
-    SF_TRY(get_str(o, "email", "nominated_by", n.nominated_by.email, false));
-  }
+  const json& o = j["nominated_by"];
+  SF_TRY(check_object(o, "nominated_by"));
+  SF_TRY(json_util::only_keys(o, "nominated_by", {"name", "agency", "email"}));
+  SF_TRY(get_name(o, "name", "nominated_by", n.nominated_by.name, true, true));
+  SF_TRY(get_str(o, "agency", "nominated_by", n.nominated_by.agency, true, true));
+  SF_TRY(get_str(o, "email", "nominated_by", n.nominated_by.email, false));
+  return Ok{};
+}
 
+Status parse_household(const json& j, Nomination& n) {
   if (!j.contains("household")) return invalid_input("household: missing");
-  {
-    const json& h = j["household"];
-    SF_TRY(check_object(h, "household"));
-    SF_TRY(json_util::only_keys(h, "household", {"address"}));
-    if (!h.contains("address")) return invalid_input("household.address: missing");
-    const json& a = h["address"];
-    const std::string ap = "household.address";
-    SF_TRY(check_object(a, ap));
-    SF_TRY(json_util::only_keys(a, ap, {"house", "street", "town", "postcode"}));
-    SF_TRY(get_str(a, "house", ap, n.address.house, false));
-    SF_TRY(get_str(a, "street", ap, n.address.street, false));
-    SF_TRY(get_str(a, "town", ap, n.address.town, false));
-    n.address.house = trim(n.address.house);
-    n.address.street = trim(n.address.street);
-    n.address.town = trim(n.address.town);
-    std::string pc;
-    SF_TRY(get_str(a, "postcode", ap, pc, false));
-    if (!trim(pc).empty()) {
-      auto p = parse_postcode(pc);
-      if (!p) return invalid_input(ap + ".postcode: " + p.error().message);
-      n.address.postcode = p->unit();
-    }
+  const json& h = j["household"];
+  SF_TRY(check_object(h, "household"));
+  SF_TRY(json_util::only_keys(h, "household", {"address"}));
+  if (!h.contains("address")) return invalid_input("household.address: missing");
+  const json& a = h["address"];
+  const std::string ap = "household.address";
+  SF_TRY(check_object(a, ap));
+  SF_TRY(json_util::only_keys(a, ap, {"house", "street", "town", "postcode"}));
+  SF_TRY(get_str(a, "house", ap, n.address.house, false));
+  SF_TRY(get_str(a, "street", ap, n.address.street, false));
+  SF_TRY(get_str(a, "town", ap, n.address.town, false));
+  n.address.house = trim(n.address.house);
+  n.address.street = trim(n.address.street);
+  n.address.town = trim(n.address.town);
+  std::string pc;
+  SF_TRY(get_str(a, "postcode", ap, pc, false));
+  if (!trim(pc).empty()) {
+    auto p = parse_postcode(pc);
+    if (!p) return invalid_input(ap + ".postcode: " + p.error().message);
+    n.address.postcode = p->unit();
   }
+  return Ok{};
+}
 
+Status parse_members(const json& j, Nomination& n, const Date& today) {
   if (!j.contains("members")) return invalid_input("members: missing");
   const json& ms = j["members"];
   if (!ms.is_array()) return invalid_input("members: expected an array, not " + type_name(ms));
@@ -174,7 +169,12 @@ Status parse_inner(const json& j, Nomination& n, const Date& today) {
     SF_TRY(get_bool(o, "resident", p, m.resident, false));
     n.members.push_back(std::move(m));
   }
+  return Ok{};
+}
 
+Status parse_evidence(const json& j, Nomination& n, const Date& today) {
+  std::set<std::string> ids;
+  for (const auto& m : n.members) ids.insert(m.id);
   if (!j.contains("evidence")) return invalid_input("evidence: missing");
   const json& ev = j["evidence"];
   if (!ev.is_array()) return invalid_input("evidence: expected an array, not " + type_name(ev));
@@ -211,7 +211,10 @@ Status parse_inner(const json& j, Nomination& n, const Date& today) {
     SF_TRY(get_str(o, "source", p, e.source, false));
     n.evidence.push_back(std::move(e));
   }
+  return Ok{};
+}
 
+Status parse_agencies(const json& j, Nomination& n) {
   if (j.contains("agencies")) {
     const json& as = j["agencies"];
     if (!as.is_array()) return invalid_input("agencies: expected an array, not " + type_name(as));
@@ -240,16 +243,33 @@ Status parse_inner(const json& j, Nomination& n, const Date& today) {
       n.agencies.push_back(std::move(a));
     }
   }
+  return Ok{};
+}
 
+Status parse_consent(const json& j, Nomination& n, const Date& today) {
   if (!j.contains("consent")) return invalid_input("consent: missing");
-  {
-    const json& c = j["consent"];
-    SF_TRY(check_object(c, "consent"));
-    SF_TRY(json_util::only_keys(c, "consent", {"given", "date", "by"}));
-    SF_TRY(get_bool(c, "given", "consent", n.consent.given, true));
-    SF_TRY(get_date(c, "date", "consent", n.consent.date, n.consent.given, today));
-    SF_TRY(get_str(c, "by", "consent", n.consent.by, n.consent.given, n.consent.given));
-  }
+  const json& c = j["consent"];
+  SF_TRY(check_object(c, "consent"));
+  SF_TRY(json_util::only_keys(c, "consent", {"given", "date", "by"}));
+  SF_TRY(get_bool(c, "given", "consent", n.consent.given, true));
+  SF_TRY(get_date(c, "date", "consent", n.consent.date, n.consent.given, today));
+  SF_TRY(get_str(c, "by", "consent", n.consent.by, n.consent.given, n.consent.given));
+  return Ok{};
+}
+
+Status parse_inner(const json& j, Nomination& n, const Date& today) {
+  if (!j.is_object())
+    return invalid_input("expected a nomination (a JSON object), not " + type_name(j));
+  SF_TRY(json_util::only_keys(j, "",
+                              {"criteria_set", "nominated_by", "household", "members", "evidence",
+                               "agencies", "consent", "legal_basis"}));
+  SF_TRY(get_str(j, "criteria_set", "", n.criteria_set, false));
+  SF_TRY(parse_nominator(j, n));
+  SF_TRY(parse_household(j, n));
+  SF_TRY(parse_members(j, n, today));
+  SF_TRY(parse_evidence(j, n, today));
+  SF_TRY(parse_agencies(j, n));
+  SF_TRY(parse_consent(j, n, today));
   SF_TRY(get_str(j, "legal_basis", "", n.legal_basis, true, true));
   return Ok{};
 }
@@ -289,8 +309,8 @@ Status validate_indicators(const Nomination& n, const criteria::CriteriaSet& set
       }
       return Error(Errc::kInvalidInput, msg,
                    {"the indicators of " + set.name() +
-                    " are listed by 'sfcohort nominate template --criteria " + set.name() +
-                    "' and in sfcohort-criteria(5)"});
+                    " are listed in its nomination template (sfcohort nominate template) and "
+                    "in sfcohort-criteria(5)"});
     }
     if (ind->takes_value && !e.value) {
       return invalid_input(p + ".value: missing: " + e.indicator + " takes a value" +

@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "db/sqlite.hpp"
 #include "query_plan.hpp"
 #include "sfcohort/nomination.hpp"
-#include "db/sqlite.hpp"
 
 using namespace sfcohort;
 using nlohmann::json;
@@ -275,6 +275,11 @@ TEST_CASE("nomination: submit, list, show and decide against the real schema") {
     auto shown = nomination::show(s, "N000002");
     REQUIRE(shown.has_value());
     CHECK(shown->matches.size() == 2);
+    // The document comes back for display, so the command needs no parse.
+    REQUIRE(shown->nominated_by.has_value());
+    CHECK(!shown->nominated_by->name.empty());
+    CHECK(!shown->members.empty());
+    CHECK(shown->document_json.is_object());
     auto d2 = nomination::decide(s, "N000002", {true, "a new baby brother", ""});
     REQUIRE(d2.has_value());
     CHECK(d2->family_id == d->family_id);
