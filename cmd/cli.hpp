@@ -60,6 +60,11 @@ class Progress {
   Progress(const Globals& g, std::string label, uint64_t total);
   ~Progress();
   void update(uint64_t done);
+  // The same, with the total now known (0: unknown, DONE is shown as a count).
+  void update(uint64_t done, uint64_t total) {
+    total_ = total;
+    update(done);
+  }
   void done();
 
  private:
