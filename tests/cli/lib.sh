@@ -70,7 +70,17 @@ one_line_error() {
   n=$(grep -vc '^sfcohort: hint: ' "$T/err")
   if [ "$n" -eq 1 ] && grep -q '^sfcohort: error: ' "$T/err"; then ok; else fail "$1: not one error line"; fi
 }
-db_sum() { sqlite3 "$SFCOHORT_DB" '.dump' 2>/dev/null | sha256sum | cut -d' ' -f1; }
+# db_sum: a digest of the database's contents. If sqlite3 cannot read it, a
+# message numbered by call instead, so two failed reads never compare equal.
+db_sum() {
+  local dump
+  if dump=$(sqlite3 "$SFCOHORT_DB" '.dump' 2>&1); then
+    printf '%s\n' "$dump" | sha256sum | cut -d' ' -f1
+  else
+    echo x >>"$T/.db_sum_failures"
+    echo "db_sum: sqlite3 failed (call $(wc -l <"$T/.db_sum_failures")): $dump"
+  fi
+}
 
 EXPECTED="$SRC/tests/cli/expected"
 TEST_NAME=$(basename "$0" .sh)
