@@ -26,7 +26,10 @@ export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
 export SFCOHORT_DB="$T/cohort.db" SFCOHORT_KEYS="$T/keys" SFCOHORT_USER=tester
 unset SFCOHORT_PURPOSE SFCOHORT_PASSPHRASE_FILE
 SFCOHORT_REFRESH=${SFCOHORT_REFRESH:-}
-mkdir -p "$HOME"
+# Scratch files (TempFile with no folder) go to $TMPDIR: keep them here too,
+# where a test can see that none is left behind.
+export TMPDIR="$T/tmp"
+mkdir -p "$HOME" "$TMPDIR"
 FAILS=0
 PASSES=0
 sf() { "$SFCOHORT" "$@"; }
