@@ -32,6 +32,7 @@ export TMPDIR="$T/tmp"
 mkdir -p "$HOME" "$TMPDIR"
 FAILS=0
 PASSES=0
+SKIPS=0
 sf() { "$SFCOHORT" "$@"; }
 
 # run CMD...: runs it, keeping stdout in $T/out, stderr in $T/err, status in $RC.
@@ -179,9 +180,16 @@ expect_file() {
   normalise <"$2" >"$T/$name.actual"
   compare_expected "$name" "$T/$name.actual" "$name"
 }
+# skip DESCRIPTION: a part of the test that cannot run here, said so on the
+# result line ("1 skipped"); only for a missing tool, never for a failure.
+skip() {
+  SKIPS=$((SKIPS + 1))
+  echo "SKIP: $*" >&2
+}
 finish() {
-  local refreshed=""
-  [ "$REFRESHED" -gt 0 ] && refreshed=", $REFRESHED expected files refreshed"
-  echo "$(basename "$0"): $PASSES passed, $FAILS failed$refreshed"
+  local extra=""
+  [ "$SKIPS" -gt 0 ] && extra=", $SKIPS skipped"
+  [ "$REFRESHED" -gt 0 ] && extra="$extra, $REFRESHED expected files refreshed"
+  echo "$(basename "$0"): $PASSES passed, $FAILS failed$extra"
   [ "$FAILS" -eq 0 ]
 }

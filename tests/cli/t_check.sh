@@ -145,6 +145,7 @@ has "supporting-families-2022 (3 or more needs)" out "default from meta"
 
 # sfcohort-criteria(5) documents every indicator of every shipped set.
 for set in "$SRC"/schema/criteria/*.json; do
+  [ -n "$(jq -r '.indicators[].code' "$set")" ] && ok || fail "$(basename "$set"): no indicators read"
   for code in $(jq -r '.indicators[].code' "$set"); do
     grep -qx ".It Li $code" "$SRC/man/sfcohort-criteria.5" && ok || fail "$code ($(basename "$set")) is not in sfcohort-criteria.5"
   done

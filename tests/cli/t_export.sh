@@ -79,7 +79,8 @@ expect_rc 2 "--plaintext with --to" sf export --plaintext --to "NHS Trust"
 
 # --fields full: from accepted nominations, only for a partner allowed it,
 # only families with consent given; the others withheld and audited.
-sf nominate template >n1.json 2>/dev/null
+expect_rc 0 "nominate template" sf nominate template
+cp "$T/out" n1.json
 python3 - <<'PY'
 import json
 d = json.load(open("n1.json"))
@@ -90,14 +91,14 @@ d["evidence"] = []
 d["consent"] = {"given": False, "date": "2024-01-01", "by": "Amy Nocon"}
 json.dump(d, open("n2.json", "w"))
 PY
-sf nominate submit n1.json >/dev/null 2>&1
-sf nominate decide N000001 --accept --reason "test" >/dev/null 2>&1
-sf nominate submit n2.json >/dev/null 2>&1
-sf nominate decide N000002 --accept --reason "test" >/dev/null 2>&1
+expect_rc 0 "submit a family with consent" sf nominate submit n1.json
+expect_rc 0 "accept it" sf nominate decide N000001 --accept --reason "test"
+expect_rc 0 "submit a family without consent" sf nominate submit n2.json
+expect_rc 0 "accept it" sf nominate decide N000002 --accept --reason "test"
 F_OK=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000001'")
 F_NO=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000002'")
-sf share partner add "Full Partner" --recipient "$P_AGE" --agreement isa=2020-01-01 \
-  --agreement dsp=2020-01-01 --agreement mou=2020-01-01 --allow full >/dev/null 2>&1
+expect_rc 0 "a partner allowed the full profile" sf share partner add "Full Partner" --recipient "$P_AGE" \
+  --agreement isa=2020-01-01 --agreement dsp=2020-01-01 --agreement mou=2020-01-01 --allow full
 expect_rc 0 "full export" sf export --to "Full Partner" --fields full --family "$F_OK" --family "$F_NO" --output full.csv.age
 has "family $F_NO withheld: consent was refused" err "withheld family listed on stderr"
 expect_output export-full-withheld
@@ -112,7 +113,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["criter
 
 # Formula injection is guarded in what partners receive.
 printf 'family_id,person_id,surname,dob,given_name\nF9,P9,=HYPERLINK("x"),2010-01-01,Ann\n' >evil.csv
-sf import evil.csv >/dev/null 2>&1
-sf export --plaintext --family F9 >evil.out 2>/dev/null
-grep -q "'=HYPERLINK" evil.out && ok || fail "formula guarded"
+expect_rc 0 "import a formula-like surname" sf import evil.csv
+expect_rc 0 "export it" sf export --plaintext --family F9
+grep -q "'=HYPERLINK" "$T/out" && ok || fail "formula guarded"
 finish

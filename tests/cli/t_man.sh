@@ -23,6 +23,9 @@ check_command() {
   shift
   local help opt sub
   help=$("$SFCOHORT" "$@" --help 2>&1)
+  # Every command's --help lists options (at least the global ones): none
+  # found means the help's layout changed and nothing would be checked.
+  [ -n "$(options_of "$help")" ] && ok || fail "sfcohort $* --help: no options found to check"
   for opt in $(options_of "$help"); do
     # In mdoc, --rejects is written Fl -rejects; in man(7), \-\-rejects.
     local bare=${opt#-}
@@ -35,7 +38,10 @@ check_command() {
   done
 }
 check_command "$SRC/man/sfcohort.1"
-for cmd in $(subcommands_of "$("$SFCOHORT" --help)"); do
+commands=$(subcommands_of "$("$SFCOHORT" --help)")
+same "$(printf '%s\n' $commands | grep -cxE 'init|import|lookup|check|nominate|export|share|audit')" 8 \
+  "sfcohort --help lists the eight commands (else none would be checked)"
+for cmd in $commands; do
   page="$SRC/man/sfcohort-$cmd.1"
   if [ -f "$page" ]; then ok; else fail "sfcohort $cmd has no man page"; continue; fi
   check_command "$page" "$cmd"
