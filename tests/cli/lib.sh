@@ -95,10 +95,11 @@ USED_NAMES=" "
 # placeholder, and nothing else: this test's temp dir (<T>), the source and
 # build trees (<SRC>, <BUILD>), UTC timestamps (<TIME>), durations
 # ("in <DUR> s"), age recipients and secret keys (<AGE-RECIPIENT>,
-# <AGE-SECRET-KEY>), minisign public keys and key ids (<MINISIGN-KEY>,
-# <KEY-ID>), and hex digests and random ids by their length (<HEX128>
-# BLAKE2b, <HEX64> SHA-256, <HEX32> a database id). Dates alone are kept:
-# a test that prints today's date sets SFCOHORT_TODAY instead.
+# <AGE-SECRET-KEY>), minisign public keys (<MINISIGN-KEY>) and key ids after
+# "key " (<KEY-ID>: 1 to 16 digits, as minisign prints them), and hex digests
+# and random ids by their length (<HEX128> BLAKE2b, <HEX64> SHA-256, <HEX32>
+# a database id). Dates alone are kept: a test that prints today's date sets
+# SFCOHORT_TODAY instead.
 normalise() {
   NT="$T" NSRC="$SRC" NBUILD="${BUILD:-$(dirname "$SFCOHORT")}" perl -pe '
     s/\Q$ENV{NT}\E/<T>/g;
@@ -109,7 +110,7 @@ normalise() {
     s/\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b/<AGE-SECRET-KEY>/g;
     s/\bage1[02-9ac-hj-np-z]{58}\b/<AGE-RECIPIENT>/g;
     s/\bRW[A-Za-z0-9+\/]{54}/<MINISIGN-KEY>/g;
-    s/\b[0-9A-F]{16}\b/<KEY-ID>/g;
+    s/\bkey (id )?[0-9A-F]{1,16}\b/key $1<KEY-ID>/g;
     s/\b[0-9a-f]{128}\b/<HEX128>/g;
     s/\b[0-9a-f]{64}\b/<HEX64>/g;
     s/\b[0-9a-f]{32}\b/<HEX32>/g;
