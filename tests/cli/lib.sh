@@ -57,12 +57,19 @@ expect_rc() {
   run "$@"
   if [ "$RC" -eq "$want" ]; then ok; else fail "$what: want exit $want"; fi
 }
-# has TEXT WHERE DESCRIPTION: WHERE is out or err of the last run.
+# has TEXT WHERE DESCRIPTION: WHERE is out or err of the last run, or a file
+# in the test's folder. hasnt: WHERE is readable and lacks TEXT (a missing
+# file fails: it lacks nothing).
 has() {
   if grep -qF -- "$1" "$T/$2"; then ok; else fail "$3: $2 lacks '$1'"; fi
 }
 hasnt() {
-  if grep -qF -- "$1" "$T/$2"; then fail "$3: $2 has '$1'"; else ok; fi
+  grep -qF -- "$1" "$T/$2"
+  case $? in
+    1) ok ;;
+    0) fail "$3: $2 has '$1'" ;;
+    *) fail "$3: cannot read $2" ;;
+  esac
 }
 # same A B DESCRIPTION: A equals B.
 same() {

@@ -41,7 +41,7 @@ same "$(grep '^A123,' reply.csv)" "A123,Jon,smith,14/3/2009,hd12ab,12,Y12,strong
 same "$(grep '^A125,' reply.csv | cut -d, -f8,9)" "none,household" "a twin: household known, person not"
 same "$(grep '^A133,' reply.csv | cut -d, -f8-)" "none,no,," "not known"
 for secret in P0004812 F000123 0.98 variant Laura; do
-  if grep -q "$secret" reply.csv; then fail "the reply leaks '$secret'"; else ok; fi
+  hasnt "$secret" reply.csv "the reply leaks it"
 done
 ls -a | grep -q sfcohort-reply && fail "scratch files left behind" || ok
 [ -z "$(ls -A "$TMPDIR")" ] && ok || fail "scratch files left in \$TMPDIR: $(ls -A "$TMPDIR")"
