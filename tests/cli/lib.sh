@@ -21,7 +21,7 @@ set -u
 : "${SRC:?SRC must name the source tree}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-cd "$T"
+cd "$T" || exit 1
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
 export SFCOHORT_DB="$T/cohort.db" SFCOHORT_KEYS="$T/keys" SFCOHORT_USER=tester
 unset SFCOHORT_PURPOSE SFCOHORT_PASSPHRASE_FILE
