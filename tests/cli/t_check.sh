@@ -35,6 +35,7 @@ expect_rc 0 "the contract's example is eligible" sf check n.json --as-of 2018-05
 has "kirklees-2015 (2 or more of 6) as of 2018-05-01: ELIGIBLE — criteria 2, 5 met" out "headline"
 has "Liam: attendance 84.5% < 90% on 2018-03-31" out "reason for 2"
 has "✗ 1 Crime/ASB" out "unmet criteria listed"
+expect_output check-eligible
 [ ! -e "$SFCOHORT_DB" ] && ok || fail "check of a file created a database"
 
 expect_rc 0 "json output" sf check n.json --as-of 01/05/2018 --format json
@@ -51,6 +52,7 @@ nom edge.json 90 2018-02-14 2008-09-12
 expect_rc 1 "exactly 90% attendance is not below 90%" sf check edge.json --as-of 2018-05-01
 has "NOT ELIGIBLE — criterion 5 met, 2 needed" out "headline"
 has "attendance 90% >= 90% on 2018-03-31" out "why 2 is not met"
+expect_output check-not-eligible
 nom old.json 84.5 2017-04-30 2008-09-12
 expect_rc 1 "a call-out 12 months and a day ago does not count" sf check old.json --as-of 2018-05-01
 has "is before the last 12 months (from 2017-05-01)" out "why 5 is not met"
@@ -64,6 +66,7 @@ has "✓ requires a dependent child" out "requirement shown"
 sed 's/"role": "child"/"role": "adult"/' grown.json >adults.json
 expect_rc 1 "troubled-families-2015 without a dependent child" sf check adults.json --criteria troubled-families-2015 --as-of 2018-05-01
 has "NOT ELIGIBLE — no dependent child" out "headline says why"
+expect_output check-no-dependent-child
 expect_rc 1 "supporting-families-2022 needs 3 needs" sf check n.json --criteria supporting-families-2022 --as-of 2018-05-01 --format json
 same "$(jq -c '[.count, .needs_met, .eligible]' "$T/out")" '["needs",["1a","8a"],false]' "two needs"
 
@@ -80,6 +83,7 @@ jq '.evidence = [{"indicator": "adult_mental_health", "member": "m1", "date": "2
                  {"indicator": "expectant_parent", "member": "m1", "date": "2018-03-01"}]' alone.json >expecting.json
 expect_rc 0 "... and with an expectant parent" sf check expecting.json --criteria supporting-families-2022 --as-of 2018-05-01
 has "ELIGIBLE — 3 needs met (2b, 3a, 3c)" out "needs"
+expect_output check-needs-eligible
 expect_rc 1 "... counting headline areas" sf check expecting.json --criteria supporting-families-2022 --as-of 2018-05-01 --count criteria
 has "(3 or more of 10)" out "headline mode"
 expect_rc 2 "bad --count" sf check n.json --count headlines
@@ -101,6 +105,7 @@ expect_rc 2 "unknown set" sf check n.json --criteria kirklees-2051
 one_line_error "unknown set"
 has "unknown criteria set 'kirklees-2051'" err "message"
 has "hint: the shipped sets are: kirklees-2015, supporting-families-2022, troubled-families-2015" err "hint"
+expect_output check-unknown-set
 expect_rc 3 "a set file that is missing" sf check n.json --criteria ./nope.json
 expect_rc 2 "bad --as-of" sf check n.json --as-of 31/02/2018
 has "--as-of: '31/02/2018' is not a date" err "message"
@@ -109,6 +114,7 @@ sed 's/school_attendance_pct/school_atendance_pct/' n.json >typo.json
 expect_rc 2 "unknown indicator" sf check typo.json
 one_line_error "unknown indicator"
 has "sfcohort: error: typo.json: evidence[0].indicator: unknown indicator 'school_atendance_pct' (did you mean school_attendance_pct?)" err "nearest code"
+expect_output check-unknown-indicator
 printf '{"members": [' >broken.json
 expect_rc 2 "malformed JSON" sf check broken.json
 has "broken.json: not valid JSON at line 1" err "line"
@@ -119,14 +125,16 @@ expect_rc 2 "no target" sf check
 sf init >/dev/null
 expect_rc 2 "unknown family" sf check F404
 has "no family 'F404' in the cohort" err "message"
-sf nominate submit n.json --as-of 2018-05-01 >/dev/null
-run sf nominate decide N000001 --accept --reason "criteria 2 and 5"
+expect_output check-unknown-family
+expect_rc 0 "submit a nomination" sf nominate submit n.json --as-of 2018-05-01
+expect_rc 0 "accept it" sf nominate decide N000001 --accept --reason "criteria 2 and 5"
 fam=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000001'")
 expect_rc 0 "a cohort family checks from its evidence" sf check "$fam" --as-of 2018-05-01 --format json
 same "$(jq -c '.met' "$T/out")" "[2,5]" "criteria met"
 pid=$(sqlite3 "$SFCOHORT_DB" "select id from person where given_name='Liam'")
 same "$(jq -r '.criteria[] | select(.id == 2) | .because[0].member' "$T/out")" "$pid" "member is the person id"
 expect_rc 1 "as of today the evidence is old" sf check "$fam"
+expect_output check-family-old-evidence
 sf audit --format json >audit.json
 same "$(jq -r "[.[] | select(.subject == \"$fam\" and .command == \"check\")] | length" audit.json)" "2" "family checks audited"
 # The database's default set is used when the file names none.
@@ -137,6 +145,7 @@ has "supporting-families-2022 (3 or more needs)" out "default from meta"
 
 # sfcohort-criteria(5) documents every indicator of every shipped set.
 for set in "$SRC"/schema/criteria/*.json; do
+  [ -n "$(jq -r '.indicators[].code' "$set")" ] && ok || fail "$(basename "$set"): no indicators read"
   for code in $(jq -r '.indicators[].code' "$set"); do
     grep -qx ".It Li $code" "$SRC/man/sfcohort-criteria.5" && ok || fail "$code ($(basename "$set")) is not in sfcohort-criteria.5"
   done

@@ -6,6 +6,7 @@ export SFCOHORT_TODAY=2026-01-15 SFCOHORT_BUSY_TIMEOUT_MS=300
 
 expect_rc 0 "init creates the database" sf init
 has "created" out "init"
+expect_output import-init
 same "$(stat -c %a "$SFCOHORT_DB")" "600" "database is owner-only"
 same "$(stat -c %a "$SFCOHORT_KEYS")" "700" "key folder is owner-only"
 same "$(stat -c %a "$SFCOHORT_KEYS/audit.key")" "600" "audit key is owner-only"
@@ -23,6 +24,7 @@ F3,,Tom,,de la Cruz,,2001-01-01,,,,,,
 CSV
 expect_rc 0 "a good file imports" sf import people.csv
 has "read 5 rows: 5 imported, 0 updated, 0 unchanged, 0 rejected" out "counts"
+expect_output import-good
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from person")" "5" "five people stored"
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from family")" "3" "three families"
 # The first load runs under a rollback journal, and leaves the database in
@@ -54,11 +56,13 @@ same "$(sqlite3 "$SFCOHORT_DB" "select postcode from person where surname='de la
 before=$(db_sum)
 expect_rc 0 "re-import changes nothing" sf import people.csv
 has "0 imported, 0 updated, 5 unchanged" out "re-import counts"
+expect_output import-again
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from person")" "5" "no duplicates"
 
 sed 's/^F2,P9,Zoë,,O.Brien,f,1.2.1990,WF13 1AA/F2,P9,Zoë,,Murphy,f,1.2.1990,WF13 1AA/' people.csv > changed.csv
 expect_rc 0 "a known person_id updates" sf import changed.csv
 has "1 updated" out "update count"
+expect_output import-update
 same "$(sqlite3 "$SFCOHORT_DB" "select surname from person where id='P9'")" "Murphy" "surname updated"
 # Every command checkpoints as it ends: the write-ahead log is left empty and
 # a copy of the database file alone holds everything (a full backup).
@@ -91,6 +95,7 @@ bad "letters and digits are not a postcode" "postcode 'QQ1 1AA' is not a valid U
 bad "empty surname" "row 2: surname is empty" 'family_id,surname,dob\nF9,Smith,2010-01-01\nF9, ,2010-01-01\n'
 bad "ragged row" "row 1: has 2 fields, the header has 3" 'family_id,surname,dob\nF9,Smith\n'
 bad "missing column" "bad.csv: header: no 'dob' column" 'family_id,surname\nF9,Smith\n'
+expect_output import-missing-column
 bad "bad sex" "sex 'Q' is not M, F, X, U or empty" 'family_id,surname,dob,sex\nF9,Smith,2010-01-01,Q\n'
 bad "bad role" "role 'parent' is not adult or child" 'family_id,surname,dob,role\nF9,Smith,2010-01-01,parent\n'
 bad "unclosed quote" "a quoted field is not closed" 'family_id,surname,dob\nF9,"Smith,2010-01-01\n'
@@ -102,6 +107,7 @@ one_line_error "one bad row, one error line"
 head -c 4000 "$SFCOHORT" > bad.bin
 expect_rc 2 "binary file" sf import bad.bin
 has "bad.bin: holds binary data, not text (is this a CSV file?)" err "binary file message"
+expect_output import-binary
 one_line_error "binary file, one error line"
 same "$(db_sum)" "$before" "binary: database unchanged"
 mkdir -p adir
@@ -130,13 +136,17 @@ expect_rc 2 "mixed file aborts" sf import mixed.csv
 has "row 2: surname is empty" err "second row reported"
 has "row 3: dob '31/02/2010' is not a date" err "third row reported"
 has "2 invalid rows: nothing imported" err "summary"
+expect_output import-mixed-refused
 same "$(db_sum)" "$before" "mixed: database unchanged"
 expect_rc 0 "dry run" sf import mixed.csv --dry-run --rejects r.csv
+expect_output import-dry-run
 same "$(db_sum)" "$before" "dry run writes nothing"
 [ ! -e r.csv ] && ok || fail "dry run wrote a rejects file"
 expect_rc 0 "--rejects imports the valid rows" sf import mixed.csv --rejects rejects.csv
 has "2 imported" out "valid rows imported"
 has "2 rejected" out "rejected count"
+expect_output import-rejects
+expect_file import-rejects.csv rejects.csv
 same "$(sed -n 1p rejects.csv)" "family_id,surname,dob,note,error" "rejects header"
 same "$(sed -n 3p rejects.csv)" "F10,Bad,31/02/2010,y,dob '31/02/2010' is not a date" "rejects row"
 expect_rc 0 "json counts" sf import mixed.csv --rejects rejects.csv --format json
@@ -146,6 +156,7 @@ has '"rejected":2' out "json rejected"
 # Environment errors: exit 3 and nothing written.
 expect_rc 3 "missing database" sf --db nowhere.db import people.csv
 has "nowhere.db: no such database" err "missing database message"
+expect_output import-no-database
 [ ! -e nowhere.db ] && ok || fail "import created a database"
 echo "not a database at all" > text.db
 expect_rc 3 "not a database" sf --db text.db import people.csv
@@ -161,6 +172,7 @@ expect_rc 3 "a newer database is refused" sf --db newer.db import people.csv
 has "newer than this sfcohort" err "newer schema message"
 
 # A database locked by another writer.
+before=$(db_sum)
 # The writer holds its lock until told to let go through a pipe; the test
 # waits until the lock is really held, however slow the machine.
 mkfifo lockctl
@@ -171,13 +183,14 @@ for _ in $(seq 300); do
   sqlite3 "$SFCOHORT_DB" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 || break
   sleep 0.1
 done
-before=$(db_sum)
 expect_rc 3 "locked database" sf import mixed.csv --rejects r2.csv
 has "locked by another process" err "locked message"
+expect_output import-locked
 [ ! -e r2.csv ] && ok || fail "rejects file left behind after failure"
 echo "ROLLBACK;" >&7
 exec 7>&-
 wait
+same "$(db_sum)" "$before" "locked: database unchanged"
 
 # A disk that fills during the import (file-size limit; SIGXFSZ ignored).
 awk 'BEGIN { print "family_id,given_name,surname,dob"; for (i = 0; i < 20000; i++) printf "G%d,Name%d,Surname%d,2001-01-01\n", i, i, i }' > big.csv
@@ -186,6 +199,7 @@ size_kb=$(( $(stat -c %s "$SFCOHORT_DB") / 1024 + 64 ))
 ( ulimit -f "$size_kb"; "$SFCOHORT" import big.csv ) >"$T/out" 2>"$T/err"; RC=$?
 same "$RC" "3" "disk full: exit 3"
 has "disk is full" err "disk full message"
+expect_output import-disk-full
 same "$(db_sum)" "$before" "disk full: database unchanged"
 
 # A read-only directory (as root, run as nobody so permissions apply).
@@ -209,4 +223,5 @@ expect_rc 2 "no file" sf import
 expect_rc 2 "unknown flag" sf import people.csv --frobnicate
 expect_rc 2 "unknown command" sf frobnicate
 has "'frobnicate' is not an sfcohort command" err "unknown command message"
+expect_output import-unknown-command
 finish

@@ -5,6 +5,7 @@ source "$SRC/tests/cli/lib.sh"
 
 latest=$(ls "$SRC"/schema/[0-9][0-9][0-9][0-9]_*.sql | wc -l)
 expect_rc 0 "init" sf init
+expect_output init-new
 same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA user_version')" "$latest" "a new database has every migration"
 same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA journal_mode')" "wal" "WAL journal"
 same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA application_id')" "1397113672" "application id marks it as ours"
@@ -24,8 +25,10 @@ same "$(sqlite3 old.db "select given_name || ' ' || surname from person where id
 has "P1" out "the upgraded database finds its people"
 expect_rc 0 "init on the upgraded database" sf --db old.db init
 has "up to date" out "init reports up to date"
+expect_output init-up-to-date
 
 sqlite3 old.db "PRAGMA user_version = $((latest + 1))"
 expect_rc 3 "a newer database is refused" sf --db old.db lookup --surname x
 has "newer than this sfcohort understands" err "newer message"
+expect_output init-newer-refused
 finish

@@ -18,7 +18,7 @@ for set in "$SRC"/schema/criteria/*.json; do
   [ -f "$P/share/sfcohort/criteria/$(basename "$set")" ] && ok || fail "criteria set $(basename "$set") not installed"
 done
 # The installed binary needs nothing from the source or build tree.
-mkdir elsewhere && cd elsewhere
+mkdir elsewhere && cd elsewhere || exit 1
 expect_rc 0 "installed binary runs from anywhere" "$P/bin/sfcohort" --version
 has "sfcohort " out "version printed"
 expect_rc 0 "installed binary creates a database" "$P/bin/sfcohort" --db here.db init

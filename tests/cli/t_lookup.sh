@@ -20,12 +20,20 @@ expect_rc 0 "nickname found" sf lookup --given Jon --surname smith --dob 14/3/20
 has "STRONG  Jonathan SMITH  b. 2009-03-14" out "text names the person"
 has "given_name variant (Jon ~ Jonathan)" out "text explains the given name"
 has "household: family F000123 is at 12, HD1 2AB (3 people" out "text shows the household"
+expect_output lookup-single-strong
 
 # A twin not in the cohort: no person, but the family is shown. Exit 1.
 expect_rc 1 "twin is no match" sf lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 2AB" --house 12
 has "no person matched" out "twin: no person"
 has "Laura HIRST b. 2008-09-12 is a member (a twin?" out "twin: named in the household"
 hasnt "STRONG" out "twin: never strong"
+expect_output lookup-single-none-household
+
+# Nobody at all: no person, no household. Exit 1.
+expect_rc 1 "not in the cohort" sf lookup --given Bob --surname Smith --dob 1999-01-01
+has "no person matched" out "none: no person"
+hasnt "household" out "none: no household"
+expect_output lookup-single-none
 
 # JSON: the contract's keys.
 expect_rc 0 "json" sf lookup --given Kasia --surname Nowak --dob 03.11.1990 --format json
@@ -39,22 +47,26 @@ expect_rc 0 "two plausible" sf lookup --given Aisha --surname Begum --dob 2001-0
 same "$(grep -o '"band":"possible"' "$T/out" | wc -l)" 2 "both possible"
 expect_rc 0 "two plausible, text" sf lookup --given Aisha --surname Begum --dob 2001-02-03
 has "POSSIBLE  Aisha BEGUM  b. 2001-02-03" out "the band is never run into the name"
+expect_output lookup-single-possible
 expect_rc 1 "--min-band strong hides possibles" sf lookup --given Aisha --surname Begum --dob 2001-02-03 --min-band strong
 
 # An impossible date is a warning, not an error.
 expect_rc 0 "impossible date" sf lookup --given Jonathan --surname Smith --dob 2009-03-44 --postcode "HD1 2AB"
 has "sfcohort: warning: dob '2009-03-44' is not a date" err "impossible date warned"
 has "dob invalid" out "impossible date noted in why"
+expect_output lookup-single-bad-date
 expect_rc 0 "-q silences the warning" sf -q lookup --given Jonathan --surname Smith --dob 2009-03-44
 same "$ERR" "" "no warning with -q"
 
 # Usage errors.
 expect_rc 2 "bad band" sf lookup --surname Smith --min-band maybe
 one_line_error "bad band"
+expect_output lookup-bad-band
 expect_rc 2 "nothing to look up" sf lookup --postcode HD1 2AB
 expect_rc 2 "batch with flags" sf lookup --batch people.csv --surname Smith
 expect_rc 2 "single with csv format" sf lookup --surname Smith --format csv
 expect_rc 3 "missing database" sf --db "$T/none.db" lookup --surname Smith
+expect_output lookup-no-database
 expect_rc 3 "unreadable batch" sf lookup --batch "$T/absent.csv"
 
 # Batch: input order, pass-through columns, renamed clashes, an unreadable row.
@@ -62,6 +74,8 @@ printf 'ref,forename,last_name,date_of_birth,post_code,house_no,match\n1,Bob,Smi
 expect_rc 0 "batch" sf lookup --batch roll.csv --output checked.csv
 has "checked 4 rows" err "batch summary"
 has "1 unreadable (row 4)" err "batch notes the bad row"
+expect_output lookup-batch
+expect_file lookup-batch.csv checked.csv
 same "$(head -1 checked.csv)" "ref,forename,last_name,date_of_birth,post_code,house_no,input_match,match,score,family_id,person_id,candidates,why,household" "batch header"
 same "$(sed -n 2p checked.csv)" "1,Bob,Smith,1999-01-01,,,a,none,0.0000,,,0,," "batch none row"
 same "$(sed -n 3p checked.csv | cut -d, -f8,10,11,12)" "strong,F000123,P0004812,1" "batch strong row"
@@ -84,7 +98,8 @@ expect_rc 0 "audit" sf audit --format json
 digest=$(sha256sum roll.csv | cut -d' ' -f1)
 has "$digest" out "batch audited with its digest"
 has '"rows": 4' out "batch audited with its row count"
-same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 8 "each single lookup audited"
+same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 9 "each single lookup audited"
 expect_rc 0 "audit verify" sf audit verify
+expect_output lookup-audit-verify
 
 finish

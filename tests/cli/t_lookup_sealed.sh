@@ -30,6 +30,7 @@ minisign -S -s partner/ms.key -m request.csv.age >/dev/null
 expect_rc 0 "sealed request, sealed reply" sf lookup --batch request.csv.age --from "West Yorkshire Police" \
   --to "West Yorkshire Police" --output reply.csv.age
 has "sealed reply for West Yorkshire Police" err "reply summary"
+expect_output lookup_sealed-reply
 [ -f reply.csv.age ] && [ -f reply.csv.age.minisig ] && ok || fail "no sealed reply and signature"
 run minisign -V -p team.pub -m reply.csv.age
 same "$RC" "0" "the partner verifies the reply with minisign"
@@ -40,9 +41,10 @@ same "$(grep '^A123,' reply.csv)" "A123,Jon,smith,14/3/2009,hd12ab,12,Y12,strong
 same "$(grep '^A125,' reply.csv | cut -d, -f8,9)" "none,household" "a twin: household known, person not"
 same "$(grep '^A133,' reply.csv | cut -d, -f8-)" "none,no,," "not known"
 for secret in P0004812 F000123 0.98 variant Laura; do
-  if grep -q "$secret" reply.csv; then fail "the reply leaks '$secret'"; else ok; fi
+  hasnt "$secret" reply.csv "the reply leaks it"
 done
 ls -a | grep -q sfcohort-reply && fail "scratch files left behind" || ok
+[ -z "$(ls -A "$TMPDIR")" ] && ok || fail "scratch files left in \$TMPDIR: $(ls -A "$TMPDIR")"
 expect_rc 0 "audit" sf audit --format json
 has '"lookup reply reply.csv.age"' out "the reply is audited"
 has '"lookup request request.csv.age"' out "the request is audited"
@@ -50,13 +52,16 @@ has '"verified": true' out "the request's signature was checked"
 
 # A sealed request without --to: results in the clear for the team.
 expect_rc 0 "sealed request, plain results" sf lookup --batch request.csv.age --output team.csv
+expect_output lookup_sealed-plain-results
 grep -q "^A123,.*,strong,0\.9[0-9]*,F000123,P0004812," team.csv && ok || fail "team results lack ids"
 
 # Refusals: nothing looked up, nothing written.
 before=$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit")
 expect_rc 2 "unknown partner" sf lookup --batch request.csv --to "Nobody" --output r.age
 has "unknown partner 'Nobody'" err "unknown partner named"
+expect_output lookup_sealed-unknown-partner
 expect_rc 5 "expired agreement" sf lookup --batch request.csv --to "Lapsed Partner" --output r.age
+expect_output lookup_sealed-expired
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit")" "$before" "refusals look nothing up"
 [ ! -e r.age ] && ok || fail "a refused reply was written"
 expect_rc 2 "--to needs --output" sf lookup --batch request.csv --to "West Yorkshire Police"
@@ -68,10 +73,13 @@ if [ "$(od -An -tx1 -j 400 -N1 request.csv.age | tr -d ' ')" = "58" ]; then byte
 printf '%s' "$byte" | dd of=tampered.age bs=1 seek=400 conv=notrunc 2>/dev/null
 cmp -s request.csv.age tampered.age && fail "tampered.age differs from the request" || ok
 expect_rc 4 "a tampered request" sf lookup --batch tampered.age --to "West Yorkshire Police" --output r.age
+expect_output lookup_sealed-tampered
 [ ! -e r.age ] && ok || fail "a reply to a tampered request was written"
 cp request.csv.age unsigned.age
 expect_rc 4 "an unsigned request" sf lookup --batch unsigned.age --output r.csv
 has "no signature" err "unsigned request message"
+expect_output lookup_sealed-unsigned
 expect_rc 0 "an unsigned request with --no-verify" sf lookup --batch unsigned.age --no-verify --output r.csv
 has "was not verified" err "warned"
+expect_output lookup_sealed-no-verify
 finish

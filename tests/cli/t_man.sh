@@ -24,6 +24,7 @@ check_command() {
   local help opt sub
   help=$("$SFCOHORT" "$@" --help 2>&1)
   for opt in $(options_of "$help"); do
+    OPTIONS_SEEN=$((OPTIONS_SEEN + 1))
     # In mdoc, --rejects is written Fl -rejects; in man(7), \-\-rejects.
     local bare=${opt#-}
     bare=${bare#-}
@@ -34,11 +35,21 @@ check_command() {
     check_command "$page" "$@" "$sub"
   done
 }
-check_command "$SRC/man/sfcohort.1"
-for cmd in $(subcommands_of "$("$SFCOHORT" --help)"); do
+# page_check PAGE WORDS...: check_command, and fail if no option at all was
+# found (the help's layout changed, and nothing would have been checked).
+page_check() {
+  OPTIONS_SEEN=0
+  check_command "$@"
+  [ "$OPTIONS_SEEN" -gt 0 ] && ok || fail "sfcohort ${*:2} --help: no options found to check"
+}
+page_check "$SRC/man/sfcohort.1"
+commands=$(subcommands_of "$("$SFCOHORT" --help)")
+same "$(printf '%s\n' $commands | grep -cxE 'init|import|lookup|check|nominate|export|share|audit')" 8 \
+  "sfcohort --help lists the eight commands (else none would be checked)"
+for cmd in $commands; do
   page="$SRC/man/sfcohort-$cmd.1"
   if [ -f "$page" ]; then ok; else fail "sfcohort $cmd has no man page"; continue; fi
-  check_command "$page" "$cmd"
+  page_check "$page" "$cmd"
   grep -q "Xr sfcohort-$cmd 1" "$SRC/man/sfcohort.1" && ok || fail "sfcohort.1 does not refer to sfcohort-$cmd(1)"
 done
 finish

@@ -19,6 +19,7 @@ expect_rc 0 "the template submits as it is" sf nominate submit template.json
 has "N000001 stored (pending)" out "id printed"
 has "kirklees-2015 (2 or more of 6) as of 2026-07-01: ELIGIBLE" out "check run"
 has "no member is in the cohort yet" out "lookup run"
+expect_output nominate-submit
 
 expect_rc 0 "submit the kirklees example" sf nominate submit "$EX/nomination-kirklees-2015.json" --as-of 2026-06-30 --format json
 same "$(jq -c '[.id, .status, .eligible, .criteria_set, .as_of, .criteria_met, .family_id]' "$T/out")" \
@@ -26,6 +27,7 @@ same "$(jq -c '[.id, .status, .eligible, .criteria_set, .as_of, .criteria_met, .
 same "$(jq -c '.check.met' "$T/out")" "[2,4,5]" "check included"
 expect_rc 0 "a not-eligible nomination is stored too" sf nominate submit "$EX/nomination-troubled-families-2015.json"
 has "NOT ELIGIBLE" out "not eligible today"
+expect_output nominate-submit-not-eligible
 
 expect_rc 0 "list json" sf nominate list --format json
 same "$(jq -c '[.[] | .id]' "$T/out")" '["N000003","N000002","N000001"]' "newest first"
@@ -33,14 +35,17 @@ same "$(jq -c '.[0] | keys_unsorted' "$T/out")" '["id","status","submitted_at","
 same "$(jq -r '.[0].submitted_by' "$T/out")" "tester" "submitted by the actor"
 expect_rc 0 "list text" sf nominate list --status pending
 has "N000002   pending" out "row"
+expect_output nominate-list
 expect_rc 2 "list with a bad status" sf nominate list --status maybe
 expect_rc 0 "show" sf nominate show N000002
 has "nominated by: Priya Shah (Almondbury Junior School)" out "nominator"
 has "Wayne Ackroyd  b. 1986-06-09  father (not resident)" out "members"
+expect_output nominate-show
 expect_rc 0 "show json" sf nominate show N000002 --format json
 same "$(jq -c '[.nomination.members[0].given_name, .check.eligible, .decided_at]' "$T/out")" '["Donna",true,null]' "show json"
 expect_rc 2 "show an unknown id" sf nominate show N999999
 one_line_error "unknown id"
+expect_output nominate-show-unknown
 
 # Decide: accept into a new family with its lead agency.
 expect_rc 2 "decide needs --reason" sf nominate decide N000002 --accept
@@ -49,6 +54,7 @@ expect_rc 2 "not both" sf nominate decide N000002 --accept --reject --reason x
 expect_rc 0 "accept" sf nominate decide N000002 --accept --reason "criteria 2, 4 and 5" --as "Team Manager"
 fam=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000002'")
 has "N000002 accepted: the household is in the cohort as family $fam" out "accepted"
+expect_output nominate-accept
 same "$(sqlite3 "$SFCOHORT_DB" "select status||'|'||lead_agency||'|'||lead_contact from family where id='$fam'")" \
   "cohort|Family Intervention Project|01484 000000" "family with its lead agency"
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from person where family_id='$fam'")" "4" "four people"
@@ -59,24 +65,30 @@ same "$(sqlite3 "$SFCOHORT_DB" "select given||'|'||given_on||'|'||given_by from 
   "1|2026-05-20|Donna Ackroyd" "consent kept"
 expect_rc 2 "a decision stands" sf nominate decide N000002 --reject --reason "second thoughts"
 has "nomination N000002 was already accepted" err "message"
+expect_output nominate-decided-twice
 expect_rc 0 "reject" sf nominate decide N000003 --reject --reason "not eligible"
 has "N000003 rejected" out "rejected"
+expect_output nominate-reject
+expect_rc 0 "list after the decisions" sf nominate list
+expect_output nominate-list-decided
 expect_rc 0 "list accepted" sf nominate list --status accepted --format json
 same "$(jq -c '[.[] | [.id, .family_id]]' "$T/out")" "[[\"N000002\",\"$fam\"]]" "family id listed"
 
 # A household already in the cohort: reported at submit, merged on accept.
-sf import "$EX/cohort.csv" >/dev/null
+expect_rc 0 "import the example cohort" sf import "$EX/cohort.csv"
 jq '.members[0].dob = "1985-04-02" | .members[1].dob = "2008-09-12" | .household.address.postcode = "HD1 3DH"
     | .members += [{"id": "c2", "given_name": "Kai", "surname": "Hirst", "dob": "2020-01-01", "role": "child", "relationship": "son"}]' \
   template.json >hirst.json
 expect_rc 0 "submit a known household" sf nominate submit hirst.json
 has "already in the cohort: Sarah Hirst (m1) is person P0004820 in family F000124 (" out "match reported"
 has "already in the cohort: Liam Hirst (c1) is person P0004822 in family F000124" out "second match"
+expect_output nominate-submit-known
 id=$(sqlite3 "$SFCOHORT_DB" "select max(id) from nomination")
 same "$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='$id'")" "F000124" "matched family recorded"
 before=$(sqlite3 "$SFCOHORT_DB" "select count(*) from person")
 expect_rc 0 "accept merges" sf nominate decide "$id" --accept --reason "new baby"
 has "as family F000124" out "merged"
+expect_output nominate-accept-merge
 same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from person")" "$((before + 1))" "only the new member added"
 same "$(sqlite3 "$SFCOHORT_DB" "select family_id from person where given_name='Kai'")" "F000124" "into the matched family"
 
@@ -94,6 +106,7 @@ bad "impossible date" '.members[2].dob = "31/02/2010"' "sfcohort: error: bad.jso
 bad "wrong type" '.evidence[0].value = "86.2"' "bad.json: evidence[0].value: expected a number, not a string"
 bad "unknown indicator" '.evidence[3].indicator = "dv_police_call_out"' \
   "bad.json: evidence[3].indicator: unknown indicator 'dv_police_call_out' (did you mean dv_police_callout?)"
+expect_output nominate-unknown-indicator
 bad "empty household" '.members = [] | .evidence = []' "bad.json: members: the household has no members"
 bad "unknown key" '.consent.givn = true' "bad.json: consent.givn: unknown key 'givn'"
 bad "unknown member" '.evidence[0].member = "c9"' "bad.json: evidence[0].member: 'c9' is not the id of a member"

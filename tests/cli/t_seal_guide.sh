@@ -24,10 +24,12 @@ printf 'forename,surname,date_of_birth\nJon,Smith,14/03/2009\n' >request.csv
 age -r "$TEAM_AGE" -o request.csv.age request.csv
 minisign -S -s partner-minisign.key -m request.csv.age >/dev/null
 expect_rc 0 "the team opens it" sf share open request.csv.age --from "Greenhead College"
+expect_output seal_guide-open
 same "$(cat request.csv)" "$(printf 'forename,surname,date_of_birth\nJon,Smith,14/03/2009')" "request content"
 
 # Step 5: the team replies; the partner verifies, then decrypts.
 expect_rc 0 "the team exports to the partner" sf export --to "Greenhead College" --family F000123 --output reply.csv.age
+expect_output seal_guide-export
 run minisign -V -P "$TEAM_SIGN" -m reply.csv.age
 same "$RC" "0" "minisign -V -P verifies the reply"
 has "Signature and comment signature verified" out "minisign's words, as the guide says"

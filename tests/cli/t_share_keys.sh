@@ -9,9 +9,10 @@ sf init >/dev/null 2>&1
 printf 'team passphrase\n' >pw
 printf 'wrong\n' >bad
 expect_rc 0 "protected keygen" sf share keygen --passphrase-file pw
+expect_output share_keys-keygen
 hasnt "not protected" err "no warning when protected"
 head -n 1 "$SFCOHORT_KEYS/age.key" | grep -q -- '-----BEGIN AGE ENCRYPTED FILE-----' && ok || fail "age.key is an armored age file"
-grep -q AGE-SECRET-KEY "$SFCOHORT_KEYS/age.key" && fail "age.key holds the secret in clear" || ok
+hasnt AGE-SECRET-KEY keys/age.key "age.key holds the secret in clear"
 expect_rc 0 "pubkey needs no passphrase" sf share pubkey
 TEAM_AGE=$(sed -n 1p "$T/out")
 
@@ -24,6 +25,7 @@ printf 'a,b\n1,2\n' >f.csv
 expect_rc 4 "seal without the passphrase" sf share seal f.csv --to P
 has "passphrase" err "says a passphrase is needed"
 has "hint: give --passphrase-file" err "hint names the options"
+expect_output share_keys-seal-no-passphrase
 [ ! -e f.csv.age ] && ok || fail "no output without the key"
 SFCOHORT_PASSPHRASE_FILE=pw expect_rc 0 "seal with \$SFCOHORT_PASSPHRASE_FILE" sf share seal f.csv --to P
 minisign -Vm f.csv.age -p "$SFCOHORT_KEYS/minisign.pub" -q && ok || fail "minisign verifies"
@@ -34,6 +36,7 @@ minisign -S -s p.sec -m in.age >/dev/null
 # minisign.key takes several by design, so the unit tests cover it.)
 expect_rc 4 "open with a wrong passphrase" sf share open in.age --passphrase-file bad
 has "wrong passphrase" err "wrong passphrase message"
+expect_output share_keys-open-wrong-passphrase
 [ ! -e in ] && ok || fail "no output after a wrong passphrase"
 expect_rc 0 "open with the passphrase" sf share open in.age --passphrase-file pw
 same "$(cat in)" "$(cat f.csv)" "opened"
