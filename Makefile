@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian 12 packages: the build, the tests (mandoc, sqlite3, age, minisign, jq),
 # the lint (clang-format, python3) and the demo.
-PACKAGES = g++ cmake make pkg-config libcli11-dev libsqlite3-dev libsodium-dev \
+PACKAGES = g++ cmake make pkg-config libcli11-dev libsqlite3-dev libsodium-dev libssl-dev \
            nlohmann-json3-dev doctest-dev zlib1g-dev libutf8proc-dev \
            mandoc sqlite3 age minisign jq clang-format python3
 

@@ -2,9 +2,9 @@
 # lib/CMakeLists.txt). A module may include its own headers, the public
 # headers (lib/include/sfcohort/) of its own module and the modules below
 # it, and the headers of the modules below it except those private to their
-# module. <sqlite3.h> and <libpq-fe.h> only in db/, <sodium.h> only in
-# crypto/; no public header includes any of them; cmd/ includes only public
-# headers.
+# module. <sqlite3.h> and <libpq-fe.h> only in db/, <sodium.h> and
+# <openssl/...> only in crypto/; no public header includes any of them; cmd/
+# includes only public headers.
 #   cmake -DROOT=<source dir> [-DSTAMP=<file written when clean>] -P check_layers.cmake
 
 # The modules each module may use (as lib/src/*/CMakeLists.txt link them).
@@ -78,6 +78,8 @@ foreach(f ${files})
       list(APPEND errors "${f}: ${line}: only lib/src/db/ may use the database's C API")
     elseif(line MATCHES "<sodium\\.h>" AND NOT (mod STREQUAL "crypto" AND f MATCHES "^lib/src/"))
       list(APPEND errors "${f}: ${line}: only lib/src/crypto/ may use libsodium")
+    elseif(line MATCHES "<openssl/" AND NOT (mod STREQUAL "crypto" AND f MATCHES "^lib/src/"))
+      list(APPEND errors "${f}: ${line}: only lib/src/crypto/ may use OpenSSL")
     elseif(line MATCHES "\"sfcohort/([a-z_]+)\\.hpp\"")
       set(name ${CMAKE_MATCH_1})
       if(NOT DEFINED owner_${name})

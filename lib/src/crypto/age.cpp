@@ -1,5 +1,7 @@
-// age v1 on libsodium 1.0.18, following the C2SP age specification
-// (age-encryption.org/v1) section by section.
+// age v1 on libsodium 1.0.18 (X25519, scrypt, HKDF and HMAC-SHA-256, the
+// file key's wrapping) and OpenSSL's libcrypto (the payload's
+// ChaCha20-Poly1305, crypto/chacha20.hpp), following the C2SP age
+// specification (age-encryption.org/v1) section by section.
 #include <fcntl.h>
 #include <sodium.h>
 
@@ -581,6 +583,7 @@ Status encrypt_with(Source& in, Sink& raw_out, const std::vector<Stanza>& stanza
   // Two plaintext buffers: the chunk that reaches end of input is the last,
   // even when it is a full 64 KiB, so each chunk is read one ahead.
   std::vector<uint8_t> a(kChunk), b(kChunk), enc(kEncChunk);
+  crypto::ChaCha20Poly1305 aead;
   Reader reader(in);
   auto first = reader.read(a.data(), kChunk);
   if (!first) return std::move(first).error();
@@ -594,7 +597,7 @@ Status encrypt_with(Source& in, Sink& raw_out, const std::vector<Stanza>& stanza
       next_len = *r;
     }
     bool last = next_len == 0;
-    detail::seal_chunk(key, counter, last, a.data(), cur_len, enc.data());
+    SF_TRY(detail::seal_chunk(aead, key, counter, last, a.data(), cur_len, enc.data()));
     SF_TRY(out.write(enc.data(), cur_len + kTag));
     if (last) break;
     if ((counter & 15) == 0 && interrupted()) return Error(Errc::kInterrupted, "interrupted");
@@ -817,6 +820,7 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
   // released once it verifies, and what follows is checked after (so the
   // released plaintext matches the vectors' payload hashes).
   std::vector<uint8_t> enc(kEncChunk), plain(kChunk);
+  crypto::ChaCha20Poly1305 aead;
   for (uint64_t counter = 0;; ++counter) {
     auto r = in->read(enc.data(), kEncChunk);
     if (!r) return pass(std::move(r).error());
@@ -828,12 +832,13 @@ Status decrypt(Source& src, Sink& out, const DecryptOptions& opt, Failure* why) 
     if (n < kTag) return pf("the file is truncated (chunk shorter than its tag)");
     bool last = n < kEncChunk;
     if (last && n == kTag && counter > 0) return pf("empty final chunk");
-    bool ok = detail::open_chunk(key, counter, last, enc.data(), n, plain.data());
-    if (!ok && !last) {
+    auto ok = detail::open_chunk(aead, key, counter, last, enc.data(), n, plain.data());
+    if (ok && !*ok && !last) {
       last = true;
-      ok = detail::open_chunk(key, counter, true, enc.data(), n, plain.data());
+      ok = detail::open_chunk(aead, key, counter, true, enc.data(), n, plain.data());
     }
-    if (!ok) {
+    if (!ok) return std::move(ok).error();
+    if (!*ok) {
       return pf("chunk " + std::to_string(counter) +
                 " does not verify (altered or truncated file)");
     }
@@ -856,18 +861,18 @@ namespace detail {
 
 PayloadKey::~PayloadKey() { sodium_memzero(key, sizeof key); }
 
-void seal_chunk(const PayloadKey& k, uint64_t counter, bool last, const uint8_t* in, size_t n,
-                uint8_t* out) {
+Status seal_chunk(crypto::ChaCha20Poly1305& aead, const PayloadKey& k, uint64_t counter, bool last,
+                  const uint8_t* in, size_t n, uint8_t* out) {
   uint8_t n12[12];
   chunk_nonce(n12, counter, last);
-  crypto::aead_seal(out, in, n, n12, k.key);
+  return aead.seal(k.key, n12, in, n, out);
 }
 
-bool open_chunk(const PayloadKey& k, uint64_t counter, bool last, const uint8_t* in, size_t n,
-                uint8_t* out) {
+Result<bool> open_chunk(crypto::ChaCha20Poly1305& aead, const PayloadKey& k, uint64_t counter,
+                        bool last, const uint8_t* in, size_t n, uint8_t* out) {
   uint8_t n12[12];
   chunk_nonce(n12, counter, last);
-  return crypto::aead_open(out, in, n, n12, k.key);
+  return aead.open(k.key, n12, in, n, out);
 }
 
 std::string begin_encrypt(const std::vector<Recipient>& to, PayloadKey& key) {

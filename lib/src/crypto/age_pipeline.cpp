@@ -190,6 +190,7 @@ class Pipeline {
   }
 
   void work() {
+    crypto::ChaCha20Poly1305 aead;  // this thread's; freed, and its key wiped, on return
     std::unique_lock<std::mutex> lock(m_);
     for (;;) {
       if (!error_ && interrupted()) fail(Error(Errc::kInterrupted, "interrupted"), Failure::kNone);
@@ -216,7 +217,7 @@ class Pipeline {
             break;
           }
           case Step::kCrypt:
-            crypt(batch(t.seq), t.seq, t.part);
+            s = crypt(aead, batch(t.seq), t.seq, t.part);
             break;
           case Step::kObserve:
             observe(batch(t.seq));
@@ -263,10 +264,14 @@ class Pipeline {
         return;
       case Step::kCrypt:
         ++b.parts_done;
+        // Only libcrypto failing (or an exception): stop rather than write
+        // chunks that were never sealed or checked.
+        if (!s) fail(std::move(s).error(), Failure::kNone);
         return;
       case Step::kObserve:
         observing_ = false;
         ++observe_seq_;
+        if (!s) fail(std::move(s).error(), Failure::kNone);
         return;
       case Step::kWrite:
         writing_ = false;
@@ -338,7 +343,9 @@ class Pipeline {
     return n;
   }
 
-  void crypt(Batch& b, uint64_t seq, size_t part) {
+  // Seals or opens one part of batch SEQ with the calling thread's AEAD
+  // context. Errors: libcrypto's (a chunk that does not verify is not one).
+  Status crypt(crypto::ChaCha20Poly1305& aead, Batch& b, uint64_t seq, size_t part) {
     const size_t first = part * kChunksPerPart;
     const size_t end = std::min(b.chunks, first + kChunksPerPart);
     for (size_t j = first; j < end; ++j) {
@@ -347,27 +354,30 @@ class Pipeline {
         const size_t off = j * kChunk;
         const size_t n = std::min(kChunk, b.len - off);
         const bool last = b.final && j + 1 == b.chunks;
-        detail::seal_chunk(key_, counter, last, b.plain + off, n, b.sealed + j * kEncChunk);
+        SF_TRY(detail::seal_chunk(aead, key_, counter, last, b.plain + off, n,
+                                  b.sealed + j * kEncChunk));
         continue;
       }
       const size_t off = j * kEncChunk;
       const size_t n = std::min(kEncChunk, b.len - off);
       uint8_t* out = b.plain + j * kChunk;
-      if (n < kTag) {
-        b.opened[j] = ChunkState::kBad;  // reported as truncation in write()
-        continue;
-      }
+      b.opened[j] = ChunkState::kBad;  // until it verifies; too short: truncation, in write()
+      if (n < kTag) continue;
       // As age does: a short chunk must be the last; a full chunk is opened
       // as a middle chunk first and, failing that, as the last one.
       const bool short_chunk = n < kEncChunk;
-      if (detail::open_chunk(key_, counter, short_chunk, b.sealed + off, n, out)) {
+      auto ok = detail::open_chunk(aead, key_, counter, short_chunk, b.sealed + off, n, out);
+      if (!ok) return std::move(ok).error();
+      if (*ok) {
         b.opened[j] = short_chunk ? ChunkState::kLast : ChunkState::kMiddle;
-      } else if (!short_chunk && detail::open_chunk(key_, counter, true, b.sealed + off, n, out)) {
-        b.opened[j] = ChunkState::kLast;
-      } else {
-        b.opened[j] = ChunkState::kBad;
+        continue;
       }
+      if (short_chunk) continue;
+      ok = detail::open_chunk(aead, key_, counter, true, b.sealed + off, n, out);
+      if (!ok) return std::move(ok).error();
+      if (*ok) b.opened[j] = ChunkState::kLast;
     }
+    return Ok{};
   }
 
   void observe(const Batch& b) {

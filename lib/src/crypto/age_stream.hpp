@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/chacha20.hpp"
 #include "sfcohort/age.hpp"
 
 namespace sfcohort::age::detail {
@@ -26,13 +27,15 @@ struct PayloadKey {
 };
 
 // Encrypts chunk COUNTER (LAST: the final chunk) of N <= kChunk plaintext
-// bytes into OUT (N + kTag bytes).
-void seal_chunk(const PayloadKey& k, uint64_t counter, bool last, const uint8_t* in, size_t n,
-                uint8_t* out);
+// bytes into OUT (N + kTag bytes), with the calling thread's AEAD context.
+// Errors: libcrypto's failures (Errc::kInternal).
+Status seal_chunk(crypto::ChaCha20Poly1305& aead, const PayloadKey& k, uint64_t counter, bool last,
+                  const uint8_t* in, size_t n, uint8_t* out);
 // Opens chunk COUNTER (N bytes with its tag, kTag <= N <= kEncChunk) into OUT
-// (N - kTag bytes) when it verifies with the LAST flag given.
-bool open_chunk(const PayloadKey& k, uint64_t counter, bool last, const uint8_t* in, size_t n,
-                uint8_t* out);
+// (N - kTag bytes): true when it verifies with the LAST flag given; false,
+// with OUT wiped, when it does not. Errors: as seal_chunk().
+Result<bool> open_chunk(crypto::ChaCha20Poly1305& aead, const PayloadKey& k, uint64_t counter,
+                        bool last, const uint8_t* in, size_t n, uint8_t* out);
 
 // A new file key wrapped for every recipient in TO (at least one): returns
 // the binary header and the payload nonce, everything that precedes the

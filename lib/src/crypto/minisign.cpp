@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <new>
+#include <stdexcept>
 #include <vector>
 
 #include "crypto/age_common.hpp"
@@ -279,9 +280,13 @@ Prehash::~Prehash() = default;
 
 void Prehash::update(const void* p, size_t n) { st_->h.update(static_cast<const uint8_t*>(p), n); }
 
+// Prehash::finish() has no way to return an error, and a failure of
+// libcrypto here is a broken installation, not bad input: it throws (exit
+// 70, "internal error") rather than return a wrong hash. Code in crypto/
+// uses detail::Blake2b512, whose finish() returns the error.
 Hash64 Prehash::finish() {
   Hash64 h;
-  st_->h.finish(h.data());
+  if (auto r = st_->h.finish(h.data()); !r) throw std::runtime_error(r.error().message);
   return h;
 }
 
@@ -295,14 +300,16 @@ Hash64 prehash_reference(const void* p, size_t n) {
 Result<Hash64> prehash_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Error(Errc::kEnvironment, path + ": cannot read: " + std::strerror(errno));
-  Prehash h;
+  detail::Blake2b512 h;
   std::vector<uint8_t> buf(1 << 20);
   size_t n;
   while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) h.update(buf.data(), n);
   bool bad = std::ferror(f);
   std::fclose(f);
   if (bad) return Error(Errc::kEnvironment, path + ": cannot read");
-  return h.finish();
+  Hash64 out;
+  SF_TRY(h.finish(out.data()));
+  return out;
 }
 
 // ---------------------------------------------------------------- verify
