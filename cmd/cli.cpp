@@ -29,7 +29,17 @@ void warn(const Globals& g, const std::string& message) {
 void print_error(const Error& e) {
   std::fflush(stdout);
   std::fprintf(stderr, "sfcohort: error: %s\n", e.message.c_str());
-  for (const auto& h : e.hints) std::fprintf(stderr, "sfcohort: hint: %s\n", h.c_str());
+  std::vector<std::string> hints = e.hints;
+  if (e.subject == Error::Subject::kDatabaseName) {
+    for (auto& h : hints) {
+      if (h == "name the cohort database to use") {
+        h = "name the cohort database with --db or $SFCOHORT_DB";
+      } else if (h == "create it with 'sfcohort init', or name another database") {
+        h = "create it with 'sfcohort init', or name another with --db or $SFCOHORT_DB";
+      }
+    }
+  }
+  for (const auto& h : hints) std::fprintf(stderr, "sfcohort: hint: %s\n", h.c_str());
 }
 
 void note(const Globals& g, const std::string& message) {

@@ -215,6 +215,11 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
       if (!r.opened.verified) warn(g, "the sender of " + o.batch + " was not verified");
     };
     ao.on_looked_up = looked_up;
+    if (!o.to.empty()) {
+      SealFlags reply;  // refused here first, so the hints can name the flags
+      reply.to = o.to;
+      if (auto ok = check_partners(*store, reply, "basic"); !ok) return ok.error();
+    }
     auto answer = exchange::answer_request(*store, ao);
     if (!answer) return answer.error();
     if (answer->reply) {

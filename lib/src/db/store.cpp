@@ -115,8 +115,10 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
   if (!tables) return tables.error();
   const int latest = Store::latest_schema_version();
   if (*app != kApplicationId && (*version != 0 || *tables != 0)) {
-    return Error(Errc::kEnvironment, path + ": not an sfcohort database",
-                 {"name the cohort database to use"});
+    Error e(Errc::kEnvironment, path + ": not an sfcohort database",
+            {"name the cohort database to use"});
+    e.subject = Error::Subject::kDatabaseName;
+    return e;
   }
   if (*version > latest) {
     return Error(Errc::kEnvironment,
@@ -179,8 +181,10 @@ Result<Store> Store::open(const Context& ctx, OpenMode mode) {
     return environment_error(path + ": is a directory, not a database");
   }
   if (!exists && mode == OpenMode::kExisting) {
-    return Error(Errc::kEnvironment, path + ": no such database",
-                 {"create it with 'sfcohort init', or name another database"});
+    Error e(Errc::kEnvironment, path + ": no such database",
+            {"create it with 'sfcohort init', or name another database"});
+    e.subject = Error::Subject::kDatabaseName;
+    return e;
   }
   if (!exists) {
     // Created owner-only before SQLite opens it; its -wal and -shm files
