@@ -44,10 +44,10 @@ install: build
 # The habits the build keeps: formatting, man pages, module layering, no
 # function over 120 lines, no command file over 300.
 lint: deps
-	clang-format --dry-run -Werror $(FORMATTED)
+	@echo "clang-format --dry-run -Werror (cmd lib tests bench)"; clang-format --dry-run -Werror $(FORMATTED)
 	mandoc -T lint -W warning man/*.[157]
 	cmake -DROOT=$(CURDIR) -P cmake/check_layers.cmake
-	python3 cmake/lint_functions.py 120 $(FORMATTED)
+	@echo "cmake/lint_functions.py 120"; python3 cmake/lint_functions.py 120 $(FORMATTED)
 	@long=$$(wc -l cmd/*.cpp | awk '$$2 != "total" && $$1 > 300 {print $$2 " (" $$1 " lines)"}'); \
 	if [ -n "$$long" ]; then echo "cmd/ files over 300 lines: $$long"; exit 1; fi
 

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "sfcohort/store.hpp"
 #include "db/sqlite.hpp"
+#include "sfcohort/store.hpp"
 
 namespace sfcohort::testing {
 

@@ -7,11 +7,11 @@
 #include <optional>
 
 #include "db/audit_internal.hpp"
+#include "db/sqlite.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/store.hpp"
-#include "db/sqlite.hpp"
 
 namespace sfcohort {
 namespace audit {
