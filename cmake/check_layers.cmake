@@ -45,7 +45,7 @@ set(owner_sealed_request exchange)
 
 # Headers no other module may include: the wrappers of third-party C APIs
 # and every crypto internal.
-set(private_headers db/sqlite.hpp db/audit_internal.hpp)
+set(private_headers db/sqlite.hpp db/audit_internal.hpp db/store_access.hpp)
 
 set(errors "")
 file(GLOB_RECURSE files RELATIVE ${ROOT}

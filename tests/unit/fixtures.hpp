@@ -10,6 +10,7 @@
 #include <string>
 
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "match/blocking.hpp"
 #include "sfcohort/store.hpp"
 
@@ -61,7 +62,7 @@ inline Person add_test_person(Store& s, const TestPerson& p, const std::string& 
 
 // The number of rows in TABLE.
 inline int64_t count_rows(Store& s, const std::string& table) {
-  auto n = s.db().scalar_int("SELECT count(*) FROM " + table);
+  auto n = db::connection(s).scalar_int("SELECT count(*) FROM " + table);
   REQUIRE(n.has_value());
   return *n;
 }
@@ -69,7 +70,7 @@ inline int64_t count_rows(Store& s, const std::string& table) {
 // EXPLAIN QUERY PLAN of SQL, one line per step, for the tests that check a
 // query is answered from an index.
 inline std::string query_plan(Store& s, const std::string& sql) {
-  auto st = s.db().prepare("EXPLAIN QUERY PLAN " + sql);
+  auto st = db::connection(s).prepare("EXPLAIN QUERY PLAN " + sql);
   REQUIRE(st.has_value());
   std::string out;
   for (;;) {

@@ -7,12 +7,13 @@
 #include <string>
 
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "sfcohort/store.hpp"
 
 namespace sfcohort::testing {
 
 inline std::string query_plan(Store& s, const std::string& sql) {
-  auto st = s.db().prepare("EXPLAIN QUERY PLAN " + sql);
+  auto st = db::connection(s).prepare("EXPLAIN QUERY PLAN " + sql);
   REQUIRE(st.has_value());
   std::string out;
   for (;;) {

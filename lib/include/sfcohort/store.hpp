@@ -76,13 +76,6 @@ class Store {
   // The database's random id (names its audit head file).
   const std::string& database_id() const;
 
-  // For lib/src/db/ only (the code that speaks SQL): the connection, and
-  // statements prepared once per Store and reused (reset before they are
-  // returned). Every other module asks the store, or the db/ module, for
-  // what it needs.
-  sql::Db& db();
-  Result<sql::Stmt*> cached(const std::string& sql);
-
   // A write transaction (BEGIN IMMEDIATE): what is written until commit() is
   // all or nothing; destroyed uncommitted, it rolls back.
   class Transaction {
@@ -178,6 +171,11 @@ class Store {
   static std::string today();
 
  private:
+  // The connection and the statements prepared once per Store: lib/src/db/
+  // only, through db::connection and db::cached (db/store_access.hpp).
+  friend class StoreAccess;
+  sql::Db& db();
+  Result<sql::Stmt*> cached(const std::string& sql);
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   static Result<Store> finish_open(sql::Db db, const Context& ctx, bool memory, std::string key);

@@ -8,6 +8,7 @@
 
 #include "db/audit_internal.hpp"
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
@@ -173,14 +174,14 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
     if (!k) return k.error();
     c.key = *k;
   }
-  sql::Db& db = store.db();
+  sql::Db& db = db::connection(store);
   std::optional<sql::Transaction> tx;
   if (sqlite3_get_autocommit(db.raw())) {
     auto t = sql::Transaction::begin(db);
     if (!t) return t.error();
     tx.emplace(std::move(*t));
   }
-  auto last = store.cached("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1");
+  auto last = db::cached(store, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1");
   if (!last) return last.error();
   auto r = (*last)->step();
   if (!r) return r.error();
@@ -196,7 +197,8 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
   const std::string d = detail.is_null() ? "{}" : detail.dump();
   const std::string mac =
       entry_mac(c.key, prev, canonical(seq, at, ctx.actor, ctx.command, ctx.purpose, subject, d));
-  auto ins = store.cached(
+  auto ins = db::cached(
+      store,
       "INSERT INTO audit(seq, at, actor, command, purpose, subject, detail, prev_mac, mac) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!ins) return ins.error();
@@ -213,7 +215,7 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
 
 Result<std::vector<AuditEntry>> audit_entries(Store& store,
                                               const std::optional<std::string>& since) {
-  auto st = store.db().prepare(
+  auto st = db::connection(store).prepare(
       "SELECT seq, at, actor, command, purpose, subject, detail FROM audit "
       "WHERE ?1 IS NULL OR at >= ?1 ORDER BY seq");
   if (!st) return st.error();
@@ -241,7 +243,7 @@ Result<AuditCheck> verify_audit(Store& store) {
   const Context& ctx = store.context();
   auto key = audit::load_key(ctx.keys_dir);
   if (!key) return key.error();
-  auto st = store.db().prepare(
+  auto st = db::connection(store).prepare(
       "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac FROM audit "
       "ORDER BY seq");
   if (!st) return st.error();

@@ -1,4 +1,5 @@
 #include "db/export_rows.hpp"
+#include "db/store_access.hpp"
 
 #include "db/sqlite.hpp"
 
@@ -6,7 +7,7 @@ namespace sfcohort::db {
 
 Status each_export_person(Store& store, const std::string& status,
                           const std::function<Status(const ExportPerson&)>& visit) {
-  auto st = store.db().prepare(
+  auto st = db::connection(store).prepare(
       "SELECT f.id, p.id, p.given_name, p.middle_names, p.surname, p.dob, p.sex, p.role, "
       "p.postcode, p.house, p.address, COALESCE(p.joined_on, f.joined_on, ''), f.lead_agency, "
       "f.lead_contact FROM family f JOIN person p ON p.family_id = f.id "

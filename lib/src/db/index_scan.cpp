@@ -1,4 +1,5 @@
 #include "db/index_scan.hpp"
+#include "db/store_access.hpp"
 
 #include <atomic>
 #include <latch>
@@ -144,47 +145,47 @@ Status read_people(sql::Db& db, Scan& scan, int reader) {
 Result<bool> scan(Store& store, Store* second, Sink& sink) {
   Scan work{sink};
   {
-    auto maxpk = store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM person");
+    auto maxpk = db::connection(store).scalar_int("SELECT coalesce(max(pk), 0) FROM person");
     if (!maxpk) return maxpk.error();
     work.chunks = *maxpk < 0 ? 0 : static_cast<size_t>(*maxpk / Scan::kSpan + 1);
     if (!sink.start(*maxpk, work.chunks)) return false;
   }
   // A scan reads each page once: a page cache only adds to the memory used
   // (STORE's own setting is put back after).
-  auto cache = store.db().scalar_int("PRAGMA cache_size");
+  auto cache = db::connection(store).scalar_int("PRAGMA cache_size");
   if (!cache) return cache.error();
-  SF_TRY(store.db().exec("PRAGMA cache_size = -2048"));
+  SF_TRY(db::connection(store).exec("PRAGMA cache_size = -2048"));
   struct RestoreCache {
     sql::Db& db;
     int64_t pages;
     ~RestoreCache() { (void)db.exec("PRAGMA cache_size = " + std::to_string(pages)); }
-  } restore{store.db(), *cache};
+  } restore{db::connection(store), *cache};
   // The sink is given the families before any person (it stores a person
   // with its family's position), so STORE reads them first while SECOND
   // reads the postings.
   std::latch families_read(1);
   bool families_ok = false;  // written before the latch opens, read after
   auto on_main = [&]() -> Status {
-    ReadTransaction tx(store.db());
+    ReadTransaction tx(db::connection(store));
     Status st = [&]() -> Status {
       SF_TRY(tx.begin());
-      SF_TRY(read_names(store.db(), sink));
-      return read_families(store.db(), work);
+      SF_TRY(read_names(db::connection(store), sink));
+      return read_families(db::connection(store), work);
     }();
     families_ok = st.has_value() && !work.stopped;
     families_read.count_down();
     SF_TRY(st);
     if (work.stopped) return Ok{};
-    if (!second) SF_TRY(read_postings(store.db(), work));
-    return read_people(store.db(), work, 0);
+    if (!second) SF_TRY(read_postings(db::connection(store), work));
+    return read_people(db::connection(store), work, 0);
   };
   auto on_second = [&]() -> Status {
-    ReadTransaction tx(second->db());
+    ReadTransaction tx(db::connection(*second));
     SF_TRY(tx.begin());
-    SF_TRY(read_postings(second->db(), work));
+    SF_TRY(read_postings(db::connection(*second), work));
     families_read.wait();
     if (!families_ok) return Ok{};
-    return read_people(second->db(), work, 1);
+    return read_people(db::connection(*second), work, 1);
   };
   Status second_status = Ok{};
   std::thread t;

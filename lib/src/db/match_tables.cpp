@@ -1,4 +1,5 @@
 #include "db/match_tables.hpp"
+#include "db/store_access.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -43,7 +44,7 @@ const char* kind_text(NameKind kind) {
 }
 
 Result<std::vector<Entry>> read_bucket(Store& store, int64_t bucket) {
-  auto st = store.cached("SELECT data FROM match_bucket WHERE bucket = ?1");
+  auto st = db::cached(store, "SELECT data FROM match_bucket WHERE bucket = ?1");
   if (!st) return st.error();
   (*st)->bind(1, bucket);
   auto r = (*st)->step();
@@ -62,7 +63,7 @@ Result<std::vector<Entry>> read_bucket(Store& store, int64_t bucket) {
 
 Status write_bucket(Store& store, int64_t bucket, const std::vector<Entry>& entries) {
   if (entries.empty()) {
-    auto st = store.cached("DELETE FROM match_bucket WHERE bucket = ?1");
+    auto st = db::cached(store, "DELETE FROM match_bucket WHERE bucket = ?1");
     if (!st) return st.error();
     (*st)->bind(1, bucket);
     return (*st)->run();
@@ -73,14 +74,15 @@ Status write_bucket(Store& store, int64_t bucket, const std::vector<Entry>& entr
     put64(b, e.first);
     put64(b, static_cast<uint64_t>(e.second));
   }
-  auto st = store.cached("INSERT OR REPLACE INTO match_bucket(bucket, data) VALUES (?1, ?2)");
+  auto st = db::cached(store, "INSERT OR REPLACE INTO match_bucket(bucket, data) VALUES (?1, ?2)");
   if (!st) return st.error();
   (*st)->bind(1, bucket).bind_blob(2, b.data(), b.size());
   return (*st)->run();
 }
 
 Status put_one(Store& store, const IndexedPerson& r, std::string& scratch) {
-  auto st = store.cached(
+  auto st = db::cached(
+      store,
       "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES (?1, ?2, ?3, ?4)");
   if (!st) return st.error();
   const std::string_view keys = packed(r.keys, scratch);
@@ -93,7 +95,7 @@ Status put_one(Store& store, const IndexedPerson& r, std::string& scratch) {
 
 Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
                         std::vector<int64_t>& pks) {
-  auto st = store.cached("SELECT data FROM match_bucket WHERE bucket = ?1");
+  auto st = db::cached(store, "SELECT data FROM match_bucket WHERE bucket = ?1");
   if (!st) return st.error();
   for (uint64_t k : keys) {
     (*st)->bind(1, bucket_of(k));
@@ -145,7 +147,7 @@ Status update_postings(Store& store, std::vector<Entry> adds, std::vector<Entry>
 }
 
 Result<bool> indexed_person(Store& store, int64_t pk, IndexedPerson& out) {
-  auto st = store.cached("SELECT keys, given, surname FROM match_person WHERE pk = ?1");
+  auto st = db::cached(store, "SELECT keys, given, surname FROM match_person WHERE pk = ?1");
   if (!st) return st.error();
   (*st)->bind(1, pk);
   auto found = (*st)->step();
@@ -179,7 +181,7 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows) {
       sql += (j ? ",(?" : "(?") + std::to_string(j * 4 + 1) + ",?" + std::to_string(j * 4 + 2) +
              ",?" + std::to_string(j * 4 + 3) + ",?" + std::to_string(j * 4 + 4) + ")";
     }
-    auto st = store.cached(sql);
+    auto st = db::cached(store, sql);
     if (!st) return st.error();
     for (; i + kBatch <= rows.size(); i += kBatch) {
       for (size_t j = 0; j < kBatch; ++j) {
@@ -197,11 +199,11 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows) {
 }
 
 Result<int64_t> max_indexed_pk(Store& store) {
-  return store.db().scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
+  return db::connection(store).scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
 }
 
 Result<std::vector<int64_t>> unindexed_people(Store& store) {
-  auto st = store.db().prepare(
+  auto st = db::connection(store).prepare(
       "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
   if (!st) return st.error();
   std::vector<int64_t> out;
@@ -216,16 +218,16 @@ Result<std::vector<int64_t>> unindexed_people(Store& store) {
 
 Status add_name_count(Store& store, NameKind kind, std::string_view name, int64_t delta) {
   if (delta == 0) return Ok{};
-  auto st = store.cached(
-      "INSERT INTO name_freq(kind, name, n) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT(kind, name) DO UPDATE SET n = n + excluded.n");
+  auto st = db::cached(store,
+                       "INSERT INTO name_freq(kind, name, n) VALUES (?1, ?2, ?3) "
+                       "ON CONFLICT(kind, name) DO UPDATE SET n = n + excluded.n");
   if (!st) return st.error();
   (*st)->bind(1, kind_text(kind)).bind(2, name).bind(3, delta);
   return (*st)->run();
 }
 
 Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name) {
-  auto st = store.cached("SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
+  auto st = db::cached(store, "SELECT n FROM name_freq WHERE kind = ?1 AND name = ?2");
   if (!st) return st.error();
   (*st)->bind(1, kind_text(kind)).bind(2, name);
   auto r = (*st)->step();
@@ -236,7 +238,8 @@ Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name) {
 }
 
 Result<int64_t> people_indexed(Store& store) {
-  return store.db().scalar_int("SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
+  return db::connection(store).scalar_int(
+      "SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
 }
 
 }  // namespace sfcohort::match_tables

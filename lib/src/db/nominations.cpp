@@ -1,4 +1,5 @@
 #include "db/nominations.hpp"
+#include "db/store_access.hpp"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -46,7 +47,8 @@ NominationRecord read_record(const sql::Stmt& st) {
 }
 
 Result<std::vector<MemberMatch>> stored_matches(Store& store, const std::string& id) {
-  auto st = store.cached(
+  auto st = db::cached(
+      store,
       "SELECT member_id, matched_band, matched_person, matched_family FROM nomination_member "
       "WHERE nomination_id = ?1 AND matched_person IS NOT NULL ORDER BY member_id");
   if (!st) return st.error();
@@ -65,7 +67,7 @@ Result<std::vector<MemberMatch>> stored_matches(Store& store, const std::string&
 }  // namespace
 
 Result<std::string> next_nomination_id(Store& store) {
-  auto n = store.db().scalar_int(
+  auto n = db::connection(store).scalar_int(
       "SELECT coalesce(max(CAST(substr(id, 2) AS INTEGER)), 0) + 1 FROM nomination");
   if (!n) return n.error();
   char buf[32];
@@ -75,7 +77,7 @@ Result<std::string> next_nomination_id(Store& store) {
 
 Status insert_nomination(Store& store, const NominationRecord& n,
                          const std::vector<NominatedMember>& members) {
-  auto st = store.db().prepare(
+  auto st = db::connection(store).prepare(
       "INSERT INTO nomination(id, status, submitted_at, submitted_by, nominator_name, "
       "nominator_agency, nominator_email, criteria_set, as_of, eligible, criteria_met, result, "
       "document, family_id) VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
@@ -87,7 +89,7 @@ Status insert_nomination(Store& store, const NominationRecord& n,
   st->bind(10, json(n.criteria_met).dump()).bind(11, n.result_json).bind(12, n.document);
   st->bind(13, n.family_id);
   SF_TRY(st->run());
-  auto mst = store.db().prepare(
+  auto mst = db::connection(store).prepare(
       "INSERT INTO nomination_member(nomination_id, member_id, resident, relationship, "
       "matched_person, matched_family, matched_band) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!mst) return mst.error();
@@ -105,7 +107,8 @@ Status insert_nomination(Store& store, const NominationRecord& n,
 }
 
 Result<std::optional<NominationRecord>> find_nomination(Store& store, const std::string& id) {
-  auto st = store.cached(std::string("SELECT ") + kRecordCols + " FROM nomination WHERE id = ?1");
+  auto st =
+      db::cached(store, std::string("SELECT ") + kRecordCols + " FROM nomination WHERE id = ?1");
   if (!st) return st.error();
   (*st)->bind(1, id);
   auto r = (*st)->step();
@@ -121,8 +124,9 @@ Result<std::optional<NominationRecord>> find_nomination(Store& store, const std:
 
 Result<std::vector<NominationRecord>> nominations_with_status(Store& store,
                                                               const std::string& status) {
-  auto st = store.db().prepare(std::string("SELECT ") + kRecordCols +
-                               " FROM nomination WHERE ?1 = '' OR status = ?1 ORDER BY id DESC");
+  auto st = db::connection(store).prepare(
+      std::string("SELECT ") + kRecordCols +
+      " FROM nomination WHERE ?1 = '' OR status = ?1 ORDER BY id DESC");
   if (!st) return st.error();
   st->bind(1, status);
   std::vector<NominationRecord> out;
@@ -137,7 +141,8 @@ Result<std::vector<NominationRecord>> nominations_with_status(Store& store,
 
 Status set_member_person(Store& store, const std::string& nomination_id,
                          const std::string& member_id, const std::string& person_id) {
-  auto up = store.cached(
+  auto up = db::cached(
+      store,
       "UPDATE nomination_member SET person_id = ?3 WHERE nomination_id = ?1 AND member_id = ?2");
   if (!up) return up.error();
   (*up)->bind(1, nomination_id).bind(2, member_id).bind(3, person_id);
@@ -145,21 +150,21 @@ Status set_member_person(Store& store, const std::string& nomination_id,
 }
 
 Result<bool> record_decision(Store& store, const Decided& d) {
-  auto up = store.db().prepare(
+  auto up = db::connection(store).prepare(
       "UPDATE nomination SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5, "
       "family_id = ?6 WHERE id = ?1 AND status = 'pending'");
   if (!up) return up.error();
   up->bind(1, d.id).bind(2, d.status).bind(3, d.decided_at).bind(4, d.decided_by);
   up->bind(5, d.reason).bind(6, d.family_id);
   SF_TRY(up->run());
-  return store.db().changes() == 1;
+  return db::connection(store).changes() == 1;
 }
 
 Status add_family_records(Store& store, const std::string& family_id,
                           const std::string& nomination_id,
                           const std::vector<FamilyEvidence>& evidence,
                           const std::vector<FamilyAgency>& agencies, const FamilyConsent& consent) {
-  auto ev = store.db().prepare(
+  auto ev = db::connection(store).prepare(
       "INSERT INTO family_evidence(family_id, nomination_id, indicator, person_id, member_id, "
       "date, value, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!ev) return ev.error();
@@ -175,7 +180,7 @@ Status add_family_records(Store& store, const std::string& family_id,
     ev->bind(8, e.source);
     SF_TRY(ev->run());
   }
-  auto ag = store.db().prepare(
+  auto ag = db::connection(store).prepare(
       "INSERT INTO family_agency(family_id, nomination_id, name, role, contact, lead) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!ag) return ag.error();
@@ -185,7 +190,7 @@ Status add_family_records(Store& store, const std::string& family_id,
     ag->bind(5, a.contact).bind(6, a.lead ? 1 : 0);
     SF_TRY(ag->run());
   }
-  auto co = store.db().prepare(
+  auto co = db::connection(store).prepare(
       "INSERT INTO family_consent(nomination_id, family_id, given, given_on, given_by, "
       "legal_basis, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!co) return co.error();
@@ -197,7 +202,8 @@ Status add_family_records(Store& store, const std::string& family_id,
 
 Result<std::optional<AcceptedCheck>> latest_accepted_check(Store& store,
                                                            const std::string& family_id) {
-  auto st = store.cached(
+  auto st = db::cached(
+      store,
       "SELECT criteria_set, criteria_met FROM nomination WHERE family_id = ?1 AND status = "
       "'accepted' ORDER BY decided_at DESC, id DESC LIMIT 1");
   if (!st) return st.error();
@@ -211,9 +217,9 @@ Result<std::optional<AcceptedCheck>> latest_accepted_check(Store& store,
 }
 
 Result<std::vector<FamilyEvidence>> family_evidence(Store& store, const std::string& family_id) {
-  auto st = store.cached(
-      "SELECT indicator, person_id, member_id, date, value, source, nomination_id "
-      "FROM family_evidence WHERE family_id = ?1 ORDER BY date, pk");
+  auto st = db::cached(store,
+                       "SELECT indicator, person_id, member_id, date, value, source, nomination_id "
+                       "FROM family_evidence WHERE family_id = ?1 ORDER BY date, pk");
   if (!st) return st.error();
   (*st)->bind(1, family_id);
   std::vector<FamilyEvidence> out;
@@ -236,7 +242,8 @@ Result<std::vector<FamilyEvidence>> family_evidence(Store& store, const std::str
 }
 
 Result<std::vector<FamilyAgency>> family_agencies(Store& store, const std::string& family_id) {
-  auto st = store.cached(
+  auto st = db::cached(
+      store,
       "SELECT name, role, contact, lead FROM family_agency WHERE family_id = ?1 ORDER BY pk DESC");
   if (!st) return st.error();
   (*st)->bind(1, family_id);
@@ -252,7 +259,8 @@ Result<std::vector<FamilyAgency>> family_agencies(Store& store, const std::strin
 }
 
 Result<std::optional<FamilyConsent>> latest_consent(Store& store, const std::string& family_id) {
-  auto st = store.cached(
+  auto st = db::cached(
+      store,
       "SELECT given, given_on, given_by, legal_basis, nomination_id, recorded_at "
       "FROM family_consent WHERE family_id = ?1 ORDER BY recorded_at DESC, nomination_id DESC "
       "LIMIT 1");
@@ -270,9 +278,9 @@ Result<std::optional<FamilyConsent>> latest_consent(Store& store, const std::str
 }
 
 Result<std::optional<Membership>> latest_membership(Store& store, const std::string& person_id) {
-  auto st = store.cached(
-      "SELECT resident, relationship FROM nomination_member WHERE person_id = ?1 "
-      "ORDER BY nomination_id DESC LIMIT 1");
+  auto st = db::cached(store,
+                       "SELECT resident, relationship FROM nomination_member WHERE person_id = ?1 "
+                       "ORDER BY nomination_id DESC LIMIT 1");
   if (!st) return st.error();
   (*st)->bind(1, person_id);
   auto r = (*st)->step();

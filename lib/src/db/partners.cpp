@@ -1,4 +1,5 @@
 #include "db/partners.hpp"
+#include "db/store_access.hpp"
 
 #include "db/sqlite.hpp"
 
@@ -29,7 +30,8 @@ PartnerRecord from_row(const sql::Stmt& st) {
 }  // namespace
 
 Result<std::optional<PartnerRecord>> find_partner(Store& store, const std::string& name) {
-  auto st = store.db().prepare(std::string("SELECT ") + kColumns + " FROM partner WHERE name = ?1");
+  auto st = db::connection(store).prepare(std::string("SELECT ") + kColumns +
+                                          " FROM partner WHERE name = ?1");
   if (!st) return st.error();
   st->bind(1, name);
   auto r = st->step();
@@ -39,8 +41,8 @@ Result<std::optional<PartnerRecord>> find_partner(Store& store, const std::strin
 }
 
 Result<std::vector<PartnerRecord>> all_partners(Store& store) {
-  auto st = store.db().prepare(std::string("SELECT ") + kColumns +
-                               " FROM partner ORDER BY name COLLATE NOCASE");
+  auto st = db::connection(store).prepare(std::string("SELECT ") + kColumns +
+                                          " FROM partner ORDER BY name COLLATE NOCASE");
   if (!st) return st.error();
   std::vector<PartnerRecord> out;
   for (;;) {
@@ -53,7 +55,7 @@ Result<std::vector<PartnerRecord>> all_partners(Store& store) {
 }
 
 Status put_partner(Store& store, const PartnerRecord& p, const std::string& now) {
-  auto st = store.db().prepare(
+  auto st = db::connection(store).prepare(
       "INSERT INTO partner(name, recipient, sign_key, isa, dsp, mou, expires, legal_basis, allow, "
       "added_at, added_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10) "
       "ON CONFLICT(name) DO UPDATE SET recipient = excluded.recipient, sign_key = "
@@ -68,7 +70,7 @@ Status put_partner(Store& store, const PartnerRecord& p, const std::string& now)
 }
 
 Status delete_partner(Store& store, const std::string& name) {
-  auto st = store.db().prepare("DELETE FROM partner WHERE name = ?1");
+  auto st = db::connection(store).prepare("DELETE FROM partner WHERE name = ?1");
   if (!st) return st.error();
   st->bind(1, name);
   return st->run();

@@ -1,4 +1,5 @@
 #include "db/write_transaction.hpp"
+#include "db/store_access.hpp"
 
 #include "db/sqlite.hpp"
 
@@ -9,7 +10,7 @@ struct WriteTransaction::Impl {
 };
 
 Result<WriteTransaction> WriteTransaction::begin(Store& store) {
-  auto tx = sql::Transaction::begin(store.db());
+  auto tx = sql::Transaction::begin(db::connection(store));
   if (!tx) return tx.error();
   return WriteTransaction(std::make_unique<Impl>(Impl{std::move(*tx)}));
 }

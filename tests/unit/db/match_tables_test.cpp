@@ -8,6 +8,7 @@
 
 #include "db/match_tables.hpp"
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "sfcohort/store.hpp"
 
 using namespace sfcohort;
@@ -60,7 +61,7 @@ TEST_CASE("match tables: postings are added, removed and found by key") {
   REQUIRE(mt::update_postings(s, {{a, 2}, {a, 4}}, {{a, 2}, {a, 1}, {c, 3}}).has_value());
   CHECK(holders(s, {a}) == std::vector<int64_t>{2, 4});
   CHECK(holders(s, {c}).empty());
-  CHECK(*s.db().scalar_int("SELECT count(*) FROM match_bucket") == 1);
+  CHECK(*db::connection(s).scalar_int("SELECT count(*) FROM match_bucket") == 1);
 }
 
 TEST_CASE("match tables: indexed people and the unindexed") {
@@ -83,7 +84,7 @@ TEST_CASE("match tables: indexed people and the unindexed") {
   CHECK_FALSE(*mt::indexed_person(s, 56, got));
   CHECK(got.pk == 50);
   // Stored little-endian, whatever the machine.
-  auto st = s.db().prepare("SELECT hex(keys) FROM match_person WHERE pk = 1");
+  auto st = db::connection(s).prepare("SELECT hex(keys) FROM match_person WHERE pk = 1");
   REQUIRE(*st->step());
   CHECK(st->text(0) == "0100000000000000FEFFFFFFFFFFFFFF");
 }

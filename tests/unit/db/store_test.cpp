@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/store.hpp"
 
@@ -32,7 +33,7 @@ TEST_CASE("store: migrations bring an empty database to the latest version") {
   CHECK(s.schema_version() == Store::latest_schema_version());
   CHECK(s.schema_version() >= 1);
   CHECK(s.database_id().size() == 32);
-  auto fk = s.db().scalar_int("PRAGMA foreign_keys");
+  auto fk = db::connection(s).scalar_int("PRAGMA foreign_keys");
   CHECK(*fk == 1);
 }
 
@@ -124,13 +125,13 @@ TEST_CASE("store: a failed transaction leaves nothing behind") {
   f.id = "F1";
   REQUIRE(s.put_family(f).has_value());
   {
-    auto tx = sql::Transaction::begin(s.db());
+    auto tx = sql::Transaction::begin(db::connection(s));
     REQUIRE(tx.has_value());
     REQUIRE(s.insert_person(person("F1", "A", "B", "2000-01-01")).has_value());
     REQUIRE(s.audit("x", {{"n", 1}}).has_value());
   }  // no commit: rolled back
   CHECK(*s.count_people() == 0);
-  CHECK(*s.db().scalar_int("SELECT count(*) FROM audit") == 0);
+  CHECK(*db::connection(s).scalar_int("SELECT count(*) FROM audit") == 0);
 }
 
 TEST_CASE("audit: entries chain and verify; an edit is found") {
@@ -147,10 +148,11 @@ TEST_CASE("audit: entries chain and verify; an edit is found") {
 
 TEST_CASE("sqlite: bound parameters keep O'Brien as data") {
   Store s = memory_store();
-  auto st = s.db().prepare("SELECT ?1");
+  auto st = db::connection(s).prepare("SELECT ?1");
   REQUIRE(st.has_value());
   st->bind(1, "O'Brien'); DROP TABLE person; --");
   REQUIRE(*st->step());
   CHECK(st->text(0) == "O'Brien'); DROP TABLE person; --");
-  CHECK(*s.db().scalar_int("SELECT count(*) FROM sqlite_schema WHERE name = 'person'") == 1);
+  CHECK(*db::connection(s).scalar_int("SELECT count(*) FROM sqlite_schema WHERE name = 'person'") ==
+        1);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "match/blocking.hpp"
 #include "match/model.hpp"
 #include "match/names.hpp"
@@ -268,7 +269,7 @@ TEST_CASE("a CohortIndex over people far apart in pk order (read in ranges; spar
   int n = 0;
   for (int64_t pk : {int64_t{70000}, int64_t{200000}, int64_t{3000000}}) {
     ++n;
-    auto st = s.db().prepare(
+    auto st = db::connection(s).prepare(
         "INSERT INTO person(pk, id, family_id, given_name, surname, dob, role, postcode, house, "
         "created_at, "
         "updated_at) VALUES (?1, ?2, 'F1', ?3, 'Smith', ?4, 'child', 'HD1 2AB', '12', 'now', "
@@ -370,7 +371,7 @@ TEST_CASE("a CohortIndex is read in order: the query plans") {
 TEST_CASE("a CohortIndex of a cohort it cannot hold is null, not an error") {
   Store s = cohort();
   // A pk beyond 32 bits: the index's slots and postings are 32-bit.
-  auto st = s.db().prepare(
+  auto st = db::connection(s).prepare(
       "INSERT INTO person(pk, id, family_id, given_name, surname, dob, role, created_at, "
       "updated_at) VALUES (4294967296, 'BIG', 'F1', 'Jon', 'Smith', '2009-03-14', 'child', 'now', "
       "'now')");

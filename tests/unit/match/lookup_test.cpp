@@ -7,6 +7,7 @@
 
 #include "db/match_tables.hpp"
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "match/blocking.hpp"
 #include "match/model.hpp"
 #include "query_plan.hpp"
@@ -480,7 +481,8 @@ TEST_CASE("bulk indexing writes the same index as person-by-person indexing") {
   }
   auto dump = [](Store& s) {
     std::string out;
-    auto st = s.db().prepare("SELECT bucket, hex(data) FROM match_bucket ORDER BY bucket");
+    auto st =
+        db::connection(s).prepare("SELECT bucket, hex(data) FROM match_bucket ORDER BY bucket");
     REQUIRE(st.has_value());
     for (;;) {
       auto r = st->step();
@@ -488,7 +490,7 @@ TEST_CASE("bulk indexing writes the same index as person-by-person indexing") {
       if (!*r) break;
       out += st->text(0) + ":" + st->text(1) + "\n";
     }
-    auto f = s.db().prepare("SELECT kind, name, n FROM name_freq ORDER BY kind, name");
+    auto f = db::connection(s).prepare("SELECT kind, name, n FROM name_freq ORDER BY kind, name");
     REQUIRE(f.has_value());
     for (;;) {
       auto r = f->step();
@@ -539,7 +541,7 @@ TEST_CASE("bulk indexing with small buffers writes the same index, in several pa
          {"SELECT bucket, hex(data) FROM match_bucket ORDER BY bucket",
           "SELECT pk, hex(keys) || given || '/' || surname FROM match_person ORDER BY pk",
           "SELECT kind || name, n FROM name_freq WHERE n != 0 ORDER BY kind, name"}) {
-      auto st = s.db().prepare(sql);
+      auto st = db::connection(s).prepare(sql);
       REQUIRE(st.has_value());
       for (;;) {
         auto r = st->step();

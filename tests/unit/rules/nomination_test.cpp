@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "query_plan.hpp"
 #include "sfcohort/nomination.hpp"
 
@@ -51,7 +52,7 @@ Store memory_store() {
 }
 
 int64_t count(Store& s, const char* table) {
-  auto n = s.db().scalar_int(std::string("SELECT count(*) FROM ") + table);
+  auto n = db::connection(s).scalar_int(std::string("SELECT count(*) FROM ") + table);
   REQUIRE(n.has_value());
   return *n;
 }
