@@ -25,11 +25,9 @@ struct LookupOptions {
   std::string batch;
   std::string output = "-";
   // Sealed exchange: a sealed request is opened first; --to seals the reply.
-  std::vector<std::string> to;
+  SealFlags seal;  // --to, --armor, --passphrase-file (no --recipient)
   std::string from;
   bool no_verify = false;
-  bool armor = false;
-  std::string passphrase_file;
 };
 
 std::string address_of(const Person& p) {
@@ -192,40 +190,37 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
     note_summary(g, n);
   };
   const bool sealed_in = exchange::is_sealed_request(o.batch);
-  if (!sealed_in && o.to.empty()) {
+  if (!sealed_in && o.seal.to.empty()) {
     auto n = lookup_batch(g.context("lookup"), bo);
     if (!n) return n.error();
     looked_up(*n);
   } else {
-    if (!o.to.empty() && (o.output.empty() || o.output == "-"))
+    if (!o.seal.to.empty() && (o.output.empty() || o.output == "-"))
       return Error(Errc::kInvalidInput, "--to needs --output FILE (the signature goes beside it)",
                    {"e.g. --to \"West Yorkshire Police\" --output reply.csv.age"});
     auto store = Store::open(g.context("lookup"));
     if (!store) return store.error();
-    const std::string pf = passphrase_file(o.passphrase_file);
+    const std::string pf = passphrase_file(o.seal.passphrase_file);
     exchange::AnswerOptions ao;
     ao.batch = std::move(bo);
     ao.from = o.from;
     ao.verify = !o.no_verify;
-    ao.reply_to = o.to;
-    ao.armor = o.armor;
+    ao.reply_to = o.seal.to;
+    ao.armor = o.seal.armor;
     ao.identity_passphrase = passphrase_source(pf, "passphrase for age.key");
     ao.signing_passphrase = passphrase_source(pf, "passphrase for minisign.key");
     ao.on_opened = [&g, &o](const exchange::Received& r) {
       if (!r.opened.verified) warn(g, "the sender of " + o.batch + " was not verified");
     };
     ao.on_looked_up = looked_up;
-    if (!o.to.empty()) {
-      SealFlags reply;  // refused here first, so the hints can name the flags
-      reply.to = o.to;
-      if (auto ok = check_partners(*store, reply, "basic"); !ok) return ok.error();
+    if (!o.seal.to.empty()) {
+      // refused here first, so the hints can name the flags
+      if (auto ok = check_partners(*store, o.seal, "basic"); !ok) return ok.error();
     }
     auto answer = exchange::answer_request(*store, ao);
     if (!answer) return answer.error();
     if (answer->reply) {
-      std::string names;
-      for (const auto& n : o.to) names += (names.empty() ? "" : ", ") + n;
-      note(g, "sealed reply for " + names + ": " + answer->reply->path + " and " +
+      note(g, "sealed reply for " + sealed_for(o.seal) + ": " + answer->reply->path + " and " +
                   answer->reply->signature_path);
       return 0;
     }
@@ -271,16 +266,17 @@ void add_lookup(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--batch", o->batch, "look up every row of this CSV file (- for standard input)");
   sub->add_option("--output", o->output,
                   "where --batch writes its results (default - for standard output)");
-  sub->add_option(
-      "--to", o->to,
-      "seal the --batch results to this partner (repeatable): band and lead contact only");
+  SealFlagsHelp seal_help;
+  seal_help.to =
+      "seal the --batch results to this partner (repeatable): band and lead contact only";
+  seal_help.recipients = false;  // a reply goes only to registered partners
+  seal_help.armor = "with --to: write the sealed reply as ASCII armor";
+  seal_help.passphrase_file =
+      "file holding the passphrase of the team keys (default $SFCOHORT_PASSPHRASE_FILE)";
+  add_seal_flags(sub, o->seal, seal_help);
   sub->add_option("--from", o->from, "a sealed --batch request must be signed by this partner");
   sub->add_flag("--no-verify", o->no_verify,
                 "open a sealed --batch request without checking its signature");
-  sub->add_flag("--armor", o->armor, "with --to: write the sealed reply as ASCII armor");
-  sub->add_option(
-      "--passphrase-file", o->passphrase_file,
-      "file holding the passphrase of the team keys (default $SFCOHORT_PASSPHRASE_FILE)");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_lookup(g, *o); }; });
 }
 
