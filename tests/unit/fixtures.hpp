@@ -16,6 +16,13 @@
 
 namespace sfcohort::testing {
 
+// A store in memory with the real schema, opened in CTX.
+inline Store memory_store(const Context& ctx) {
+  auto s = Store::open_memory(ctx);
+  REQUIRE(s.has_value());
+  return std::move(*s);
+}
+
 // A store in memory with the real schema; audit entries name ACTOR and
 // COMMAND.
 inline Store memory_store(const std::string& command = "test",
@@ -23,9 +30,7 @@ inline Store memory_store(const std::string& command = "test",
   Context ctx;
   ctx.actor = actor;
   ctx.command = command;
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
-  return std::move(*s);
+  return memory_store(ctx);
 }
 
 // A person of a test cohort, as a table row.

@@ -9,6 +9,7 @@
 #include "db/match_tables.hpp"
 #include "db/sqlite.hpp"
 #include "db/store_access.hpp"
+#include "fixtures.hpp"
 #include "sfcohort/store.hpp"
 
 using namespace sfcohort;
@@ -17,23 +18,19 @@ namespace mt = sfcohort::match_tables;
 namespace {
 
 Store store_with_people(int n) {
-  Context ctx;
-  ctx.actor = "tester";
-  ctx.command = "test";
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
+  Store s = testing::memory_store();
   Family f;
   f.id = "F1";
-  REQUIRE(s->put_family(f).has_value());
+  REQUIRE(s.put_family(f).has_value());
   for (int i = 0; i < n; ++i) {
     Person p;
     p.family_id = "F1";
     p.surname = "Smith";
     p.dob = "2000-01-01";
     p.role = "adult";
-    REQUIRE(s->insert_person(p).has_value());
+    REQUIRE(s.insert_person(p).has_value());
   }
-  return std::move(*s);
+  return s;
 }
 
 std::vector<int64_t> holders(Store& s, std::vector<uint64_t> keys, size_t max_block = 100) {

@@ -2,20 +2,14 @@
 
 #include "db/sqlite.hpp"
 #include "db/store_access.hpp"
+#include "fixtures.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/store.hpp"
 
 using namespace sfcohort;
 
 namespace {
-Store memory_store() {
-  Context ctx;
-  ctx.actor = "tester";
-  ctx.command = "test";
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
-  return std::move(*s);
-}
+using testing::memory_store;
 
 Person person(const char* family, const char* given, const char* surname, const char* dob) {
   Person p;

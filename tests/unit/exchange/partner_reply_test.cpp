@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fixtures.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/partner_reply.hpp"
 
@@ -19,15 +20,13 @@ std::string slurp(const std::string& p) {
 }  // namespace
 
 TEST_CASE("partner reply: only the band, known and the lead agency leave the team") {
-  Context ctx;
-  auto store = Store::open_memory(ctx);
-  REQUIRE(store.has_value());
+  Store store = testing::memory_store();
   for (const char* id : {"F1", "F2", "F3"}) {
     Family f;
     f.id = id;
     f.lead_agency = std::string("Agency ") + id;
     f.lead_contact = std::string("01484 00000") + id[1];
-    REQUIRE(store->put_family(f).has_value());
+    REQUIRE(store.put_family(f).has_value());
   }
   const std::string full = "/tmp/sfcohort-reply-full.csv", out = "/tmp/sfcohort-reply-out.csv";
   REQUIRE(
@@ -39,7 +38,7 @@ TEST_CASE("partner reply: only the band, known and the lead agency leave the tea
                         "A4,Zed,none,0.0000,,,0,,F2;F3\n"
                         "A5,,error,0.0000,,,0,unreadable,\n")
           .has_value());
-  auto disclosed = write_partner_reply(*store, full, false, out);
+  auto disclosed = write_partner_reply(store, full, false, out);
   REQUIRE(disclosed.has_value());
   CHECK(slurp(out) ==
         "upn,given_name,match,known,lead_agency,lead_contact\n"
@@ -61,7 +60,7 @@ TEST_CASE("partner reply: only the band, known and the lead agency leave the tea
               "\"person_id\":\"P3\",\"candidates\":1,\"why\":{\"dob\":\"exact\"},\"household\":"
               "\"F1\"}\n")
               .has_value());
-  auto j = write_partner_reply(*store, full, true, out);
+  auto j = write_partner_reply(store, full, true, out);
   REQUIRE(j.has_value());
   CHECK(slurp(out) ==
         "{\"known\":\"person\",\"lead_agency\":\"Agency F1\",\"lead_contact\":\"01484 000001\","

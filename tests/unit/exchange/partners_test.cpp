@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "db/partners.hpp"
+#include "fixtures.hpp"
 #include "sfcohort/export.hpp"
 #include "sfcohort/partners.hpp"
 
@@ -71,27 +72,25 @@ TEST_CASE("partners: agreements as KIND=DATE") {
 }
 
 TEST_CASE("partners: the register through db/, names without regard to case") {
-  Context ctx;
-  auto store = Store::open_memory(ctx);
-  REQUIRE(store.has_value());
+  Store store = testing::memory_store();
   db::PartnerRecord r;
   r.name = "NHS Trust";
   r.recipient = "age1example";
   r.allow = "basic";
   r.added_by = "tester";
-  REQUIRE(db::put_partner(*store, r, "2026-07-01T00:00:00Z").has_value());
+  REQUIRE(db::put_partner(store, r, "2026-07-01T00:00:00Z").has_value());
   r.allow = "full";
   r.added_by = "someone else";
-  REQUIRE(db::put_partner(*store, r, "2026-07-02T00:00:00Z").has_value());
-  auto got = db::find_partner(*store, "nhs trust");
+  REQUIRE(db::put_partner(store, r, "2026-07-02T00:00:00Z").has_value());
+  auto got = db::find_partner(store, "nhs trust");
   REQUIRE(got.has_value());
   REQUIRE(got->has_value());
   CHECK((*got)->allow == "full");
   CHECK((*got)->added_by == "tester");
   CHECK((*got)->added_at == "2026-07-01T00:00:00Z");
   CHECK((*got)->updated_at == "2026-07-02T00:00:00Z");
-  REQUIRE(db::delete_partner(*store, "NHS TRUST").has_value());
-  auto all = db::all_partners(*store);
+  REQUIRE(db::delete_partner(store, "NHS TRUST").has_value());
+  auto all = db::all_partners(store);
   REQUIRE(all.has_value());
   CHECK(all->empty());
 }

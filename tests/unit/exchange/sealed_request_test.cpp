@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.hpp"
 #include "match/blocking.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/io.hpp"
@@ -54,9 +55,7 @@ struct Exchange {
     ctx.actor = "tester";
     ctx.command = "lookup";
     ctx.keys_dir = dir.path + "/keys";
-    auto s = Store::open_memory(ctx);
-    REQUIRE(s.has_value());
-    store.emplace(std::move(*s));
+    store.emplace(testing::memory_store(ctx));
     Family f;
     f.id = "F1";
     f.lead_agency = "Early Help Huddersfield";

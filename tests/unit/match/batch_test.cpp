@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.hpp"
 #include "match/blocking.hpp"
 #include "sfcohort/audit.hpp"
 #include "sfcohort/batch.hpp"
@@ -30,36 +31,16 @@ struct TempDir {
 
 void add(Store& s, const char* family, const char* id, const char* given, const char* surname,
          const char* dob, const char* postcode, const char* house) {
-  auto fam = s.family(family);
-  REQUIRE(fam.has_value());
-  if (!*fam) {
-    Family f;
-    f.id = family;
-    REQUIRE(s.put_family(f).has_value());
-  }
-  Person p;
-  p.id = id;
-  p.family_id = family;
-  p.given_name = given;
-  p.surname = surname;
-  p.dob = dob;
-  p.postcode = postcode;
-  p.house = house;
-  p.role = "child";
-  REQUIRE(match::add_person(s, p).has_value());
+  testing::add_test_person(s, {family, id, given, "", surname, dob, postcode, house});
 }
 
 Store cohort() {
-  Context ctx;
-  ctx.actor = "tester";
-  ctx.command = "lookup";
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
-  add(*s, "F1", "P1", "Jonathan", "Smith", "2009-03-14", "HD1 2AB", "12");
-  add(*s, "F1", "P2", "Robert", "Smith", "1980-05-02", "HD1 2AB", "12");
-  add(*s, "F2", "P3", "Katarzyna", "Nowak", "1990-11-03", "LS11 6AD", "Flat 3, 12");
-  add(*s, "F3", "P4", "Sean", "O'Brien", "1975-02-28", "WF13 1AB", "3");
-  return std::move(*s);
+  Store s = testing::memory_store("lookup");
+  add(s, "F1", "P1", "Jonathan", "Smith", "2009-03-14", "HD1 2AB", "12");
+  add(s, "F1", "P2", "Robert", "Smith", "1980-05-02", "HD1 2AB", "12");
+  add(s, "F2", "P3", "Katarzyna", "Nowak", "1990-11-03", "LS11 6AD", "Flat 3, 12");
+  add(s, "F3", "P4", "Sean", "O'Brien", "1975-02-28", "WF13 1AB", "3");
+  return s;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -12,10 +12,10 @@
 
 #include "db/sqlite.hpp"
 #include "db/store_access.hpp"
+#include "fixtures.hpp"
 #include "match/blocking.hpp"
 #include "match/model.hpp"
 #include "match/names.hpp"
-#include "query_plan.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
 
@@ -23,9 +23,7 @@ using namespace sfcohort;
 
 namespace {
 
-struct P {
-  std::string family, id, given, middle, surname, dob, postcode, house;
-};
+using P = testing::TestPerson;
 
 std::vector<P> people() {
   std::vector<P> v = {
@@ -74,36 +72,15 @@ std::vector<P> people() {
 // (nominated).
 void fill(Store& s) {
   for (const auto& p : people()) {
-    auto fam = s.family(p.family);
-    REQUIRE(fam.has_value());
-    if (!*fam) {
-      Family f;
-      f.id = p.family;
-      f.status = p.family == "FC" ? "closed" : p.family == "FN" ? "nominated" : "cohort";
-      REQUIRE(s.put_family(f).has_value());
-    }
-    Person x;
-    x.id = p.id;
-    x.family_id = p.family;
-    x.given_name = p.given;
-    x.middle_names = p.middle;
-    x.surname = p.surname;
-    x.dob = p.dob;
-    x.postcode = p.postcode;
-    x.house = p.house;
-    x.role = "child";
-    REQUIRE(match::add_person(s, x).has_value());
+    const char* status = p.family == "FC" ? "closed" : p.family == "FN" ? "nominated" : "cohort";
+    testing::add_test_person(s, p, status);
   }
 }
 
 Store cohort() {
-  Context ctx;
-  ctx.actor = "tester";
-  ctx.command = "test";
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
-  fill(*s);
-  return std::move(*s);
+  Store s = testing::memory_store();
+  fill(s);
+  return s;
 }
 
 // Everything a lookup answers, as text.
@@ -335,10 +312,8 @@ TEST_CASE(
 }
 
 TEST_CASE("a CohortIndex of an empty cohort finds no one") {
-  Context ctx;
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
-  auto index = CohortIndex::load(*s);
+  Store s = testing::memory_store();
+  auto index = CohortIndex::load(s);
   REQUIRE(index.has_value());
   REQUIRE(*index);
   CHECK((*index)->people() == 0);

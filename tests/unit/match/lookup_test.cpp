@@ -8,9 +8,9 @@
 #include "db/match_tables.hpp"
 #include "db/sqlite.hpp"
 #include "db/store_access.hpp"
+#include "fixtures.hpp"
 #include "match/blocking.hpp"
 #include "match/model.hpp"
-#include "query_plan.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/store.hpp"
 
@@ -18,9 +18,7 @@ using namespace sfcohort;
 
 namespace {
 
-struct P {
-  const char *family, *id, *given, *middle, *surname, *dob, *postcode, *house;
-};
+using P = testing::TestPerson;
 
 const P kCohort[] = {
     {"F1", "P1", "Jonathan", "", "Smith", "2009-03-14", "HD1 2AB", "12"},
@@ -47,37 +45,9 @@ struct Cohort {
   Matcher matcher;
 };
 
-Store make_store() {
-  Context ctx;
-  ctx.actor = "tester";
-  ctx.command = "test";
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
-  return std::move(*s);
-}
+Store make_store() { return testing::memory_store(); }
 
-void add(Store& s, const P& p) {
-  auto fam = s.family(p.family);
-  REQUIRE(fam.has_value());
-  if (!*fam) {
-    Family f;
-    f.id = p.family;
-    f.lead_agency = "Family Intervention Project";
-    REQUIRE(s.put_family(f).has_value());
-  }
-  Person x;
-  x.id = p.id;
-  x.family_id = p.family;
-  x.given_name = p.given;
-  x.middle_names = p.middle;
-  x.surname = p.surname;
-  x.dob = p.dob;
-  x.postcode = p.postcode;
-  x.house = p.house;
-  x.role = "child";
-  auto r = match::add_person(s, x);
-  REQUIRE(r.has_value());
-}
+void add(Store& s, const P& p) { testing::add_test_person(s, p); }
 
 Store cohort_store(int extra_smiths = 40) {
   Store s = make_store();

@@ -6,7 +6,7 @@
 
 #include "db/sqlite.hpp"
 #include "db/store_access.hpp"
-#include "query_plan.hpp"
+#include "fixtures.hpp"
 #include "sfcohort/nomination.hpp"
 
 using namespace sfcohort;
@@ -42,20 +42,9 @@ std::string patched(const std::function<void(json&)>& patch) {
   return j.dump();
 }
 
-Store memory_store() {
-  Context ctx;
-  ctx.actor = "tester";
-  ctx.command = "nominate";
-  auto s = Store::open_memory(ctx);
-  REQUIRE(s.has_value());
-  return std::move(*s);
-}
+Store memory_store() { return testing::memory_store("nominate"); }
 
-int64_t count(Store& s, const char* table) {
-  auto n = db::connection(s).scalar_int(std::string("SELECT count(*) FROM ") + table);
-  REQUIRE(n.has_value());
-  return *n;
-}
+int64_t count(Store& s, const char* table) { return testing::count_rows(s, table); }
 
 }  // namespace
 
