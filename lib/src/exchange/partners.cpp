@@ -1,7 +1,6 @@
 #include "sfcohort/partners.hpp"
 
 #include "db/partners.hpp"
-#include "db/write_transaction.hpp"
 #include "sfcohort/text.hpp"
 
 namespace sfcohort::partners {
@@ -85,7 +84,7 @@ Result<bool> add(Store& store, Partner p) {
   if (p.allow != "basic" && p.allow != "full") {
     return invalid_input("allow: '" + p.allow + "' is not basic or full");
   }
-  auto tx = db::WriteTransaction::begin(store);
+  auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   auto existing = db::find_partner(store, p.name);
   if (!existing) return existing.error();
@@ -116,7 +115,7 @@ Result<Partner> get(Store& store, const std::string& name) {
 }
 
 Status remove(Store& store, const std::string& name) {
-  auto tx = db::WriteTransaction::begin(store);
+  auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   auto p = get(store, name);
   if (!p) return p.error();

@@ -9,7 +9,6 @@
 
 #include "base/json_util.hpp"
 #include "db/nominations.hpp"
-#include "db/write_transaction.hpp"
 #include "match/blocking.hpp"
 #include "rules/nomination_lookup.hpp"
 #include "sfcohort/nomination.hpp"
@@ -83,7 +82,7 @@ Result<criteria::CriteriaSet> resolve_set(Store* store, const std::string& name_
 Status set_default_set(Store& store, const std::string& name_or_path) {
   auto set = criteria::CriteriaSet::load(name_or_path);
   if (!set) return std::move(set).error();
-  auto tx = db::WriteTransaction::begin(store);
+  auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   SF_TRY(store.set_meta("criteria_set", name_or_path));
   SF_TRY(store.audit("criteria_set", {{"action", "set default"}, {"criteria_set", name_or_path}}));
@@ -231,7 +230,7 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
   const Date on = as_of.value_or(*today);
   criteria::Outcome outcome = set->evaluate(to_household(*n), on);
 
-  auto tx = db::WriteTransaction::begin(store);
+  auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   auto by_member = find_members(store, *n);
   if (!by_member) return by_member.error();
@@ -482,7 +481,7 @@ Status accept_into_cohort(Store& store, Record& rec, const Decision& d, const st
 Result<Record> decide(Store& store, const std::string& id, const Decision& d,
                       std::vector<std::string>* several) {
   if (trim(d.reason).empty()) return invalid_input("a decision needs a reason: say why it is so");
-  auto tx = db::WriteTransaction::begin(store);
+  auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   auto loaded = load_record(store, id);
   if (!loaded) return loaded.error();
