@@ -10,7 +10,6 @@
 // turn a bad tag into an internal error.
 #include "crypto/chacha20.hpp"
 
-#include <openssl/err.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -19,23 +18,31 @@
 #include "crypto/libcrypto.hpp"
 
 namespace sfcohort::crypto {
+namespace {
 
-ChaCha20Poly1305::~ChaCha20Poly1305() { EVP_CIPHER_CTX_free(ctx_); }
+// libcrypto's functions, where the cipher has been fetched (so it has loaded).
+const Libcrypto& lc() { return *libcrypto(); }
+
+}  // namespace
+
+ChaCha20Poly1305::~ChaCha20Poly1305() {
+  if (ctx_) lc().EVP_CIPHER_CTX_free(ctx_);
+}
 
 Status ChaCha20Poly1305::begin(const uint8_t key[32], const uint8_t nonce[12], bool seal) {
   const int enc = seal ? 1 : 0;
   if (!ctx_) {
     const EVP_CIPHER* cipher = chacha20_poly1305_cipher();
     if (!cipher) return libcrypto_error("fetching ChaCha20-Poly1305");
-    ctx_ = EVP_CIPHER_CTX_new();
+    ctx_ = lc().EVP_CIPHER_CTX_new();
     if (!ctx_) return libcrypto_error("allocating a cipher context");
-    if (EVP_CipherInit_ex2(ctx_, cipher, nullptr, nullptr, enc, nullptr) != 1) {
-      EVP_CIPHER_CTX_free(ctx_);
+    if (lc().EVP_CipherInit_ex2(ctx_, cipher, nullptr, nullptr, enc, nullptr) != 1) {
+      lc().EVP_CIPHER_CTX_free(ctx_);
       ctx_ = nullptr;
       return libcrypto_error("setting up ChaCha20-Poly1305");
     }
   }
-  if (EVP_CipherInit_ex2(ctx_, nullptr, key, nonce, enc, nullptr) != 1) {
+  if (lc().EVP_CipherInit_ex2(ctx_, nullptr, key, nonce, enc, nullptr) != 1) {
     return libcrypto_error("setting the ChaCha20-Poly1305 key and nonce");
   }
   return Ok{};
@@ -47,7 +54,7 @@ Status ChaCha20Poly1305::update(const uint8_t* in, size_t n, uint8_t* out, const
   while (n > 0) {
     const size_t k = std::min(n, kMax);
     int len = 0;
-    if (EVP_CipherUpdate(ctx_, out, &len, in, static_cast<int>(k)) != 1 ||
+    if (lc().EVP_CipherUpdate(ctx_, out, &len, in, static_cast<int>(k)) != 1 ||
         static_cast<size_t>(len) != k) {
       return libcrypto_error(what);
     }
@@ -63,8 +70,8 @@ Status ChaCha20Poly1305::seal(const uint8_t key[32], const uint8_t nonce[12], co
   SF_TRY(begin(key, nonce, true));
   SF_TRY(update(in, n, out, "ChaCha20-Poly1305 encryption"));
   int len = 0;
-  if (EVP_EncryptFinal_ex(ctx_, out + n, &len) != 1 || len != 0 ||
-      EVP_CIPHER_CTX_ctrl(ctx_, EVP_CTRL_AEAD_GET_TAG, 16, out + n) != 1) {
+  if (lc().EVP_EncryptFinal_ex(ctx_, out + n, &len) != 1 || len != 0 ||
+      lc().EVP_CIPHER_CTX_ctrl(ctx_, EVP_CTRL_AEAD_GET_TAG, 16, out + n) != 1) {
     return libcrypto_error("ChaCha20-Poly1305 tag");
   }
   return Ok{};
@@ -76,19 +83,20 @@ Result<bool> ChaCha20Poly1305::open(const uint8_t key[32], const uint8_t nonce[1
   const size_t len = n - 16;
   SF_TRY(begin(key, nonce, false));
   // libcrypto copies the tag; its ctrl() only takes a non-const pointer.
-  if (EVP_CIPHER_CTX_ctrl(ctx_, EVP_CTRL_AEAD_SET_TAG, 16, const_cast<uint8_t*>(in + len)) != 1) {
+  if (lc().EVP_CIPHER_CTX_ctrl(ctx_, EVP_CTRL_AEAD_SET_TAG, 16, const_cast<uint8_t*>(in + len)) !=
+      1) {
     return libcrypto_error("setting the ChaCha20-Poly1305 tag");
   }
   if (auto u = update(in, len, out, "ChaCha20-Poly1305 decryption"); !u) {
     sodium_memzero(out, len);
     return std::move(u).error();
   }
-  ERR_clear_error();
+  lc().ERR_clear_error();
   int final_len = 0;
-  const int ok = EVP_DecryptFinal_ex(ctx_, out + len, &final_len);
+  const int ok = lc().EVP_DecryptFinal_ex(ctx_, out + len, &final_len);
   if (ok == 1 && final_len == 0) return true;
   sodium_memzero(out, len);
-  if (ok == 1 || ERR_peek_error() != 0) return libcrypto_error("ChaCha20-Poly1305 tag check");
+  if (ok == 1 || lc().ERR_peek_error() != 0) return libcrypto_error("ChaCha20-Poly1305 tag check");
   return false;
 }
 
