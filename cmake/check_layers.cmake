@@ -17,7 +17,8 @@ set(uses_match db crypto base)
 set(uses_cohort match db crypto base)
 set(uses_rules match db base)
 set(uses_exchange rules match crypto db base)
-set(uses_cmd base crypto db match cohort rules exchange)
+set(uses_report rules match db base)
+set(uses_cmd base crypto db match cohort rules exchange report)
 
 # The module that owns each public header.
 set(owner_context base)
@@ -42,6 +43,7 @@ set(owner_keys exchange)
 set(owner_partner_reply exchange)
 set(owner_partners exchange)
 set(owner_sealed_request exchange)
+set(owner_report report)
 
 # Headers no other module may include: the wrappers of third-party C APIs
 # and every crypto internal.

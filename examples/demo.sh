@@ -104,6 +104,10 @@ show minisign -V -p team.pub -m reply.csv.age
 show age -d -i partner/age.key -o partner/reply.csv reply.csv.age
 show cut -d, -f1-3,8- partner/reply.csv
 
+say "The manager's report, as a table and as a page with charts"
+show sfcohort report --from 2024-01-01 --target 40 --target-period 2024-01-01..2027-12-31
+show sfcohort report --target 40 --target-period 2024-01-01..2027-12-31 --format html --output report.html
+
 say "The audit trail, and its check"
 show sfcohort audit --since 2000-01-01
 show sfcohort audit verify

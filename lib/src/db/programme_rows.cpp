@@ -1,0 +1,111 @@
+#include "db/programme_rows.hpp"
+#include "db/store_access.hpp"
+
+#include "db/sqlite.hpp"
+
+namespace sfcohort::db {
+namespace {
+
+// One of the per-family tables, read in family order alongside the families:
+// FILL takes the current row (columns from 1; column 0 is the family id).
+class Cursor {
+ public:
+  Cursor(sql::Db& db, const char* sql) : st_(db.prepare(sql)) {}
+  Status start() {
+    if (!st_) return st_.error();
+    return advance();
+  }
+  // Feeds FILL every row of FAMILY, which must not be behind the cursor.
+  template <typename Fill>
+  Status take(const std::string& family, Fill fill) {
+    while (has_ && st_->text(0) < family) SF_TRY(advance());
+    while (has_ && st_->text(0) == family) {
+      fill(*st_);
+      SF_TRY(advance());
+    }
+    return Ok{};
+  }
+
+ private:
+  Status advance() {
+    auto r = st_->step();
+    if (!r) return r.error();
+    has_ = *r;
+    return Ok{};
+  }
+  Result<sql::Stmt> st_;
+  bool has_ = false;
+};
+
+// A deferred transaction: the reads that follow see one snapshot. Ended
+// (committed: it wrote nothing) when it goes out of scope.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(sql::Db& db) : db_(db) {}
+  Status begin() {
+    SF_TRY(db_.exec("BEGIN"));
+    open_ = true;
+    return Ok{};
+  }
+  ~ReadSnapshot() {
+    if (open_) (void)db_.exec("COMMIT");
+  }
+
+ private:
+  sql::Db& db_;
+  bool open_ = false;
+};
+
+}  // namespace
+
+Status each_programme_family(Store& store,
+                             const std::function<Status(const ProgrammeFamily&)>& visit) {
+  sql::Db& db = db::connection(store);
+  ReadSnapshot snapshot(db);
+  SF_TRY(snapshot.begin());
+  auto families = db.prepare(
+      "SELECT id, status, COALESCE(joined_on, ''), lead_agency, lead_contact FROM family "
+      "ORDER BY id");
+  if (!families) return families.error();
+  Cursor members(db,
+                 "SELECT family_id, id, given_name, surname, dob, role FROM person "
+                 "ORDER BY family_id, dob");
+  Cursor evidence(db,
+                  "SELECT family_id, indicator, COALESCE(person_id, ''), date, value, source "
+                  "FROM family_evidence ORDER BY family_id, date");
+  Cursor agencies(db,
+                  "SELECT family_id, name, role, contact, lead FROM family_agency "
+                  "ORDER BY family_id, pk");
+  SF_TRY(members.start());
+  SF_TRY(evidence.start());
+  SF_TRY(agencies.start());
+  ProgrammeFamily f;
+  for (;;) {
+    auto r = families->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    f.id = families->text(0);
+    f.status = families->text(1);
+    f.joined_on = families->text(2);
+    f.lead_agency = families->text(3);
+    f.lead_contact = families->text(4);
+    f.members.clear();
+    f.evidence.clear();
+    f.agencies.clear();
+    SF_TRY(members.take(f.id, [&f](sql::Stmt& s) {
+      f.members.push_back({s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+    }));
+    SF_TRY(evidence.take(f.id, [&f](sql::Stmt& s) {
+      ProgrammeEvidence e{s.text(1), s.text(2), s.text(3), s.text(5), std::nullopt};
+      if (!s.is_null(4)) e.value = s.real(4);
+      f.evidence.push_back(std::move(e));
+    }));
+    SF_TRY(agencies.take(f.id, [&f](sql::Stmt& s) {
+      f.agencies.push_back({s.text(1), s.text(2), s.text(3), s.int64(4) != 0});
+    }));
+    SF_TRY(visit(f));
+  }
+  return Ok{};
+}
+
+}  // namespace sfcohort::db
