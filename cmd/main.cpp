@@ -124,10 +124,12 @@ int main(int argc, char** argv) {
                stderr);
     return 70;
   }
-  // A full disk must not look like success.
+  // A full disk or a closed pipe must not look like success; a command that
+  // already failed (and said why, perhaps this same write) says nothing more.
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    if (status != 0 && status != 1) return status;
     print_error(environment_error("standard output: cannot write (is the disk full?)"));
-    return status == 0 || status == 1 ? 3 : status;
+    return 3;
   }
   return status;
 }
