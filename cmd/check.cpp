@@ -63,21 +63,30 @@ Result<int> run_check(const Globals& g, const CheckOptions& o) {
   if (is_file_target(o.target)) {
     auto text = read_file(o.target);
     if (!text) return std::move(text).error();
-    auto n = nomination::parse(*text, o.target, *today);
-    if (!n) return std::move(n).error();
+    nomination::Nomination n;
+    nomination::Problems ps;
+    nomination::parse_into(*text, *today, n, ps);
     // The database is needed only for its default criteria set.
-    if (o.criteria.empty() && n->criteria_set.empty() && file_exists(ctx.db_path)) {
+    if (o.criteria.empty() && n.criteria_set.empty() && file_exists(ctx.db_path)) {
       auto s = Store::open(ctx);
       if (!s) return std::move(s).error();
       store.emplace(std::move(*s));
     }
     auto s = nomination::resolve_set(store ? &*store : nullptr,
-                                     o.criteria.empty() ? n->criteria_set : o.criteria);
-    if (!s) return std::move(s).error();
-    set.emplace(std::move(*s));
-    SF_TRY(nomination::validate_indicators(*n, *set, o.target));
-    household = nomination::to_household(*n);
-    for (const auto& m : n->members) names[m.id] = m.given_name.empty() ? m.id : m.given_name;
+                                     o.criteria.empty() ? n.criteria_set : o.criteria);
+    if (!s && !(o.criteria.empty() && s.error().code == Errc::kInvalidInput)) {
+      return std::move(s).error();
+    }
+    // Every error of the file at once, its evidence checked against the set.
+    if (s) {
+      set.emplace(std::move(*s));
+      nomination::check_indicators(n, *set, ps);
+    } else {
+      ps.found.push_back(s.error().with_context("criteria_set"));
+    }
+    SF_TRY(ps.status(o.target));
+    household = nomination::to_household(n);
+    for (const auto& m : n.members) names[m.id] = m.given_name.empty() ? m.id : m.given_name;
   } else {
     family_id = o.target;
     auto s = Store::open(ctx);

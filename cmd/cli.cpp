@@ -36,6 +36,7 @@ void warn(const Globals& g, const std::string& message) {
 void print_error(const Error& e) {
   std::fflush(stdout);
   std::fprintf(stderr, "sfcohort: error: %s\n", e.message.c_str());
+  for (const auto& m : e.more) std::fprintf(stderr, "sfcohort: error: %s\n", m.c_str());
   std::vector<std::string> hints = e.hints;
   if (e.subject == Error::Subject::kDatabaseName) {
     for (auto& h : hints) {

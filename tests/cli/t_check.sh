@@ -115,6 +115,13 @@ expect_rc 2 "unknown indicator" sf check typo.json
 one_line_error "unknown indicator"
 has "sfcohort: error: typo.json: evidence[0].indicator: unknown indicator 'school_atendance_pct' (did you mean school_attendance_pct?)" err "nearest code"
 expect_output check-unknown-indicator
+# Every error in a file at once, each on its line with its JSON path: a bad
+# date, an unknown key and an unknown indicator, structure and vocabulary.
+sed -e 's/school_attendance_pct/school_atendance_pct/' -e 's/"dob": "1985-04-02"/"dob": "31\/02\/1985"/' \
+  -e 's/"relationship": "mother"/"relationship": "mother", "nickname": "Sal"/' n.json >three.json
+expect_rc 2 "three errors in one file" sf check three.json
+same "$(grep -c '^sfcohort: error: three.json: ' "$T/err")" 3 "three errors, three lines"
+expect_output check-three-errors
 printf '{"members": [' >broken.json
 expect_rc 2 "malformed JSON" sf check broken.json
 has "broken.json: not valid JSON at line 1" err "line"

@@ -71,20 +71,39 @@ struct Nomination {
   std::string legal_basis;
 };
 
-// Parses and validates a nomination file's TEXT: JSON syntax, every key
-// known, types, dates, postcodes, sex codes, unique member ids, evidence
-// naming a member that exists, at least one member, one lead agency at most.
-// Errors are kInvalidInput "LABEL: members[2].dob: '31/02/2010' is not a
-// date". TODAY gives the default role (adult at 18).
+// The errors found in one nomination file, all of them: reading goes on
+// after an error so that the person fixing the file sees every one at once.
+struct Problems {
+  std::vector<Error> found;
+  // True when S is fine; otherwise notes its error.
+  bool ok(const Status& s);
+  void add(std::string message);
+  // Ok when nothing was found; else one kInvalidInput Error: the first
+  // problem as "LABEL: path: what", the others in `more` alike, and the
+  // hints of all of them, each once.
+  Status status(const std::string& label) const;
+};
+
+// Reads a nomination file's TEXT into N, noting every error in PS: JSON
+// syntax, every key known, types, dates, postcodes, sex codes, unique member
+// ids, evidence naming a member that exists, at least one member, one lead
+// agency at most. Errors name the JSON path ("members[2].dob: '31/02/2010'
+// is not a date"); N holds what could be read. TODAY gives the default role
+// (adult at 18).
+void parse_into(const std::string& text, const Date& today, Nomination& n, Problems& ps);
+
+// parse_into() as a Result: every error of the file in one Error.
 Result<Nomination> parse(const std::string& text, const std::string& label, const Date& today);
 
-// Checks every evidence item against SET's vocabulary: an unknown code names
-// the nearest valid ones; a value must be present exactly when the indicator
-// takes one.
+// Checks every evidence item against SET's vocabulary, noting each error in
+// PS: an unknown code names the nearest valid ones; a value must be present
+// exactly when the indicator takes one.
+void check_indicators(const Nomination& n, const criteria::CriteriaSet& set, Problems& ps);
+
+// check_indicators() as a Status: every error in one Error.
 Status validate_indicators(const Nomination& n, const criteria::CriteriaSet& set,
                            const std::string& label);
 
-// The household as the criteria engine sees it.
 criteria::Household to_household(const Nomination& n);
 
 // The template `nominate template` prints, with indicator codes from SET.

@@ -27,6 +27,9 @@ struct Error {
   Errc code = Errc::kInternal;
   std::string message;             // one line, lower case, what failed first
   std::vector<std::string> hints;  // optional "hint:" lines
+  // Further errors found in the same input (a file checked as a whole), one
+  // line each, reported after MESSAGE.
+  std::vector<std::string> more;
   // What went wrong, for the command layer, where it words hints of its own
   // (naming its flags): a Subject, or kNone.
   enum class Subject { kNone, kDatabaseName } subject = Subject::kNone;

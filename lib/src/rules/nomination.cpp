@@ -217,25 +217,31 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
                          std::optional<Date> as_of) {
   auto today = parse_date(Store::today());
   if (!today) return today.error();
-  auto n = parse(text, label, *today);
-  if (!n) return std::move(n).error();
-  auto set = resolve_set(&store, n->criteria_set);
+  // Every error of the file at once: its structure, then its evidence
+  // against the set it names (when that set can be had).
+  Nomination n;
+  Problems ps;
+  parse_into(text, *today, n, ps);
+  auto set = resolve_set(&store, n.criteria_set);
   if (!set) {
-    if (!n->criteria_set.empty() && set.error().code == Errc::kInvalidInput) {
-      return set.error().with_context(label + ": criteria_set");
+    if (!n.criteria_set.empty() && set.error().code == Errc::kInvalidInput) {
+      ps.found.push_back(set.error().with_context("criteria_set"));
+    } else {
+      return std::move(set).error();
     }
-    return std::move(set).error();
+  } else {
+    check_indicators(n, *set, ps);
   }
-  SF_TRY(validate_indicators(*n, *set, label));
+  SF_TRY(ps.status(label));
   const Date on = as_of.value_or(*today);
-  criteria::Outcome outcome = set->evaluate(to_household(*n), on);
+  criteria::Outcome outcome = set->evaluate(to_household(n), on);
 
   auto tx = store.begin_transaction();
   if (!tx) return tx.error();
-  auto by_member = find_members(store, *n);
+  auto by_member = find_members(store, n);
   if (!by_member) return by_member.error();
   std::vector<CohortMatch> matches;
-  for (const auto& m : n->members) {
+  for (const auto& m : n.members) {
     if (auto it = by_member->find(m.id); it != by_member->end()) matches.push_back(it->second);
   }
   auto fams = matched_families(matches);
@@ -258,13 +264,13 @@ Result<Submitted> submit(Store& store, const std::string& text, const std::strin
   rec.result = outcome_json(outcome);
   rec.matches = matches;
   read_document(rec);
-  SF_TRY(store_submitted(store, rec, *n, *by_member));
+  SF_TRY(store_submitted(store, rec, n, *by_member));
   json matched = json::array();
   for (const auto& m : matches) matched.push_back(m.person_id);
   SF_TRY(store.audit(rec.id, {{"action", "submit"},
                               {"file", label},
-                              {"members", n->members.size()},
-                              {"evidence", n->evidence.size()},
+                              {"members", n.members.size()},
+                              {"evidence", n.evidence.size()},
                               {"criteria_set", rec.criteria_set},
                               {"as_of", rec.as_of},
                               {"eligible", rec.eligible},

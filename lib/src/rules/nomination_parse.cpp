@@ -1,7 +1,8 @@
-// Reading a nomination file. Every error names the JSON path of the first
-// thing wrong, counted from 0, because the person fixing it has the file
-// open in an editor; unknown keys are errors so a typo cannot silently drop
-// evidence.
+// Reading a nomination file. Every error names its JSON path, counted from
+// 0, because the person fixing it has the file open in an editor, and every
+// error is reported at once; unknown keys are errors so a typo cannot
+// silently drop evidence.
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -92,186 +93,185 @@ Status check_object(const json& j, const std::string& path) {
   return Ok{};
 }
 
-Status parse_nominator(const json& j, Nomination& n) {
-  if (!j.contains("nominated_by")) return invalid_input("nominated_by: missing");
+void parse_nominator(const json& j, Nomination& n, Problems& ps) {
+  if (!j.contains("nominated_by")) return ps.add("nominated_by: missing");
   const json& o = j["nominated_by"];
-  SF_TRY(check_object(o, "nominated_by"));
-  SF_TRY(json_util::only_keys(o, "nominated_by", {"name", "agency", "email"}));
-  SF_TRY(get_name(o, "name", "nominated_by", n.nominated_by.name, true, true));
-  SF_TRY(get_str(o, "agency", "nominated_by", n.nominated_by.agency, true, true));
-  SF_TRY(get_str(o, "email", "nominated_by", n.nominated_by.email, false));
-  return Ok{};
+  if (!ps.ok(check_object(o, "nominated_by"))) return;
+  ps.ok(json_util::only_keys(o, "nominated_by", {"name", "agency", "email"}));
+  ps.ok(get_name(o, "name", "nominated_by", n.nominated_by.name, true, true));
+  ps.ok(get_str(o, "agency", "nominated_by", n.nominated_by.agency, true, true));
+  ps.ok(get_str(o, "email", "nominated_by", n.nominated_by.email, false));
 }
 
-Status parse_household(const json& j, Nomination& n) {
-  if (!j.contains("household")) return invalid_input("household: missing");
+void parse_household(const json& j, Nomination& n, Problems& ps) {
+  if (!j.contains("household")) return ps.add("household: missing");
   const json& h = j["household"];
-  SF_TRY(check_object(h, "household"));
-  SF_TRY(json_util::only_keys(h, "household", {"address"}));
-  if (!h.contains("address")) return invalid_input("household.address: missing");
+  if (!ps.ok(check_object(h, "household"))) return;
+  ps.ok(json_util::only_keys(h, "household", {"address"}));
+  if (!h.contains("address")) return ps.add("household.address: missing");
   const json& a = h["address"];
   const std::string ap = "household.address";
-  SF_TRY(check_object(a, ap));
-  SF_TRY(json_util::only_keys(a, ap, {"house", "street", "town", "postcode"}));
-  SF_TRY(get_str(a, "house", ap, n.address.house, false));
-  SF_TRY(get_str(a, "street", ap, n.address.street, false));
-  SF_TRY(get_str(a, "town", ap, n.address.town, false));
+  if (!ps.ok(check_object(a, ap))) return;
+  ps.ok(json_util::only_keys(a, ap, {"house", "street", "town", "postcode"}));
+  ps.ok(get_str(a, "house", ap, n.address.house, false));
+  ps.ok(get_str(a, "street", ap, n.address.street, false));
+  ps.ok(get_str(a, "town", ap, n.address.town, false));
   n.address.house = trim(n.address.house);
   n.address.street = trim(n.address.street);
   n.address.town = trim(n.address.town);
   std::string pc;
-  SF_TRY(get_str(a, "postcode", ap, pc, false));
+  ps.ok(get_str(a, "postcode", ap, pc, false));
   if (!trim(pc).empty()) {
     auto p = parse_postcode(pc);
-    if (!p) return invalid_input(ap + ".postcode: " + p.error().message);
-    n.address.postcode = p->unit();
+    if (p)
+      n.address.postcode = p->unit();
+    else
+      ps.add(ap + ".postcode: " + p.error().message);
   }
-  return Ok{};
 }
 
-Status parse_members(const json& j, Nomination& n, const Date& today) {
-  if (!j.contains("members")) return invalid_input("members: missing");
+void parse_members(const json& j, Nomination& n, const Date& today, Problems& ps) {
+  if (!j.contains("members")) return ps.add("members: missing");
   const json& ms = j["members"];
-  if (!ms.is_array()) return invalid_input("members: expected an array, not " + type_name(ms));
-  if (ms.empty()) return invalid_input("members: the household has no members");
+  if (!ms.is_array()) return ps.add("members: expected an array, not " + type_name(ms));
+  if (ms.empty()) return ps.add("members: the household has no members");
   std::set<std::string> ids;
   for (size_t i = 0; i < ms.size(); ++i) {
     const std::string p = "members[" + std::to_string(i) + "]";
     const json& o = ms[i];
-    SF_TRY(check_object(o, p));
-    SF_TRY(json_util::only_keys(o, p,
-                                {"id", "given_name", "middle_names", "surname", "dob", "sex",
-                                 "role", "relationship", "resident"}));
+    if (!ps.ok(check_object(o, p))) continue;
+    ps.ok(json_util::only_keys(o, p,
+                               {"id", "given_name", "middle_names", "surname", "dob", "sex", "role",
+                                "relationship", "resident"}));
     Member m;
-    SF_TRY(get_str(o, "id", p, m.id, true, true));
+    ps.ok(get_str(o, "id", p, m.id, true, true));
     m.id = trim(m.id);
-    if (!ids.insert(m.id).second)
-      return invalid_input(p + ".id: '" + m.id + "' is used by another member");
-    SF_TRY(get_name(o, "given_name", p, m.given_name, true, false));
-    SF_TRY(get_name(o, "middle_names", p, m.middle_names, false, false));
-    SF_TRY(get_name(o, "surname", p, m.surname, true, true));
-    SF_TRY(get_date(o, "dob", p, m.dob, true, today));
+    if (!ids.insert(m.id).second) ps.add(p + ".id: '" + m.id + "' is used by another member");
+    ps.ok(get_name(o, "given_name", p, m.given_name, true, false));
+    ps.ok(get_name(o, "middle_names", p, m.middle_names, false, false));
+    ps.ok(get_name(o, "surname", p, m.surname, true, true));
+    ps.ok(get_date(o, "dob", p, m.dob, true, today));
     std::string sex;
-    SF_TRY(get_str(o, "sex", p, sex, false));
+    ps.ok(get_str(o, "sex", p, sex, false));
     auto s = parse_sex(sex);
-    if (!s) return invalid_input(p + ".sex: " + s.error().message);
-    m.sex = *s;
-    SF_TRY(get_str(o, "role", p, m.role, false));
+    if (s)
+      m.sex = *s;
+    else
+      ps.add(p + ".sex: " + s.error().message);
+    ps.ok(get_str(o, "role", p, m.role, false));
     m.role = to_lower_ascii(trim(m.role));
     if (m.role.empty()) {
       auto d = parse_date(m.dob);
       m.role = d && age_on(*d, today) < 18 ? "child" : "adult";
     } else if (m.role != "adult" && m.role != "child") {
-      return invalid_input(p + ".role: expected adult or child, not '" + m.role + "'");
+      ps.add(p + ".role: expected adult or child, not '" + m.role + "'");
     }
-    SF_TRY(get_str(o, "relationship", p, m.relationship, false));
+    ps.ok(get_str(o, "relationship", p, m.relationship, false));
     m.relationship = trim(m.relationship);
-    SF_TRY(get_bool(o, "resident", p, m.resident, false));
+    ps.ok(get_bool(o, "resident", p, m.resident, false));
     n.members.push_back(std::move(m));
   }
-  return Ok{};
 }
 
-Status parse_evidence(const json& j, Nomination& n, const Date& today) {
+void parse_evidence(const json& j, Nomination& n, const Date& today, Problems& ps) {
   std::set<std::string> ids;
   for (const auto& m : n.members) ids.insert(m.id);
-  if (!j.contains("evidence")) return invalid_input("evidence: missing");
+  if (!j.contains("evidence")) return ps.add("evidence: missing");
   const json& ev = j["evidence"];
-  if (!ev.is_array()) return invalid_input("evidence: expected an array, not " + type_name(ev));
+  if (!ev.is_array()) return ps.add("evidence: expected an array, not " + type_name(ev));
   for (size_t i = 0; i < ev.size(); ++i) {
     const std::string p = "evidence[" + std::to_string(i) + "]";
     const json& o = ev[i];
-    SF_TRY(check_object(o, p));
-    SF_TRY(json_util::only_keys(o, p, {"indicator", "member", "date", "value", "source"}));
+    if (!ps.ok(check_object(o, p))) continue;
+    ps.ok(json_util::only_keys(o, p, {"indicator", "member", "date", "value", "source"}));
     EvidenceItem e;
-    SF_TRY(get_str(o, "indicator", p, e.indicator, true, true));
+    ps.ok(get_str(o, "indicator", p, e.indicator, true, true));
     e.indicator = trim(e.indicator);
-    SF_TRY(get_str(o, "member", p, e.member, false));
+    ps.ok(get_str(o, "member", p, e.member, false));
     e.member = trim(e.member);
     if (!e.member.empty() && !ids.count(e.member)) {
-      return invalid_input(p + ".member: '" + e.member + "' is not the id of a member");
+      ps.add(p + ".member: '" + e.member + "' is not the id of a member");
     }
-    SF_TRY(get_date(o, "date", p, e.date, true, today));
+    ps.ok(get_date(o, "date", p, e.date, true, today));
     if (!e.member.empty()) {
       for (const auto& m : n.members) {
         if (m.id == e.member && e.date < m.dob) {
-          return invalid_input(p + ".date: " + e.date + " is before " + m.id +
-                               "'s date of birth (" + m.dob + ")");
+          ps.add(p + ".date: " + e.date + " is before " + m.id + "'s date of birth (" + m.dob +
+                 ")");
         }
       }
     }
     if (o.contains("value") && !o["value"].is_null()) {
       if (!o["value"].is_number()) {
-        return invalid_input(p + ".value: expected a number, not " + type_name(o["value"]));
+        ps.add(p + ".value: expected a number, not " + type_name(o["value"]));
+      } else if (const double v = o["value"].get<double>(); !std::isfinite(v)) {
+        ps.add(p + ".value: not a finite number");
+      } else {
+        e.value = v;
       }
-      double v = o["value"].get<double>();
-      if (!std::isfinite(v)) return invalid_input(p + ".value: not a finite number");
-      e.value = v;
     }
-    SF_TRY(get_str(o, "source", p, e.source, false));
+    ps.ok(get_str(o, "source", p, e.source, false));
     n.evidence.push_back(std::move(e));
   }
-  return Ok{};
 }
 
-Status parse_agencies(const json& j, Nomination& n) {
+void parse_agencies(const json& j, Nomination& n, Problems& ps) {
   if (j.contains("agencies")) {
     const json& as = j["agencies"];
-    if (!as.is_array()) return invalid_input("agencies: expected an array, not " + type_name(as));
+    if (!as.is_array()) return ps.add("agencies: expected an array, not " + type_name(as));
     int leads = 0;
     for (size_t i = 0; i < as.size(); ++i) {
       const std::string p = "agencies[" + std::to_string(i) + "]";
       const json& o = as[i];
-      SF_TRY(check_object(o, p));
-      SF_TRY(json_util::only_keys(o, p, {"name", "role", "contact", "lead"}));
+      if (!ps.ok(check_object(o, p))) continue;
+      ps.ok(json_util::only_keys(o, p, {"name", "role", "contact", "lead"}));
       Agency a;
-      SF_TRY(get_str(o, "name", p, a.name, true, true));
+      ps.ok(get_str(o, "name", p, a.name, true, true));
       a.name = trim(a.name);
-      SF_TRY(get_str(o, "role", p, a.role, true, true));
+      ps.ok(get_str(o, "role", p, a.role, true, true));
       std::string r = to_lower_ascii(trim(a.role));
       for (char& c : r) {
         if (c == ' ' || c == '-') c = '_';
       }
       if (r != "lead_professional" && r != "keyworker" && r != "involved") {
-        return invalid_input(p + ".role: expected lead_professional, keyworker or involved, not '" +
-                             a.role + "'");
+        ps.add(p + ".role: expected lead_professional, keyworker or involved, not '" + a.role +
+               "'");
       }
       a.role = r;
-      SF_TRY(get_str(o, "contact", p, a.contact, false));
-      SF_TRY(get_bool(o, "lead", p, a.lead, false));
-      if (a.lead && ++leads > 1) return invalid_input(p + ".lead: only one agency can be the lead");
+      ps.ok(get_str(o, "contact", p, a.contact, false));
+      ps.ok(get_bool(o, "lead", p, a.lead, false));
+      if (a.lead && ++leads > 1) ps.add(p + ".lead: only one agency can be the lead");
       n.agencies.push_back(std::move(a));
     }
   }
-  return Ok{};
 }
 
-Status parse_consent(const json& j, Nomination& n, const Date& today) {
-  if (!j.contains("consent")) return invalid_input("consent: missing");
+void parse_consent(const json& j, Nomination& n, const Date& today, Problems& ps) {
+  if (!j.contains("consent")) return ps.add("consent: missing");
   const json& c = j["consent"];
-  SF_TRY(check_object(c, "consent"));
-  SF_TRY(json_util::only_keys(c, "consent", {"given", "date", "by"}));
-  SF_TRY(get_bool(c, "given", "consent", n.consent.given, true));
-  SF_TRY(get_date(c, "date", "consent", n.consent.date, n.consent.given, today));
-  SF_TRY(get_str(c, "by", "consent", n.consent.by, n.consent.given, n.consent.given));
-  return Ok{};
+  if (!ps.ok(check_object(c, "consent"))) return;
+  ps.ok(json_util::only_keys(c, "consent", {"given", "date", "by"}));
+  ps.ok(get_bool(c, "given", "consent", n.consent.given, true));
+  ps.ok(get_date(c, "date", "consent", n.consent.date, n.consent.given, today));
+  ps.ok(get_str(c, "by", "consent", n.consent.by, n.consent.given, n.consent.given));
 }
 
-Status parse_inner(const json& j, Nomination& n, const Date& today) {
-  if (!j.is_object())
-    return invalid_input("expected a nomination (a JSON object), not " + type_name(j));
-  SF_TRY(json_util::only_keys(j, "",
-                              {"criteria_set", "nominated_by", "household", "members", "evidence",
-                               "agencies", "consent", "legal_basis"}));
-  SF_TRY(get_str(j, "criteria_set", "", n.criteria_set, false));
-  SF_TRY(parse_nominator(j, n));
-  SF_TRY(parse_household(j, n));
-  SF_TRY(parse_members(j, n, today));
-  SF_TRY(parse_evidence(j, n, today));
-  SF_TRY(parse_agencies(j, n));
-  SF_TRY(parse_consent(j, n, today));
-  SF_TRY(get_str(j, "legal_basis", "", n.legal_basis, true, true));
-  return Ok{};
+// Parses J into N, noting every error in PS: a section that cannot be read
+// (missing, or not the type it must be) is skipped, and the others are still
+// read, so a file's errors are reported together.
+void parse_inner(const json& j, Nomination& n, const Date& today, Problems& ps) {
+  if (!j.is_object()) return ps.add("expected a nomination (a JSON object), not " + type_name(j));
+  ps.ok(json_util::only_keys(j, "",
+                             {"criteria_set", "nominated_by", "household", "members", "evidence",
+                              "agencies", "consent", "legal_basis"}));
+  ps.ok(get_str(j, "criteria_set", "", n.criteria_set, false));
+  parse_nominator(j, n, ps);
+  parse_household(j, n, ps);
+  parse_members(j, n, today, ps);
+  parse_evidence(j, n, today, ps);
+  parse_agencies(j, n, ps);
+  parse_consent(j, n, today, ps);
+  ps.ok(get_str(j, "legal_basis", "", n.legal_basis, true, true));
 }
 
 }  // namespace
@@ -283,19 +283,57 @@ std::string Address::line() const {
   return s;
 }
 
+bool Problems::ok(const Status& s) {
+  if (!s) found.push_back(s.error());
+  return s.has_value();
+}
+
+void Problems::add(std::string message) { found.push_back(invalid_input(std::move(message))); }
+
+Status Problems::status(const std::string& label) const {
+  if (found.empty()) return Ok{};
+  Error e = found.front().with_context(label);
+  e.code = Errc::kInvalidInput;
+  std::set<std::string> seen(e.hints.begin(), e.hints.end());
+  for (size_t i = 1; i < found.size(); ++i) {
+    e.more.push_back(label + ": " + found[i].message);
+    for (const auto& h : found[i].hints) {
+      if (seen.insert(h).second) e.hints.push_back(h);
+    }
+  }
+  return e;
+}
+
+void parse_into(const std::string& text, const Date& today, Nomination& n, Problems& ps) {
+  auto doc = json_util::parse(text, "");
+  if (!doc) {
+    // The syntax error names its line and column; nothing else can be read.
+    Error e = std::move(doc).error();
+    if (e.message.rfind(": ", 0) == 0) e.message.erase(0, 2);
+    ps.found.push_back(std::move(e));
+    return;
+  }
+  parse_inner(*doc, n, today, ps);
+}
+
 Result<Nomination> parse(const std::string& text, const std::string& label, const Date& today) {
-  auto doc = json_util::parse(text, label);
-  if (!doc) return std::move(doc).error();
   Nomination n;
-  if (auto s = parse_inner(*doc, n, today); !s) return s.error().with_context(label);
+  Problems ps;
+  parse_into(text, today, n, ps);
+  SF_TRY(ps.status(label));
   return n;
 }
 
-Status validate_indicators(const Nomination& n, const criteria::CriteriaSet& set,
-                           const std::string& label) {
+void check_indicators(const Nomination& n, const criteria::CriteriaSet& set, Problems& ps) {
   for (size_t i = 0; i < n.evidence.size(); ++i) {
     const auto& e = n.evidence[i];
-    const std::string p = label + ": evidence[" + std::to_string(i) + "]";
+    const std::string p = "evidence[" + std::to_string(i) + "]";
+    // An item already in error (a value that is not a number) is not
+    // reported twice.
+    const bool noted = std::any_of(ps.found.begin(), ps.found.end(), [&p](const Error& f) {
+      return f.message.rfind(p + ".", 0) == 0;
+    });
+    if (noted) continue;
     const criteria::Indicator* ind = set.indicator(e.indicator);
     if (!ind) {
       auto near = set.nearest(e.indicator);
@@ -307,24 +345,26 @@ Status validate_indicators(const Nomination& n, const criteria::CriteriaSet& set
         }
         msg += "?)";
       }
-      return Error(Errc::kInvalidInput, msg,
-                   {"the indicators of " + set.name() +
-                    " are listed in its nomination template (sfcohort nominate template) and "
-                    "in sfcohort-criteria(5)"});
-    }
-    if (ind->takes_value && !e.value) {
-      return invalid_input(p + ".value: missing: " + e.indicator + " takes a value" +
-                           (ind->unit.empty() ? "" : " (" + ind->unit + ")"));
-    }
-    if (!ind->takes_value && e.value) {
-      return invalid_input(p + ".value: " + e.indicator + " takes no value");
-    }
-    if (ind->unit == "%" && e.value && (*e.value < 0 || *e.value > 100)) {
-      return invalid_input(p + ".value: " + std::to_string(*e.value).substr(0, 6) +
-                           " is not a percentage (0-100)");
+      ps.found.push_back(
+          Error(Errc::kInvalidInput, msg,
+                {"the indicators of " + set.name() + ": sfcohort criteria show " + set.name()}));
+    } else if (ind->takes_value && !e.value) {
+      ps.add(p + ".value: missing: " + e.indicator + " takes a value" +
+             (ind->unit.empty() ? "" : " (" + ind->unit + ")"));
+    } else if (!ind->takes_value && e.value) {
+      ps.add(p + ".value: " + e.indicator + " takes no value");
+    } else if (ind->unit == "%" && e.value && (*e.value < 0 || *e.value > 100)) {
+      ps.add(p + ".value: " + std::to_string(*e.value).substr(0, 6) +
+             " is not a percentage (0-100)");
     }
   }
-  return Ok{};
+}
+
+Status validate_indicators(const Nomination& n, const criteria::CriteriaSet& set,
+                           const std::string& label) {
+  Problems ps;
+  check_indicators(n, set, ps);
+  return ps.status(label);
 }
 
 criteria::Household to_household(const Nomination& n) {

@@ -135,6 +135,36 @@ TEST_CASE("nomination: bad files are refused naming the JSON path") {
   CHECK(array.error().message == "n.json: expected a nomination (a JSON object), not an array");
 }
 
+TEST_CASE("nomination: every error of a file is reported at once, in file order") {
+  auto n = nomination::parse(patched([](json& j) {
+                               j["members"][1]["dob"] = "31/02/2010";
+                               j["members"][0]["nickname"] = "Sal";
+                               j["evidence"][0]["value"] = "86.2";
+                               j.erase("consent");
+                             }),
+                             "n.json", today());
+  REQUIRE(!n);
+  CHECK(n.error().code == Errc::kInvalidInput);
+  CHECK(n.error().message == "n.json: members[0].nickname: unknown key 'nickname'");
+  REQUIRE(n.error().more.size() == 3);
+  CHECK(n.error().more[0] == "n.json: members[1].dob: '31/02/2010' is not a date");
+  CHECK(n.error().more[1] == "n.json: evidence[0].value: expected a number, not a string");
+  CHECK(n.error().more[2] == "n.json: consent: missing");
+  // The evidence of the items that could be read is still checked, once each.
+  nomination::Nomination partial;
+  nomination::Problems ps;
+  nomination::parse_into(patched([](json& j) {
+                           j["evidence"][0]["value"] = "86.2";
+                           j["evidence"][1]["indicator"] = "dv_callout";
+                         }),
+                         today(), partial, ps);
+  auto set = criteria::CriteriaSet::load("kirklees-2015");
+  REQUIRE(set.has_value());
+  nomination::check_indicators(partial, *set, ps);
+  REQUIRE(ps.found.size() == 2);
+  CHECK(ps.found[1].message.rfind("evidence[1].indicator: unknown indicator 'dv_callout'", 0) == 0);
+}
+
 TEST_CASE("nomination: unknown indicators name the nearest codes; values where they belong") {
   auto set = criteria::CriteriaSet::load("kirklees-2015");
   REQUIRE(set.has_value());
