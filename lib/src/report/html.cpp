@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "report/format.hpp"
 #include "sfcohort/report.hpp"
 
 namespace sfcohort::report {
@@ -50,15 +51,6 @@ std::string num(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", x);
   return buf;
-}
-
-std::string commas(int64_t n) {
-  std::string d = std::to_string(n), o;
-  for (size_t i = 0; i < d.size(); ++i) {
-    if (i && (d.size() - i) % 3 == 0) o += ',';
-    o += d[i];
-  }
-  return o;
 }
 
 // A round upper bound for an axis: 1, 2 or 5 times a power of ten.

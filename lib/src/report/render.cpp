@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "report/format.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/report.hpp"
 
@@ -15,15 +16,6 @@ std::string status_label(const std::string& s) { return s == "cohort" ? "active"
 int64_t at(const std::map<std::string, int64_t>& m, const std::string& k) {
   auto it = m.find(k);
   return it == m.end() ? 0 : it->second;
-}
-
-std::string commas(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
 }
 
 std::string fixed(double x, int places) {
