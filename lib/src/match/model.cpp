@@ -53,6 +53,10 @@ std::string_view level_name(HouseLevel l) {
   static constexpr std::string_view k[] = {"exact", "number", "differs", "missing"};
   return k[static_cast<int>(l)];
 }
+std::string_view level_name(SexLevel l) {
+  static constexpr std::string_view k[] = {"same", "differs", "missing"};
+  return k[static_cast<int>(l)];
+}
 
 std::string Why::to_string() const {
   std::string s;
@@ -66,6 +70,10 @@ std::string Why::to_string() const {
   s += level_name(postcode);
   s += ";house=";
   s += level_name(house);
+  if (sex != SexLevel::kMissing) {
+    s += ";sex=";
+    s += level_name(sex);
+  }
   return s;
 }
 
@@ -240,6 +248,14 @@ Norm normalise(std::string_view given, std::string_view middle, std::string_view
   // the query side needs it.
   n.postcode_valid = !n.postcode.empty() && parse_postcode(n.postcode).has_value();
   return n;
+}
+
+char sex_of(std::string_view text) {
+  std::string t = trim(text);
+  for (auto& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (t == "M" || t == "MALE") return 'M';
+  if (t == "F" || t == "FEMALE") return 'F';
+  return 0;
 }
 
 Norm normalise_person(std::string_view given, std::string_view middle, std::string_view surname,
@@ -652,6 +668,52 @@ bool good_surname(SurnameLevel l) {
 
 double score_of(double bits) { return 1.0 / (1.0 + std::exp2(-(bits - kPossibleBits) / 3.0)); }
 
+double band_score(Band b, double bits) {
+  double lo = 0, hi = kPossibleScore;
+  if (b == Band::kExact) {
+    lo = kExactScore;
+    hi = 1.0;
+  } else if (b == Band::kStrong) {
+    lo = kStrongScore;
+    hi = kExactScore;
+  } else if (b == Band::kPossible) {
+    lo = kPossibleScore;
+    hi = kStrongScore;
+  }
+  // Never quite the top of the range: that is the next band's.
+  return lo + (hi - lo) * std::min(score_of(bits), 0.9999);
+}
+
+char sex_form(std::string_view a, std::string_view b) {
+  // A masculine ending and a feminine one that leave the same stem.
+  static constexpr std::string_view kMale[] = {"", "IAN", "US", "O", "IO", "IS", "E", "EL"};
+  static constexpr std::string_view kFemale[] = {"A",  "E",    "INE", "INA", "IA",   "ELLE",
+                                                 "LE", "ETTE", "ENE", "ES",  "ETTA", "ISE"};
+  auto ends = [](std::string_view s, std::string_view e) {
+    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
+  };
+  auto masculine_of = [&](std::string_view m, std::string_view f) {
+    if (m.size() < 4 || m == f) return false;
+    for (auto me : kMale) {
+      if (!ends(m, me)) continue;
+      std::string_view stem = m.substr(0, m.size() - me.size());
+      // Anne and Anna, Marie and Maria, Sophie and Sophia are all women's
+      // names: a masculine E follows a consonant (George, Eugene).
+      if (stem.size() < 3) continue;
+      if (me == "E" && (stem.size() < 5 || std::strchr("AEIOUY", stem.back()))) continue;
+      for (auto fe : kFemale) {
+        // Joann and Joanne, Yvon and Yvonne: a final E after N is spelling.
+        if (fe == "E" && stem.back() == 'N') continue;
+        if (ends(f, fe) && f.substr(0, f.size() - fe.size()) == stem) return true;
+      }
+    }
+    return false;
+  };
+  const bool am = masculine_of(a, b), bm = masculine_of(b, a);
+  if (am == bm) return 0;
+  return am ? 'M' : 'F';
+}
+
 QueryParts::QueryParts(const Norm& query) : q(query) {
   given_as_surname.full = q.given.first;
   for (const auto& o : q.given.others) given_as_surname.full += o;
@@ -699,7 +761,27 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
     c.why.surname = s;
     c.bits += given_bits(g, given_tf) + surname_bits(s, surname_tf);
   }
+  // Names that are the male and female forms of one name (Paul, Paula).
+  // They count when the sexes do not say otherwise: without a sex given, as
+  // a variant never strong; with one, only when it is the person's.
+  if (c.why.given_name == GivenLevel::kVariant || c.why.given_name == GivenLevel::kFuzzy) {
+    if (const char form = sex_form(q.given.first, p.given.first)) {
+      const char p_form = form == 'M' ? 'F' : 'M';
+      const char p_sex = p.sex ? p.sex : p_form;
+      if (q.sex && q.sex != p_sex) {
+        c.bits +=
+            given_bits(GivenLevel::kDiffers, given_tf) - given_bits(c.why.given_name, given_tf);
+        c.why.given_name = GivenLevel::kDiffers;
+      } else if (!q.sex && p_sex != form) {
+        c.why.other_sex_form = true;
+      }
+    }
+  }
   c.given_differs = c.why.given_name == GivenLevel::kDiffers;
+  if (q.sex && p.sex) {
+    c.why.sex = q.sex == p.sex ? SexLevel::kSame : SexLevel::kDiffers;
+    c.bits += q.sex == p.sex ? 0.5 : -6.0;
+  }
 
   // Date of birth.
   if (!q.dob) {
@@ -731,15 +813,19 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
 
   bool good_dob = c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped ||
                   c.dob_as == DobLevel::kDigit;
-  c.could_be_same = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob;
-  // A date of birth that is only close needs the address to agree too: in a
-  // large cohort another child shares a common name and a birthday a digit
-  // away.
+  c.could_be_same = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob &&
+                    !c.why.other_sex_form && c.why.sex != SexLevel::kDiffers;
+  // A date of birth that is only close needs the address to agree at least
+  // to the sector and the names to agree closely: in a large cohort another
+  // child shares a common name and a birthday a digit away.
   bool near_address = c.postcode_as == PostcodeLevel::kExact ||
                       c.postcode_as == PostcodeLevel::kNear ||
                       c.postcode_as == PostcodeLevel::kSector;
+  bool close_names =
+      (c.why.given_name == GivenLevel::kExact || c.why.given_name == GivenLevel::kVariant) &&
+      (c.why.surname == SurnameLevel::kExact || c.why.surname == SurnameLevel::kPart);
   c.strong_eligible = c.could_be_same && c.bits >= kStrongBits &&
-                      (c.dob_as == DobLevel::kExact || near_address || c.bits >= kStrongBits + 6);
+                      (c.dob_as == DobLevel::kExact || (near_address && close_names));
   auto pc_equal =
       (c.why.postcode == PostcodeLevel::kExact) || (q.postcode.empty() && p.postcode.empty());
   auto house_equal = c.why.house == HouseLevel::kExact || (q.house.empty() && p.house.empty());
