@@ -65,6 +65,10 @@ std::string match_text(const Query& q, const Match& m) {
       " \xC2\xB7 " + field_text("house", level_name(m.why.house), q.house, m.person.house);
   if (m.why.sex != SexLevel::kMissing)
     out += " \xC2\xB7 " + field_text("sex", level_name(m.why.sex), q.sex, m.person.sex);
+  if (m.why.twin_or_alias)
+    out += "\n        only the given name differs: a twin, or the same person under another name?";
+  if (m.why.namesake)
+    out += "\n        only the date of birth differs: a namesake parent or child, or a wrong date?";
   if (m.why.other_sex_form)
     out += "\n        the names are a man's and a woman's: never strong without --sex";
   return out + "\n";

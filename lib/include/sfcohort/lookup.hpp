@@ -61,7 +61,18 @@ std::string_view band_name(Band b);                  // "none", "possible", ...
 std::optional<Band> parse_band(std::string_view s);  // accepts the names above
 
 // Per-field levels of the `why`, in the contract's vocabulary.
-enum class GivenLevel { kExact, kVariant, kFuzzy, kInitial, kMiddle, kSwapped, kDiffers, kMissing };
+enum class GivenLevel {
+  kExact,
+  kVariant,
+  kFuzzy,
+  kInitial,
+  kMiddle,
+  kSwapped,
+  kDiffers,
+  kMissing,
+  kSplit,     // split by a space or run together (Ly Dia, MaryJane)
+  kTwoEdits,  // two typing errors in a name of six letters or more: possible only
+};
 enum class SurnameLevel { kExact, kPart, kFuzzy, kSwapped, kDiffers, kMissing };
 enum class DobLevel { kExact, kSwapped, kDigit, kNear, kDiffers, kInvalid, kMissing };
 enum class PostcodeLevel { kExact, kNear, kSector, kDistrict, kDiffers, kInvalid, kMissing };
@@ -85,8 +96,15 @@ struct Why {
   // The names cross sex (Paul and Paula, Francis and Frances): counted only
   // when the query gives no sex, and never strong.
   bool other_sex_form = false;
+  // The given name differs and every other field agrees: a twin, or the
+  // same person under another name. Possible, never strong.
+  bool twin_or_alias = false;
+  // The date of birth differs and the names and address agree: a namesake
+  // parent or child, or a wrong date. Possible, never strong.
+  bool namesake = false;
   // "given_name=variant;surname=exact;dob=exact;postcode=exact;house=exact",
-  // then ";sex=same" or ";sex=differs" when sex was compared.
+  // then ";sex=same" or ";sex=differs" when sex was compared, and
+  // ";note=twin_or_alias" or ";note=namesake" for those cases.
   std::string to_string() const;
 };
 

@@ -15,6 +15,8 @@ nlohmann::json why_json(const Why& w) {
                       {"postcode", level_name(w.postcode)},
                       {"house", level_name(w.house)}};
   if (w.sex != SexLevel::kMissing) j["sex"] = level_name(w.sex);
+  if (w.twin_or_alias) j["note"] = "twin_or_alias";
+  if (w.namesake) j["note"] = "namesake";
   return j;
 }
 

@@ -30,8 +30,8 @@ std::optional<Band> parse_band(std::string_view s) {
 }
 
 std::string_view level_name(GivenLevel l) {
-  static constexpr std::string_view k[] = {"exact",  "variant", "fuzzy",   "initial",
-                                           "middle", "swapped", "differs", "missing"};
+  static constexpr std::string_view k[] = {"exact",   "variant", "fuzzy",   "initial", "middle",
+                                           "swapped", "differs", "missing", "split",   "two_edits"};
   return k[static_cast<int>(l)];
 }
 std::string_view level_name(SurnameLevel l) {
@@ -74,6 +74,8 @@ std::string Why::to_string() const {
     s += ";sex=";
     s += level_name(sex);
   }
+  if (twin_or_alias) s += ";note=twin_or_alias";
+  if (namesake) s += ";note=namesake";
   return s;
 }
 
@@ -487,6 +489,8 @@ GivenLevel given_level(const std::string& q, const std::string& q_skeleton,
   if (v.related(q, p.first) || short_form(q, p.first) || q_skeleton == p_skeleton.get())
     return GivenLevel::kVariant;
   if (given_typo(q, p.first)) return GivenLevel::kFuzzy;
+  if (std::min(q.size(), p.first.size()) >= 6 && edit_distance(q, p.first, 2) == 2)
+    return GivenLevel::kTwoEdits;
   auto middle_like = [&](const std::string& m) {
     return m.size() > 1 && (m == q || v.related(q, m));
   };
@@ -564,6 +568,10 @@ double tf_bits(double tf, double lo, double hi) {
 double given_bits(GivenLevel l, double tf) {
   double exact = tf_bits(tf, 3.0, 11.0);
   switch (l) {
+    case GivenLevel::kSplit:
+      return std::max(3.0, exact - 2.0);
+    case GivenLevel::kTwoEdits:
+      return 1.0;
     case GivenLevel::kExact:
       return exact;
     case GivenLevel::kVariant:
@@ -612,7 +620,7 @@ double dob_bits(DobLevel l) {
     case DobLevel::kDigit:
       return 10.0;
     case DobLevel::kNear:
-      return 1.0;
+      return -1.5;  // a year out: as often a namesake as the same person
     case DobLevel::kDiffers:
       return -14.0;  // parents, children and siblings
     case DobLevel::kInvalid:
@@ -657,11 +665,20 @@ double house_bits(HouseLevel l) {
 
 bool good_given(GivenLevel l) {
   return l == GivenLevel::kExact || l == GivenLevel::kVariant || l == GivenLevel::kFuzzy ||
-         l == GivenLevel::kSwapped;
+         l == GivenLevel::kSwapped || l == GivenLevel::kSplit;
 }
 bool good_surname(SurnameLevel l) {
   return l == SurnameLevel::kExact || l == SurnameLevel::kPart || l == SurnameLevel::kFuzzy ||
          l == SurnameLevel::kSwapped;
+}
+
+// A given name split by a space or run together: LY DIA and LYDIA, MARY
+// JANE and MARYJANE. Q_JOINED is Q's given-name words run together.
+bool split_given(const std::string& q_joined, const Norm& q, const Norm& p) {
+  std::string p_joined = p.given.first;
+  for (const auto& o : p.given.others) p_joined += o;
+  if (q_joined.size() < 4) return false;
+  return q_joined == p.given.first || q.given.first == p_joined || q_joined == p_joined;
 }
 
 }  // namespace
@@ -720,9 +737,39 @@ QueryParts::QueryParts(const Norm& query) : q(query) {
   given_as_surname.parts = {given_as_surname.full};
   surname_first = q.surname.parts.empty() ? "" : q.surname.parts.front();
   given_skeleton = skeleton(q.given.first);
+  given_joined = q.given.first;
+  for (const auto& o : q.given.others) given_joined += o;
   surname_first_skeleton = skeleton(surname_first);
   surname_skeleton = skeleton(q.surname.full);
 }
+
+namespace {
+
+void one_value_differs(Comparison& c) {
+  // One whole value differs and everything else agrees, the address
+  // included: a person should look (possible, never strong). The given name:
+  // a twin, or the same person under another name; the date of birth: a
+  // namesake parent or child, or a wrong date.
+  const bool same_home =
+      c.why.postcode == PostcodeLevel::kExact && c.why.house == HouseLevel::kExact;
+  if (same_home && c.why.surname == SurnameLevel::kExact) {
+    if (c.why.given_name == GivenLevel::kDiffers && c.why.dob == DobLevel::kExact &&
+        c.why.sex != SexLevel::kDiffers) {
+      c.why.twin_or_alias = true;
+      c.given_differs = false;
+    } else if ((c.why.given_name == GivenLevel::kExact ||
+                c.why.given_name == GivenLevel::kVariant) &&
+               (c.why.dob == DobLevel::kDiffers || c.why.dob == DobLevel::kNear)) {
+      c.why.namesake = true;
+    }
+    if (c.why.twin_or_alias || c.why.namesake) {
+      c.bits = std::max(c.bits, kPossibleBits);
+      c.could_be_same = c.strong_eligible = false;
+    }
+  }
+}
+
+}  // namespace
 
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf) {
   return compare(QueryParts(q), p, given_tf, surname_tf);
@@ -734,6 +781,9 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   LazySkeleton p_skeleton(p.given.first);
   // Names as written, and reversed.
   GivenLevel g = given_level(q.given.first, qp.given_skeleton, p.given, p_skeleton, p.middle);
+  if (g != GivenLevel::kExact && g != GivenLevel::kVariant && g != GivenLevel::kMissing &&
+      (!q.given.others.empty() || !p.given.others.empty()) && split_given(qp.given_joined, q, p))
+    g = GivenLevel::kSplit;
   SurnameLevel s = surname_level(q.surname, p.surname);
   bool straight_good = good_given(g) && good_surname(s);
   if (!straight_good && !q.given.first.empty() && !q.surname.full.empty()) {
@@ -826,6 +876,7 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
       (c.why.surname == SurnameLevel::kExact || c.why.surname == SurnameLevel::kPart);
   c.strong_eligible = c.could_be_same && c.bits >= kStrongBits &&
                       (c.dob_as == DobLevel::kExact || (near_address && close_names));
+  one_value_differs(c);
   auto pc_equal =
       (c.why.postcode == PostcodeLevel::kExact) || (q.postcode.empty() && p.postcode.empty());
   auto house_equal = c.why.house == HouseLevel::kExact || (q.house.empty() && p.house.empty());

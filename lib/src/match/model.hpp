@@ -126,6 +126,7 @@ struct QueryParts {
   names::Surname given_as_surname;  // for names written the wrong way round
   std::string surname_first;
   std::string given_skeleton, surname_first_skeleton, surname_skeleton;
+  std::string given_joined;  // the given-name field's words run together
 };
 Comparison compare(const QueryParts& q, const Norm& p, double given_tf, double surname_tf);
 
