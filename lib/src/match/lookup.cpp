@@ -79,6 +79,8 @@ class Source {
   // The person reported for a candidate C (from scored_fields).
   virtual Result<Person> reported(const Fields& c) = 0;
   virtual Status household_details(Household& hh) = 0;
+  // How many people the cohort holds (indexed).
+  virtual double people() const = 0;
 };
 
 class StoreSource final : public Source {
@@ -148,6 +150,7 @@ class StoreSource final : public Source {
     return Ok{};
   }
 
+  double people() const override { return total; }
   double total = 0;  // people indexed
 
  private:
@@ -212,6 +215,7 @@ class IndexSource final : public Source {
     return true;
   }
 
+  double people() const override { return x_.total; }
   Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
   Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
   // A person whose family is missing is in none (as in the store).
@@ -282,8 +286,8 @@ Matcher Matcher::create(std::shared_ptr<const CohortIndex> index) {
 
 namespace {
 
-Band band_of(const match::Comparison& cmp) {
-  if (cmp.given_differs || cmp.bits < match::kPossibleBits) return Band::kNone;
+Band band_of(const match::Comparison& cmp, double people) {
+  if (cmp.given_differs || cmp.bits < match::possible_bits(cmp, people)) return Band::kNone;
   if (cmp.exact && cmp.strong_eligible) return Band::kExact;
   if (cmp.strong_eligible) return Band::kStrong;
   return Band::kPossible;
@@ -309,7 +313,7 @@ Result<std::vector<Candidate>> score(Source& source, match::PersonNormaliser& no
     auto stf = source.surname_tf(c.norm.surname.full);
     if (!stf) return stf.error();
     c.cmp = match::compare(qp, c.norm, *gtf, *stf);
-    c.band = band_of(c.cmp);
+    c.band = band_of(c.cmp, source.people());
     // Only people of families in the cohort (not nominated or closed) count;
     // checked only for those who matter, as most candidates score nothing.
     const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();

@@ -685,6 +685,17 @@ bool split_given(const std::string& q_joined, const Norm& q, const Norm& p) {
 
 double score_of(double bits) { return 1.0 / (1.0 + std::exp2(-(bits - kPossibleBits) / 3.0)); }
 
+double possible_bits(const Comparison& c, double people) {
+  const bool names_and_dob = (c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped) &&
+                             c.why.surname != SurnameLevel::kDiffers &&
+                             c.why.surname != SurnameLevel::kMissing;
+  const bool corroborated = names_and_dob || c.postcode_as == PostcodeLevel::kExact ||
+                            c.postcode_as == PostcodeLevel::kNear ||
+                            c.postcode_as == PostcodeLevel::kSector;
+  if (corroborated || people <= kCohortBase) return kPossibleBits;
+  return kPossibleBits + std::log2(people / kCohortBase);
+}
+
 double band_score(Band b, double bits) {
   double lo = 0, hi = kPossibleScore;
   if (b == Band::kExact) {

@@ -142,6 +142,13 @@ inline constexpr double kStrongBits = 20.0;
 // possible is within this many bits of it.
 inline constexpr double kAmbiguityBits = 3.5;
 double score_of(double bits);
+// The weight a comparison C needs to be possible in a cohort of PEOPLE:
+// kPossibleBits, and more in a large cohort when neither the surname with
+// the date of birth (exact or swapped) nor the address (at least the
+// sector) corroborates the names, since namesakes born a year apart or living elsewhere grow with
+// it.
+double possible_bits(const Comparison& c, double people);
+inline constexpr double kCohortBase = 20000;  // people at which nothing is added
 // The score reported for a match of band B and weight BITS: score_of(BITS)
 // placed in the band's range (see Match::score), so the bands order scores.
 double band_score(Band b, double bits);
