@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Lookup quality on generated data with ground truth, reported per kind of
-# perturbation, and checked against issue 3's targets:
-#   - at least 99% of true matches found at possible or better;
-#   - at least 98% of single-perturbation true matches at strong or better;
-#   - false strong answers (a strong answer naming the wrong person, or anyone
-#     for a person not in the cohort) at most 0.5% of all queries;
-#   - no twin ever strong for the other twin.
+# perturbation, for one noise model (MIX) of sfcohort-gen:
+#   default, single, hard  our UK-style model (nicknames, swaps, typos, twins);
+#   febrl                  a FEBRL-style model (typos in every field, names
+#                          split or joined, values missing or replaced,
+#                          postcode transpositions, another date of birth).
+# Reported: true matches found at possible or better and at strong, the
+# precision of strong answers, and the not-in-cohort queries answered
+# possible or better. Exit 1 when a target of the model is missed:
+#   UK-style (default, single, hard): found >= 99.5% (issue 11 aims at
+#     99.7%), single-perturbation strong >= 98%, false strong <= 0.1% of all
+#     queries, no twin strong, not-in-cohort at possible <= 1%;
+#   febrl: found >= 93%, precision of strong >= 99.9%, not-in-cohort at
+#     possible <= 3% (the UK-style 1% is not met here yet: namesakes).
 # usage: bench/lookup_quality.sh SFCOHORT SFCOHORT_GEN [PEOPLE [QUERIES [MIX [SEED]]]]
-# Exit 0 when every target is met, 1 otherwise. Runs in a temp dir; with
-# KEEP=DIR set, the lookup output (out.csv) is copied to DIR for study.
+# Runs in a temp dir; with KEEP=DIR set, the lookup output (out.csv) and the
+# cohort are copied to DIR for study.
 set -euo pipefail
 SF=$1 GEN=$2 PEOPLE=${3:-20000} QUERIES=${4:-5000} MIX=${5:-default} SEED=${6:-7}
 W=$(mktemp -d)
@@ -25,6 +32,7 @@ if [ -n "${KEEP:-}" ]; then cp "$W/out.csv" "$W/cohort.csv" "$KEEP/"; fi
 # appends match, score, family_id, person_id, candidates, why, household.
 perl -e '
   use strict; use warnings;
+  my $mix = $ARGV[1];
   sub fields { my ($l) = @_; my @f;
     while ($l =~ /\G(?:"((?:[^"]|"")*)"|([^,]*))(,|$)/g) {
       my $v = defined $1 ? $1 : $2; $v =~ s/""/"/g; push @f, $v; last if $3 eq "";
@@ -35,17 +43,19 @@ perl -e '
   open my $in, "<", $ARGV[0] or die; my $h = <$in>; $h =~ s/\r?\n$//;
   my @h = fields($h); my %c; @c{@h} = (0..$#h);
   for my $k (qw(truth_person_id perturbation match person_id)) { die "no column $k\n" unless exists $c{$k} }
-  my (%n, %found, %strong, %fstrong); my ($all, $true, $tfound, $single, $sstrong, $false, $twin) = (0) x 7;
+  my (%n, %found, %strong, %fstrong);
+  my ($all, $true, $tfound, $tstrong, $single, $sstrong, $false, $twin, $nstrong, $neg, $negp) = (0) x 11;
   while (my $l = <$in>) { $l =~ s/\r?\n$//; my @f = fields($l);
     my ($truth, $kind, $band, $pid) = @f[@c{qw(truth_person_id perturbation match person_id)}];
     $all++; $n{$kind}++;
     my $isstrong = $band eq "exact" || $band eq "strong";
     my $right = $truth ne "" && $pid eq $truth;
+    $nstrong++ if $isstrong;
     if ($truth ne "") { $true++;
       if ($right && $band ne "none" && $band ne "error") { $found{$kind}++; $tfound++ }
-      if ($right && $isstrong) { $strong{$kind}++ }
+      if ($right && $isstrong) { $strong{$kind}++; $tstrong++ }
       if ($single{$kind}) { $single++; $sstrong++ if $right && $isstrong }
-    }
+    } else { $neg++; $negp++ if $band ne "none" && $band ne "error" }
     if ($isstrong && !$right) { $false++; $fstrong{$kind}++; $twin++ if $kind =~ /twin/ }
   }
   printf "%-34s %6s %9s %9s %6s\n", "perturbation", "n", "found", "strong", "false";
@@ -53,13 +63,21 @@ perl -e '
     printf "%-34s %6d %8.1f%% %8.1f%% %6d\n", $k, $n{$k}, 100 * ($found{$k} // 0) / $n{$k},
       100 * ($strong{$k} // 0) / $n{$k}, $fstrong{$k} // 0;
   }
-  my $pf = $true ? 100 * $tfound / $true : 100; my $ps = $single ? 100 * $sstrong / $single : 100;
-  my $pfalse = $all ? 100 * $false / $all : 0;
-  printf "true matches found at possible or better: %.2f%% (%d of %d; target 99%%)\n", $pf, $tfound, $true;
-  printf "single-perturbation true matches strong:  %.2f%% (%d of %d; target 98%%)\n", $ps, $sstrong, $single;
-  printf "false strong answers: %.2f%% of all queries (%d of %d; target at most 0.5%%)\n", $pfalse, $false, $all;
-  printf "twins strong for the other twin: %d (target 0)\n", $twin;
-  my $ok = $pf >= 99 && $ps >= 98 && $pfalse <= 0.5 && $twin == 0;
+  my $pf = $true ? 100 * $tfound / $true : 100; my $pst = $true ? 100 * $tstrong / $true : 100;
+  my $ps = $single ? 100 * $sstrong / $single : 100;
+  my $prec = $nstrong ? 100 * ($nstrong - $false) / $nstrong : 100;
+  my $pfalse = $all ? 100 * $false / $all : 0; my $pneg = $neg ? 100 * $negp / $neg : 0;
+  my $uk = $mix ne "febrl";
+  printf "noise model: %s\n", $mix;
+  printf "true matches found at possible or better: %.2f%% (%d of %d; target %s%%)\n", $pf, $tfound, $true, $uk ? "99.5" : "93";
+  printf "true matches found at strong or better:   %.2f%% (%d of %d)\n", $pst, $tstrong, $true;
+  printf "precision of strong answers: %.3f%% (%d of %d right%s)\n", $prec, $nstrong - $false, $nstrong, $uk ? "" : "; target 99.9%";
+  printf "single-perturbation true matches strong:  %.2f%% (%d of %d%s)\n", $ps, $sstrong, $single, $uk ? "; target 98%" : "" if $single;
+  printf "false strong answers: %.2f%% of all queries (%d of %d%s)\n", $pfalse, $false, $all, $uk ? "; target at most 0.1%" : "";
+  printf "not-in-cohort queries answered possible or better: %.2f%% (%d of %d; target at most %s%%)\n", $pneg, $negp, $neg, $uk ? "1" : "3";
+  printf "twins strong for the other twin: %d (target 0)\n", $twin if $uk;
+  my $ok = $uk ? ($pf >= 99.5 && $ps >= 98 && $pfalse <= 0.1 && $twin == 0 && $pneg <= 1)
+               : ($pf >= 93 && $prec >= 99.9 && $pneg <= 3);
   print $ok ? "quality: all targets met\n" : "quality: TARGETS MISSED\n";
   exit($ok ? 0 : 1);
-' "$W/out.csv"
+' "$W/out.csv" "$MIX"

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "lookup.hpp"
 #include "sfcohort/batch.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/sealed_request.hpp"
@@ -18,7 +19,7 @@ namespace sfcohort::cli {
 namespace {
 
 struct LookupOptions {
-  std::string given, surname, dob, postcode, house;
+  std::string given, surname, dob, postcode, house, sex;
   std::string min_band = "possible";
   int limit = 5;
   std::string format;
@@ -29,124 +30,6 @@ struct LookupOptions {
   std::string from;
   bool no_verify = false;
 };
-
-std::string address_of(const Person& p) {
-  if (p.house.empty()) return p.postcode;
-  if (p.postcode.empty()) return p.house;
-  return p.house + ", " + p.postcode;
-}
-
-std::string display_postcode(const std::string& raw) {
-  auto pc = parse_postcode(raw);
-  return pc ? pc->unit() : trim(raw);
-}
-
-// "variant (Jon ~ Jonathan)": the level, with both values where they differ.
-std::string field_text(std::string_view field, std::string_view level, const std::string& q,
-                       const std::string& p) {
-  std::string s = std::string(field) + " " + std::string(level);
-  if (level != "exact" && level != "missing" && !q.empty() && !p.empty() && q != p)
-    s += " (" + q + " ~ " + p + ")";
-  return s;
-}
-
-// ---------------------------------------------------------------------------
-// Single lookup
-
-// Two lines per match: the band, name and ids; then the why, field by field.
-std::string match_text(const Query& q, const Match& m) {
-  std::string band = std::string(band_name(m.band));
-  for (auto& c : band) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  char line[512];
-  std::string name = m.person.given_name.empty()
-                         ? to_upper_ascii(m.person.surname)
-                         : m.person.given_name + " " + to_upper_ascii(m.person.surname);
-  // The band in a column of 8 ("STRONG  Jonathan"), never run into the
-  // name ("POSSIBLE  Muhammad").
-  band.append(band.size() + 2 > 8 ? 2 : 8 - band.size(), ' ');
-  std::snprintf(line, sizeof line,
-                "%s%s  b. %s  %-16s family %s \xC2\xB7 person %s  (score %.4f)\n", band.c_str(),
-                name.c_str(), m.person.dob.c_str(), address_of(m.person).c_str(),
-                m.person.family_id.c_str(), m.person.id.c_str(), m.score);
-  std::string out = line;
-  std::string dob_q = q.dob;
-  if (auto d = parse_date(q.dob)) dob_q = d->iso();
-  out +=
-      "        " +
-      field_text("given_name", level_name(m.why.given_name), q.given_name, m.person.given_name) +
-      " \xC2\xB7 " + field_text("surname", level_name(m.why.surname), q.surname, m.person.surname) +
-      " \xC2\xB7 " + field_text("dob", level_name(m.why.dob), dob_q, m.person.dob) + " \xC2\xB7 " +
-      field_text("postcode", level_name(m.why.postcode), display_postcode(q.postcode),
-                 m.person.postcode) +
-      " \xC2\xB7 " + field_text("house", level_name(m.why.house), q.house, m.person.house) + "\n";
-  return out;
-}
-
-// One line: a cohort family at the queried address, and who in it looks
-// like the queried person.
-std::string household_text(const Query& q, const Household& h) {
-  std::string out = "household: family " + h.family_id + " is at " + q.house + ", " +
-                    display_postcode(q.postcode);
-  if (h.similar.empty()) {
-    out += " (" + std::to_string(h.people) + (h.people == 1 ? " person" : " people");
-    if (!h.lead_agency.empty()) out += ", lead: " + h.lead_agency;
-    out += ")";
-  } else {
-    out += " \xE2\x80\x94 ";
-    std::string dob_q = q.dob;
-    if (auto d = parse_date(q.dob)) dob_q = d->iso();
-    bool twins = true;
-    for (size_t i = 0; i < h.similar.size(); ++i) {
-      const Person& p = h.similar[i];
-      if (i) out += "; ";
-      out += (p.given_name.empty() ? "" : p.given_name + " ") + to_upper_ascii(p.surname) + " b. " +
-             p.dob + " is a member";
-      twins = twins && p.dob == dob_q;
-    }
-    out += twins ? " (a twin? check with the family's lead"
-                 : " (a sibling? check with the family's lead";
-    if (!h.lead_agency.empty()) out += ": " + h.lead_agency;
-    out += ")";
-  }
-  return out + "\n";
-}
-
-// Text: the answer first, the reason next.
-void print_text(const Query& q, const LookupResult& res) {
-  std::string out;
-  for (const auto& m : res.matches) out += match_text(q, m);
-  if (res.matches.empty()) out += "no person matched\n";
-  for (const auto& h : res.household) out += household_text(q, h);
-  if (res.candidates > static_cast<int>(res.matches.size()) && !res.matches.empty())
-    out += std::to_string(res.candidates) + " people reached possible; showing " +
-           std::to_string(res.matches.size()) + " (see --limit, --min-band)\n";
-  std::fputs(out.c_str(), stdout);
-}
-
-Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) {
-  std::string format = o.format.empty() ? "text" : o.format;
-  if (format != "text" && format != "json")
-    return invalid_input(
-        "--format must be text or json for a single lookup (csv and jsonl are for --batch)");
-  Query q{trim(o.given), trim(o.surname), trim(o.dob), trim(o.postcode), trim(o.house)};
-  if (q.given_name.empty() && q.surname.empty() && q.dob.empty())
-    return Error(Errc::kInvalidInput, "nothing to look up",
-                 {"give at least --surname, --given or --dob, or --batch FILE"});
-  auto store = Store::open(g.context("lookup"));
-  if (!store) return store.error();
-  sfcohort::LookupOptions lo;
-  lo.min_band = min_band;
-  lo.limit = o.limit;
-  auto res = lookup_audited(*store, q, lo);
-  if (!res) return res.error();
-  for (const auto& w : res->warnings) warn(g, w);
-  if (format == "json") {
-    std::printf("%s\n", lookup_json(q, *res).dump().c_str());
-  } else {
-    print_text(q, *res);
-  }
-  return res->matches.empty() ? 1 : 0;
-}
 
 // ---------------------------------------------------------------------------
 // Batch
@@ -236,15 +119,16 @@ Result<int> run_lookup(const Globals& g, const LookupOptions& o) {
   if (o.limit < 1) return invalid_input("--limit must be 1 or more");
   if (!o.batch.empty()) {
     if (!o.given.empty() || !o.surname.empty() || !o.dob.empty() || !o.postcode.empty() ||
-        !o.house.empty())
-      return Error(
-          Errc::kInvalidInput,
-          "--batch cannot be combined with --given, --surname, --dob, --postcode or --house",
-          {"put the people to look up in the batch file"});
+        !o.house.empty() || !o.sex.empty())
+      return Error(Errc::kInvalidInput,
+                   "--batch cannot be combined with --given, --surname, --dob, --sex, "
+                   "--postcode or --house",
+                   {"put the people to look up in the batch file"});
     return run_batch(g, o, *band);
   }
   if (o.output != "-") return invalid_input("--output is for --batch");
-  return run_single(g, o, *band);
+  return run_single(g, {o.given, o.surname, o.dob, o.postcode, o.house, o.sex, o.format, o.limit},
+                    *band);
 }
 
 }  // namespace
@@ -256,6 +140,7 @@ void add_lookup(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--surname", o->surname, "surname as the partner gave it");
   sub->add_option("--dob", o->dob,
                   "date of birth: YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or DD.MM.YYYY");
+  sub->add_option("--sex", o->sex, "M or F: compared with the person's when given");
   sub->add_option("--postcode", o->postcode, "postcode, any case or spacing");
   sub->add_option("--house", o->house,
                   "house number or name: 12, 12A, \"Flat 3, 12\", \"Rose Cottage\"");

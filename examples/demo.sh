@@ -57,8 +57,12 @@ say "A spelling variant, day and month swapped, no space in the postcode: found,
 show sfcohort lookup --given Aysha --surname Hussain --dob 10/04/2010 --postcode wf132jr
 say "A nickname, and a date written month first (not a date: compared as written)"
 show sfcohort lookup --given Liz --surname Mcdonald --dob 11/30/2007 --postcode hd21qw
-say "A twin is never taken for the other: Lauren is not her sister Laura"
+say "A twin is never taken for the other: Laura and Liam are possible at most, for a person to check"
 show sfcohort lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 3DH" --house "Flat 3"
+say "With the sex given, only Laura is left to check; her brother Liam is named in the household"
+show sfcohort lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 3DH" --house "Flat 3" --sex F
+say "The housing officer's question: is anyone at this address known?"
+show sfcohort lookup --postcode "HD1 3DH" --house "Flat 3"
 
 say "A bulk check of a school roll (a script would do this)"
 show sfcohort lookup --batch roll.csv --output checked.csv

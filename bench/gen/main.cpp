@@ -14,7 +14,7 @@ constexpr const char* kHelp =
 
 usage:
   sfcohort-gen cohort --people N [--seed S] [--out FILE|-] [--start-date YYYY-MM-DD]
-  sfcohort-gen queries --cohort FILE --n N [--seed S] [--out FILE|-] [--mix default|single|hard]
+  sfcohort-gen queries --cohort FILE --n N [--seed S] [--out FILE|-] [--mix default|single|hard|febrl]
   sfcohort-gen --help
 
 cohort
@@ -48,6 +48,10 @@ queries
                              surname_punct house_format
                     hard:    twins, initial_only, surname_changed and doubles
                              over-weighted
+                    febrl:   another noise model, after the FEBRL generator:
+                             typos_every_field space_inserted tokens_joined
+                             value_missing given_replaced postcode_transposed
+                             given_two_edits dob_other, typos and doubles
 
 perturbation labels
   exact            the cohort values as they are
@@ -142,8 +146,8 @@ int main(int argc, char** argv) {
       qo.n = n;
       have_n = true;
     } else if (cmd == "queries" && a == "--mix") {
-      if (v != "default" && v != "single" && v != "hard")
-        return usage("--mix: '" + v + "' is not default, single or hard");
+      if (v != "default" && v != "single" && v != "hard" && v != "febrl")
+        return usage("--mix: '" + v + "' is not default, single, hard or febrl");
       qo.mix = v;
     } else {
       return usage("unknown option " + a + " for " + cmd);

@@ -66,6 +66,15 @@ enum class Op {
   kHouseFormat,
   kTwin,
   kNotInCohort,
+  // The FEBRL-style noise model (--mix febrl).
+  kTyposEveryField,
+  kSpaceInserted,
+  kTokensJoined,
+  kValueMissing,
+  kGivenReplaced,
+  kPostcodeTransposed,
+  kGivenTwoEdits,
+  kDobOther,
 };
 
 struct OpInfo {
@@ -94,6 +103,14 @@ constexpr OpInfo kOps[] = {
     {Op::kHouseFormat, "house_format", kHouseF},
     {Op::kTwin, "twin", kTwin},
     {Op::kNotInCohort, "not_in_cohort", kAny},
+    {Op::kTyposEveryField, "typos_every_field", kAny},
+    {Op::kSpaceInserted, "space_inserted", kAny},
+    {Op::kTokensJoined, "tokens_joined", kAny},
+    {Op::kValueMissing, "value_missing", kAny},
+    {Op::kGivenReplaced, "given_replaced", kAny},
+    {Op::kPostcodeTransposed, "postcode_transposed", kAddr},
+    {Op::kGivenTwoEdits, "given_two_edits", kAny},
+    {Op::kDobOther, "dob_other", kAny},
 };
 
 const OpInfo& info(Op op) { return kOps[static_cast<int>(op)]; }
@@ -151,6 +168,13 @@ constexpr const char* kDoubles[] = {
     "typo_surname+dob_digit",
 };
 
+// FEBRL-style doubles: typos on top of the other kinds of noise.
+constexpr const char* kFebrlDoubles[] = {
+    "typo_given+postcode_transposed",  "space_inserted+typo_surname",
+    "given_two_edits+value_missing",   "typo_surname+dob_digit",
+    "typos_every_field+value_missing", "tokens_joined+typo_given",
+};
+
 struct Mix {
   std::vector<Recipe> recipes;
   Weighted dist;
@@ -177,6 +201,23 @@ Mix make_mix(const std::string& name) {
          {"typo_given", 10},
          {"moved", 10}};
     doubles = 300;
+  } else if (name == "febrl") {
+    // A different noise model from ours, after the FEBRL generator: typos in
+    // every field, names split or joined, values missing or replaced,
+    // postcode characters transposed, a different date of birth.
+    w = {{"exact", 120},
+         {"typos_every_field", 150},
+         {"space_inserted", 70},
+         {"tokens_joined", 30},
+         {"value_missing", 80},
+         {"given_replaced", 50},
+         {"postcode_transposed", 60},
+         {"given_two_edits", 70},
+         {"dob_other", 50},
+         {"typo_given", 60},
+         {"typo_surname", 60},
+         {"dob_digit", 30},
+         {"not_in_cohort", 150}};
   } else {
     w = {{"exact", 300},           {"case_format", 110},  {"nickname", 45},
          {"spelling_variant", 40}, {"typo_given", 30},    {"typo_surname", 30},
@@ -198,6 +239,11 @@ Mix make_mix(const std::string& name) {
     for (const char* l : kDoubles) {
       m.recipes.push_back(recipe(l));
       weights.push_back(doubles * 1000 / nd);
+    }
+  if (name == "febrl")
+    for (const char* l : kFebrlDoubles) {
+      m.recipes.push_back(recipe(l));
+      weights.push_back(20 * 1000);
     }
   m.dist = Weighted(weights);
   return m;
@@ -433,6 +479,10 @@ class Maker {
   bool house_format(Query& q, size_t i);
   bool surname_changed(Query& q, size_t i);
   bool not_in_cohort(Query& q);
+  bool apply_febrl(Op op, size_t i, Query& q);
+  bool space_inserted(std::string& s);
+  bool postcode_transposed(std::string& pc);
+  bool dob_other(Query& q);
   std::string reformat_dob(const std::string& iso);
 
   const Cohort& c_;
@@ -856,8 +906,117 @@ bool Maker::apply(Op op, size_t i, Query& q) {
       return house_format(q, i);
     case Op::kNotInCohort:
       return false;  // handled in build()
+    default:
+      return apply_febrl(op, i, q);
   }
   return false;
+}
+
+bool Maker::space_inserted(std::string& s) {
+  if (s.size() < 4 || s.find(' ') != std::string::npos) return false;
+  const size_t p = 2 + rng_.below(s.size() - 3);  // "ly dia", "ja yde"
+  s.insert(s.begin() + static_cast<long>(p), ' ');
+  return true;
+}
+
+bool Maker::postcode_transposed(std::string& pc) {
+  if (pc.size() < 6) return false;
+  const std::string orig = pc;
+  for (int t = 0; t < 20; ++t) {
+    std::string s = orig;
+    // Two neighbouring characters, or the digits either side of the space
+    // (HD7 2GA for HD2 7GA).
+    const size_t sp = s.find(' ');
+    size_t a = rng_.below(s.size() - 1), b = a + 1;
+    if (s[a] == ' ' || s[b] == ' ') {
+      if (sp == std::string::npos || sp == 0 || sp + 1 >= s.size()) continue;
+      a = sp - 1;
+      b = sp + 1;
+    }
+    std::swap(s[a], s[b]);
+    if (s != orig && valid_postcode(s)) {
+      pc = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Maker::dob_other(Query& q) {
+  int64_t d;
+  if (!parse_date(q.dob, d)) return false;
+  for (int t = 0; t < 20; ++t) {
+    // A namesake parent or child, or a date written down wrong.
+    const int64_t nd =
+        d + (rng_.chance(500) ? 1 : -1) * static_cast<int64_t>(400 + rng_.below(9000));
+    if (nd > c_.max_joined || nd < days_from_ymd(1920, 1, 1)) continue;
+    q.dob = iso_date(nd);
+    return true;
+  }
+  return false;
+}
+
+bool Maker::apply_febrl(Op op, size_t i, Query& q) {
+  const char sex = c_.get(i, kSex).empty() ? 'F' : static_cast<char>(c_.get(i, kSex)[0] & ~0x20);
+  switch (op) {
+    case Op::kTyposEveryField: {
+      bool any = typo(q.given);
+      any = typo(q.surname) || any;
+      if (rng_.chance(600)) any = postcode_char(q.postcode) || any;
+      if (rng_.chance(300)) any = dob_digit(q) || any;
+      return any;
+    }
+    case Op::kSpaceInserted:
+      return rng_.chance(700) ? space_inserted(q.given) : space_inserted(q.surname);
+    case Op::kTokensJoined: {
+      for (std::string* f : {&q.surname, &q.given}) {
+        std::string joined;
+        for (char ch : *f)
+          if (ch != ' ' && ch != '-') joined.push_back(ch);
+        if (joined != *f) {
+          *f = joined;
+          return true;
+        }
+      }
+      // A given name and the surname run together in the surname field.
+      if (q.given.empty()) return false;
+      q.surname = q.given + q.surname;
+      q.given.clear();
+      return true;
+    }
+    case Op::kValueMissing: {
+      const unsigned r = static_cast<unsigned>(rng_.below(1000));
+      std::string* f = r < 300 ? &q.given : r < 450 ? &q.dob : r < 800 ? &q.postcode : &q.house;
+      if (f->empty()) return false;
+      f->clear();
+      return true;
+    }
+    case Op::kGivenReplaced: {
+      const Community* own = community_of(q.given);
+      if (!own) return false;
+      int64_t d;
+      if (!parse_date(q.dob, d)) return false;
+      for (int t = 0; t < 10; ++t) {
+        std::string g = pick_given(rng_, *own, sex, ymd_from_days(d).y);
+        if (key_of(g) != key_of(q.given)) {
+          q.given = g;
+          return true;
+        }
+      }
+      return false;
+    }
+    case Op::kPostcodeTransposed:
+      return postcode_transposed(q.postcode);
+    case Op::kGivenTwoEdits: {
+      if (q.given.size() < 6) return false;
+      const std::string orig = q.given;
+      return typo(q.given) && typo(q.given) && q.given != orig;
+    }
+    case Op::kDobOther:
+      return dob_other(q);
+    default:
+      return false;
+  }
 }
 
 bool Maker::build(const Recipe& r, Query& q, int64_t& person) {

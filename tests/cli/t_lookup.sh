@@ -22,12 +22,19 @@ has "given_name variant (Jon ~ Jonathan)" out "text explains the given name"
 has "household: family F000123 is at 12, HD1 2AB (3 people" out "text shows the household"
 expect_output lookup-single-strong
 
-# A twin not in the cohort: no person, but the family is shown. Exit 1.
-expect_rc 1 "twin is no match" sf lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 2AB" --house 12
-has "no person matched" out "twin: no person"
-has "Laura HIRST b. 2008-09-12 is a member (a twin?" out "twin: named in the household"
+# A twin not in the cohort (only the given name differs): possible, never
+# strong, the case named; the family is shown.
+expect_rc 0 "twin is possible" sf lookup --given Lauren --surname Hirst --dob 2008-09-12 --postcode "HD1 2AB" --house 12
+has "POSSIBLE  Laura HIRST" out "twin: possible"
+has "a twin, or the same person under another name?" out "twin: the case named"
+has "household: family F000123 is at 12, HD1 2AB" out "twin: household shown"
 hasnt "STRONG" out "twin: never strong"
 expect_output lookup-single-none-household
+# A sibling (another given name, born a day later): no person; named in the
+# household.
+expect_rc 1 "sibling is no match" sf lookup --given Lauren --surname Hirst --dob 2008-09-13 --postcode "HD1 2AB" --house 12
+has "no person matched" out "sibling: no person"
+has "Laura HIRST b. 2008-09-12 is a member (a sibling?" out "sibling: named in the household"
 
 # Nobody at all: no person, no household. Exit 1.
 expect_rc 1 "not in the cohort" sf lookup --given Bob --surname Smith --dob 1999-01-01
@@ -80,7 +87,8 @@ same "$(head -1 checked.csv)" "ref,forename,last_name,date_of_birth,post_code,ho
 same "$(sed -n 2p checked.csv)" "1,Bob,Smith,1999-01-01,,,a,none,0.0000,,,0,," "batch none row"
 same "$(sed -n 3p checked.csv | cut -d, -f8,10,11,12)" "strong,F000123,P0004812,1" "batch strong row"
 has "given_name=variant;surname=exact;dob=exact;postcode=exact;house=exact" checked.csv "batch why"
-same "$(sed -n 4p checked.csv | cut -d, -f1,8,14)" "3,none,F000123" "batch twin: none, household known"
+same "$(sed -n 4p checked.csv | cut -d, -f1,8,14)" "3,possible,F000123" "batch twin: possible, household known"
+has "note=twin_or_alias" checked.csv "batch twin: the case named"
 same "$(sed -n 5p checked.csv | cut -d, -f8)" "error" "batch error row"
 
 # JSON Lines from standard input.
@@ -98,7 +106,7 @@ expect_rc 0 "audit" sf audit --format json
 digest=$(sha256sum roll.csv | cut -d' ' -f1)
 has "$digest" out "batch audited with its digest"
 has '"rows": 4' out "batch audited with its row count"
-same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 9 "each single lookup audited"
+same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 10 "each single lookup audited"
 expect_rc 0 "audit verify" sf audit verify
 expect_output lookup-audit-verify
 

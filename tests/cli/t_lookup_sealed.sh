@@ -38,7 +38,7 @@ run age -d -i partner/age.key -o reply.csv reply.csv.age
 same "$RC" "0" "the partner opens the reply with age"
 same "$(head -n 1 reply.csv)" "upn,forename,surname,date_of_birth,postcode,house_number,year_group,match,known,lead_agency,lead_contact" "reply columns"
 same "$(grep '^A123,' reply.csv)" "A123,Jon,smith,14/3/2009,hd12ab,12,Y12,strong,person,Family Intervention Project,01484 000101" "a known person"
-same "$(grep '^A125,' reply.csv | cut -d, -f8,9)" "none,household" "a twin: household known, person not"
+same "$(grep '^A125,' reply.csv | cut -d, -f8,9)" "possible,household" "a twin: possible for review, household known, person not"
 same "$(grep '^A133,' reply.csv | cut -d, -f8-)" "none,no,," "not known"
 for secret in P0004812 F000123 0.98 variant Laura; do
   hasnt "$secret" reply.csv "the reply leaks it"

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sfcohort/result.hpp"
@@ -35,9 +36,24 @@ struct IndexData;
 class IndexAccess;
 }  // namespace match
 
-// What a partner gave: any field may be empty.
+// What a partner gave: any field may be empty. SEX is M or F when known;
+// anything else (X, U, empty) is not compared.
 struct Query {
+  Query() = default;
+  Query(std::string g, std::string s, std::string d, std::string pc, std::string h,
+        std::string sx = {})
+      : given_name(std::move(g)),
+        surname(std::move(s)),
+        dob(std::move(d)),
+        postcode(std::move(pc)),
+        house(std::move(h)),
+        sex(std::move(sx)) {}
   std::string given_name, surname, dob, postcode, house;
+  std::string sex;
+  // Only an address: the question is which cohort families live there.
+  bool address_only() const {
+    return given_name.empty() && surname.empty() && dob.empty() && !postcode.empty();
+  }
 };
 
 enum class Band { kNone, kPossible, kStrong, kExact };
@@ -45,16 +61,30 @@ std::string_view band_name(Band b);                  // "none", "possible", ...
 std::optional<Band> parse_band(std::string_view s);  // accepts the names above
 
 // Per-field levels of the `why`, in the contract's vocabulary.
-enum class GivenLevel { kExact, kVariant, kFuzzy, kInitial, kMiddle, kSwapped, kDiffers, kMissing };
+enum class GivenLevel {
+  kExact,
+  kVariant,
+  kFuzzy,
+  kInitial,
+  kMiddle,
+  kSwapped,
+  kDiffers,
+  kMissing,
+  kSplit,     // split by a space or run together (Ly Dia, MaryJane)
+  kTwoEdits,  // two typing errors in a name of six letters or more: possible only
+};
 enum class SurnameLevel { kExact, kPart, kFuzzy, kSwapped, kDiffers, kMissing };
 enum class DobLevel { kExact, kSwapped, kDigit, kNear, kDiffers, kInvalid, kMissing };
 enum class PostcodeLevel { kExact, kNear, kSector, kDistrict, kDiffers, kInvalid, kMissing };
 enum class HouseLevel { kExact, kNumber, kDiffers, kMissing };
+// Sex is compared only when the query gives it and the person's is known.
+enum class SexLevel { kSame, kDiffers, kMissing };
 std::string_view level_name(GivenLevel l);
 std::string_view level_name(SurnameLevel l);
 std::string_view level_name(DobLevel l);
 std::string_view level_name(PostcodeLevel l);
 std::string_view level_name(HouseLevel l);
+std::string_view level_name(SexLevel l);
 
 struct Why {
   GivenLevel given_name = GivenLevel::kMissing;
@@ -62,14 +92,29 @@ struct Why {
   DobLevel dob = DobLevel::kMissing;
   PostcodeLevel postcode = PostcodeLevel::kMissing;
   HouseLevel house = HouseLevel::kMissing;
-  // "given_name=variant;surname=exact;dob=exact;postcode=exact;house=exact"
+  SexLevel sex = SexLevel::kMissing;
+  // The names cross sex (Paul and Paula, Francis and Frances): counted only
+  // when the query gives no sex, and never strong.
+  bool other_sex_form = false;
+  // The given name differs and every other field agrees: a twin, or the
+  // same person under another name. Possible, never strong.
+  bool twin_or_alias = false;
+  // The date of birth differs and the names and address agree: a namesake
+  // parent or child, or a wrong date. Possible, never strong.
+  bool namesake = false;
+  // "given_name=variant;surname=exact;dob=exact;postcode=exact;house=exact",
+  // then ";sex=same" or ";sex=differs" when sex was compared, and
+  // ";note=twin_or_alias" or ";note=namesake" for those cases.
   std::string to_string() const;
 };
 
 struct Match {
   Band band = Band::kNone;
-  double score = 0;  // 0-1, from the match weight
-  double bits = 0;   // the match weight (log2 likelihood ratio), for explanations
+  // 0-1: the band's range (exact 0.99 and above, strong 0.90 to 0.99,
+  // possible 0.50 to 0.90), placed within it by the match weight, so every
+  // strong match outscores every possible one.
+  double score = 0;
+  double bits = 0;  // the match weight (log2 likelihood ratio), for explanations
   Person person;
   Why why;
 };
@@ -80,6 +125,7 @@ struct Household {
   std::string why;  // "same postcode and house" or "same postcode and house number"
   int people = 0;
   std::string lead_agency, lead_contact;
+  std::string house;  // where the family was found (a member's house)
   // Members who look like the queried person but were not matched: same
   // surname or date of birth (a twin or sibling?).
   std::vector<Person> similar;

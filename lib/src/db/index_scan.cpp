@@ -116,8 +116,8 @@ Status read_families(sql::Db& db, Scan& scan) {
 
 Status read_people(sql::Db& db, Scan& scan, int reader) {
   auto st = db.prepare(
-      "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house "
-      "FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");
+      "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house, "
+      "sex FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");
   if (!st) return st.error();
   sqlite3_stmt* raw = st->raw();
   for (;;) {
@@ -130,7 +130,8 @@ Status read_people(sql::Db& db, Scan& scan, int reader) {
       if (!*r) break;
       const PersonView p{sqlite3_column_int64(raw, 0), column_view(raw, 1), column_view(raw, 2),
                          column_view(raw, 3),          column_view(raw, 4), column_view(raw, 5),
-                         column_view(raw, 6),          column_view(raw, 7), column_view(raw, 8)};
+                         column_view(raw, 6),          column_view(raw, 7), column_view(raw, 8),
+                         column_view(raw, 9)};
       if (!scan.sink.person(reader, static_cast<size_t>(c), p)) {
         scan.stop();
         return Ok{};

@@ -19,7 +19,7 @@ namespace sfcohort::index_scan {
 // gives them.
 struct PersonView {
   int64_t pk = 0;
-  std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house;
+  std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house, sex;
 };
 
 // Receives a scan. Calls come from up to two threads at once (see scan()),

@@ -426,8 +426,8 @@ Result<bool> Store::family_in_cohort(const std::string& family_id) {
 
 Result<bool> Store::person_match_fields(int64_t pk, Person& p) {
   auto st = cached(
-      "SELECT family_id, given_name, middle_names, surname, dob, postcode, house FROM person "
-      "WHERE pk = ?1");
+      "SELECT family_id, given_name, middle_names, surname, dob, postcode, house, sex FROM "
+      "person WHERE pk = ?1");
   if (!st) return st.error();
   sql::Stmt& s = **st;
   s.bind(1, pk);
@@ -445,6 +445,7 @@ Result<bool> Store::person_match_fields(int64_t pk, Person& p) {
   p.dob = s.text(4);
   p.postcode = s.text(5);
   p.house = s.text(6);
+  p.sex = s.text(7);
   s.reset();
   return true;
 }

@@ -57,6 +57,7 @@ Result<std::unique_ptr<Input>> open_input(const BatchOptions& opt) {
   l.dob = cols.index("dob");
   l.postcode = cols.index("postcode");
   l.house = cols.index("house");
+  l.sex = cols.index("sex");
   if (l.given < 0 && l.surname < 0 && l.dob < 0)
     return Error(Errc::kInvalidInput,
                  in->reader->name() + ": no given_name, surname or dob column in the header",
@@ -289,7 +290,8 @@ Result<LookupResult> lookup_audited(Store& store, const Query& q, const LookupOp
                          {"surname", &q.surname},
                          {"dob", &q.dob},
                          {"postcode", &q.postcode},
-                         {"house", &q.house}})
+                         {"house", &q.house},
+                         {"sex", &q.sex}})
     if (!v->empty()) fields.push_back(name);
   std::string best =
       res->matches.empty() ? "none" : std::string(band_name(res->matches.front().band));

@@ -9,11 +9,15 @@
 namespace sfcohort {
 
 nlohmann::json why_json(const Why& w) {
-  return {{"given_name", level_name(w.given_name)},
-          {"surname", level_name(w.surname)},
-          {"dob", level_name(w.dob)},
-          {"postcode", level_name(w.postcode)},
-          {"house", level_name(w.house)}};
+  nlohmann::json j = {{"given_name", level_name(w.given_name)},
+                      {"surname", level_name(w.surname)},
+                      {"dob", level_name(w.dob)},
+                      {"postcode", level_name(w.postcode)},
+                      {"house", level_name(w.house)}};
+  if (w.sex != SexLevel::kMissing) j["sex"] = level_name(w.sex);
+  if (w.twin_or_alias) j["note"] = "twin_or_alias";
+  if (w.namesake) j["note"] = "namesake";
+  return j;
 }
 
 nlohmann::json lookup_json(const Query& q, const LookupResult& res) {
@@ -23,6 +27,7 @@ nlohmann::json lookup_json(const Query& q, const LookupResult& res) {
                 {"dob", q.dob},
                 {"postcode", q.postcode},
                 {"house", q.house}};
+  if (!q.sex.empty()) j["query"]["sex"] = q.sex;
   j["warnings"] = res.warnings;
   j["matches"] = nlohmann::json::array();
   for (const auto& m : res.matches) {

@@ -24,8 +24,8 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
     outcols[5] = r.error;
     if (layout.jsonl) why = {{"error", r.error}};
   } else {
-    Query q{field(layout.given), field(layout.surname), field(layout.dob), field(layout.postcode),
-            field(layout.house)};
+    Query q{field(layout.given),    field(layout.surname), field(layout.dob),
+            field(layout.postcode), field(layout.house),   field(layout.sex)};
     auto res = m.lookup(q, lo);
     if (!res) return res.error();
     char score[16] = "0.0000";

@@ -131,8 +131,9 @@ class Loader final : public index_scan::Sink {
   }
 
   bool person(int reader, size_t chunk, const index_scan::PersonView& p) override {
-    const std::string_view f[IndexData::kFieldCount] = {
-        p.id, p.family_id, p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house};
+    const std::string_view f[IndexData::kFieldCount] = {p.id,           p.family_id, p.given_name,
+                                                        p.middle_names, p.surname,   p.dob,
+                                                        p.postcode,     p.house,     p.sex};
     size_t n = 0;
     for (const auto& v : f) n += v.size() + 5;
     Arena::Writer& out = writers_[reader];

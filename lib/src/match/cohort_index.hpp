@@ -101,7 +101,18 @@ struct IndexData {
   // each as a LEB128 length and its bytes, in the order of Field; but the
   // family is a LEB128 of 1 + its position among the families, or 0 and its
   // id (a person whose family is missing).
-  enum Field { kId, kFamily, kGiven, kMiddle, kSurname, kDob, kPostcode, kHouse, kFieldCount };
+  enum Field {
+    kId,
+    kFamily,
+    kGiven,
+    kMiddle,
+    kSurname,
+    kDob,
+    kPostcode,
+    kHouse,
+    kSex,
+    kFieldCount
+  };
   std::vector<int64_t> pk;
   std::vector<uint32_t> field_at;
   Arena fields;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "db/match_model.hpp"
 #include "db/match_tables.hpp"
 #include "match/blocking.hpp"
 #include "match/cohort_index.hpp"
@@ -19,12 +20,15 @@ namespace {
 // placeholder date shared by thousands): its candidates are not worth
 // scoring one by one, and the other keys still find the person.
 constexpr int kMaxBlock = 150;
+// An address-only lookup reads at most this many people at one postcode
+// (a postcode holds a few dozen households at most).
+constexpr size_t kMaxAtPostcode = 5000;
 
 // A cohort person's fields that are scored, as views into storage its
 // Source keeps for the lookup (or longer).
 struct Fields {
   int64_t pk = 0;
-  std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house;
+  std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house, sex;
   // A source may leave family_id empty and keep where to find it here.
   uint32_t family = UINT32_MAX;
 };
@@ -40,6 +44,7 @@ Person person_of(const Fields& f) {
   p.dob = f.dob;
   p.postcode = f.postcode;
   p.house = f.house;
+  p.sex = f.sex;
   return p;
 }
 
@@ -58,6 +63,9 @@ class Source {
   // The people sharing one of KEYS, ascending, each once: opaque ids that
   // the other calls take (pks for the store, slots for the index).
   virtual Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) = 0;
+  // The people at Q's postcode (and house, when the source can only find
+  // people by both), ascending, as candidates() gives them.
+  virtual Status at_address(const match::Norm& q, std::vector<int64_t>& ids) = 0;
   // Fills F; false when the person is gone. F's views stay valid until
   // the next lookup starts (begin()).
   virtual Result<bool> scored_fields(int64_t id, Fields& f) = 0;
@@ -71,6 +79,8 @@ class Source {
   // The person reported for a candidate C (from scored_fields).
   virtual Result<Person> reported(const Fields& c) = 0;
   virtual Status household_details(Household& hh) = 0;
+  // How many people the cohort holds (indexed).
+  virtual double people() const = 0;
 };
 
 class StoreSource final : public Source {
@@ -79,6 +89,12 @@ class StoreSource final : public Source {
 
   Status candidates(const std::vector<uint64_t>& keys, std::vector<int64_t>& ids) override {
     return match::probe(store_, keys, kMaxBlock, ids);
+  }
+
+  Status at_address(const match::Norm& q, std::vector<int64_t>& ids) override {
+    auto pc = parse_postcode(q.postcode);
+    if (!pc) return Ok{};  // stored postcodes are valid ones
+    return match_model::people_at_postcode(store_, pc->unit(), kMaxAtPostcode, ids);
   }
 
   // Only what scoring needs is read per candidate; the whole person is read
@@ -93,8 +109,8 @@ class StoreSource final : public Source {
       fetched_.pop_back();
       return false;
     }
-    f = Fields{p.pk,      p.id,  p.family_id, p.given_name, p.middle_names,
-               p.surname, p.dob, p.postcode,  p.house,      UINT32_MAX};
+    f = Fields{p.pk,  p.id,       p.family_id, p.given_name, p.middle_names, p.surname,
+               p.dob, p.postcode, p.house,     p.sex,        UINT32_MAX};
     return true;
   }
 
@@ -134,6 +150,7 @@ class StoreSource final : public Source {
     return Ok{};
   }
 
+  double people() const override { return total; }
   double total = 0;  // people indexed
 
  private:
@@ -174,6 +191,13 @@ class IndexSource final : public Source {
     return Ok{};
   }
 
+  // The index keeps people by postcode and house only (the address key).
+  Status at_address(const match::Norm& q, std::vector<int64_t>& ids) override {
+    const uint64_t key = match::address_key(q);
+    if (key == 0) return Ok{};
+    return candidates({key}, ids);
+  }
+
   Result<bool> scored_fields(int64_t slot, Fields& p) override {
     std::string_view f[match::IndexData::kFieldCount];
     x_.person_fields(static_cast<uint32_t>(slot), f, p.family);
@@ -187,9 +211,11 @@ class IndexSource final : public Source {
     p.dob = f[F::kDob];
     p.postcode = f[F::kPostcode];
     p.house = f[F::kHouse];
+    p.sex = f[F::kSex];
     return true;
   }
 
+  double people() const override { return x_.total; }
   Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
   Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
   // A person whose family is missing is in none (as in the store).
@@ -260,8 +286,8 @@ Matcher Matcher::create(std::shared_ptr<const CohortIndex> index) {
 
 namespace {
 
-Band band_of(const match::Comparison& cmp) {
-  if (cmp.given_differs || cmp.bits < match::kPossibleBits) return Band::kNone;
+Band band_of(const match::Comparison& cmp, double people) {
+  if (cmp.given_differs || cmp.bits < match::possible_bits(cmp, people)) return Band::kNone;
   if (cmp.exact && cmp.strong_eligible) return Band::kExact;
   if (cmp.strong_eligible) return Band::kStrong;
   return Band::kPossible;
@@ -281,12 +307,13 @@ Result<std::vector<Candidate>> score(Source& source, match::PersonNormaliser& no
     if (!*found) continue;
     const Fields& p = c.person;
     c.norm = normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
+    c.norm.sex = match::sex_of(p.sex);
     auto gtf = source.given_tf(c.norm.given.first);
     if (!gtf) return gtf.error();
     auto stf = source.surname_tf(c.norm.surname.full);
     if (!stf) return stf.error();
     c.cmp = match::compare(qp, c.norm, *gtf, *stf);
-    c.band = band_of(c.cmp);
+    c.band = band_of(c.cmp, source.people());
     // Only people of families in the cohort (not nominated or closed) count;
     // checked only for those who matter, as most candidates score nothing.
     const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
@@ -338,7 +365,7 @@ Status add_matches(Source& source, const std::vector<Candidate>& cands,
     Match m;
     m.band = c.band;
     m.bits = c.cmp.bits;
-    m.score = match::score_of(c.cmp.bits);
+    m.score = match::band_score(c.band, c.cmp.bits);
     auto full = source.reported(c.person);
     if (!full) return full.error();
     m.person = std::move(*full);
@@ -365,6 +392,7 @@ Status add_household(Source& source, const match::Norm& q, const std::vector<Can
     const std::string_view family_id = source.family_id(c.person);
     Household& hh = fams[std::string(family_id)];
     hh.family_id = family_id;
+    if (hh.house.empty()) hh.house = c.person.house;
     if (same || hh.why.empty())
       hh.why = same ? "same postcode and house" : "same postcode and house number";
     bool matched = c.band >= Band::kStrong;
@@ -385,6 +413,48 @@ Status add_household(Source& source, const match::Norm& q, const std::vector<Can
   return Ok{};
 }
 
+// An address-only lookup: the cohort families with someone at Q's postcode
+// (and house, when given), with their lead and size.
+Status address_households(Source& source, match::PersonNormaliser& normalise, const match::Norm& q,
+                          const LookupOptions& opts, LookupResult& out) {
+  std::vector<int64_t> ids;
+  SF_TRY(source.at_address(q, ids));
+  std::map<std::string, Household> fams;
+  for (int64_t id : ids) {
+    Fields f;
+    auto found = source.scored_fields(id, f);
+    if (!found) return found.error();
+    if (!*found) continue;
+    match::Norm p = normalise("", "", "", "", f.postcode, f.house);
+    if (p.postcode != q.postcode) continue;
+    HouseLevel h = q.house.empty() ? HouseLevel::kMissing : match::compare(q, p, 0, 0).why.house;
+    const bool same_number =
+        h == HouseLevel::kNumber && ((q.house.letter.empty() && q.house.flat.empty()) ||
+                                     (p.house.letter.empty() && p.house.flat.empty()));
+    if (!q.house.empty() && h != HouseLevel::kExact && !same_number) continue;
+    auto in_cohort = source.in_cohort(f);
+    if (!in_cohort) return in_cohort.error();
+    if (!*in_cohort) continue;
+    const std::string_view family_id = source.family_id(f);
+    Household& hh = fams[std::string(family_id)];
+    if (hh.family_id.empty()) {
+      hh.family_id = family_id;
+      hh.house = f.house;
+    }
+    if (q.house.empty())
+      hh.why = "same postcode";
+    else if (h == HouseLevel::kExact || hh.why.empty())
+      hh.why =
+          h == HouseLevel::kExact ? "same postcode and house" : "same postcode and house number";
+    ++hh.people;  // the people at the address; the family's size below
+  }
+  for (auto& [id, hh] : fams) {
+    if (opts.household_details) SF_TRY(source.household_details(hh));
+    out.household.push_back(std::move(hh));
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& opts) {
@@ -392,11 +462,17 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   LookupResult out;
   match::Norm q =
       match::normalise(query.given_name, "", query.surname, query.dob, query.postcode, query.house);
+  q.sex = match::sex_of(query.sex);
   if (!q.dob_text.empty() && !q.dob_valid)
     out.warnings.push_back("dob '" + q.dob_text + "' is not a date: compared as written");
   if (!q.postcode.empty() && !q.postcode_valid)
     out.warnings.push_back("postcode '" + trim(query.postcode) +
                            "' is not a valid UK postcode: compared as written");
+  if (query.address_only()) {
+    source.begin();
+    SF_TRY(address_households(source, impl_->normalise, q, opts, out));
+    return out;
+  }
 
   // Candidates: every person sharing a blocking key with the query.
   std::vector<uint64_t> keys = match::query_keys(q);

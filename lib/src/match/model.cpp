@@ -30,8 +30,8 @@ std::optional<Band> parse_band(std::string_view s) {
 }
 
 std::string_view level_name(GivenLevel l) {
-  static constexpr std::string_view k[] = {"exact",  "variant", "fuzzy",   "initial",
-                                           "middle", "swapped", "differs", "missing"};
+  static constexpr std::string_view k[] = {"exact",   "variant", "fuzzy",   "initial", "middle",
+                                           "swapped", "differs", "missing", "split",   "two_edits"};
   return k[static_cast<int>(l)];
 }
 std::string_view level_name(SurnameLevel l) {
@@ -53,6 +53,10 @@ std::string_view level_name(HouseLevel l) {
   static constexpr std::string_view k[] = {"exact", "number", "differs", "missing"};
   return k[static_cast<int>(l)];
 }
+std::string_view level_name(SexLevel l) {
+  static constexpr std::string_view k[] = {"same", "differs", "missing"};
+  return k[static_cast<int>(l)];
+}
 
 std::string Why::to_string() const {
   std::string s;
@@ -66,6 +70,12 @@ std::string Why::to_string() const {
   s += level_name(postcode);
   s += ";house=";
   s += level_name(house);
+  if (sex != SexLevel::kMissing) {
+    s += ";sex=";
+    s += level_name(sex);
+  }
+  if (twin_or_alias) s += ";note=twin_or_alias";
+  if (namesake) s += ";note=namesake";
   return s;
 }
 
@@ -240,6 +250,14 @@ Norm normalise(std::string_view given, std::string_view middle, std::string_view
   // the query side needs it.
   n.postcode_valid = !n.postcode.empty() && parse_postcode(n.postcode).has_value();
   return n;
+}
+
+char sex_of(std::string_view text) {
+  std::string t = trim(text);
+  for (auto& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (t == "M" || t == "MALE") return 'M';
+  if (t == "F" || t == "FEMALE") return 'F';
+  return 0;
 }
 
 Norm normalise_person(std::string_view given, std::string_view middle, std::string_view surname,
@@ -471,6 +489,8 @@ GivenLevel given_level(const std::string& q, const std::string& q_skeleton,
   if (v.related(q, p.first) || short_form(q, p.first) || q_skeleton == p_skeleton.get())
     return GivenLevel::kVariant;
   if (given_typo(q, p.first)) return GivenLevel::kFuzzy;
+  if (std::min(q.size(), p.first.size()) >= 6 && edit_distance(q, p.first, 2) == 2)
+    return GivenLevel::kTwoEdits;
   auto middle_like = [&](const std::string& m) {
     return m.size() > 1 && (m == q || v.related(q, m));
   };
@@ -548,6 +568,10 @@ double tf_bits(double tf, double lo, double hi) {
 double given_bits(GivenLevel l, double tf) {
   double exact = tf_bits(tf, 3.0, 11.0);
   switch (l) {
+    case GivenLevel::kSplit:
+      return std::max(3.0, exact - 2.0);
+    case GivenLevel::kTwoEdits:
+      return 1.0;
     case GivenLevel::kExact:
       return exact;
     case GivenLevel::kVariant:
@@ -596,7 +620,7 @@ double dob_bits(DobLevel l) {
     case DobLevel::kDigit:
       return 10.0;
     case DobLevel::kNear:
-      return 1.0;
+      return -1.5;  // a year out: as often a namesake as the same person
     case DobLevel::kDiffers:
       return -14.0;  // parents, children and siblings
     case DobLevel::kInvalid:
@@ -641,16 +665,82 @@ double house_bits(HouseLevel l) {
 
 bool good_given(GivenLevel l) {
   return l == GivenLevel::kExact || l == GivenLevel::kVariant || l == GivenLevel::kFuzzy ||
-         l == GivenLevel::kSwapped;
+         l == GivenLevel::kSwapped || l == GivenLevel::kSplit;
 }
 bool good_surname(SurnameLevel l) {
   return l == SurnameLevel::kExact || l == SurnameLevel::kPart || l == SurnameLevel::kFuzzy ||
          l == SurnameLevel::kSwapped;
 }
 
+// A given name split by a space or run together: LY DIA and LYDIA, MARY
+// JANE and MARYJANE. Q_JOINED is Q's given-name words run together.
+bool split_given(const std::string& q_joined, const Norm& q, const Norm& p) {
+  std::string p_joined = p.given.first;
+  for (const auto& o : p.given.others) p_joined += o;
+  if (q_joined.size() < 4) return false;
+  return q_joined == p.given.first || q.given.first == p_joined || q_joined == p_joined;
+}
+
 }  // namespace
 
 double score_of(double bits) { return 1.0 / (1.0 + std::exp2(-(bits - kPossibleBits) / 3.0)); }
+
+double possible_bits(const Comparison& c, double people) {
+  const bool names_and_dob = (c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped) &&
+                             c.why.surname != SurnameLevel::kDiffers &&
+                             c.why.surname != SurnameLevel::kMissing;
+  const bool corroborated = names_and_dob || c.postcode_as == PostcodeLevel::kExact ||
+                            c.postcode_as == PostcodeLevel::kNear ||
+                            c.postcode_as == PostcodeLevel::kSector;
+  if (corroborated || people <= kCohortBase) return kPossibleBits;
+  return kPossibleBits + std::log2(people / kCohortBase);
+}
+
+double band_score(Band b, double bits) {
+  double lo = 0, hi = kPossibleScore;
+  if (b == Band::kExact) {
+    lo = kExactScore;
+    hi = 1.0;
+  } else if (b == Band::kStrong) {
+    lo = kStrongScore;
+    hi = kExactScore;
+  } else if (b == Band::kPossible) {
+    lo = kPossibleScore;
+    hi = kStrongScore;
+  }
+  // Never quite the top of the range: that is the next band's.
+  return lo + (hi - lo) * std::min(score_of(bits), 0.9999);
+}
+
+char sex_form(std::string_view a, std::string_view b) {
+  // A masculine ending and a feminine one that leave the same stem.
+  static constexpr std::string_view kMale[] = {"", "IAN", "US", "O", "IO", "IS", "E", "EL"};
+  static constexpr std::string_view kFemale[] = {"A",  "E",    "INE", "INA", "IA",   "ELLE",
+                                                 "LE", "ETTE", "ENE", "ES",  "ETTA", "ISE"};
+  auto ends = [](std::string_view s, std::string_view e) {
+    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
+  };
+  auto masculine_of = [&](std::string_view m, std::string_view f) {
+    if (m.size() < 4 || m == f) return false;
+    for (auto me : kMale) {
+      if (!ends(m, me)) continue;
+      std::string_view stem = m.substr(0, m.size() - me.size());
+      // Anne and Anna, Marie and Maria, Sophie and Sophia are all women's
+      // names: a masculine E follows a consonant (George, Eugene).
+      if (stem.size() < 3) continue;
+      if (me == "E" && (stem.size() < 5 || std::strchr("AEIOUY", stem.back()))) continue;
+      for (auto fe : kFemale) {
+        // Joann and Joanne, Yvon and Yvonne: a final E after N is spelling.
+        if (fe == "E" && stem.back() == 'N') continue;
+        if (ends(f, fe) && f.substr(0, f.size() - fe.size()) == stem) return true;
+      }
+    }
+    return false;
+  };
+  const bool am = masculine_of(a, b), bm = masculine_of(b, a);
+  if (am == bm) return 0;
+  return am ? 'M' : 'F';
+}
 
 QueryParts::QueryParts(const Norm& query) : q(query) {
   given_as_surname.full = q.given.first;
@@ -658,9 +748,39 @@ QueryParts::QueryParts(const Norm& query) : q(query) {
   given_as_surname.parts = {given_as_surname.full};
   surname_first = q.surname.parts.empty() ? "" : q.surname.parts.front();
   given_skeleton = skeleton(q.given.first);
+  given_joined = q.given.first;
+  for (const auto& o : q.given.others) given_joined += o;
   surname_first_skeleton = skeleton(surname_first);
   surname_skeleton = skeleton(q.surname.full);
 }
+
+namespace {
+
+void one_value_differs(Comparison& c) {
+  // One whole value differs and everything else agrees, the address
+  // included: a person should look (possible, never strong). The given name:
+  // a twin, or the same person under another name; the date of birth: a
+  // namesake parent or child, or a wrong date.
+  const bool same_home =
+      c.why.postcode == PostcodeLevel::kExact && c.why.house == HouseLevel::kExact;
+  if (same_home && c.why.surname == SurnameLevel::kExact) {
+    if (c.why.given_name == GivenLevel::kDiffers && c.why.dob == DobLevel::kExact &&
+        c.why.sex != SexLevel::kDiffers) {
+      c.why.twin_or_alias = true;
+      c.given_differs = false;
+    } else if ((c.why.given_name == GivenLevel::kExact ||
+                c.why.given_name == GivenLevel::kVariant) &&
+               (c.why.dob == DobLevel::kDiffers || c.why.dob == DobLevel::kNear)) {
+      c.why.namesake = true;
+    }
+    if (c.why.twin_or_alias || c.why.namesake) {
+      c.bits = std::max(c.bits, kPossibleBits);
+      c.could_be_same = c.strong_eligible = false;
+    }
+  }
+}
+
+}  // namespace
 
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf) {
   return compare(QueryParts(q), p, given_tf, surname_tf);
@@ -672,6 +792,9 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   LazySkeleton p_skeleton(p.given.first);
   // Names as written, and reversed.
   GivenLevel g = given_level(q.given.first, qp.given_skeleton, p.given, p_skeleton, p.middle);
+  if (g != GivenLevel::kExact && g != GivenLevel::kVariant && g != GivenLevel::kMissing &&
+      (!q.given.others.empty() || !p.given.others.empty()) && split_given(qp.given_joined, q, p))
+    g = GivenLevel::kSplit;
   SurnameLevel s = surname_level(q.surname, p.surname);
   bool straight_good = good_given(g) && good_surname(s);
   if (!straight_good && !q.given.first.empty() && !q.surname.full.empty()) {
@@ -699,7 +822,27 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
     c.why.surname = s;
     c.bits += given_bits(g, given_tf) + surname_bits(s, surname_tf);
   }
+  // Names that are the male and female forms of one name (Paul, Paula).
+  // They count when the sexes do not say otherwise: without a sex given, as
+  // a variant never strong; with one, only when it is the person's.
+  if (c.why.given_name == GivenLevel::kVariant || c.why.given_name == GivenLevel::kFuzzy) {
+    if (const char form = sex_form(q.given.first, p.given.first)) {
+      const char p_form = form == 'M' ? 'F' : 'M';
+      const char p_sex = p.sex ? p.sex : p_form;
+      if (q.sex && q.sex != p_sex) {
+        c.bits +=
+            given_bits(GivenLevel::kDiffers, given_tf) - given_bits(c.why.given_name, given_tf);
+        c.why.given_name = GivenLevel::kDiffers;
+      } else if (!q.sex && p_sex != form) {
+        c.why.other_sex_form = true;
+      }
+    }
+  }
   c.given_differs = c.why.given_name == GivenLevel::kDiffers;
+  if (q.sex && p.sex) {
+    c.why.sex = q.sex == p.sex ? SexLevel::kSame : SexLevel::kDiffers;
+    c.bits += q.sex == p.sex ? 0.5 : -6.0;
+  }
 
   // Date of birth.
   if (!q.dob) {
@@ -731,15 +874,20 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
 
   bool good_dob = c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped ||
                   c.dob_as == DobLevel::kDigit;
-  c.could_be_same = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob;
-  // A date of birth that is only close needs the address to agree too: in a
-  // large cohort another child shares a common name and a birthday a digit
-  // away.
+  c.could_be_same = good_given(c.why.given_name) && good_surname(c.why.surname) && good_dob &&
+                    !c.why.other_sex_form && c.why.sex != SexLevel::kDiffers;
+  // A date of birth that is only close needs the address to agree at least
+  // to the sector and the names to agree closely: in a large cohort another
+  // child shares a common name and a birthday a digit away.
   bool near_address = c.postcode_as == PostcodeLevel::kExact ||
                       c.postcode_as == PostcodeLevel::kNear ||
                       c.postcode_as == PostcodeLevel::kSector;
+  bool close_names =
+      (c.why.given_name == GivenLevel::kExact || c.why.given_name == GivenLevel::kVariant) &&
+      (c.why.surname == SurnameLevel::kExact || c.why.surname == SurnameLevel::kPart);
   c.strong_eligible = c.could_be_same && c.bits >= kStrongBits &&
-                      (c.dob_as == DobLevel::kExact || near_address || c.bits >= kStrongBits + 6);
+                      (c.dob_as == DobLevel::kExact || (near_address && close_names));
+  one_value_differs(c);
   auto pc_equal =
       (c.why.postcode == PostcodeLevel::kExact) || (q.postcode.empty() && p.postcode.empty());
   auto house_equal = c.why.house == HouseLevel::kExact || (q.house.empty() && p.house.empty());

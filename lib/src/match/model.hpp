@@ -39,7 +39,11 @@ struct Norm {
   std::string postcode;     // compact: "HD12AB"
   bool postcode_valid = false;
   House house;
+  char sex = 0;  // 'M', 'F' or 0 (not known)
 };
+// 'M' or 'F' for M, F, male or female in any case; 0 for anything else
+// (X, U, empty).
+char sex_of(std::string_view text);
 Norm normalise(std::string_view given, std::string_view middle, std::string_view surname,
                std::string_view dob, std::string_view postcode, std::string_view house);
 // As normalise, without dob_valid and postcode_valid (left false): compare()
@@ -106,6 +110,11 @@ struct Comparison {
   bool given_differs = false;
 };
 
+// Whether A is the masculine ('M') or feminine ('F') form of B, by their
+// endings: Paul and Paula, Daniel and Danielle, Francis and Frances,
+// Christian and Christine, George and Georgia; 0 when neither.
+char sex_form(std::string_view a, std::string_view b);
+
 // Compares query Q with person P; FREQ_P holds the frequencies of P's names.
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf);
 
@@ -117,6 +126,7 @@ struct QueryParts {
   names::Surname given_as_surname;  // for names written the wrong way round
   std::string surname_first;
   std::string given_skeleton, surname_first_skeleton, surname_skeleton;
+  std::string given_joined;  // the given-name field's words run together
 };
 Comparison compare(const QueryParts& q, const Norm& p, double given_tf, double surname_tf);
 
@@ -132,5 +142,19 @@ inline constexpr double kStrongBits = 20.0;
 // possible is within this many bits of it.
 inline constexpr double kAmbiguityBits = 3.5;
 double score_of(double bits);
+// The weight a comparison C needs to be possible in a cohort of PEOPLE:
+// kPossibleBits, and more in a large cohort when neither the surname with
+// the date of birth (exact or swapped) nor the address (at least the
+// sector) corroborates the names, since namesakes born a year apart or living elsewhere grow with
+// it.
+double possible_bits(const Comparison& c, double people);
+inline constexpr double kCohortBase = 20000;  // people at which nothing is added
+// The score reported for a match of band B and weight BITS: score_of(BITS)
+// placed in the band's range (see Match::score), so the bands order scores.
+double band_score(Band b, double bits);
+// Where each band's scores start.
+inline constexpr double kPossibleScore = 0.50;
+inline constexpr double kStrongScore = 0.90;
+inline constexpr double kExactScore = 0.99;
 
 }  // namespace sfcohort::match

@@ -321,18 +321,54 @@ TEST_CASE("common names count for less than rare ones") {
 TEST_CASE("twins: never a strong match for each other; the household shows the family") {
   Store s = cohort_store();
   auto laura = look(s, {"Laura", "Hirst", "2008-09-12", "HD2 1XY", "7"});
-  REQUIRE(laura.matches.size() == 1);  // Sophie is not even possible
+  REQUIRE(laura.matches.size() == 2);
   CHECK(laura.matches[0].person.id == "P7");
   CHECK(laura.matches[0].band == Band::kExact);
-  // Lauren is not in the cohort: her twin Laura (or anyone) is no match.
+  // Her twin Sophie: only the given name differs, so possible, and said so.
+  CHECK(laura.matches[1].person.id == "P8");
+  CHECK(laura.matches[1].band == Band::kPossible);
+  CHECK(laura.matches[1].why.twin_or_alias);
+  CHECK(laura.matches[1].score < laura.matches[0].score);
+  // Lauren is not in the cohort: her twins are possible at most, the case
+  // named, and the household shown.
   auto lauren = look(s, {"Lauren", "Hirst", "2008-09-12", "HD2 1XY", "7"});
-  CHECK(lauren.matches.empty());
-  CHECK(lauren.candidates == 0);
+  REQUIRE(lauren.matches.size() == 2);
+  for (const auto& m : lauren.matches) {
+    CHECK(m.band == Band::kPossible);
+    CHECK(m.why.twin_or_alias);
+    CHECK(m.why.to_string().find(";note=twin_or_alias") != std::string::npos);
+  }
   REQUIRE(lauren.household.size() == 1);
   CHECK(lauren.household[0].family_id == "F4");
   CHECK(lauren.household[0].people == 2);
-  CHECK(lauren.household[0].similar.size() == 2);
   CHECK(lauren.household[0].lead_agency == "Family Intervention Project");
+  // Away from the address, another given name is no match at all.
+  CHECK(look(s, {"Lauren", "Hirst", "2008-09-12", "", ""}).matches.empty());
+  // A sibling born on another day, at the address: none, named in the household.
+  auto sib = look(s, {"Lauren", "Hirst", "2008-09-13", "HD2 1XY", "7"});
+  CHECK(sib.matches.empty());
+  REQUIRE(sib.household.size() == 1);
+  CHECK(sib.household[0].similar.size() == 2);
+}
+
+TEST_CASE("split and joined given names, two edits, a namesake at the address") {
+  Store s = cohort_store();
+  auto split = best(s, {"Ka tarzyna", "Nowak", "1990-11-03", "LS11 6AD", "Flat 3, 12"});
+  CHECK(split.person.id == "P4");
+  CHECK(split.why.given_name == GivenLevel::kSplit);
+  CHECK(split.band >= Band::kStrong);
+  auto two = best(s, {"Jonatnah", "Smith", "2009-03-14", "", ""});
+  CHECK(two.person.id == "P1");
+  CHECK(two.band >= Band::kPossible);
+  auto edits = best(s, {"Zaonav", "Khan", "2007-01-09", "", ""});
+  CHECK(edits.person.id == "P6");
+  CHECK(edits.why.given_name == GivenLevel::kTwoEdits);
+  CHECK(edits.band == Band::kPossible);
+  // The same name and home, another date of birth: possible, said so.
+  auto ns = best(s, {"Jonathan", "Smith", "1979-03-14", "HD1 2AB", "12"});
+  CHECK(ns.person.id == "P1");
+  CHECK(ns.band == Band::kPossible);
+  CHECK(ns.why.namesake);
 }
 
 TEST_CASE("two plausible cohort people: neither is strong") {
