@@ -24,6 +24,7 @@ struct LookupOptions {
   std::string format;
   std::string batch;
   std::string output = "-";
+  std::vector<std::string> maps;
   // Sealed exchange: a sealed request is opened first; --to seals the reply.
   SealFlags seal;  // --to, --armor, --passphrase-file (no --recipient)
   std::string from;
@@ -169,6 +170,18 @@ void note_summary(const Globals& g, const BatchSummary& n) {
   note(g, s);
 }
 
+// Which column fed each field, the columns not known, the blank rows: the
+// partner's file as this run understood it.
+void note_columns(const Globals& g, const BatchSummary& n) {
+  for (const auto& w : n.warnings) warn(g, w);
+  std::string s;
+  for (const auto& [field, column] : n.columns)
+    s += (s.empty() ? "columns: " : ", ") + field + " <- '" + column + "'";
+  if (!s.empty()) note(g, s);
+  if (n.blank)
+    note(g, with_commas(n.blank) + " blank row" + (n.blank == 1 ? "" : "s") + " skipped");
+}
+
 // A plain batch, or a partner's request: a sealed --batch file is opened with
 // the team identity (its signature checked against the register); with --to
 // only the partner reply is sealed to the partners (sealed_request.hpp).
@@ -179,6 +192,7 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   BatchOptions bo;
   bo.input = o.batch;
   bo.output = o.output;
+  bo.maps = o.maps;
   bo.format = format == "jsonl" ? BatchFormat::kJsonl : BatchFormat::kCsv;
   bo.min_band = min_band;
   Progress bar(g, "looking up", 0);
@@ -187,6 +201,7 @@ Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   };
   auto looked_up = [&g, &bar](const BatchSummary& n) {
     bar.done();
+    note_columns(g, n);
     note_summary(g, n);
   };
   const bool sealed_in = exchange::is_sealed_request(o.batch);
@@ -266,6 +281,8 @@ void add_lookup(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--batch", o->batch, "look up every row of this CSV file (- for standard input)");
   sub->add_option("--output", o->output,
                   "where --batch writes its results (default - for standard output)");
+  sub->add_option("--map", o->maps,
+                  "with --batch: FIELD=HEADER, the column HEADER gives FIELD (repeatable)");
   SealFlagsHelp seal_help;
   seal_help.to =
       "seal the --batch results to this partner (repeatable): band and lead contact only";

@@ -47,8 +47,9 @@ struct BatchProgress {
 };
 
 struct BatchOptions {
-  std::string input = "-";   // the CSV file; "-" is standard input
-  std::string output = "-";  // written atomically, mode 0600; "-" is standard output
+  std::string input = "-";        // the CSV file; "-" is standard input
+  std::string output = "-";       // written atomically, mode 0600; "-" is standard output
+  std::vector<std::string> maps;  // "field=HEADER": columns bound by hand (sfcohort/table.hpp)
   BatchFormat format = BatchFormat::kCsv;
   Band min_band = Band::kPossible;  // kNone is not a band to report (invalid input)
   // What the audit entry names as its subject; "" names the input (its path,
@@ -66,6 +67,11 @@ struct BatchSummary {
   std::vector<int64_t> unreadable_rows;  // the first ten unreadable rows' numbers
   std::string sha256;                    // hex SHA-256 of every input byte read
   double seconds = 0;                    // from the first row read to the output committed
+  int64_t blank = 0;                     // blank rows skipped (not in rows, not in the output)
+  // Which input column fed each field (field, column as written), and the
+  // columns the alias table does not know (carried through), as warnings.
+  std::vector<std::pair<std::string, std::string>> columns;
+  std::vector<std::string> warnings;
 };
 
 // Looks up every row of OPT.input in STORE's cohort and writes OPT.output.

@@ -28,6 +28,18 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
             field(layout.house)};
     auto res = m.lookup(q, lo);
     if (!res) return res.error();
+    // A preferred forename is a second given name: looked up too when the
+    // legal one found no exact match, and the better answer kept.
+    const std::string preferred = field(layout.preferred);
+    if (!preferred.empty() && preferred != q.given_name &&
+        (res->matches.empty() || res->matches.front().band != Band::kExact)) {
+      q.given_name = preferred;
+      auto alt = m.lookup(q, lo);
+      if (!alt) return alt.error();
+      if (!alt->matches.empty() &&
+          (res->matches.empty() || alt->matches.front().score > res->matches.front().score))
+        res = std::move(alt);
+    }
     char score[16] = "0.0000";
     if (!res->matches.empty()) {
       const Match& x = res->matches.front();

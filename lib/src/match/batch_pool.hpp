@@ -34,7 +34,7 @@ struct Layout {
   bool jsonl = false;
   std::vector<std::string> in_names;  // the input columns as the output names them
   size_t ncols = 0;                   // columns in the header
-  int given = -1, surname = -1, dob = -1, postcode = -1, house = -1;
+  int given = -1, preferred = -1, surname = -1, dob = -1, postcode = -1, house = -1;
 };
 
 // The output columns after the input's, in order.
