@@ -1,6 +1,6 @@
 // The row source over each format, and the column alias table. The aliases
 // are what councils' and partners' spreadsheets were seen to use; every
-// name here is listed in man/sfcohort-import.1 (a test checks).
+// name here is listed in man/sfcohort-import.1.
 #include "sfcohort/table.hpp"
 
 #include <algorithm>
