@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "lookup.hpp"
 #include "sfcohort/batch.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/sealed_request.hpp"
@@ -16,20 +17,6 @@
 
 namespace sfcohort::cli {
 namespace {
-
-struct LookupOptions {
-  std::string given, surname, dob, postcode, house;
-  std::string min_band = "possible";
-  int limit = 5;
-  std::string format;
-  std::string batch;
-  std::string output = "-";
-  std::vector<std::string> maps;
-  // Sealed exchange: a sealed request is opened first; --to seals the reply.
-  SealFlags seal;  // --to, --armor, --passphrase-file (no --recipient)
-  std::string from;
-  bool no_verify = false;
-};
 
 std::string address_of(const Person& p) {
   if (p.house.empty()) return p.postcode;
@@ -149,101 +136,6 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
   return res->matches.empty() ? 1 : 0;
 }
 
-// ---------------------------------------------------------------------------
-// Batch
-
-void note_summary(const Globals& g, const BatchSummary& n) {
-  char summary[512];
-  std::snprintf(summary, sizeof summary,
-                "checked %s rows in %.1f s: %s exact, %s strong, %s possible, %s none",
-                with_commas(n.rows).c_str(), n.seconds, with_commas(n.exact).c_str(),
-                with_commas(n.strong).c_str(), with_commas(n.possible).c_str(),
-                with_commas(n.none).c_str());
-  std::string s = summary;
-  if (n.unreadable) {
-    s += ", " + with_commas(n.unreadable) + " unreadable (row" + (n.unreadable == 1 ? " " : "s ");
-    for (size_t i = 0; i < n.unreadable_rows.size(); ++i)
-      s += (i ? ", " : "") + with_commas(n.unreadable_rows[i]);
-    if (n.unreadable > static_cast<int64_t>(n.unreadable_rows.size())) s += ", ...";
-    s += ")";
-  }
-  note(g, s);
-}
-
-// Which column fed each field, the columns not known, the blank rows: the
-// partner's file as this run understood it.
-void note_columns(const Globals& g, const BatchSummary& n) {
-  for (const auto& w : n.warnings) warn(g, w);
-  std::string s;
-  for (const auto& [field, column] : n.columns)
-    s += (s.empty() ? "columns: " : ", ") + field + " <- '" + column + "'";
-  if (!s.empty()) note(g, s);
-  if (n.blank)
-    note(g, with_commas(n.blank) + " blank row" + (n.blank == 1 ? "" : "s") + " skipped");
-}
-
-// A plain batch, or a partner's request: a sealed --batch file is opened with
-// the team identity (its signature checked against the register); with --to
-// only the partner reply is sealed to the partners (sealed_request.hpp).
-Result<int> run_batch(const Globals& g, const LookupOptions& o, Band min_band) {
-  std::string format = o.format.empty() ? "csv" : o.format;
-  if (format != "csv" && format != "jsonl")
-    return invalid_input("--format must be csv or jsonl with --batch");
-  BatchOptions bo;
-  bo.input = o.batch;
-  bo.output = o.output;
-  bo.maps = o.maps;
-  bo.format = format == "jsonl" ? BatchFormat::kJsonl : BatchFormat::kCsv;
-  bo.min_band = min_band;
-  Progress bar(g, "looking up", 0);
-  bo.progress = [&bar](const BatchProgress& p) {
-    bar.update(p.input_bytes ? p.bytes_read : p.rows, p.input_bytes);
-  };
-  auto looked_up = [&g, &bar](const BatchSummary& n) {
-    bar.done();
-    note_columns(g, n);
-    note_summary(g, n);
-  };
-  const bool sealed_in = exchange::is_sealed_request(o.batch);
-  if (!sealed_in && o.seal.to.empty()) {
-    auto n = lookup_batch(g.context("lookup"), bo);
-    if (!n) return n.error();
-    looked_up(*n);
-  } else {
-    if (!o.seal.to.empty() && (o.output.empty() || o.output == "-"))
-      return Error(Errc::kInvalidInput, "--to needs --output FILE (the signature goes beside it)",
-                   {"e.g. --to \"West Yorkshire Police\" --output reply.csv.age"});
-    auto store = Store::open(g.context("lookup"));
-    if (!store) return store.error();
-    const std::string pf = passphrase_file(o.seal.passphrase_file);
-    exchange::AnswerOptions ao;
-    ao.batch = std::move(bo);
-    ao.from = o.from;
-    ao.verify = !o.no_verify;
-    ao.reply_to = o.seal.to;
-    ao.armor = o.seal.armor;
-    ao.identity_passphrase = passphrase_source(pf, "passphrase for age.key");
-    ao.signing_passphrase = passphrase_source(pf, "passphrase for minisign.key");
-    ao.on_opened = [&g, &o](const exchange::Received& r) {
-      if (!r.opened.verified) warn(g, "the sender of " + o.batch + " was not verified");
-    };
-    ao.on_looked_up = looked_up;
-    if (!o.seal.to.empty()) {
-      // refused here first, so the hints can name the flags
-      if (auto ok = check_partners(*store, o.seal, "basic"); !ok) return ok.error();
-    }
-    auto answer = exchange::answer_request(*store, ao);
-    if (!answer) return answer.error();
-    if (answer->reply) {
-      note(g, "sealed reply for " + sealed_for(o.seal) + ": " + answer->reply->path + " and " +
-                  answer->reply->signature_path);
-      return 0;
-    }
-  }
-  if (o.output != "-") note(g, "results: " + o.output);
-  return 0;
-}
-
 Result<int> run_lookup(const Globals& g, const LookupOptions& o) {
   auto band = parse_band(o.min_band);
   if (!band || *band == Band::kNone)
@@ -256,7 +148,7 @@ Result<int> run_lookup(const Globals& g, const LookupOptions& o) {
           Errc::kInvalidInput,
           "--batch cannot be combined with --given, --surname, --dob, --postcode or --house",
           {"put the people to look up in the batch file"});
-    return run_batch(g, o, *band);
+    return run_lookup_batch(g, o, *band);
   }
   if (o.output != "-") return invalid_input("--output is for --batch");
   return run_single(g, o, *band);

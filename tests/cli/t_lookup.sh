@@ -73,7 +73,7 @@ expect_rc 3 "unreadable batch" sf lookup --batch "$T/absent.csv"
 printf 'ref,forename,last_name,date_of_birth,post_code,house_no,match\n1,Bob,Smith,1999-01-01,,,a\n2,Jon,Smith,14/3/2009,hd12ab,12,b\n3,Lauren,Hirst,2008-09-12,HD1 2AB,12,c\n4,"Kasia,Nowak,1990-11-03\n' >roll.csv
 expect_rc 0 "batch" sf lookup --batch roll.csv --output checked.csv
 has "checked 4 rows" err "batch summary"
-has "1 unreadable (row 5)" err "batch notes the bad row"
+has "1 error (row 5)" err "batch notes the bad row"
 expect_output lookup-batch
 expect_file lookup-batch.csv checked.csv
 same "$(head -1 checked.csv)" "ref,forename,last_name,date_of_birth,post_code,house_no,input_match,match,score,family_id,person_id,candidates,why,household" "batch header"

@@ -88,4 +88,29 @@ expect_rc 2 "batch without a dob column" sf lookup --batch mapped.csv
 has "mapped.csv: header: no column for surname" err "batch names the missing field"
 expect_rc 0 "batch with --map" sf lookup --batch mapped.csv --map "surname=Pupil Surname" --map dob=Born
 has "columns: surname <- 'Pupil Surname', dob <- 'Born'" err "mapped columns named"
+
+# Batch answers never hide an error: every bad row of the issue's list is
+# match=error with a why naming the field and the problem; the lookup on the
+# other fields runs where it can and says so; exit 0, errors counted.
+printf 'ref,given_name,surname,dob,postcode,house\n1,Jonathan,Smith,12/03/15,HD1 2AB,"Rose Cottage, Mill Lane"\n2,Jonathan,Smith,31/09/2015,HD1 2AB,"Rose Cottage, Mill Lane"\n3,Jonathan,Smith,2015/03/12,,\n4,Jonathan,Smith,2012-04-03,XX1 1XX,\n\n5,Jonathan,Smith\n6,Jon\000,Smith,2012-04-03,HD1 2AB,\n7,"Jonathan,Smith,2012-04-03,HD1 2AB,\n8,Jonathan,Smith,2012-04-03,HD1 2AB,"Rose Cottage, Mill Lane"\n' > badrows.csv
+expect_rc 0 "a batch with bad rows runs" sf lookup --batch badrows.csv --output answers.csv
+has "checked 8 rows" err "every row answered"
+has "1 exact, 0 strong, 0 possible, 0 none, 7 errors (rows 2, 3, 4, 5, 7, 8, 9)" err "errors counted with their rows"
+expect_output tables-batch-errors
+expect_file tables-batch-errors.csv answers.csv
+same "$(grep -c ',none,' answers.csv)" "0" "no error hidden as none"
+has "2,Jonathan,Smith,31/09/2015,HD1 2AB,\"Rose Cottage, Mill Lane\",error,0.6667,F1,P" answers.csv "a bad date: error, and the lookup without it"
+has "dob '31/09/2015' is not a date; looked up on the other fields: possible" answers.csv "why names the field and what was done"
+has "dob '12/03/15' has a two-digit year" answers.csv "two-digit year"
+has "dob '2015/03/12' is not a date" answers.csv "year first with slashes"
+has "postcode 'XX1 1XX' is not a valid UK postcode; looked up on the other fields: strong" answers.csv "bad postcode"
+has "has 3 fields, the header has 6; not looked up" answers.csv "a row of three fields"
+has "'given_name' holds a NUL byte; looked up on the other fields" answers.csv "a NUL byte: that row only"
+has "a quoted field is not closed on its line" answers.csv "unclosed quote: that row only"
+has "8,Jonathan,Smith,2012-04-03,HD1 2AB,\"Rose Cottage, Mill Lane\",exact" answers.csv "the row after the unclosed quote is read"
+expect_rc 0 "errors in JSON Lines" sf -q lookup --batch badrows.csv --format jsonl
+has '"why":{"band":"possible","error":["dob '"'"'31/09/2015'"'"' is not a date"],"fields":{' out "jsonl error why"
+has '"looked_up":true,"without":["dob"]' out "jsonl says what was left out"
+expect_rc 0 "audit" sf audit --format json
+has '"errors": 7' out "the audit entry counts the errors"
 finish

@@ -86,6 +86,23 @@ struct CsvReader::Impl {
   }
 
   Status check_start();
+  // Makes FIELD UTF-8: Windows-1252 decoded until the input has shown itself
+  // to be UTF-8. False (FIELD emptied) for bytes that are not valid UTF-8 in
+  // a UTF-8 input.
+  bool decode(std::string& field) {
+    if (is_valid_utf8(field)) {
+      if (!utf8)
+        for (char ch : field)
+          if (static_cast<unsigned char>(ch) >= 0x80) utf8 = true;
+      return true;
+    }
+    if (utf8) {
+      field.clear();
+      return false;
+    }
+    field = cp1252_to_utf8(field);
+    return true;
+  }
   // Parses one record into ROW (error set for a bad one); false at the end.
   Result<bool> record(TableRow& row);
 };
@@ -189,7 +206,11 @@ Result<bool> CsvReader::Impl::record(TableRow& row) {
   std::string field;
   size_t total = 0;
   bool quoted = false, in_quotes = false, after_quote = false, spanned = false;
+  // A problem in one field (a NUL byte, a control character, invalid UTF-8)
+  // empties that field and leaves the others; one of the record's shape
+  // (too long, text after a closing quote) leaves no field (broken).
   std::string problem;
+  bool broken = false, bad_field = false;
   auto note = [&](std::string p) {
     if (problem.empty()) problem = std::move(p);
   };
@@ -199,14 +220,11 @@ Result<bool> CsvReader::Impl::record(TableRow& row) {
                                                    : "column " + std::to_string(i + 1);
   };
   auto finish_field = [&] {
-    if (!is_valid_utf8(field)) {
-      if (utf8)
-        note(column() + " holds bytes that are not valid UTF-8");
-      else
-        field = cp1252_to_utf8(field);
-    } else if (!utf8) {
-      for (char ch : field)
-        if (static_cast<unsigned char>(ch) >= 0x80) utf8 = true;
+    if (bad_field) {
+      field.clear();
+      bad_field = false;
+    } else if (!decode(field)) {
+      note(column() + " holds bytes that are not valid UTF-8");
     }
     row.fields.push_back(std::move(field));
     field.clear();
@@ -235,16 +253,20 @@ Result<bool> CsvReader::Impl::record(TableRow& row) {
       break;
     }
     ++total;
-    if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') note(column() + control_byte(c));
-    if (total > kMaxRecordBytes) {
+    if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') {
+      note(column() + control_byte(c));
+      bad_field = true;
+    }
+    if (total > kMaxRecordBytes && !broken) {
       if (spanned) return unclosed();
       note("is longer than 1 MiB (is this a CSV file?)");
+      broken = true;
     }
     if (in_quotes) {
       if (c == '"') {
         if (peek() == '"') {
           get();
-          if (problem.empty()) field += '"';
+          if (!broken) field += '"';
         } else {
           in_quotes = false;
           after_quote = true;
@@ -255,12 +277,12 @@ Result<bool> CsvReader::Impl::record(TableRow& row) {
           raw.clear();
           recording = true;
         }
-        if (problem.empty()) field += static_cast<char>(c);
+        if (!broken) field += static_cast<char>(c);
       }
       continue;
     }
     if (c == ',') {
-      if (problem.empty()) finish_field();
+      finish_field();
       continue;
     }
     if (c == '\n') break;
@@ -275,19 +297,18 @@ Result<bool> CsvReader::Impl::record(TableRow& row) {
     if (after_quote) {
       if (spanned) return unclosed();
       note("has text after a closing quote");
+      broken = true;
     }
-    if (problem.empty()) field += static_cast<char>(c);
+    if (!broken) field += static_cast<char>(c);
   }
-  if (problem.empty()) finish_field();
+  finish_field();
   // A quoted field that ran over a line end into a record of the wrong
   // width most likely lost its closing quote.
-  if (spanned && width && row.fields.size() != width && problem.empty()) return unclosed();
+  if (spanned && width && row.fields.size() != width && !broken) return unclosed();
   recording = false;
   raw.clear();
-  if (!problem.empty()) {
-    row.fields.clear();
-    row.error = problem;
-  }
+  if (broken) row.fields.clear();
+  row.error = problem;
   return true;
 }
 

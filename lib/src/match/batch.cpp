@@ -134,7 +134,7 @@ Status Run::read_all() {
     r.row = static_cast<long long>(tr.row);
     r.fields = std::move(tr.fields);
     r.error = std::move(tr.error);
-    if (!r.error.empty()) r.fields.assign(in_.header.size(), "");
+    if (!r.error.empty() && r.fields.empty()) r.fields.assign(in_.header.size(), "");
     chunk.push_back(std::move(r));
     if (chunk.size() >= Pool::kChunk) {
       SF_TRY(submit(std::move(chunk)));
@@ -205,6 +205,10 @@ void Run::count(const Row& r) {
   if (!r.error.empty()) {
     ++n_.unreadable;
     if (n_.unreadable_rows.size() < 10) n_.unreadable_rows.push_back(r.row);
+  }
+  if (r.failed) {
+    ++n_.errors;
+    if (n_.error_rows.size() < 10) n_.error_rows.push_back(r.row);
     return;
   }
   switch (r.band) {
@@ -255,6 +259,7 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
                       {"rows", n.rows},
                       {"sha256", n.sha256},
                       {"unreadable", n.unreadable},
+                      {"errors", n.errors},
                       {"exact", n.exact},
                       {"strong", n.strong},
                       {"possible", n.possible},

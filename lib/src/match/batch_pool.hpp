@@ -24,7 +24,8 @@ namespace sfcohort::batch {
 struct Row {
   long long row = 0;  // the input's record number
   std::vector<std::string> fields;
-  std::string error;  // the row could not be read: why
+  std::string error;    // the row could not be read: why
+  bool failed = false;  // answered match=error (unreadable, or a field not valid)
   Band band = Band::kNone;
   std::string text;  // its output, formatted (CSV record or JSON line)
 };
