@@ -173,6 +173,8 @@ void add_lookup(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--batch", o->batch, "look up every row of this CSV file (- for standard input)");
   sub->add_option("--output", o->output,
                   "where --batch writes its results (default - for standard output)");
+  sub->add_flag("--bom", o->bom, "with --batch: start CSV output with a UTF-8 byte-order mark");
+  sub->add_flag("--no-bom", o->no_bom, "with --batch: no byte-order mark, even in a file");
   sub->add_option("--map", o->maps,
                   "with --batch: FIELD=HEADER, the column HEADER gives FIELD (repeatable)");
   SealFlagsHelp seal_help;

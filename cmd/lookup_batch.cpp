@@ -51,6 +51,12 @@ Result<int> run_lookup_batch(const Globals& g, const LookupOptions& o, Band min_
   bo.input = o.batch;
   bo.output = o.output;
   bo.maps = o.maps;
+  if (o.bom && o.no_bom) return invalid_input("--bom and --no-bom cannot be combined");
+  if (o.bom && format == "jsonl")
+    return invalid_input("--bom is for CSV output (JSON Lines never has a byte-order mark)");
+  // Excel shows "Bąk" and "Siân" right only in a CSV file with a
+  // byte-order mark; a pipe goes to programs, which may not expect one.
+  bo.bom = o.bom || (!o.no_bom && o.output != "-");
   bo.format = format == "jsonl" ? BatchFormat::kJsonl : BatchFormat::kCsv;
   bo.min_band = min_band;
   Progress bar(g, "looking up", 0);

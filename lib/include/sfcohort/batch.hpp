@@ -38,8 +38,12 @@ namespace sfcohort {
 
 enum class BatchFormat {
   kCsv,    // a header row, then one CSV record per input row
-  kJsonl,  // one JSON object per input row: "row", the input columns, the results
+  kJsonl,  // one JSON object per input row: schema, row, input {...}, result {...}
 };
+
+// The "schema" of every JSON Lines record of a batch; the record is
+// described by schemas/batch-record.schema.json (its $id ends so).
+inline constexpr const char* kJsonlSchema = "sfcohort.batch.v1";
 
 // How far a run has read its input.
 struct BatchProgress {
@@ -52,6 +56,7 @@ struct BatchOptions {
   std::string input = "-";        // the CSV file; "-" is standard input
   std::string output = "-";       // written atomically, mode 0600; "-" is standard output
   std::vector<std::string> maps;  // "field=HEADER": columns bound by hand (sfcohort/table.hpp)
+  bool bom = false;               // CSV output starts with a UTF-8 byte-order mark
   BatchFormat format = BatchFormat::kCsv;
   Band min_band = Band::kPossible;  // kNone is not a band to report (invalid input)
   // What the audit entry names as its subject; "" names the input (its path,

@@ -71,6 +71,7 @@ Result<std::unique_ptr<Input>> open_input(const BatchOptions& opt) {
   l.house = cols->index("house");
   // Input columns named like an output column are renamed input_<name>.
   l.in_names = in->header;
+  l.header = in->header;
   for (size_t i = 0; i < l.in_names.size(); ++i)
     for (const char* c : batch::kOutCols)
       if (fold_column_name(l.in_names[i]) == fold_column_name(c))
@@ -241,6 +242,9 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
   if (!pays_off) return pays_off.error();
 
   Run run(store, in, *out, opt, static_cast<size_t>(*pays_off));
+  // A byte-order mark lets Excel read the CSV as UTF-8 (else "Bąk" is
+  // garbled); JSON Lines never has one.
+  if (opt.bom && !in.layout.jsonl) run.buffer() = "\xEF\xBB\xBF";
   if (!in.layout.jsonl) {
     std::vector<std::string> hdr = in.layout.in_names;
     for (const char* c : batch::kOutCols) hdr.push_back(c);

@@ -147,17 +147,20 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
     rowv.insert(rowv.end(), outcols.begin(), outcols.end());
     append_csv_row(r.text, rowv);
   } else {
-    nlohmann::json j = nlohmann::json::object();
-    j["row"] = r.row;
-    for (size_t i = 0; i < layout.in_names.size(); ++i) j[layout.in_names[i]] = r.fields[i];
-    j["match"] = outcols[0];
-    j["score"] = std::stod(outcols[1]);
-    j["family_id"] = outcols[2];
-    j["person_id"] = outcols[3];
-    j["candidates"] = res ? res->candidates : 0;
-    j["why"] = why;
-    j["household"] = outcols[6];
-    r.text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // The partner's row under input (its own column names), our answer
+    // under result: schemas/batch-record.schema.json.
+    nlohmann::ordered_json in = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < layout.header.size(); ++i) in[layout.header[i]] = r.fields[i];
+    nlohmann::ordered_json res_j = {{"match", outcols[0]},
+                                    {"score", std::stod(outcols[1])},
+                                    {"family_id", outcols[2]},
+                                    {"person_id", outcols[3]},
+                                    {"candidates", res ? res->candidates : 0},
+                                    {"why", nlohmann::ordered_json(why)},
+                                    {"household", household}};
+    nlohmann::ordered_json j = {
+        {"schema", kJsonlSchema}, {"row", r.row}, {"input", in}, {"result", res_j}};
+    r.text = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     r.text += '\n';
   }
   r.fields.clear();

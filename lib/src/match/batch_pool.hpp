@@ -33,7 +33,8 @@ struct Row {
 // Where the query's fields are in an input row, and how output is written.
 struct Layout {
   bool jsonl = false;
-  std::vector<std::string> in_names;  // the input columns as the output names them
+  std::vector<std::string> in_names;  // the input columns as the CSV output names them
+  std::vector<std::string> header;    // the input columns as written (JSON Lines)
   size_t ncols = 0;                   // columns in the header
   int given = -1, preferred = -1, surname = -1, dob = -1, postcode = -1, house = -1;
 };
