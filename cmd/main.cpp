@@ -23,7 +23,7 @@ struct CommandEntry {
 constexpr CommandEntry kCommands[] = {
     {"init", add_init},   {"import", add_import},     {"lookup", add_lookup},
     {"check", add_check}, {"nominate", add_nominate}, {"export", add_export},
-    {"share", add_share}, {"audit", add_audit},
+    {"share", add_share}, {"audit", add_audit},       {"criteria", add_criteria},
 };
 
 // The first word of ARGV that is not a global option or its value: the

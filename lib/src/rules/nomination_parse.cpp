@@ -308,9 +308,8 @@ Status validate_indicators(const Nomination& n, const criteria::CriteriaSet& set
         msg += "?)";
       }
       return Error(Errc::kInvalidInput, msg,
-                   {"the indicators of " + set.name() +
-                    " are listed in its nomination template (sfcohort nominate template) and "
-                    "in sfcohort-criteria(5)"});
+                   {"'sfcohort criteria show " + set.name() +
+                    "' lists its indicators with their codes and descriptions"});
     }
     if (ind->takes_value && !e.value) {
       return invalid_input(p + ".value: missing: " + e.indicator + " takes a value" +
