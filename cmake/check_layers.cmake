@@ -23,6 +23,7 @@ set(uses_cmd base crypto db match cohort rules exchange report)
 # The module that owns each public header.
 set(owner_context base)
 set(owner_csv base)
+set(owner_table base)
 set(owner_io base)
 set(owner_result base)
 set(owner_text base)

@@ -47,6 +47,10 @@ void print_error(const Error& e) {
       }
     }
   }
+  if (e.subject == Error::Subject::kColumns)
+    hints.push_back(
+        "give a column by hand with --map FIELD=HEADER; 'man sfcohort-import' lists the known "
+        "column names");
   for (const auto& h : hints) std::fprintf(stderr, "sfcohort: hint: %s\n", h.c_str());
 }
 

@@ -14,6 +14,7 @@ struct ImportCmd {
   std::string rejects;
   bool dry_run = false;
   std::string format = "text";
+  std::vector<std::string> maps;
 };
 
 Result<int> run_import(const Globals& g, const ImportCmd& o) {
@@ -24,12 +25,17 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
   opt.path = o.file;
   if (!o.rejects.empty()) opt.rejects_path = o.rejects;
   opt.dry_run = o.dry_run;
+  opt.maps = o.maps;
   Progress bar(g, "importing", file_size(o.file));
   opt.progress = [&bar](uint64_t n) { bar.update(n); };
   auto rep = import_csv(*store, opt);
   bar.done();
   if (!rep) return rep.error();
   const std::string name = o.file == "-" ? "standard input" : o.file;
+  for (const auto& w : rep->warnings) warn(g, w);
+  if (rep->blank)
+    note(g, name + ": " + with_commas(static_cast<long long>(rep->blank)) + " blank row" +
+                (rep->blank == 1 ? "" : "s") + " skipped");
   for (const auto& e : rep->aborted ? rep->errors : std::vector<RowError>{}) {
     std::fprintf(stderr, "sfcohort: error: %s: row %zu: %s\n", name.c_str(), e.row,
                  e.message.c_str());
@@ -39,13 +45,10 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
                  rep->rejected - rep->errors.size());
   }
   if (o.format == "json") {
-    nlohmann::json j = {{"read", rep->read},
-                        {"imported", rep->imported},
-                        {"updated", rep->updated},
-                        {"unchanged", rep->unchanged},
-                        {"rejected", rep->rejected},
-                        {"families_added", rep->families_added},
-                        {"written", !rep->aborted && !o.dry_run},
+    nlohmann::json j = {{"read", rep->read},         {"imported", rep->imported},
+                        {"updated", rep->updated},   {"unchanged", rep->unchanged},
+                        {"rejected", rep->rejected}, {"families_added", rep->families_added},
+                        {"blank", rep->blank},       {"written", !rep->aborted && !o.dry_run},
                         {"sha256", rep->sha256}};
     std::printf("%s\n", j.dump().c_str());
   } else {
@@ -82,6 +85,9 @@ void add_import(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--rejects", o->rejects,
                   "write invalid rows here (with an error column) and import the rest");
   sub->add_flag("--dry-run", o->dry_run, "validate and count, write nothing");
+  sub->add_option("--map", o->maps,
+                  "FIELD=HEADER: the column HEADER gives FIELD (repeatable), e.g. "
+                  "--map surname=\"Pupil Surname\"");
   sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   sub->callback([&g, &action, o] { action = [&g, o] { return run_import(g, *o); }; });
 }

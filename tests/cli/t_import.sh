@@ -86,21 +86,22 @@ bad() {  # bad DESCRIPTION EXPECTED-TEXT CSV-CONTENT
   has "$2" err "$1"
   same "$(db_sum)" "$before" "$1: database unchanged"
 }
-bad "impossible date" "bad.csv: row 1: dob '31/02/2010' is not a date" 'family_id,surname,dob\nF9,Smith,31/02/2010\n'
-bad "two-digit year" "row 1: dob '1/2/10' has a two-digit year" 'family_id,surname,dob\nF9,Smith,1/2/10\n'
-bad "month first" "row 1: dob '12/31/2010' is not a date" 'family_id,surname,dob\nF9,Smith,12/31/2010\n'
+bad "impossible date" "bad.csv: row 2: dob '31/02/2010' is not a date" 'family_id,surname,dob\nF9,Smith,31/02/2010\n'
+bad "two-digit year" "row 2: dob '1/2/10' has a two-digit year" 'family_id,surname,dob\nF9,Smith,1/2/10\n'
+bad "month first" "row 2: dob '12/31/2010' is not a date" 'family_id,surname,dob\nF9,Smith,12/31/2010\n'
 bad "future dob" "is in the future" 'family_id,surname,dob\nF9,Smith,2030-01-01\n'
-bad "invalid postcode" "row 1: postcode 'HD1 2CC' is not a valid UK postcode" 'family_id,surname,dob,postcode\nF9,Smith,2010-01-01,HD1 2CC\n'
+bad "invalid postcode" "row 2: postcode 'HD1 2CC' is not a valid UK postcode" 'family_id,surname,dob,postcode\nF9,Smith,2010-01-01,HD1 2CC\n'
 bad "letters and digits are not a postcode" "postcode 'QQ1 1AA' is not a valid UK postcode" 'family_id,surname,dob,postcode\nF9,Smith,2010-01-01,QQ1 1AA\n'
-bad "empty surname" "row 2: surname is empty" 'family_id,surname,dob\nF9,Smith,2010-01-01\nF9, ,2010-01-01\n'
-bad "ragged row" "row 1: has 2 fields, the header has 3" 'family_id,surname,dob\nF9,Smith\n'
-bad "missing column" "bad.csv: header: no 'dob' column" 'family_id,surname\nF9,Smith\n'
+bad "empty surname" "row 3: surname is empty" 'family_id,surname,dob\nF9,Smith,2010-01-01\nF9, ,2010-01-01\n'
+bad "ragged row" "row 2: has 2 fields, the header has 3" 'family_id,surname,dob\nF9,Smith\n'
+bad "missing column" "bad.csv: header: no column for dob among 'family_id', 'surname'" 'family_id,surname\nF9,Smith\n'
 expect_output import-missing-column
 bad "bad sex" "sex 'Q' is not M, F, X, U or empty" 'family_id,surname,dob,sex\nF9,Smith,2010-01-01,Q\n'
 bad "bad role" "role 'parent' is not adult or child" 'family_id,surname,dob,role\nF9,Smith,2010-01-01,parent\n'
 bad "unclosed quote" "a quoted field is not closed" 'family_id,surname,dob\nF9,"Smith,2010-01-01\n'
 bad "empty file" "the file is empty" ''
-bad "duplicate column" "appears twice" 'family_id,surname,dob,Surname\nF9,a,2010-01-01,b\n'
+bad "duplicate column" "the columns 'surname' and 'Surname' both give surname" 'family_id,surname,dob,Surname\nF9,a,2010-01-01,b\n'
+bad "duplicate extra column" "appears twice" 'family_id,surname,dob,note,Note\nF9,a,2010-01-01,b,c\n'
 one_line_error "one bad row, one error line"
 # Deterministic binary inputs: the start of our own executable, a zip
 # (what an .xlsx workbook is), gzip, and text with a stray control byte.
@@ -122,19 +123,19 @@ expect_rc 2 "gzip file" sf import roll.csv
 has "roll.csv: is gzip-compressed" err "gzip message"
 printf 'family_id,surname,dob\nF9,A\001b,2010-01-01\n' > ctl.csv
 expect_rc 2 "control character in a row" sf import ctl.csv
-has "ctl.csv: row 1: holds control characters" err "control character message names the row"
+has "ctl.csv: row 2: 'surname' holds a control character (0x01)" err "control character message names the row"
 same "$(db_sum)" "$before" "binary: database unchanged"
 { printf 'family_id,surname,dob\nF9,'; head -c 100000000 /dev/zero | tr '\0' 'a'; printf ',2010-01-01\n'; } > long.csv
 expect_rc 2 "a single line of 100 MB" sf import long.csv
-has "row 1: is longer than 1 MiB" err "long line message"
+has "row 2: is longer than 1 MiB" err "long line message"
 same "$(db_sum)" "$before" "long line: database unchanged"
 rm -f long.csv
 
 # Several bad rows are all reported; with --rejects the good rows land.
 printf 'family_id,surname,dob,note\nF10,Good,2010-01-01,=HYPERLINK("x")\nF10,,2010-01-01,x\nF10,Bad,31/02/2010,y\nF10,Fine,2011-01-01,z\n' > mixed.csv
 expect_rc 2 "mixed file aborts" sf import mixed.csv
-has "row 2: surname is empty" err "second row reported"
-has "row 3: dob '31/02/2010' is not a date" err "third row reported"
+has "row 3: surname is empty" err "second row reported"
+has "row 4: dob '31/02/2010' is not a date" err "third row reported"
 has "2 invalid rows: nothing imported" err "summary"
 expect_output import-mixed-refused
 same "$(db_sum)" "$before" "mixed: database unchanged"
@@ -147,8 +148,8 @@ has "2 imported" out "valid rows imported"
 has "2 rejected" out "rejected count"
 expect_output import-rejects
 expect_file import-rejects.csv rejects.csv
-same "$(sed -n 1p rejects.csv)" "family_id,surname,dob,note,error" "rejects header"
-same "$(sed -n 3p rejects.csv)" "F10,Bad,31/02/2010,y,dob '31/02/2010' is not a date" "rejects row"
+same "$(sed -n 1p rejects.csv)" "row,family_id,surname,dob,note,error" "rejects header"
+same "$(sed -n 3p rejects.csv)" "4,F10,Bad,31/02/2010,y,dob '31/02/2010' is not a date" "rejects row: the spreadsheet's row number"
 expect_rc 0 "json counts" sf import mixed.csv --rejects rejects.csv --format json
 has '"unchanged":2' out "json unchanged"
 has '"rejected":2' out "json rejected"

@@ -4,14 +4,16 @@
 // one audit entry for the whole run (`lookup --batch` as a library call).
 // Also a single lookup with its audit entry, and its JSON form.
 //
-// Input: a header row naming at least one of given_name, surname and dob
-// (also postcode and house; other columns are carried through), then one
-// person per row. Output, one row per input row in input order: the input's
-// columns (one named like an output column becomes input_<name>), then
-// match, score, family_id, person_id, candidates, why and household, for the
-// best match at or above the minimum band. A row that cannot be read is
-// reported in the output as match "error" with the reason in why, counted as
-// unreadable, and the run goes on.
+// Input: a table (sfcohort/table.hpp) whose header has columns for surname
+// and dob (also given_name, preferred_name, postcode and house; other
+// columns are carried through), then one person per row. Output, one row per input row in input
+// order: the input's columns (one named like an output column becomes input_<name>), then match,
+// score, family_id, person_id, candidates, why and household, for the best match at or above the
+// minimum band. A row that cannot be read, has the wrong number of fields, or holds a date of birth
+// or postcode that is not valid is answered match "error", with why naming the field and the
+// problem; one with a bad date or postcode is still looked up on its other
+// fields (why says so, and gives that answer), the others are not. Such rows
+// are counted as errors, and the run goes on.
 //
 // The lookups run on two worker threads. A run long enough to pay for it
 // (CohortIndex::rows_to_pay_off) first loads the cohort into a CohortIndex
@@ -36,8 +38,12 @@ namespace sfcohort {
 
 enum class BatchFormat {
   kCsv,    // a header row, then one CSV record per input row
-  kJsonl,  // one JSON object per input row: "row", the input columns, the results
+  kJsonl,  // one JSON object per input row: schema, row, input {...}, result {...}
 };
+
+// The "schema" of every JSON Lines record of a batch; the record is
+// described by schemas/batch-record.schema.json (its $id ends so).
+inline constexpr const char* kJsonlSchema = "sfcohort.batch.v1";
 
 // How far a run has read its input.
 struct BatchProgress {
@@ -47,8 +53,10 @@ struct BatchProgress {
 };
 
 struct BatchOptions {
-  std::string input = "-";   // the CSV file; "-" is standard input
-  std::string output = "-";  // written atomically, mode 0600; "-" is standard output
+  std::string input = "-";        // the CSV file; "-" is standard input
+  std::string output = "-";       // written atomically, mode 0600; "-" is standard output
+  std::vector<std::string> maps;  // "field=HEADER": columns bound by hand (sfcohort/table.hpp)
+  bool bom = false;               // CSV output starts with a UTF-8 byte-order mark
   BatchFormat format = BatchFormat::kCsv;
   Band min_band = Band::kPossible;  // kNone is not a band to report (invalid input)
   // What the audit entry names as its subject; "" names the input (its path,
@@ -62,18 +70,27 @@ struct BatchOptions {
 struct BatchSummary {
   int64_t rows = 0;  // data rows read, readable or not
   int64_t exact = 0, strong = 0, possible = 0, none = 0;
-  int64_t unreadable = 0;
+  int64_t unreadable = 0;                // rows that could not be read (also errors)
   std::vector<int64_t> unreadable_rows;  // the first ten unreadable rows' numbers
-  std::string sha256;                    // hex SHA-256 of every input byte read
-  double seconds = 0;                    // from the first row read to the output committed
+  // Rows answered match=error: unreadable, of the wrong width, or with a
+  // date or postcode that is not valid (not counted in exact ... none).
+  int64_t errors = 0;
+  std::vector<int64_t> error_rows;  // the first ten, by row number (header = 1)
+  std::string sha256;               // hex SHA-256 of every input byte read
+  double seconds = 0;               // from the first row read to the output committed
+  int64_t blank = 0;                // blank rows skipped (not in rows, not in the output)
+  // Which input column fed each field (field, column as written), and the
+  // columns the alias table does not know (carried through), as warnings.
+  std::vector<std::pair<std::string, std::string>> columns;
+  std::vector<std::string> warnings;
 };
 
 // Looks up every row of OPT.input in STORE's cohort and writes OPT.output.
 // The audit entry (subject OPT.audit_subject; detail mode "batch", rows,
-// sha256, unreadable, exact, strong, possible, none) is written before the
+// sha256, unreadable, errors, exact, strong, possible, none) is written before the
 // output is renamed into place: on any error neither an output file nor an
 // entry is left. Errors: an unreadable input or output, Errc::kEnvironment;
-// an empty input, or a header without given_name, surname and dob,
+// an empty input, or a header without surname or dob columns,
 // Errc::kInvalidInput; a stop requested through request_interrupt(),
 // Errc::kInterrupted. STORE must not be used by another thread meanwhile.
 Result<BatchSummary> lookup_batch(Store& store, const BatchOptions& opt);

@@ -1,8 +1,10 @@
 // CSV as the contract defines it: RFC 4180 (quoted fields may hold commas,
 // quotes and newlines), LF or CRLF, an optional UTF-8 byte-order mark, and
-// Windows-1252 text from Excel decoded to UTF-8. Read as a stream with
+// Windows-1252 text from Excel decoded to UTF-8 (unless the file has shown
+// itself to be UTF-8, by a byte-order mark or an earlier valid non-ASCII
+// field: then invalid UTF-8 is an error for its row). Read as a stream with
 // bounded memory: a record longer than kMaxRecordBytes is refused, not
-// buffered.
+// buffered. Most callers read through RowSource (sfcohort/table.hpp).
 #pragma once
 
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "sfcohort/result.hpp"
+#include "sfcohort/table.hpp"
 
 namespace sfcohort {
 
@@ -32,16 +35,23 @@ class CsvReader {
   CsvReader& operator=(CsvReader&&) noexcept;
   ~CsvReader();
 
-  // Reads the next record into FIELDS; false at the end of the input. An
-  // error for one record (too long, unterminated quote, binary data) names
-  // its row; the reader then stands at the next record, so a caller may note
-  // it and go on, unless fatal() (an I/O error, or nothing more to read).
+  // Reads the next record into ROW; false at the end of the input. Blank
+  // records and records of empty fields are skipped and counted, except
+  // before the header. A record that cannot be read (too long, a NUL byte or
+  // control character, invalid UTF-8, text after a closing quote) comes back
+  // with ROW.error set; a quote not closed where the record should end is an
+  // error for its first line, and reading goes on at the next line. Errors:
+  // an I/O error, or a first record that shows the input is not text (then
+  // fatal()).
+  Result<bool> read(TableRow& row);
+  // The same, with a row's problem as an Error naming the file and row.
   Result<bool> next(std::vector<std::string>& fields);
   bool fatal() const;
 
-  // The number of the record last returned: 0 for the header, then data rows
-  // from 1, as the contract counts them.
+  // The row number of the record last returned, as a spreadsheet shows it
+  // (the header is row 1), and the blank records skipped so far.
   size_t record_number() const;
+  size_t blank_records() const;
   const std::string& name() const;
   // Reads what is left of the input without parsing it, so the observer has
   // seen all of it (after an early stop).
@@ -55,23 +65,9 @@ class CsvReader {
   std::unique_ptr<Impl> impl_;
 };
 
-// Header names matched as the contract says: case-insensitive, ignoring
-// spaces, '_' and '-', with aliases (forename -> given_name, post_code ->
-// postcode, ...). Unknown names are returned folded the same way.
+// The field HEADER names in the alias table (sfcohort/table.hpp), else
+// HEADER folded the same way ("School Name" -> "schoolname").
 std::string canonical_column(std::string_view header);
-
-// Column positions by canonical name.
-class CsvColumns {
- public:
-  explicit CsvColumns(const std::vector<std::string>& header);
-  // Position of the canonical column NAME, or -1.
-  int index(std::string_view name) const;
-  const std::vector<std::string>& canonical() const { return canonical_; }
-  const std::vector<std::string>& original() const { return original_; }
-
- private:
-  std::vector<std::string> canonical_, original_;
-};
 
 // Appends FIELDS as one CSV record (CRLF-free, LF-terminated) to OUT, quoting
 // where needed and guarding against formula injection: a field that begins

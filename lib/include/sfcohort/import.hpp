@@ -1,4 +1,4 @@
-// Importing a cohort CSV: validated row by row, written in one transaction.
+// Importing a cohort table (CSV): validated row by row, written in one transaction.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +17,11 @@ struct ImportOptions {
   std::optional<std::string> rejects_path;  // invalid rows go here; else they abort the import
   bool dry_run = false;                     // validate and count, write nothing
   std::function<void(uint64_t bytes_read)> progress;  // called now and then
+  std::vector<std::string> maps;  // "field=HEADER": columns bound by hand (sfcohort/table.hpp)
 };
 
 struct RowError {
-  size_t row = 0;  // data row, from 1
+  size_t row = 0;  // as a spreadsheet shows it (the header is row 1)
   std::string message;
 };
 
@@ -31,9 +32,11 @@ struct ImportReport {
   size_t unchanged = 0;  // people already stored exactly so
   size_t rejected = 0;
   size_t families_added = 0;
-  std::vector<RowError> errors;  // the first kMaxErrors invalid rows
-  bool aborted = false;          // invalid rows and no rejects file: nothing written
-  std::string sha256;            // of the input
+  std::vector<RowError> errors;       // the first kMaxErrors invalid rows
+  bool aborted = false;               // invalid rows and no rejects file: nothing written
+  std::string sha256;                 // of the input
+  size_t blank = 0;                   // blank rows skipped (not counted in read)
+  std::vector<std::string> warnings;  // columns not known, kept as extra fields
   static constexpr size_t kMaxErrors = 20;
 };
 

@@ -32,7 +32,7 @@ struct Error {
   std::vector<std::string> more;
   // What went wrong, for the command layer, where it words hints of its own
   // (naming its flags): a Subject, or kNone.
-  enum class Subject { kNone, kDatabaseName } subject = Subject::kNone;
+  enum class Subject { kNone, kDatabaseName, kColumns } subject = Subject::kNone;
 
   Error() = default;
   Error(Errc c, std::string m, std::vector<std::string> h = {})

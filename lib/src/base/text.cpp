@@ -55,6 +55,27 @@ std::optional<RawDate> split_date(std::string_view s) {
   return r;
 }
 
+enum class TimePart { kNone, kMidnight, kTimeOfDay };
+
+// Takes a time part off T: " 00:00", " 00:00:00", "T00:00:00.000" as
+// spreadsheets write a date with its time (midnight when only a date was
+// entered).
+TimePart strip_time(std::string& t) {
+  size_t at = t.find_first_of(" T");
+  if (at == std::string::npos || at == 0) return TimePart::kNone;
+  std::string_view time = std::string_view(t).substr(at + 1);
+  while (!time.empty() && time.front() == ' ') time.remove_prefix(1);
+  if (time.size() < 4 || time.find(':') == std::string_view::npos) return TimePart::kNone;
+  bool midnight = true;
+  for (char c : time) {
+    if (c == ':' || c == '.') continue;
+    if (!is_digit(c)) return TimePart::kNone;
+    if (c != '0') midnight = false;
+  }
+  t.resize(at);
+  return midnight ? TimePart::kMidnight : TimePart::kTimeOfDay;
+}
+
 constexpr std::array<int, 13> kDaysInMonth = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -197,6 +218,13 @@ Result<Date> parse_date(std::string_view text) {
   std::string t = trim(text);
   std::string q = "'" + t + "'";
   if (t.empty()) return invalid_input("date is empty");
+  switch (strip_time(t)) {
+    case TimePart::kNone:
+    case TimePart::kMidnight:
+      break;
+    case TimePart::kTimeOfDay:
+      return invalid_input(q + " has a time of day (a date alone, or 00:00, is expected)");
+  }
   auto r = split_date(t);
   if (!r) return invalid_input(q + " is not a date (use YYYY-MM-DD or DD/MM/YYYY)");
   if (r->ydigits != 4) {
@@ -208,7 +236,9 @@ Result<Date> parse_date(std::string_view text) {
 }
 
 std::optional<Date> parse_date_lenient(std::string_view text) {
-  auto r = split_date(trim(text));
+  std::string t = trim(text);
+  strip_time(t);
+  auto r = split_date(t);
   if (!r || r->ydigits != 4) return std::nullopt;
   return Date{r->y, r->m, r->d};
 }
@@ -269,7 +299,7 @@ Result<std::string> clean_name(std::string_view text) {
       continue;
     }
     if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-      return invalid_input("a name holds a control character");
+      return invalid_input("holds a control character");
     }
     if (pending_space) out += ' ';
     pending_space = false;

@@ -11,53 +11,60 @@
 #include "sfcohort/csv.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
+#include "sfcohort/table.hpp"
 #include "sfcohort/text.hpp"
 
 namespace sfcohort {
 namespace {
 
 struct Columns {
-  int family_id, person_id, given_name, middle_names, surname, sex, dob, postcode, house, address,
-      role, joined_on, lead_agency, lead_contact;
-  std::vector<int> extra;  // unknown columns, kept in person.extra
+  int family_id, person_id, given_name, preferred_name, middle_names, surname, sex, dob, postcode,
+      house, address, role, joined_on, lead_agency, lead_contact;
+  std::vector<int> extra;           // unknown columns, kept in person.extra
+  std::vector<std::string> header;  // as written
 };
 
-Result<Columns> map_columns(const CsvColumns& cols, const std::string& file) {
+const std::vector<std::string_view> kFields = {
+    "family_id", "person_id", "given_name", "preferred_name", "middle_names",
+    "surname",   "sex",       "dob",        "postcode",       "house",
+    "address",   "role",      "joined_on",  "lead_agency",    "lead_contact"};
+
+// Binds the header to the fields of a person and a family; a column that
+// feeds none is kept in person.extra, and named in WARNINGS unless the
+// alias table knows it.
+Result<Columns> map_columns(const std::vector<std::string>& header,
+                            const std::vector<std::string>& maps, const std::string& file,
+                            std::vector<std::string>& warnings) {
+  auto cm = ColumnMap::bind(header, kFields, {"family_id", "surname", "dob"}, maps, file);
+  if (!cm) return cm.error();
   Columns c{};
-  c.family_id = cols.index("family_id");
-  c.person_id = cols.index("person_id");
-  c.given_name = cols.index("given_name");
-  c.middle_names = cols.index("middle_names");
-  c.surname = cols.index("surname");
-  c.sex = cols.index("sex");
-  c.dob = cols.index("dob");
-  c.postcode = cols.index("postcode");
-  c.house = cols.index("house");
-  c.address = cols.index("address");
-  c.role = cols.index("role");
-  c.joined_on = cols.index("joined_on");
-  c.lead_agency = cols.index("lead_agency");
-  c.lead_contact = cols.index("lead_contact");
-  for (const char* need : {"family_id", "surname", "dob"}) {
-    if (cols.index(need) < 0) {
-      return Error(
-          Errc::kInvalidInput, file + ": header: no '" + std::string(need) + "' column",
-          {"an import needs the columns family_id, surname and dob; see 'man sfcohort-import'"});
-    }
-  }
-  static const std::unordered_set<std::string> kKnown = {
-      "family_id", "person_id", "given_name",  "middle_names", "surname",
-      "sex",       "dob",       "postcode",    "house",        "address",
-      "role",      "joined_on", "lead_agency", "lead_contact"};
+  c.header = header;
+  c.family_id = cm->index("family_id");
+  c.person_id = cm->index("person_id");
+  c.given_name = cm->index("given_name");
+  c.preferred_name = cm->index("preferred_name");
+  c.middle_names = cm->index("middle_names");
+  c.surname = cm->index("surname");
+  c.sex = cm->index("sex");
+  c.dob = cm->index("dob");
+  c.postcode = cm->index("postcode");
+  c.house = cm->index("house");
+  c.address = cm->index("address");
+  c.role = cm->index("role");
+  c.joined_on = cm->index("joined_on");
+  c.lead_agency = cm->index("lead_agency");
+  c.lead_contact = cm->index("lead_contact");
   std::unordered_set<std::string> seen;
-  for (size_t i = 0; i < cols.canonical().size(); ++i) {
-    const std::string& name = cols.canonical()[i];
-    if (!seen.insert(name).second && !name.empty()) {
-      return invalid_input(file + ": header: the column '" + cols.original()[i] +
-                           "' appears twice");
-    }
-    if (!kKnown.count(name)) c.extra.push_back(static_cast<int>(i));
+  for (size_t i : cm->unused()) {
+    const std::string name = trim(header[i]);
+    if (name.empty()) continue;  // a column with no name holds nothing to keep
+    if (!seen.insert(fold_column_name(name)).second)
+      return invalid_input(file + ": header: the column '" + header[i] + "' appears twice");
+    c.extra.push_back(static_cast<int>(i));
   }
+  for (size_t i : cm->unknown())
+    warnings.push_back(file + ": the column '" + header[i] +
+                       "' is not a known field: kept as an extra field");
   return c;
 }
 
@@ -66,8 +73,8 @@ std::string field(const std::vector<std::string>& row, int i) {
 }
 
 // Validates and normalises one row into P. Errors name the field.
-Status parse_row(const std::vector<std::string>& row, const Columns& c, const CsvColumns& cols,
-                 const Date& today, Person& p) {
+Status parse_row(const std::vector<std::string>& row, const Columns& c, const Date& today,
+                 Person& p) {
   p = Person{};
   p.id = trim(field(row, c.person_id));
   p.family_id = trim(field(row, c.family_id));
@@ -80,6 +87,15 @@ Status parse_row(const std::vector<std::string>& row, const Columns& c, const Cs
   };
   SF_TRY(name(c.given_name, "given_name", p.given_name));
   SF_TRY(name(c.middle_names, "middle_names", p.middle_names));
+  {
+    // A preferred forename is a second given name: matched as the middle
+    // names are.
+    std::string preferred;
+    SF_TRY(name(c.preferred_name, "preferred_name", preferred));
+    if (!preferred.empty() && preferred != p.given_name &&
+        (" " + p.middle_names + " ").find(" " + preferred + " ") == std::string::npos)
+      p.middle_names = p.middle_names.empty() ? preferred : p.middle_names + " " + preferred;
+  }
   SF_TRY(name(c.surname, "surname", p.surname));
   if (p.surname.empty()) return invalid_input("surname is empty");
   const std::string dob_text = trim(field(row, c.dob));
@@ -97,16 +113,29 @@ Status parse_row(const std::vector<std::string>& row, const Columns& c, const Cs
     if (!parsed) return invalid_input("postcode " + parsed.error().message);
     p.postcode = parsed->unit();
   }
-  SF_TRY(name(c.house, "house", p.house));
   {
-    // An address may span lines in a quoted field: fold them to one line.
-    std::string a = field(row, c.address);
-    for (auto& ch : a) {
-      if (ch == '\r' || ch == '\n') ch = ' ';
-    }
-    auto v = clean_name(a);
-    if (!v) return invalid_input("address: " + v.error().message);
-    p.address = *v;
+    // A house or address may span lines in a quoted field (Alt+Enter in
+    // Excel): its lines are kept, joined by ", ".
+    auto one_line = [&](int col, const char* what, std::string& out) -> Status {
+      std::string joined, line;
+      const std::string v = field(row, col) + "\n";
+      for (char ch : v) {
+        if (ch != '\r' && ch != '\n') {
+          line += ch;
+          continue;
+        }
+        line = trim(line);
+        while (!line.empty() && line.back() == ',') line = trim(line.substr(0, line.size() - 1));
+        if (!line.empty()) joined += (joined.empty() ? "" : ", ") + line;
+        line.clear();
+      }
+      auto cleaned = clean_name(joined);
+      if (!cleaned) return invalid_input(std::string(what) + ": " + cleaned.error().message);
+      out = *cleaned;
+      return Ok{};
+    };
+    SF_TRY(one_line(c.house, "house", p.house));
+    SF_TRY(one_line(c.address, "address", p.address));
   }
   const std::string role = to_lower_ascii(trim(field(row, c.role)));
   if (role.empty()) {
@@ -126,7 +155,7 @@ Status parse_row(const std::vector<std::string>& row, const Columns& c, const Cs
     nlohmann::json extra = nlohmann::json::object();
     for (int i : c.extra) {
       const std::string& v = row[static_cast<size_t>(i)];
-      if (!v.empty()) extra[cols.original()[static_cast<size_t>(i)]] = v;
+      if (!v.empty()) extra[c.header[static_cast<size_t>(i)]] = v;
     }
     p.extra = extra.dump();
   }
@@ -151,9 +180,8 @@ class RowPipeline {
   static constexpr size_t kChunkRows = 1024;
   static constexpr size_t kMaxChunks = 8;
 
-  RowPipeline(CsvReader& reader, Sha256& sha, const Columns& c, const CsvColumns& cols,
-              const Date& today)
-      : reader_(reader), sha_(sha), c_(c), cols_(cols), today_(today), thread_([this] { run(); }) {}
+  RowPipeline(RowSource& reader, Sha256& sha, const Columns& c, const Date& today)
+      : reader_(reader), sha_(sha), c_(c), today_(today), thread_([this] { run(); }) {}
   ~RowPipeline() {
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -185,27 +213,24 @@ class RowPipeline {
     std::vector<ParsedRow> chunk;
     chunk.reserve(kChunkRows);
     Error error{Errc::kInternal, ""};
+    TableRow tr;
     for (;;) {
       ParsedRow pr;
-      auto r = reader_.next(pr.row);
-      pr.n = reader_.record_number();
+      auto r = reader_.next(tr);
       if (!r) {
-        if (reader_.fatal()) {
-          error = r.error();
-          break;
-        }
-        // "file: row N: what" -> "what"
-        const std::string& m = r.error().message;
-        size_t at = m.find(": row ");
-        std::string rest = at == std::string::npos ? m : m.substr(at + 2);
-        size_t colon = rest.find(": ");
-        pr.problem = colon == std::string::npos ? rest : rest.substr(colon + 2);
-      } else if (!*r) {
+        error = r.error();
         break;
-      } else if (pr.row.size() != cols_.canonical().size()) {
+      }
+      if (!*r) break;
+      pr.n = tr.row;
+      pr.row = std::move(tr.fields);
+      const size_t width = c_.header.size();
+      if (!tr.error.empty()) {
+        pr.problem = tr.error;
+      } else if (pr.row.size() != width) {
         pr.problem = "has " + std::to_string(pr.row.size()) + " fields, the header has " +
-                     std::to_string(cols_.canonical().size());
-      } else if (auto v = parse_row(pr.row, c_, cols_, today_, pr.person); !v) {
+                     std::to_string(width);
+      } else if (auto v = parse_row(pr.row, c_, today_, pr.person); !v) {
         pr.problem = v.error().message;
       } else {
         pr.keys = match::prepare(pr.person);
@@ -239,10 +264,9 @@ class RowPipeline {
     return true;
   }
 
-  CsvReader& reader_;
+  RowSource& reader_;
   Sha256& sha_;
   const Columns& c_;
-  const CsvColumns& cols_;
   const Date today_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -254,23 +278,26 @@ class RowPipeline {
   std::thread thread_;
 };
 
-// The rejects file: each invalid row as read, with an added `error` column,
-// written in pieces as it grows and made visible only by commit().
+// The rejects file: each invalid row as read, between a `row` column (its
+// number as the spreadsheet shows it) and an `error` column, written in
+// pieces as it grows and made visible only by commit().
 class Rejects {
  public:
-  Status open(const std::string& path, const CsvColumns& cols) {
+  Status open(const std::string& path, const std::vector<std::string>& header) {
     auto f = AtomicFile::create(path, 0600);
     if (!f) return f.error();
     file_.emplace(std::move(*f));
-    columns_ = cols.canonical().size();
-    std::vector<std::string> header = cols.original();
-    header.push_back("error");
-    append_csv_row(buf_, header);
+    columns_ = header.size();
+    std::vector<std::string> h = {"row"};
+    h.insert(h.end(), header.begin(), header.end());
+    h.push_back("error");
+    append_csv_row(buf_, h);
     return Ok{};
   }
-  Status add(std::vector<std::string> row, const std::string& problem) {
+  Status add(size_t n, std::vector<std::string> row, const std::string& problem) {
     if (!file_) return Ok{};
     row.resize(columns_);
+    row.insert(row.begin(), std::to_string(n));
     row.push_back(problem);
     append_csv_row(buf_, row);
     if (buf_.size() <= (1 << 16)) return Ok{};
@@ -372,28 +399,26 @@ class Writer {
 
 Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   Sha256 sha;
-  auto reader = CsvReader::open(opt.path, [&sha](std::string_view b) { sha.update(b); });
+  TableOptions topt;
+  topt.observer = [&sha](std::string_view b) { sha.update(b); };
+  auto reader = open_table(opt.path, topt);
   if (!reader) return reader.error();
-  const std::string& file = reader->name();
-  std::vector<std::string> header;
-  auto got = reader->next(header);
-  if (!got) return got.error();
-  if (!*got) return invalid_input(file + ": the file is empty (a header row is required)");
-  CsvColumns cols(header);
-  auto columns = map_columns(cols, file);
+  const std::string& file = (*reader)->name();
+  ImportReport rep;
+  auto columns = map_columns((*reader)->header(), opt.maps, file, rep.warnings);
   if (!columns) return columns.error();
   Rejects rejects;
-  if (opt.rejects_path && !opt.dry_run) SF_TRY(rejects.open(*opt.rejects_path, cols));
+  if (opt.rejects_path && !opt.dry_run)
+    SF_TRY(rejects.open(*opt.rejects_path, (*reader)->header()));
 
   const Date today = *parse_date(Store::today());
-  ImportReport rep;
   auto load = store.begin_bulk_load(opt.dry_run);
   if (!load) return load.error();
   Writer writer(store, *columns, file, rep);
   // Reading and validating rows runs on the second core while this thread
   // writes to the database; at most kMaxChunks chunks wait, so memory stays
   // bounded.
-  RowPipeline pipe(*reader, sha, *columns, cols, today);
+  RowPipeline pipe(**reader, sha, *columns, today);
   std::vector<ParsedRow> chunk;
   for (;;) {
     if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing was imported");
@@ -409,10 +434,11 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
       }
       ++rep.rejected;
       if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({pr.n, pr.problem});
-      SF_TRY(rejects.add(std::move(pr.row), pr.problem));
+      SF_TRY(rejects.add(pr.n, std::move(pr.row), pr.problem));
     }
   }
   rep.sha256 = pipe.sha256();
+  rep.blank = (*reader)->blank_rows();
   if (opt.progress) opt.progress(pipe.bytes());
   if (rep.rejected > 0 && !opt.rejects_path) {
     rep.aborted = true;

@@ -14,6 +14,7 @@
 #include "sfcohort/csv.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
+#include "sfcohort/table.hpp"
 
 namespace sfcohort {
 namespace {
@@ -30,8 +31,10 @@ constexpr int kThreads = 2;
 struct Input {
   // Sha256 cannot move, and the reader's observer points at it.
   std::unique_ptr<Sha256> sha = std::make_unique<Sha256>();
-  std::optional<CsvReader> reader;
+  std::unique_ptr<RowSource> reader;
   std::vector<std::string> header;
+  std::vector<std::pair<std::string, std::string>> sources;  // field, column
+  std::vector<std::string> warnings;
   Layout layout;
   uint64_t bytes = 0;  // the input's size, when known
 };
@@ -39,35 +42,41 @@ struct Input {
 Result<std::unique_ptr<Input>> open_input(const BatchOptions& opt) {
   auto in = std::make_unique<Input>();
   Sha256* sha = in->sha.get();
-  auto reader = CsvReader::open(opt.input, [sha](std::string_view b) { sha->update(b); });
+  TableOptions topt;
+  topt.observer = [sha](std::string_view b) { sha->update(b); };
+  auto reader = open_table(opt.input, topt);
   if (!reader) return reader.error();
-  in->reader.emplace(std::move(*reader));
+  in->reader = std::move(*reader);
   struct stat st;
   if (opt.input != "-" && ::stat(opt.input.c_str(), &st) == 0 && S_ISREG(st.st_mode))
     in->bytes = static_cast<uint64_t>(st.st_size);
-  auto h = in->reader->next(in->header);
-  if (!h) return h.error();
-  if (!*h) return invalid_input(in->reader->name() + ": empty input: a header row is required");
-  CsvColumns cols(in->header);
+  in->header = in->reader->header();
+  const std::string file = opt.audit_subject.empty() ? in->reader->name() : opt.audit_subject;
+  auto cols = ColumnMap::bind(
+      in->header, {"given_name", "preferred_name", "surname", "dob", "postcode", "house"},
+      {"surname", "dob"}, opt.maps, file);
+  if (!cols) return cols.error();
+  in->sources = cols->sources();
+  for (size_t i : cols->unknown())
+    in->warnings.push_back(file + ": the column '" + in->header[i] +
+                           "' is not a known field: carried through to the output");
   Layout& l = in->layout;
   l.jsonl = opt.format == BatchFormat::kJsonl;
   l.ncols = in->header.size();
-  l.given = cols.index("given_name");
-  l.surname = cols.index("surname");
-  l.dob = cols.index("dob");
-  l.postcode = cols.index("postcode");
-  l.house = cols.index("house");
-  l.sex = cols.index("sex");
-  if (l.given < 0 && l.surname < 0 && l.dob < 0)
-    return Error(Errc::kInvalidInput,
-                 in->reader->name() + ": no given_name, surname or dob column in the header",
-                 {"name the columns as in 'man sfcohort-lookup' (e.g. "
-                  "given_name,surname,dob,postcode,house)"});
+  l.given = cols->index("given_name");
+  l.preferred = cols->index("preferred_name");
+  l.surname = cols->index("surname");
+  l.dob = cols->index("dob");
+  l.postcode = cols->index("postcode");
+  l.house = cols->index("house");
+  l.sex = cols->index("sex");
   // Input columns named like an output column are renamed input_<name>.
   l.in_names = in->header;
+  l.header = in->header;
   for (size_t i = 0; i < l.in_names.size(); ++i)
     for (const char* c : batch::kOutCols)
-      if (cols.canonical()[i] == canonical_column(c)) l.in_names[i] = std::string("input_") + c;
+      if (fold_column_name(l.in_names[i]) == fold_column_name(c))
+        l.in_names[i] = std::string("input_") + c;
   return in;
 }
 
@@ -115,32 +124,26 @@ class Run {
 };
 
 Status Run::read_all() {
-  CsvReader& reader = *in_.reader;
+  RowSource& reader = *in_.reader;
   Pool::Chunk chunk;
-  bool done = false;
-  while (!done) {
+  TableRow tr;
+  for (;;) {
     if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing written");
+    auto got = reader.next(tr);
+    if (!got) return got.error();
+    if (!*got) break;
     Row r;
-    auto got = reader.next(r.fields);
-    r.row = static_cast<long long>(reader.record_number());
-    if (!got) {
-      // An I/O error stops the batch; a row that cannot be parsed (even an
-      // unclosed quote at the very end) is noted and the batch goes on.
-      if (got.error().code == Errc::kEnvironment || got.error().code == Errc::kInterrupted)
-        return got.error();
-      done = reader.fatal();
-      r.error = got.error().message;
-      r.fields.assign(in_.header.size(), "");
-    } else if (!*got) {
-      break;
-    }
+    r.row = static_cast<long long>(tr.row);
+    r.fields = std::move(tr.fields);
+    r.error = std::move(tr.error);
+    if (!r.error.empty() && r.fields.empty()) r.fields.assign(in_.header.size(), "");
     chunk.push_back(std::move(r));
     if (chunk.size() >= Pool::kChunk) {
       SF_TRY(submit(std::move(chunk)));
       chunk = {};
     }
-    if (opt_.progress && (reader.record_number() & 255) == 0)
-      opt_.progress({reader.record_number(), reader.bytes_read(), in_.bytes});
+    if (opt_.progress && ((tr.row - 1) & 255) == 0)
+      opt_.progress({tr.row - 1, reader.bytes_read(), in_.bytes});
   }
   if (!chunk.empty()) SF_TRY(submit(std::move(chunk)));
   return Ok{};
@@ -204,6 +207,10 @@ void Run::count(const Row& r) {
   if (!r.error.empty()) {
     ++n_.unreadable;
     if (n_.unreadable_rows.size() < 10) n_.unreadable_rows.push_back(r.row);
+  }
+  if (r.failed) {
+    ++n_.errors;
+    if (n_.error_rows.size() < 10) n_.error_rows.push_back(r.row);
     return;
   }
   switch (r.band) {
@@ -236,6 +243,9 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
   if (!pays_off) return pays_off.error();
 
   Run run(store, in, *out, opt, static_cast<size_t>(*pays_off));
+  // A byte-order mark lets Excel read the CSV as UTF-8 (else "Bąk" is
+  // garbled); JSON Lines never has one.
+  if (opt.bom && !in.layout.jsonl) run.buffer() = "\xEF\xBB\xBF";
   if (!in.layout.jsonl) {
     std::vector<std::string> hdr = in.layout.in_names;
     for (const char* c : batch::kOutCols) hdr.push_back(c);
@@ -246,11 +256,15 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
   in.reader->drain();
   BatchSummary n = run.summary();
   n.sha256 = to_hex(in.sha->finish());
+  n.blank = static_cast<int64_t>(in.reader->blank_rows());
+  n.columns = in.sources;
+  n.warnings = in.warnings;
   SF_TRY(store.audit(opt.audit_subject.empty() ? in.reader->name() : opt.audit_subject,
                      {{"mode", "batch"},
                       {"rows", n.rows},
                       {"sha256", n.sha256},
                       {"unreadable", n.unreadable},
+                      {"errors", n.errors},
                       {"exact", n.exact},
                       {"strong", n.strong},
                       {"possible", n.possible},

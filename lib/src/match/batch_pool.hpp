@@ -24,7 +24,8 @@ namespace sfcohort::batch {
 struct Row {
   long long row = 0;  // the input's record number
   std::vector<std::string> fields;
-  std::string error;  // the row could not be read: why
+  std::string error;    // the row could not be read: why
+  bool failed = false;  // answered match=error (unreadable, or a field not valid)
   Band band = Band::kNone;
   std::string text;  // its output, formatted (CSV record or JSON line)
 };
@@ -32,9 +33,10 @@ struct Row {
 // Where the query's fields are in an input row, and how output is written.
 struct Layout {
   bool jsonl = false;
-  std::vector<std::string> in_names;  // the input columns as the output names them
+  std::vector<std::string> in_names;  // the input columns as the CSV output names them
+  std::vector<std::string> header;    // the input columns as written (JSON Lines)
   size_t ncols = 0;                   // columns in the header
-  int given = -1, surname = -1, dob = -1, postcode = -1, house = -1, sex = -1;
+  int given = -1, preferred = -1, surname = -1, dob = -1, postcode = -1, house = -1, sex = -1;
 };
 
 // The output columns after the input's, in order.
