@@ -213,15 +213,16 @@ Status check_partners(Store& store, const SealFlags& f, const std::string& profi
   if (d) return Ok{};
   Error e = std::move(d).error();
   if (e.code != Errc::kPolicy || why.partner.empty()) return e;
-  const std::string add = "sfcohort share partner add '" + why.partner + "' ... ";
+  const std::string update = "sfcohort share partner update '" + why.partner + "' ";
   using K = partners::Standing::Kind;
   if (why.profile) {
-    e.hints = {"if the agreements allow it: " + add + "--allow full"};
+    e.hints = {"if the agreements allow it: " + update + "--allow full"};
   } else if (why.standing.kind == K::kMissing) {
-    e.hints = {"record the renewed agreement with: " + add + "--agreement " +
-               why.standing.agreement + "=DATE"};
+    e.hints = {"record the agreement with: " + update + "--agreement " + why.standing.agreement +
+               "=DATE"};
   } else if (why.standing.kind == K::kExpired) {
-    e.hints = {"record the renewed agreement with: " + add + "--agreement isa=DATE --expires DATE"};
+    e.hints = {"record the renewed agreement with: " + update +
+               "--agreement isa=DATE --expires DATE"};
   }
   return e;
 }

@@ -18,7 +18,7 @@ people=$(sqlite3 "$SFCOHORT_DB" "select count(*) from person p join family f on 
 # Refusals: exit 5, no file.
 expect_rc 5 "expired partner" sf export --to "West Yorkshire Police" --output c.csv.age
 has "partner 'West Yorkshire Police': information sharing agreement expired on 2019-03-31" err "expired message"
-has "hint: record the renewed agreement with: sfcohort share partner add" err "expired hint"
+has "hint: record the renewed agreement with: sfcohort share partner update" err "expired hint"
 one_line_error "expired partner"
 expect_output export-refused-expired
 [ ! -e c.csv.age ] && ok || fail "refused export left a file"

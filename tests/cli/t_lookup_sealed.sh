@@ -19,8 +19,7 @@ add_partner() {
 }
 add_partner "West Yorkshire Police" 2024-01-01
 add_partner "Lapsed Partner" 2024-01-01
-sf share partner add "Lapsed Partner" --recipient "$(age-keygen -y partner/age.key)" \
-  --agreement isa=2024-01-01 --agreement dsp=2024-01-01 --agreement mou=2024-01-01 --expires 2025-01-01 >/dev/null 2>&1
+sf share partner update "Lapsed Partner" --expires 2025-01-01 >/dev/null 2>&1
 
 # The partner seals and signs a request with the standard tools.
 cp "$SRC/examples/roll.csv" request.csv

@@ -86,7 +86,7 @@ expect_rc 3 "seal over a directory" sf share seal list.csv --recipient "$P_AGE" 
 has "adir: is a directory" err "an output directory is named as one"
 same "$(ls -A adir | wc -l)" "0" "nothing written into the directory"
 same "$(ls -A | grep -c '^\.adir\.tmp')" "0" "no temporary file beside it"
-expect_rc 0 "renew" sf share partner add "West Yorkshire Police" --recipient "$P_AGE" --sign-key "$P_SIGN" \
+expect_rc 0 "renew" sf share partner update "West Yorkshire Police" \
   --agreement isa=2019-04-01 --agreement dsp=2019-04-01 --agreement mou=2019-04-01 --expires 2099-03-31
 expect_rc 0 "seal" sf share seal list.csv --to "West Yorkshire Police"
 expect_output share-seal

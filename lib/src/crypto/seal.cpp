@@ -266,7 +266,7 @@ Result<SigCheck> read_signature(const std::string& in_path, const OpenOptions& o
         sig_path + ": signed with key " + k.key_id_hex() + ", which is " +
             (opt.signer_name.empty() ? std::string("not in the partner register")
                                      : "not the signing key of partner '" + opt.signer_name + "'"),
-        {"record the partner's key with 'sfcohort share partner add NAME --sign-key RW...'"});
+        {"record the partner's key with 'sfcohort share partner update NAME --sign-key RW...'"});
   }
   c.text = std::move(*text);
   return c;
