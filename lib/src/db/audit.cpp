@@ -68,11 +68,20 @@ std::string head_record(int64_t seq, const std::string& mac) {
 // creating, syncing and renaming a new file after every command. Otherwise
 // (the first write, or a file from an older version) it is replaced
 // atomically.
-void write_head(const Chain& c, int64_t seq, const std::string& mac) {
+// The head was not written: the change is committed, but the trail's end
+// is not recorded where verify looks for it.
+Error head_error(const std::string& path, const std::string& why) {
+  return Error(
+      Errc::kEnvironment,
+      "the change was saved, but the audit head " + path + " could not be written (" + why + ")",
+      {"fix the key folder (space, permissions), then run 'sfcohort audit verify'"});
+}
+
+Status write_head(const Chain& c, int64_t seq, const std::string& mac) {
   const std::string path = head_path(c.keys_dir, c.db_id);
   const std::string lock = c.keys_dir + "/audit-" + c.db_id + ".lock";
   int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return;
+  if (fd < 0) return head_error(path, errno_error(lock, "cannot open").message);
   ::flock(fd, LOCK_EX);
   auto cur = read_head(path);
   if (!cur || cur->seq < seq) {
@@ -88,24 +97,37 @@ void write_head(const Chain& c, int64_t seq, const std::string& mac) {
       }
       ::close(hf);
     }
-    if (!done) (void)write_file_atomic(path, rec, 0600);
+    if (!done) {
+      if (auto w = write_file_atomic(path, rec, 0600); !w) {
+        ::flock(fd, LOCK_UN);
+        ::close(fd);
+        return head_error(path, w.error().message);
+      }
+    }
   }
   ::flock(fd, LOCK_UN);
   ::close(fd);
+  return Ok{};
 }
 
 // Called by SQLite after a commit in WAL mode. Setting a WAL hook replaces
 // SQLite's automatic checkpoint, so do that here too.
 int on_wal_commit(void* arg, sqlite3* db, const char* name, int pages) {
   auto* c = static_cast<Chain*>(arg);
+  int rc = SQLITE_OK;
   if (c->pending_seq > 0) {
-    write_head(*c, c->pending_seq, c->pending_mac);
+    if (auto w = write_head(*c, c->pending_seq, c->pending_mac); !w) {
+      // Returning an error fails the COMMIT statement (the data stays
+      // committed), and Transaction::commit() reports this message.
+      c->db->after_commit_error = w.error();
+      rc = SQLITE_IOERR;
+    }
     c->pending_seq = 0;
     c->pending_mac.clear();
   }
   if (pages >= 1000)
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  return SQLITE_OK;
+  return rc;
 }
 
 void on_rollback(void* arg) {
@@ -127,6 +149,7 @@ Result<std::string> load_key(const std::string& keys_dir) {
         Errc::kCrypto, "no audit key: " + path + " is missing",
         {"run 'sfcohort init' to create one, or set SFCOHORT_KEYS to the team's key folder"});
   }
+  SF_TRY(check_not_exposed(path, 077, "the audit key"));
   auto text = read_file(path);
   if (!text) return Error(Errc::kCrypto, text.error().message);
   std::string hex;
@@ -142,8 +165,15 @@ Result<std::string> load_key(const std::string& keys_dir) {
   return raw;
 }
 
-void attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
-            std::string key) {
+Status attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
+              std::string key) {
+  if (db_id.size() != 32 || db_id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return Error(Errc::kEnvironment,
+                 "the database's id '" + db_id.substr(0, 40) +
+                     "' is not the 32 hex digits sfcohort made: the database has been altered",
+                 {"restore the database from a backup, and tell the information-governance lead"});
+  }
+  c.db = &db;
   c.keys_dir = std::move(keys_dir);
   c.db_id = std::move(db_id);
   c.memory = memory;
@@ -152,13 +182,15 @@ void attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool
     sqlite3_wal_hook(db.raw(), on_wal_commit, &c);
     sqlite3_rollback_hook(db.raw(), on_rollback, &c);
   }
+  return Ok{};
 }
 
-void flush_head(Chain& c) {
-  if (c.memory || c.pending_seq <= 0) return;
-  write_head(c, c.pending_seq, c.pending_mac);
+Status flush_head(Chain& c) {
+  if (c.memory || c.pending_seq <= 0) return Ok{};
+  auto w = write_head(c, c.pending_seq, c.pending_mac);
   c.pending_seq = 0;
   c.pending_mac.clear();
+  return w;
 }
 
 void detach(Chain& c, sql::Db& db) {

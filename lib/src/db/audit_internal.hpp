@@ -17,6 +17,7 @@ class Db;
 namespace audit {
 
 struct Chain {
+  sql::Db* db = nullptr;
   std::string keys_dir;
   std::string db_id;
   bool memory = false;
@@ -27,12 +28,16 @@ struct Chain {
   std::string pending_mac;
 };
 
-void attach(Chain& chain, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
-            std::string key);
+// Checks DB_ID is the 32 lowercase hex digits init made (it names files in
+// the key folder), then hooks the chain to DB's commits.
+Status attach(Chain& chain, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
+              std::string key);
 void detach(Chain& chain, sql::Db& db);
 // Writes the head file for an entry committed while the database was out of
-// WAL mode (where SQLite's WAL hook does it after every commit).
-void flush_head(Chain& chain);
+// WAL mode (where SQLite's WAL hook does it after every commit). A failed
+// write is an Errc::kEnvironment error (after a WAL commit, the commit
+// reports it: see sql::Db::after_commit_error).
+Status flush_head(Chain& chain);
 Status append(Chain& chain, Store& store, const std::string& subject, const nlohmann::json& detail);
 
 std::string head_path(const std::string& keys_dir, const std::string& db_id);
