@@ -55,13 +55,13 @@ expect_output lookup_sealed-plain-results
 grep -q "^A123,.*,strong,0\.9[0-9]*,F000123,P0004812," team.csv && ok || fail "team results lack ids"
 
 # Refusals: nothing looked up, nothing written.
-before=$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit")
+before=$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit where detail not like '%\"refused\":%'")
 expect_rc 2 "unknown partner" sf lookup --batch request.csv --to "Nobody" --output r.age
 has "unknown partner 'Nobody'" err "unknown partner named"
 expect_output lookup_sealed-unknown-partner
 expect_rc 5 "expired agreement" sf lookup --batch request.csv --to "Lapsed Partner" --output r.age
 expect_output lookup_sealed-expired
-same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit")" "$before" "refusals look nothing up"
+same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit where detail not like '%\"refused\":%'")" "$before" "refusals look nothing up"
 [ ! -e r.age ] && ok || fail "a refused reply was written"
 expect_rc 2 "--to needs --output" sf lookup --batch request.csv --to "West Yorkshire Police"
 cp request.csv.age tampered.age

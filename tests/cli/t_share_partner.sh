@@ -36,6 +36,14 @@ sf share keygen >/dev/null 2>&1
 expect_rc 5 "seal to the expired partner" sf share seal list.csv --to "$WYP"
 has "hint: record the renewed agreement with: sfcohort share partner update 'West Yorkshire Police' --agreement isa=DATE --expires DATE" err "renewal hint names update"
 
+# A refused share is an audit entry: the lapsed partner, and an unknown one.
+expect_rc 0 "refusals audited" sf audit --action "share seal" --format json
+has '"refused": "partner '"'"'West Yorkshire Police'"'"': information sharing agreement expired on 2019-03-31"' out "the lapsed refusal is audited"
+expect_rc 2 "seal to an unknown partner" sf share seal list.csv --to Nobody
+expect_rc 0 "refusals audited" sf audit --action "share seal" --format json
+has '"refused": "unknown partner '"'"'Nobody'"'"'"' out "the unknown-partner refusal is audited"
+has '"subject": "share refused"' out "its subject"
+
 # The renewal as the hint says: only the isa and the expiry change.
 expect_rc 0 "renew" sf share partner update "$WYP" --agreement isa=2024-04-01 --expires 2099-03-31
 has "updated partner 'West Yorkshire Police'" out "update says so"

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,10 @@ std::string to_hex(const uint8_t* p, size_t n);
 inline std::string to_hex(const Digest32& d) { return to_hex(d.data(), d.size()); }
 // Fills BUF with N cryptographically random bytes.
 void random_bytes(void* buf, size_t n);
+// Standard padded base64, and its strict inverse (nullopt for anything but
+// the canonical encoding).
+std::string base64_encode(std::string_view data);
+std::optional<std::string> base64_decode(std::string_view text);
 // Compares in constant time.
 bool equal_constant_time(std::string_view a, std::string_view b);
 

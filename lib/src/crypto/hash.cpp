@@ -78,4 +78,12 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string base64_encode(std::string_view data) {
+  return crypto::b64_encode(reinterpret_cast<const uint8_t*>(data.data()), data.size(), true);
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  return crypto::b64_decode(text, true);
+}
+
 }  // namespace sfcohort

@@ -3,8 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pwd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "db/audit_internal.hpp"
 #include "db/sqlite.hpp"
@@ -24,11 +28,57 @@ std::string genesis(const std::string& key, const std::string& db_id) {
   return to_hex(hmac_sha256(key, "sfcohort audit genesis " + db_id));
 }
 
+// The operating-system user running this process: the login name of the
+// effective uid, or "uid N" when it has none.
+std::string os_user_name() {
+  const uid_t uid = ::geteuid();
+  std::vector<char> buf(4096);
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found && pw.pw_name) {
+    return pw.pw_name;
+  }
+  return "uid " + std::to_string(uid);
+}
+
+// The path a database is registered under: absolute, links resolved.
+std::string registered_path(const std::string& db_path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(db_path, ec), ec);
+  return ec ? db_path : p.string();
+}
+
+// KEYS/audit-databases: one line "ID PATH" for each database whose trail
+// was started with these keys, in the order they were made. Written only
+// with the key folder, so someone holding just the database cannot make
+// its id agree.
+std::string registry_path(const std::string& keys_dir) { return keys_dir + "/audit-databases"; }
+
+Status register_database(const std::string& keys_dir, const std::string& db_id,
+                         const std::string& db_path) {
+  const std::string path = registry_path(keys_dir);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return errno_error(path, "cannot record the database");
+  const std::string line = db_id + " " + registered_path(db_path) + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return errno_error(path, "cannot record the database");
+  return Ok{};
+}
+
+}  // namespace
+
 std::string canonical(int64_t seq, const std::string& at, const std::string& actor,
                       const std::string& command, const std::string& purpose,
-                      const std::string& subject, const std::string& detail) {
-  return nlohmann::json::array({seq, at, actor, command, purpose, subject, detail}).dump();
+                      const std::string& subject, const std::string& detail,
+                      const std::string& os_user) {
+  auto a = nlohmann::json::array({seq, at, actor, command, purpose, subject, detail});
+  if (!os_user.empty()) a.push_back(os_user);  // entries made before migration 5 have none
+  return a.dump();
 }
+
+namespace {
 
 std::string entry_mac(const std::string& key, const std::string& prev_mac,
                       const std::string& text) {
@@ -84,6 +134,14 @@ Status write_head(const Chain& c, int64_t seq, const std::string& mac) {
   if (fd < 0) return head_error(path, errno_error(lock, "cannot open").message);
   ::flock(fd, LOCK_EX);
   auto cur = read_head(path);
+  if (!cur && seq == 1 && !c.db_path.empty()) {
+    // The trail's first entry (init): bind the database's id to its path.
+    if (auto r = register_database(c.keys_dir, c.db_id, c.db_path); !r) {
+      ::flock(fd, LOCK_UN);
+      ::close(fd);
+      return head_error(path, r.error().message);
+    }
+  }
   if (!cur || cur->seq < seq) {
     const std::string rec = head_record(seq, mac);
     bool done = false;
@@ -225,17 +283,18 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
   }
   (*last)->reset();
   const Context& ctx = store.context();
+  if (c.os_user.empty()) c.os_user = os_user_name();
+  if (c.db_path.empty()) c.db_path = ctx.db_path;
   const std::string at = Store::now_utc();
   const std::string d = detail.is_null() ? "{}" : detail.dump();
-  const std::string mac =
-      entry_mac(c.key, prev, canonical(seq, at, ctx.actor, ctx.command, ctx.purpose, subject, d));
-  auto ins = db::cached(
-      store,
-      "INSERT INTO audit(seq, at, actor, command, purpose, subject, detail, prev_mac, mac) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  const std::string mac = entry_mac(
+      c.key, prev, canonical(seq, at, ctx.actor, ctx.command, ctx.purpose, subject, d, c.os_user));
+  auto ins = db::cached(store,
+                        "INSERT INTO audit(seq, at, actor, command, purpose, subject, detail, "
+                        "prev_mac, mac, os_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!ins) return ins.error();
   (*ins)->bind(1, seq).bind(2, at).bind(3, ctx.actor).bind(4, ctx.command).bind(5, ctx.purpose);
-  (*ins)->bind(6, subject).bind(7, d).bind(8, prev).bind(9, mac);
+  (*ins)->bind(6, subject).bind(7, d).bind(8, prev).bind(9, mac).bind(10, c.os_user);
   SF_TRY((*ins)->run());
   c.pending_seq = seq;
   c.pending_mac = mac;
@@ -245,13 +304,15 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
 
 }  // namespace audit
 
-Result<std::vector<AuditEntry>> audit_entries(Store& store,
-                                              const std::optional<std::string>& since) {
+Result<std::vector<AuditEntry>> audit_entries(Store& store, const AuditFilter& f) {
   auto st = db::connection(store).prepare(
-      "SELECT seq, at, actor, command, purpose, subject, detail FROM audit "
-      "WHERE ?1 IS NULL OR at >= ?1 ORDER BY seq");
+      "SELECT seq, at, actor, command, purpose, subject, detail, os_user FROM audit "
+      "WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR substr(at, 1, 10) <= ?2) "
+      "AND (?3 IS NULL OR actor = ?3 COLLATE NOCASE OR os_user = ?3 COLLATE NOCASE) "
+      "AND (?4 IS NULL OR command = ?4 OR substr(command, 1, length(?4) + 1) = ?4 || ' ') "
+      "ORDER BY seq");
   if (!st) return st.error();
-  st->bind(1, since);
+  st->bind(1, f.since).bind(2, f.until).bind(3, f.actor).bind(4, f.action);
   std::vector<AuditEntry> out;
   for (;;) {
     auto r = st->step();
@@ -266,83 +327,162 @@ Result<std::vector<AuditEntry>> audit_entries(Store& store,
     e.subject = st->text(5);
     e.detail = nlohmann::json::parse(st->text(6), nullptr, false);
     if (e.detail.is_discarded()) e.detail = st->text(6);
+    e.os_user = st->text(7);
     out.push_back(std::move(e));
   }
   return out;
 }
 
-Result<AuditCheck> verify_audit(Store& store) {
+namespace audit {
+
+Digest32 root_start(const std::string& db_id) {
+  Sha256 h;
+  h.update("sfcohort audit root\n" + db_id);
+  return h.finish();
+}
+
+Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   const Context& ctx = store.context();
-  auto key = audit::load_key(ctx.keys_dir);
+  auto key = load_key(ctx.keys_dir);
   if (!key) return key.error();
   auto st = db::connection(store).prepare(
-      "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac FROM audit "
-      "ORDER BY seq");
+      "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac, os_user "
+      "FROM audit ORDER BY seq");
   if (!st) return st.error();
-  AuditCheck out;
-  std::string prev = audit::genesis(*key, store.database_id());
+  Walk w;
+  AuditCheck& out = w.check;
+  std::string prev = genesis(*key, store.database_id());
+  Digest32 root = root_start(store.database_id());
   int64_t expect = 1;
-  std::vector<std::pair<int64_t, std::string>> macs;
+  auto fail = [&out](int64_t seq, std::string why) {
+    if (!out.intact) return;
+    out.intact = false;
+    out.first_bad = seq;
+    out.problem = std::move(why);
+  };
   for (;;) {
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
     const int64_t seq = st->int64(0);
     ++out.entries;
+    const std::string text = canonical(seq, st->text(1), st->text(2), st->text(3), st->text(4),
+                                       st->text(5), st->text(6), st->text(9));
+    // The keyless digest chain the checkpoints commit to.
+    const Digest32 d = [&] {
+      Sha256 h;
+      h.update(text);
+      return h.finish();
+    }();
+    uint64_t d8 = 0;
+    for (int i = 0; i < 8; ++i) d8 = (d8 << 8) | d[i];
+    w.d8.push_back(d8);
+    {
+      Sha256 h;
+      h.update(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
+      h.update(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+      root = h.finish();
+    }
+    for (int64_t want : root_sizes) {
+      if (want == out.entries) w.roots[want] = root;
+    }
     if (!out.intact) continue;
     if (seq != expect) {
-      out.intact = false;
-      out.first_bad = expect;
-      out.problem = seq > expect ? "entry " + std::to_string(expect) + " is missing (deleted)"
-                                 : "entry " + std::to_string(seq) + " is out of order";
+      fail(expect, seq > expect ? "entry " + std::to_string(expect) + " is missing (deleted)"
+                                : "entry " + std::to_string(seq) + " is out of order");
       continue;
     }
-    const std::string text = audit::canonical(seq, st->text(1), st->text(2), st->text(3),
-                                              st->text(4), st->text(5), st->text(6));
+    if (seq == 1 && st->text(3) != "init") {
+      fail(1, "the trail does not start with its init entry (entry 1 is '" + st->text(3) + "')");
+      continue;
+    }
     const std::string mac = st->text(8);
-    if (st->text(7) != prev || !equal_constant_time(audit::entry_mac(*key, prev, text), mac)) {
-      out.intact = false;
-      out.first_bad = seq;
-      out.problem = "entry " + std::to_string(seq) + " has been altered or inserted";
+    if (st->text(7) != prev || !equal_constant_time(entry_mac(*key, prev, text), mac)) {
+      fail(seq, "entry " + std::to_string(seq) + " has been altered or inserted");
       continue;
     }
-    macs.emplace_back(seq, mac);
+    w.macs.push_back(mac);
     prev = mac;
     ++expect;
   }
-  if (!out.intact) return out;
-  const std::string hp = audit::head_path(ctx.keys_dir, store.database_id());
-  auto head = audit::read_head(hp);
+  if (out.entries == 0) {
+    fail(1, "the trail is empty: it does not start with its init entry (entries removed)");
+  }
+  w.roots[0] = root_start(store.database_id());
+  w.roots[out.entries] = root;
+  if (!out.intact) return w;
+  check_head(store, w);
+  if (out.intact) check_registry(store, w);
+  return w;
+}
+
+void check_head(Store& store, Walk& w) {
+  const Context& ctx = store.context();
+  AuditCheck& out = w.check;
+  const std::string hp = head_path(ctx.keys_dir, store.database_id());
+  auto head = read_head(hp);
   const int64_t last = out.entries;
+  auto fail = [&out](int64_t seq, std::string why) {
+    out.intact = false;
+    out.first_bad = seq;
+    out.problem = std::move(why);
+  };
   if (!head) {
-    if (last > 0) {
-      out.intact = false;
-      out.first_bad = 1;
-      out.problem =
-          "the audit head file " + hp + " is missing, so a cut-off tail cannot be ruled out";
-    }
-    return out;
+    return fail(1, "the audit head file " + hp +
+                       " is missing, so a cut-off tail or a replaced database cannot be ruled out");
   }
   if (head->seq > last) {
-    out.intact = false;
-    out.first_bad = last + 1;
-    out.problem = "entries " + std::to_string(last + 1) + " to " + std::to_string(head->seq) +
-                  " have been removed from the end of the trail";
-    return out;
+    return fail(last + 1, "entries " + std::to_string(last + 1) + " to " +
+                              std::to_string(head->seq) +
+                              " have been removed from the end of the trail");
   }
   if (head->seq >= 1 &&
-      !equal_constant_time(macs[static_cast<size_t>(head->seq - 1)].second, head->mac)) {
-    out.intact = false;
-    out.first_bad = head->seq;
-    out.problem = "entry " + std::to_string(head->seq) + " does not match the recorded head";
-    return out;
+      !equal_constant_time(w.macs[static_cast<size_t>(head->seq - 1)], head->mac)) {
+    return fail(head->seq,
+                "entry " + std::to_string(head->seq) + " does not match the recorded head");
   }
   if (head->seq < last) {
     out.notes.push_back("the head file records entry " + std::to_string(head->seq) + " of " +
                         std::to_string(last) + " (a command was interrupted after committing)");
   }
-  return out;
 }
+
+void check_registry(Store& store, Walk& w) {
+  const Context& ctx = store.context();
+  auto text = read_file(registry_path(ctx.keys_dir));
+  if (!text) {
+    w.check.notes.push_back("no database is registered beside the keys (made by an older version)");
+    return;
+  }
+  const std::string here = registered_path(ctx.db_path);
+  std::string last_here, where_id;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t nl = text->find('\n', pos);
+    if (nl == std::string::npos) nl = text->size();
+    const std::string line = text->substr(pos, nl - pos);
+    pos = nl + 1;
+    const size_t sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    const std::string id = line.substr(0, sp), path = line.substr(sp + 1);
+    if (path == here) last_here = id;
+    if (id == store.database_id()) where_id = path;
+  }
+  if (!last_here.empty() && last_here != store.database_id()) {
+    w.check.intact = false;
+    w.check.first_bad = 1;
+    w.check.problem = "the database at " + here + " was created as database " + last_here +
+                      " but now says " + store.database_id() +
+                      ": its id was replaced, or another database put in its place";
+  } else if (where_id.empty()) {
+    w.check.notes.push_back("database " + store.database_id() +
+                            " is not registered beside these keys");
+  } else if (where_id != here) {
+    w.check.notes.push_back("the database was created at " + where_id + " and has moved");
+  }
+}
+
+}  // namespace audit
 
 Result<bool> ensure_audit_key(const std::string& keys_dir) {
   SF_TRY(make_dirs(keys_dir, 0700));

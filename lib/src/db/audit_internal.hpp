@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "sfcohort/audit.hpp"
+#include "sfcohort/hash.hpp"
 #include "sfcohort/result.hpp"
 
 namespace sfcohort {
@@ -21,7 +25,9 @@ struct Chain {
   std::string keys_dir;
   std::string db_id;
   bool memory = false;
-  std::string key;  // raw bytes; loaded on first use
+  std::string key;      // raw bytes; loaded on first use
+  std::string os_user;  // who runs this process; found on first use
+  std::string db_path;  // registered beside the keys with the first entry
   // The newest entry appended by this connection and not yet written to the
   // head file; written once its transaction commits, dropped on rollback.
   int64_t pending_seq = 0;
@@ -41,7 +47,28 @@ Status flush_head(Chain& chain);
 Status append(Chain& chain, Store& store, const std::string& subject, const nlohmann::json& detail);
 
 std::string head_path(const std::string& keys_dir, const std::string& db_id);
+// An entry's canonical text: what its MAC and its checkpoint digest cover.
+std::string canonical(int64_t seq, const std::string& at, const std::string& actor,
+                      const std::string& command, const std::string& purpose,
+                      const std::string& subject, const std::string& detail,
+                      const std::string& os_user);
 Result<std::string> load_key(const std::string& keys_dir);
+
+// One pass over the trail: the HMAC chain from the genesis, the init entry
+// first, the head file and the registry beside the keys (CHECK), and the
+// keyless digests the checkpoints commit to: each entry's SHA-256 cut to 8
+// bytes (D8, in order), and the root after each size in ROOT_SIZES (and 0),
+// root_0 = SHA-256("sfcohort audit root\n" || database id), root_i =
+// SHA-256(root_{i-1} || SHA-256(canonical text of entry i)).
+struct Walk {
+  AuditCheck check;
+  std::vector<uint64_t> d8;
+  std::map<int64_t, Digest32> roots;
+  std::vector<std::string> macs;
+};
+Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes);
+void check_head(Store& store, Walk& w);
+void check_registry(Store& store, Walk& w);
 
 }  // namespace audit
 }  // namespace sfcohort
