@@ -39,11 +39,15 @@ cp_wall=$WALL cp_rss=$RSS_KB
 "$SF" -q audit verify --checkpoint "$SCRATCH/cp.txt" --auditor-key "$SCRATCH/ig.key.pub" >/dev/null
 measure verify "$SF" -q audit verify --checkpoint "$SCRATCH/cp.txt" --auditor-key "$SCRATCH/ig.key.pub"
 [ "$RC" -eq 0 ] || { cat "$SCRATCH/verify.err" >&2; exit 1; }
+# CPU time too: on a shared machine the wall time includes waiting for a core.
+cpu=$(/usr/bin/time -f '%U %S' "$SF" -q audit verify --checkpoint "$SCRATCH/cp.txt" \
+  --auditor-key "$SCRATCH/ig.key.pub" 2>&1 >/dev/null | awk 'END { printf "%.2f", $1 + $2 }')
 machine_info
 echo
 echo "| $entries entries | wall | peak memory |"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "|---|---:|---:|"
 echo "| audit checkpoint (verify, then sign) | ${cp_wall} s | $(mib "$cp_rss") |"
-echo "| audit verify --checkpoint | ${WALL} s | $(mib "$RSS_KB") |"
+echo "| audit verify --checkpoint | ${WALL} s (CPU ${cpu} s) | $(mib "$RSS_KB") |"
 echo
 echo "checkpoint file: $(du -k "$SCRATCH/cp.txt" | cut -f1) KiB; $(head -n 1 "$SCRATCH/verify.out")"

@@ -31,6 +31,8 @@ class Sha256 {
   std::unique_ptr<State> st_;
 };
 
+// SHA-256 of A followed by B, at once (no allocation).
+Digest32 sha256(std::string_view a, std::string_view b = {});
 // HMAC-SHA-256 of DATA under KEY (any length).
 Digest32 hmac_sha256(std::string_view key, std::string_view data);
 // SHA-256 of a whole file, streamed. Unreadable: Errc::kEnvironment.

@@ -69,13 +69,70 @@ Status register_database(const std::string& keys_dir, const std::string& db_id,
 
 }  // namespace
 
-std::string canonical(int64_t seq, const std::string& at, const std::string& actor,
-                      const std::string& command, const std::string& purpose,
-                      const std::string& subject, const std::string& detail,
-                      const std::string& os_user) {
-  auto a = nlohmann::json::array({seq, at, actor, command, purpose, subject, detail});
-  if (!os_user.empty()) a.push_back(os_user);  // entries made before migration 5 have none
-  return a.dump();
+namespace {
+
+// A JSON string as nlohmann::json::dump() writes it (UTF-8 kept; '"', '\',
+// and control characters escaped, the short forms where JSON has them,
+// otherwise \u00xx): the canonical text must stay byte for byte what older
+// versions MAC'd, and this runs a million times in a verify.
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (ch < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+          out += buf;
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string canonical(int64_t seq, std::string_view at, std::string_view actor,
+                      std::string_view command, std::string_view purpose, std::string_view subject,
+                      std::string_view detail, std::string_view os_user) {
+  std::string out;
+  out.reserve(64 + at.size() + actor.size() + command.size() + purpose.size() + subject.size() +
+              detail.size() + os_user.size());
+  out += '[';
+  out += std::to_string(seq);
+  for (std::string_view f : {at, actor, command, purpose, subject, detail}) {
+    out += ',';
+    append_json_string(out, f);
+  }
+  if (!os_user.empty()) {  // entries made before migration 5 have none
+    out += ',';
+    append_json_string(out, os_user);
+  }
+  out += ']';
+  return out;
 }
 
 namespace {
@@ -84,11 +141,6 @@ std::string entry_mac(const std::string& key, const std::string& prev_mac,
                       const std::string& text) {
   return to_hex(hmac_sha256(key, prev_mac + "\n" + text));
 }
-
-struct Head {
-  int64_t seq = 0;
-  std::string mac;
-};
 
 std::optional<Head> read_head(const std::string& path) {
   auto text = read_file(path);
@@ -351,6 +403,8 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   if (!st) return st.error();
   Walk w;
   AuditCheck& out = w.check;
+  w.head = read_head(head_path(ctx.keys_dir, store.database_id()));
+  if (w.head) w.head_seq = w.head->seq;
   std::string prev = genesis(*key, store.database_id());
   Digest32 root = root_start(store.database_id());
   int64_t expect = 1;
@@ -366,23 +420,16 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
     if (!*r) break;
     const int64_t seq = st->int64(0);
     ++out.entries;
-    const std::string text = canonical(seq, st->text(1), st->text(2), st->text(3), st->text(4),
-                                       st->text(5), st->text(6), st->text(9));
+    const std::string text =
+        canonical(seq, st->text_view(1), st->text_view(2), st->text_view(3), st->text_view(4),
+                  st->text_view(5), st->text_view(6), st->text_view(9));
     // The keyless digest chain the checkpoints commit to.
-    const Digest32 d = [&] {
-      Sha256 h;
-      h.update(text);
-      return h.finish();
-    }();
+    const Digest32 d = sha256(text);
     uint64_t d8 = 0;
     for (int i = 0; i < 8; ++i) d8 = (d8 << 8) | d[i];
     w.d8.push_back(d8);
-    {
-      Sha256 h;
-      h.update(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()));
-      h.update(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
-      root = h.finish();
-    }
+    root = sha256(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()),
+                  std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
     for (int64_t want : root_sizes) {
       if (want == out.entries) w.roots[want] = root;
     }
@@ -392,17 +439,17 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
                                 : "entry " + std::to_string(seq) + " is out of order");
       continue;
     }
-    if (seq == 1 && st->text(3) != "init") {
+    if (seq == 1 && st->text_view(3) != "init") {
       fail(1, "the trail does not start with its init entry (entry 1 is '" + st->text(3) + "')");
       continue;
     }
-    const std::string mac = st->text(8);
-    if (st->text(7) != prev || !equal_constant_time(entry_mac(*key, prev, text), mac)) {
+    std::string mac = st->text(8);
+    if (st->text_view(7) != prev || !equal_constant_time(entry_mac(*key, prev, text), mac)) {
       fail(seq, "entry " + std::to_string(seq) + " has been altered or inserted");
       continue;
     }
-    w.macs.push_back(mac);
-    prev = mac;
+    if (seq == w.head_seq) w.mac_at_head = mac;
+    prev = std::move(mac);
     ++expect;
   }
   if (out.entries == 0) {
@@ -420,7 +467,7 @@ void check_head(Store& store, Walk& w) {
   const Context& ctx = store.context();
   AuditCheck& out = w.check;
   const std::string hp = head_path(ctx.keys_dir, store.database_id());
-  auto head = read_head(hp);
+  const auto& head = w.head;
   const int64_t last = out.entries;
   auto fail = [&out](int64_t seq, std::string why) {
     out.intact = false;
@@ -436,8 +483,7 @@ void check_head(Store& store, Walk& w) {
                               std::to_string(head->seq) +
                               " have been removed from the end of the trail");
   }
-  if (head->seq >= 1 &&
-      !equal_constant_time(w.macs[static_cast<size_t>(head->seq - 1)], head->mac)) {
+  if (head->seq >= 1 && !equal_constant_time(w.mac_at_head, head->mac)) {
     return fail(head->seq,
                 "entry " + std::to_string(head->seq) + " does not match the recorded head");
   }

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sfcohort/audit.hpp"
@@ -48,10 +50,11 @@ Status append(Chain& chain, Store& store, const std::string& subject, const nloh
 
 std::string head_path(const std::string& keys_dir, const std::string& db_id);
 // An entry's canonical text: what its MAC and its checkpoint digest cover.
-std::string canonical(int64_t seq, const std::string& at, const std::string& actor,
-                      const std::string& command, const std::string& purpose,
-                      const std::string& subject, const std::string& detail,
-                      const std::string& os_user);
+// The JSON array [seq, at, actor, command, purpose, subject, detail(,
+// os_user when set)], exactly as nlohmann::json::dump() writes it.
+std::string canonical(int64_t seq, std::string_view at, std::string_view actor,
+                      std::string_view command, std::string_view purpose, std::string_view subject,
+                      std::string_view detail, std::string_view os_user);
 Result<std::string> load_key(const std::string& keys_dir);
 
 // One pass over the trail: the HMAC chain from the genesis, the init entry
@@ -60,11 +63,17 @@ Result<std::string> load_key(const std::string& keys_dir);
 // bytes (D8, in order), and the root after each size in ROOT_SIZES (and 0),
 // root_0 = SHA-256("sfcohort audit root\n" || database id), root_i =
 // SHA-256(root_{i-1} || SHA-256(canonical text of entry i)).
+struct Head {
+  int64_t seq = 0;
+  std::string mac;
+};
 struct Walk {
   AuditCheck check;
   std::vector<uint64_t> d8;
   std::map<int64_t, Digest32> roots;
-  std::vector<std::string> macs;
+  std::optional<Head> head;  // the head file, as read before the walk
+  int64_t head_seq = -1;
+  std::string mac_at_head;  // the mac of entry head_seq
 };
 Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes);
 void check_head(Store& store, Walk& w);
