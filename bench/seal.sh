@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# share seal / share open of a 1 GiB file against Debian's age encrypting and
-# decrypting the same file, in the same run, with unprotected keys.
+# share seal / share open of a 1 GiB file against Debian's age and minisign
+# doing the same job (age -e then minisign -S; minisign -V then age -d) on
+# the same file, in the same run, with unprotected keys.
 # Usage: bench/seal.sh [BUILD_DIR] [SIZE_MIB] [ROUNDS]
 # Prints the median wall and CPU time of each, the ratios (age / sfcohort:
 # above 1 means sfcohort is faster) and peak memory. Needs age, age-keygen and
-# GNU time. Run it on an otherwise idle machine: sealing does more work than
+# minisign and GNU time. Run it on an otherwise idle machine: sealing does more work than
 # age (the BLAKE2b-512 hash for the signature) and spreads it over two
 # threads, so it needs the second CPU to be free; opening also fsyncs the
 # plaintext, which age does not.
@@ -34,6 +35,7 @@ sign=$("$sf" share pubkey | sed -n 2p)
 "$sf" -q share partner add Bench --recipient "$team" --sign-key "$sign" \
   --agreement isa=2020-01-01 --agreement dsp=2020-01-01 --agreement mou=2020-01-01 >/dev/null
 
+minisign -G -W -p ms.pub -s ms.key >/dev/null
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >plain
 
 # run LABEL OUTPUT CMD...: wall seconds, CPU seconds and peak KiB of the timed
@@ -55,7 +57,9 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a
 
 for _ in $(seq "$rounds"); do
   run "age -e" age.age age -r "$team" -o age.age plain
+  run "minisign -S" age.age.minisig minisign -S -s ms.key -m age.age
   run "share seal" sealed.age "$sf" -q share seal plain --to Bench --output sealed.age
+  run "minisign -V" /dev/null/none minisign -V -p ms.pub -m age.age
   run "age -d" age-opened age -d -i "$SFCOHORT_KEYS/age.key" -o age-opened age.age
   run "share open" opened "$sf" -q share open sealed.age --from Bench --output opened
   cmp -s plain opened || { echo "open gave different bytes" >&2; exit 1; }
@@ -65,10 +69,15 @@ done
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "file: ${size_mib} MiB, median of $rounds rounds (seal includes signing, open includes verifying and fsync)"
 printf '%-12s %8s %8s %10s  %s\n' "" "seconds" "CPU s" "peak MiB" "all rounds"
-for l in "age -e" "share seal" "age -d" "share open"; do
+for l in "age -e" "minisign -S" "share seal" "minisign -V" "age -d" "share open"; do
   printf '%-12s %8s %8s %10d  %s\n' "$l" "$(median "${times[$l]}")" "$(median "${cpu[$l]}")" \
     $((mem[$l] / 1024)) "${times[$l]}"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-echo "seal: $(ratio "$(median "${times[age -e]}")" "$(median "${times[share seal]}")")x age's encrypt speed"
-echo "open: $(ratio "$(median "${times[age -d]}")" "$(median "${times[share open]}")")x age's decrypt speed"
+sum() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a + b}'; }
+stock_seal=$(sum "$(median "${times[age -e]}")" "$(median "${times[minisign -S]}")")
+stock_open=$(sum "$(median "${times[minisign -V]}")" "$(median "${times[age -d]}")")
+echo "seal: $(ratio "$stock_seal" "$(median "${times[share seal]}")")x the speed of age -e then minisign -S ($stock_seal s)"
+echo "open: $(ratio "$stock_open" "$(median "${times[share open]}")")x the speed of minisign -V then age -d ($stock_open s)"
+echo "seal: $(ratio "$(median "${times[age -e]}")" "$(median "${times[share seal]}")")x age -e alone"
+echo "open: $(ratio "$(median "${times[age -d]}")" "$(median "${times[share open]}")")x age -d alone"

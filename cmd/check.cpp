@@ -69,7 +69,10 @@ Result<int> run_check(const Globals& g, const CheckOptions& o) {
     // The database is needed only for its default criteria set.
     if (o.criteria.empty() && n.criteria_set.empty() && file_exists(ctx.db_path)) {
       auto s = Store::open(ctx);
-      if (!s) return std::move(s).error();
+      if (!s) {
+        SF_TRY(ps.status(o.target));  // the file's own errors first
+        return std::move(s).error();
+      }
       store.emplace(std::move(*s));
     }
     auto s = nomination::resolve_set(store ? &*store : nullptr,

@@ -217,16 +217,26 @@ Status check_partners(Store& store, const SealFlags& f, const std::string& profi
   auto d = partners::destination(store, f.to, profile, Store::today(), &why);
   if (d) return Ok{};
   Error e = std::move(d).error();
+  // A refused share is on the record too: who tried to send what to whom.
+  if (e.code == Errc::kPolicy || e.code == Errc::kInvalidInput) {
+    nlohmann::json to = f.to;
+    if (auto a = store.audit(why.partner.empty() ? "share refused" : "partner " + why.partner,
+                             {{"refused", e.message}, {"to", to}, {"profile", profile}});
+        !a) {
+      return a.error();
+    }
+  }
   if (e.code != Errc::kPolicy || why.partner.empty()) return e;
-  const std::string add = "sfcohort share partner add '" + why.partner + "' ... ";
+  const std::string update = "sfcohort share partner update '" + why.partner + "' ";
   using K = partners::Standing::Kind;
   if (why.profile) {
-    e.hints = {"if the agreements allow it: " + add + "--allow full"};
+    e.hints = {"if the agreements allow it: " + update + "--allow full"};
   } else if (why.standing.kind == K::kMissing) {
-    e.hints = {"record the renewed agreement with: " + add + "--agreement " +
-               why.standing.agreement + "=DATE"};
+    e.hints = {"record the agreement with: " + update + "--agreement " + why.standing.agreement +
+               "=DATE"};
   } else if (why.standing.kind == K::kExpired) {
-    e.hints = {"record the renewed agreement with: " + add + "--agreement isa=DATE --expires DATE"};
+    e.hints = {"record the renewed agreement with: " + update +
+               "--agreement isa=DATE --expires DATE"};
   }
   return e;
 }

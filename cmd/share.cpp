@@ -144,8 +144,8 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
     auto p = partners::get(*store, o.from);
     if (p && p->sign_key.empty()) {
       return Error(Errc::kCrypto, "partner '" + p->name + "' has no signing key in the register",
-                   {"record it with 'sfcohort share partner add '" + p->name +
-                    "' ... --sign-key RW...', or use --no-verify"});
+                   {"record it with 'sfcohort share partner update '" + p->name +
+                    "' --sign-key RW...', or use --no-verify"});
     }
   }
   exchange::OpenRequest req;

@@ -70,5 +70,8 @@ bool can_prompt();
 
 // `share partner ...`: the partner register (share_partner.cpp).
 void add_share_partner(CLI::App* share, Globals& g, Action& action);
+// `share partner list` and `show` in FORMAT, text or json (share_partner_show.cpp).
+Result<int> run_partner_list(const Globals& g, const std::string& format);
+Result<int> run_partner_show(const Globals& g, const std::string& name, const std::string& format);
 
 }  // namespace sfcohort::cli

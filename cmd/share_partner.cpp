@@ -1,8 +1,9 @@
-// sfcohort share partner: add, list, show and remove partners in the
-// register. The library checks and stores them and says where each stands;
-// this file parses the options and prints.
+// sfcohort share partner: add, update and remove partners in the register
+// (list and show: share_partner_show.cpp). The library checks and stores them and says where each
+// stands; this file parses the options and prints.
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "sfcohort/age.hpp"
@@ -18,12 +19,26 @@ namespace {
 struct PartnerAddOptions {
   std::string name, recipient, sign_key, expires, legal_basis, allow = "basic";
   std::vector<std::string> agreements;
+  bool history = false, no_history = false;
+  // update: which options were given (the others are kept).
+  std::map<std::string, CLI::Option*> given;
+  bool has(const std::string& opt) const {
+    auto it = given.find(opt);
+    return it != given.end() && it->second->count() > 0;
+  }
 };
 
 struct PartnerNameOptions {
   std::string name;
   std::string format = "text";
 };
+
+// set_agreement's refusal, worded for the --agreement option.
+Error agreement_error(Error e) {
+  e.message = "--" + e.message;  // "agreement ...": the option's name
+  if (!e.hints.empty()) e.hints.back() += "; e.g. --agreement isa=2024-04-01";
+  return e;
+}
 
 // The partner the options describe, with errors naming the option at fault.
 Result<partners::Partner> partner_from(const PartnerAddOptions& o) {
@@ -33,13 +48,9 @@ Result<partners::Partner> partner_from(const PartnerAddOptions& o) {
   p.sign_key = o.sign_key;
   p.legal_basis = o.legal_basis;
   p.allow = o.allow;
+  p.history = o.history;
   for (const auto& a : o.agreements) {
-    if (auto s = partners::set_agreement(p, a); !s) {
-      Error e = std::move(s).error();
-      e.message = "--" + e.message;  // "agreement ...": the option's name
-      if (!e.hints.empty()) e.hints.back() += "; e.g. --agreement isa=2024-04-01";
-      return e;
-    }
+    if (auto s = partners::set_agreement(p, a); !s) return agreement_error(std::move(s).error());
   }
   if (!o.expires.empty()) {
     auto d = parse_date(o.expires);
@@ -49,13 +60,43 @@ Result<partners::Partner> partner_from(const PartnerAddOptions& o) {
   return p;
 }
 
+// The change the options of `update` describe: only the options given.
+Result<partners::Change> change_from(const PartnerAddOptions& o) {
+  partners::Change c;
+  if (o.has("--recipient")) c.recipient = o.recipient;
+  if (o.has("--sign-key")) c.sign_key = o.sign_key;
+  c.agreements = o.agreements;
+  for (const auto& a : o.agreements) {
+    partners::Partner scratch;  // the message can name the option here
+    if (auto s = partners::set_agreement(scratch, a); !s) {
+      return agreement_error(std::move(s).error());
+    }
+  }
+  if (o.has("--expires")) {
+    if (o.expires == "none") {
+      c.expires = "";
+    } else {
+      auto d = parse_date(o.expires);
+      if (!d) return invalid_input("--expires: " + d.error().message);
+      c.expires = d->iso();
+    }
+  }
+  if (o.has("--legal-basis")) c.legal_basis = o.legal_basis;
+  if (o.has("--allow")) c.allow = o.allow;
+  if (o.history) c.history = true;
+  if (o.no_history) c.history = false;
+  return c;
+}
+
 // The partner's keys parse: the library checks them too, but here the
 // message can name the option at fault.
-Status check_keys(const PartnerAddOptions& o) {
+Status check_keys(const PartnerAddOptions& o, bool update) {
   const std::string name = trim(o.name);
   if (name.empty()) return Ok{};  // the library's "a partner needs a name"
-  if (auto r = age::Recipient::parse(o.recipient); !r) {
-    return invalid_input("partner '" + name + "': --recipient: " + r.error().message);
+  if (!update || o.has("--recipient")) {
+    if (auto r = age::Recipient::parse(o.recipient); !r) {
+      return invalid_input("partner '" + name + "': --recipient: " + r.error().message);
+    }
   }
   if (!o.sign_key.empty()) {
     if (auto k = minisign::PublicKey::parse(o.sign_key); !k) {
@@ -70,80 +111,36 @@ Result<int> run_partner_add(const Globals& g, const PartnerAddOptions& o) {
   if (!p) return std::move(p).error();
   auto store = Store::open(g.context("share partner add"));
   if (!store) return std::move(store).error();
-  SF_TRY(check_keys(o));
+  SF_TRY(check_keys(o, false));
   p->added_by = store->context().actor;
-  auto is_new = partners::add(*store, *p);
-  if (!is_new) return std::move(is_new).error();
+  SF_TRY(partners::add(*store, *p));
   auto saved = partners::get(*store, p->name);
   if (!saved) return std::move(saved).error();
-  std::printf("%s partner '%s'\n", *is_new ? "added" : "updated", saved->name.c_str());
+  std::printf("added partner '%s'\n", saved->name.c_str());
   if (auto s = partners::standing(*saved, Store::today()); !s.ok()) {
     warn(g, s.message + " (sharing with this partner is refused until this is recorded)");
   }
   return 0;
 }
 
-Result<int> run_partner_list(const Globals& g, const PartnerNameOptions& o) {
-  auto store = Store::open(g.context("share partner list"));
+Result<int> run_partner_update(const Globals& g, const PartnerAddOptions& o) {
+  auto c = change_from(o);
+  if (!c) return std::move(c).error();
+  if (c->empty()) {
+    return Error(Errc::kInvalidInput, "partner '" + trim(o.name) + "': nothing to change",
+                 {"give the options to change (--agreement KIND=DATE, --expires DATE, "
+                  "--recipient, --sign-key, --legal-basis, --allow, --history); the others are "
+                  "kept"});
+  }
+  auto store = Store::open(g.context("share partner update"));
   if (!store) return std::move(store).error();
-  auto all = partners::list(*store);
-  if (!all) return std::move(all).error();
-  const std::string today = Store::today();
-  if (o.format == "json") {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& p : *all) {
-      auto j = p.to_json();
-      j["status"] = partners::standing(p, today).name();
-      arr.push_back(j);
-    }
-    std::printf("%s\n", arr.dump().c_str());
-    return 0;
+  SF_TRY(check_keys(o, true));
+  auto saved = partners::update(*store, o.name, *c);
+  if (!saved) return std::move(saved).error();
+  std::printf("updated partner '%s'\n", saved->name.c_str());
+  if (auto s = partners::standing(*saved, Store::today()); !s.ok()) {
+    warn(g, s.message + " (sharing with this partner is refused until this is recorded)");
   }
-  if (all->empty()) {
-    std::printf("no partners registered\n");
-    note(g,
-         "add one with 'sfcohort share partner add NAME --recipient age1... --agreement isa=DATE "
-         "...'");
-    return 0;
-  }
-  size_t w = 4;
-  for (const auto& p : *all) w = std::max(w, p.name.size());
-  auto d = [](const std::optional<std::string>& v) { return v ? *v : std::string("-"); };
-  std::printf("%-*s  %-8s  %-5s  %-10s  %-10s  %-10s  %s\n", static_cast<int>(w), "NAME", "STATUS",
-              "ALLOW", "ISA", "DSP", "MOU", "EXPIRES");
-  for (const auto& p : *all) {
-    std::printf("%-*s  %-8s  %-5s  %-10s  %-10s  %-10s  %s\n", static_cast<int>(w), p.name.c_str(),
-                partners::standing(p, today).name(), p.allow.c_str(), d(p.isa).c_str(),
-                d(p.dsp).c_str(), d(p.mou).c_str(), d(p.expires).c_str());
-  }
-  return 0;
-}
-
-Result<int> run_partner_show(const Globals& g, const PartnerNameOptions& o) {
-  auto store = Store::open(g.context("share partner show"));
-  if (!store) return std::move(store).error();
-  auto p = partners::get(*store, o.name);
-  if (!p) return std::move(p).error();
-  const partners::Standing s = partners::standing(*p, Store::today());
-  if (o.format == "json") {
-    auto j = p->to_json();
-    j["status"] = s.name();
-    std::printf("%s\n", j.dump().c_str());
-    return 0;
-  }
-  auto d = [](const std::optional<std::string>& v) { return v ? *v : std::string("(none)"); };
-  std::printf("%s\n", p->name.c_str());
-  std::printf("  status       %s\n", s.ok() ? "ok: sharing allowed" : s.message.c_str());
-  std::printf("  recipient    %s\n", p->recipient.c_str());
-  std::printf("  sign key     %s\n",
-              p->sign_key.empty() ? "(none: its files cannot be verified)" : p->sign_key.c_str());
-  std::printf("  isa          %s\n", d(p->isa).c_str());
-  std::printf("  dsp          %s\n", d(p->dsp).c_str());
-  std::printf("  mou          %s\n", d(p->mou).c_str());
-  std::printf("  expires      %s\n", d(p->expires).c_str());
-  std::printf("  allow        %s\n", p->allow.c_str());
-  std::printf("  legal basis  %s\n", p->legal_basis.empty() ? "(none)" : p->legal_basis.c_str());
-  std::printf("  added        %s by %s\n", p->added_at.c_str(), p->added_by.c_str());
   return 0;
 }
 
@@ -159,34 +156,62 @@ Result<int> run_partner_remove(const Globals& g, const PartnerNameOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// The options add and update share; update keeps what is not given.
+void add_partner_fields(CLI::App* sub, PartnerAddOptions& o, bool update) {
+  sub->add_option("name", o.name, "the partner's name, e.g. 'West Yorkshire Police'")->required();
+  auto* recipient =
+      sub->add_option("--recipient", o.recipient, "the partner's age recipient (age1...)");
+  if (!update) recipient->required();
+  o.given["--recipient"] = recipient;
+  o.given["--sign-key"] =
+      sub->add_option("--sign-key", o.sign_key, "the partner's minisign public key (RW...)");
+  sub->add_option("--agreement", o.agreements,
+                  "KIND=DATE: isa, dsp (dsf) or mou and the date it was signed; repeat for each");
+  o.given["--expires"] = sub->add_option(
+      "--expires", o.expires,
+      update ? "the date sharing ends ('none': no end date)" : "the date sharing ends");
+  o.given["--legal-basis"] =
+      sub->add_option("--legal-basis", o.legal_basis, "the legal basis for sharing");
+  o.given["--allow"] = sub->add_option("--allow", o.allow,
+                                       "the field profiles the partner may receive: basic or full")
+                           ->check(CLI::IsMember({"basic", "full"}));
+  auto* h = sub->add_flag("--history", o.history, "the partner may be told about closed families");
+  auto* nh = sub->add_flag("--no-history", o.no_history,
+                           "closed families are not disclosed to the partner (the default)");
+  h->excludes(nh);
+}
+
+}  // namespace
+
 void add_share_partner(CLI::App* share, Globals& g, Action& action) {
   CLI::App* partner = share->add_subcommand("partner", "the partner register");
   partner->require_subcommand(1);
   auto pa = std::make_shared<PartnerAddOptions>();
-  CLI::App* add =
-      partner->add_subcommand("add", "add a partner, or update one (a renewed agreement)");
-  add->add_option("name", pa->name, "the partner's name, e.g. 'West Yorkshire Police'")->required();
-  add->add_option("--recipient", pa->recipient, "the partner's age recipient (age1...)")
-      ->required();
-  add->add_option("--sign-key", pa->sign_key, "the partner's minisign public key (RW...)");
-  add->add_option("--agreement", pa->agreements,
-                  "KIND=DATE: isa, dsp (dsf) or mou and the date it was signed; repeat for each");
-  add->add_option("--expires", pa->expires, "the date sharing ends");
-  add->add_option("--legal-basis", pa->legal_basis, "the legal basis for sharing");
-  add->add_option("--allow", pa->allow, "the field profiles the partner may receive: basic or full")
-      ->check(CLI::IsMember({"basic", "full"}));
+  CLI::App* add = partner->add_subcommand("add", "add a partner to the register");
+  add_partner_fields(add, *pa, false);
   add->callback([&g, &action, pa] { action = [&g, pa] { return run_partner_add(g, *pa); }; });
+
+  auto pu = std::make_shared<PartnerAddOptions>();
+  CLI::App* update = partner->add_subcommand(
+      "update", "change a partner's fields (a renewed agreement, a new key); the others are kept");
+  add_partner_fields(update, *pu, true);
+  update->callback([&g, &action, pu] { action = [&g, pu] { return run_partner_update(g, *pu); }; });
 
   auto pl = std::make_shared<PartnerNameOptions>();
   CLI::App* list = partner->add_subcommand("list", "list the partner register");
   list->add_option("--format", pl->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  list->callback([&g, &action, pl] { action = [&g, pl] { return run_partner_list(g, *pl); }; });
+  list->callback(
+      [&g, &action, pl] { action = [&g, pl] { return run_partner_list(g, pl->format); }; });
 
   auto ps = std::make_shared<PartnerNameOptions>();
   CLI::App* show = partner->add_subcommand("show", "show one partner");
   show->add_option("name", ps->name, "the partner's name")->required();
   show->add_option("--format", ps->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  show->callback([&g, &action, ps] { action = [&g, ps] { return run_partner_show(g, *ps); }; });
+  show->callback([&g, &action, ps] {
+    action = [&g, ps] { return run_partner_show(g, ps->name, ps->format); };
+  });
 
   auto pr = std::make_shared<PartnerNameOptions>();
   CLI::App* remove = partner->add_subcommand("remove", "remove a partner from the register");

@@ -44,7 +44,7 @@ expect_rc 1 "a deleted entry" sf audit verify
 has "entry 2 is missing" err "deleted entry named"
 expect_output audit-verify-deleted
 restore
-sqlite3 "$SFCOHORT_DB" "$unlock INSERT INTO audit SELECT 4, at, 'intruder', command, purpose, subject, detail, prev_mac, mac FROM audit WHERE seq = 3;"
+sqlite3 "$SFCOHORT_DB" "$unlock INSERT INTO audit SELECT 4, at, 'intruder', command, purpose, subject, detail, prev_mac, mac, os_user FROM audit WHERE seq = 3;"
 expect_rc 1 "an inserted entry" sf audit verify
 has "has been altered or inserted" err "inserted entry named"
 expect_output audit-verify-inserted
@@ -86,4 +86,139 @@ cmp -s "$T/key.orig" "$SFCOHORT_KEYS/audit.key" && fail "the audit key was not r
 expect_rc 1 "a different key" sf audit verify
 has "entry 1 has been altered" err "wrong key detected at the first entry"
 expect_output audit-verify-other-key
+cp "$T/key.orig" "$SFCOHORT_KEYS/audit.key"
+expect_rc 0 "the right key again" sf audit verify
+
+# Filters.
+expect_rc 0 "--actor" sf audit --actor "a officer" --format json
+same "$(python3 -c 'import json,sys;print(sorted({e["actor"] for e in json.load(open(sys.argv[1]))}))' "$T/out")" "['A Officer']" "only the actor's entries"
+expect_rc 0 "--action" sf audit --action init --format json
+same "$(python3 -c 'import json,sys;print([e["command"] for e in json.load(open(sys.argv[1]))])' "$T/out")" "['init']" "only init"
+expect_rc 0 "--until a past date" sf audit --until 2000-01-01 --format json
+same "$OUT" "[]" "nothing before 2000"
+expect_rc 0 "--since and --until today" sf audit --since "$(date -u +%F)" --until "$(date -u +%F)" --format json
+same "$(python3 -c 'import json,sys;print(len(json.load(open(sys.argv[1])))>=3)' "$T/out")" "True" "today's entries"
+expect_rc 2 "bad --until" sf audit --until 2020-02-30
+# Each entry records the operating-system user beside the typed actor.
+expect_rc 0 "os user" sf audit --action import --format json
+same "$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))[0]["os_user"])' "$T/out")" "$(id -un)" "the system user is recorded"
+expect_rc 0 "--actor matches the system user" sf audit --actor "$(id -un)" --action import --format json
+same "$(python3 -c 'import json,sys;print(len(json.load(open(sys.argv[1])))>0)' "$T/out")" "True" "entries found by system user"
+
+# The threat model (README "Security", sfcohort-audit(1)), one block per row.
+sf audit verify >/dev/null 2>&1 || fail "trail not intact before the threat rows"
+expect_rc 0 "auditor keygen" sf audit keygen --output ig.key --name "IG-Lead"
+same "$(stat -c %a ig.key)" "600" "the auditor's key is owner-only"
+expect_rc 2 "keygen refuses to overwrite" sf audit keygen --output ig.key
+expect_rc 0 "checkpoint" sf audit checkpoint --key ig.key --output cp1.txt
+has "checkpoint of 5 entries" out "checkpoint size"
+sed -n 2p cp1.txt | grep -qx 5 && ok || fail "the checkpoint's size line"
+has "— IG-Lead " cp1.txt "signed note signature line"
+expect_rc 0 "a command after the checkpoint" sf import p.csv --as "B Officer"
+expect_rc 0 "the trail extends the checkpoint" sf audit verify --checkpoint cp1.txt --auditor-key ig.key.pub
+has "checkpoint cp1.txt: entries 1 to 5 unchanged" out "checkpoint verified"
+has "and every checkpoint extended" out "verify says so"
+expect_rc 2 "--checkpoint without --auditor-key" sf audit verify --checkpoint cp1.txt
+# A checkpoint signed by anyone else is refused (exit 4): operators cannot forge one.
+sf audit keygen --output other.key >/dev/null 2>&1
+sf audit checkpoint --key other.key --output forged.txt >/dev/null 2>&1
+expect_rc 4 "a checkpoint by another key" sf audit verify --checkpoint forged.txt --auditor-key ig.key.pub
+has "not signed by 'IG-Lead'" err "forged checkpoint named"
+sed 's/^5$/4/' cp1.txt >edited.txt
+expect_rc 4 "an edited checkpoint" sf audit verify --checkpoint edited.txt --auditor-key ig.key.pub
+has "does not verify" err "edited checkpoint refused"
+cp "$SFCOHORT_DB" "$T/good.db"; cp "$head_file" "$T/good.head"; cp "$SFCOHORT_KEYS/audit-databases" "$T/good.reg"
+back() { cp "$T/good.db" "$SFCOHORT_DB"; rm -f "$SFCOHORT_DB-wal" "$SFCOHORT_DB-shm"; rm -f "$SFCOHORT_KEYS"/audit-*.head; cp "$T/good.head" "$head_file"; cp "$T/good.reg" "$SFCOHORT_KEYS/audit-databases"; }
+
+# Row 1, an outsider with the database file (no keys): erasing the trail
+# and changing the database id (the review's HIGH 1) is detected.
+sqlite3 "$SFCOHORT_DB" "$unlock DELETE FROM audit; UPDATE meta SET value = '00000000000000000000000000000001' WHERE key = 'database_id'"
+expect_rc 1 "an erased trail with a new id" sf audit verify
+has "does not start with its init entry" err "erased trail detected"
+back
+sqlite3 "$SFCOHORT_DB" "$unlock DELETE FROM audit"
+expect_rc 1 "an erased trail" sf audit verify
+has "the trail is empty" err "empty trail detected"
+back
+sqlite3 "$SFCOHORT_DB" "$unlock DELETE FROM audit WHERE seq = 1"
+expect_rc 1 "the init entry removed" sf audit verify
+back
+new_id=00000000000000000000000000000002
+sqlite3 "$SFCOHORT_DB" "UPDATE meta SET value = '$new_id' WHERE key = 'database_id'"
+cp "$head_file" "$SFCOHORT_KEYS/audit-$new_id.head"
+expect_rc 1 "a replaced id, with a head file for it" sf audit verify
+has "entry 1 has been altered" err "replaced id detected by the chain"
+back
+# ...and another sfcohort database put in its place (its own keys).
+SFCOHORT_DB="$T/stranger.db" SFCOHORT_KEYS="$T/stranger-keys" sf init >/dev/null 2>&1
+cp "$T/stranger.db" "$SFCOHORT_DB"; rm -f "$SFCOHORT_DB-wal" "$SFCOHORT_DB-shm"
+expect_rc 1 "another database in its place" sf audit verify
+back
+expect_rc 0 "restored" sf audit verify --checkpoint cp1.txt --auditor-key ig.key.pub
+
+# Row 2, an operator (holds audit.key): rewriting entries and recomputing the
+# chain and head passes the keyed check, but not a checkpoint; entries after
+# the newest checkpoint can be rewritten undetected until the next one.
+rewrite() { # SQL to run on the unlocked trail, then every MAC and the head recomputed with the key
+  sqlite3 "$SFCOHORT_DB" "$unlock $1"
+  python3 - "$SFCOHORT_DB" "$SFCOHORT_KEYS" <<'PY'
+import hmac, hashlib, json, sqlite3, sys, glob
+db, keys = sys.argv[1], sys.argv[2]
+key = bytes.fromhex(open(keys + "/audit.key").read().strip())
+c = sqlite3.connect(db)
+db_id = c.execute("select value from meta where key='database_id'").fetchone()[0]
+prev = hmac.new(key, ("sfcohort audit genesis " + db_id).encode(), hashlib.sha256).hexdigest()
+rows = c.execute("select seq, at, actor, command, purpose, subject, detail, os_user from audit order by seq").fetchall()
+c.execute("drop trigger if exists audit_no_update"); c.execute("drop trigger if exists audit_no_delete")
+c.execute("create temp table re(seq, mac, prev)")
+for i, r in enumerate(rows, 1):
+    arr = [i] + list(r[1:7]) + ([r[7]] if r[7] else [])
+    text = json.dumps(arr, separators=(",", ":"), ensure_ascii=False)
+    mac = hmac.new(key, (prev + "\n" + text).encode(), hashlib.sha256).hexdigest()
+    c.execute("update audit set seq = ?, prev_mac = ?, mac = ? where seq = ?", (-i, prev, mac, r[0]))
+    prev = mac
+c.execute("update audit set seq = -seq")
+c.commit()
+open(glob.glob(keys + "/audit-" + db_id + ".head")[0], "w").write("%020d %s\n" % (len(rows), prev))
+PY
+}
+rewrite "UPDATE audit SET actor = 'Someone Else' WHERE seq = 3"
+expect_rc 0 "an operator's rewrite passes the keyed check" sf audit verify
+expect_rc 1 "but not the checkpoint" sf audit verify --checkpoint cp1.txt --auditor-key ig.key.pub
+has "checkpoint cp1.txt: BROKEN at entry 3" out "the first changed entry named"
+has "entry 3 is not the entry the checkpoint holds" err "the error names entry 3"
+back
+rewrite "DELETE FROM audit WHERE seq = 5"
+expect_rc 1 "an operator's deletion" sf audit verify --checkpoint cp1.txt --auditor-key ig.key.pub
+has "BROKEN at entry 5" out "deleted entry named"
+back
+rewrite "DELETE FROM audit WHERE seq >= 4"
+expect_rc 1 "an operator's cut below the checkpoint" sf audit verify --checkpoint cp1.txt --auditor-key ig.key.pub
+has "BROKEN at entry 4: entries 4 to 5 of the checkpoint are gone" out "cut named"
+back
+rewrite "UPDATE audit SET purpose = 'rewritten' WHERE seq = 7"
+same "$(sqlite3 "$SFCOHORT_DB" "select purpose from audit where seq = 7")" "rewritten" "entry 7 rewritten"
+expect_rc 0 "an operator's rewrite after the newest checkpoint is not detected" sf audit verify --checkpoint cp1.txt --auditor-key ig.key.pub
+back
+# --as names anyone, but the system user is recorded beside it.
+expect_rc 0 "--as someone else" sf import p.csv --as "The Director"
+same "$(sqlite3 "$SFCOHORT_DB" "select os_user from audit where actor = 'The Director'")" "$(id -un)" "the system user beside a typed actor"
+cp "$SFCOHORT_DB" "$T/good.db"; cp "$head_file" "$T/good.head"
+
+# Row 3, the auditor (holds the auditor key, not audit.key): editing an
+# entry without the audit key is detected by the keyed chain; a false
+# checkpoint can only make a genuine trail look broken, never hide a change.
+sqlite3 "$SFCOHORT_DB" "$unlock UPDATE audit SET subject = 'nothing' WHERE seq = 2"
+expect_rc 1 "the auditor's edit" sf audit verify --checkpoint cp1.txt --auditor-key ig.key.pub
+has "entry 2 has been altered" err "keyed chain catches the auditor"
+back
+expect_rc 0 "audit checkpoint refuses nothing when intact" sf audit checkpoint --key ig.key --output cp2.txt
+sqlite3 "$SFCOHORT_DB" "$unlock UPDATE audit SET subject = 'x' WHERE seq = 2"
+expect_rc 4 "no checkpoint of an altered trail" sf audit checkpoint --key ig.key --output cp3.txt
+[ ! -e cp3.txt ] && ok || fail "a checkpoint of an altered trail was written"
+back
+chmod 644 ig.key
+expect_rc 3 "a readable auditor key is refused" sf audit checkpoint --key ig.key
+chmod 600 ig.key
+expect_rc 0 "both checkpoints" sf audit verify --checkpoint cp1.txt --checkpoint cp2.txt --auditor-key "$(cat ig.key.pub)"
 finish

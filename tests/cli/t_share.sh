@@ -86,7 +86,7 @@ expect_rc 3 "seal over a directory" sf share seal list.csv --recipient "$P_AGE" 
 has "adir: is a directory" err "an output directory is named as one"
 same "$(ls -A adir | wc -l)" "0" "nothing written into the directory"
 same "$(ls -A | grep -c '^\.adir\.tmp')" "0" "no temporary file beside it"
-expect_rc 0 "renew" sf share partner add "West Yorkshire Police" --recipient "$P_AGE" --sign-key "$P_SIGN" \
+expect_rc 0 "renew" sf share partner update "West Yorkshire Police" \
   --agreement isa=2019-04-01 --agreement dsp=2019-04-01 --agreement mou=2019-04-01 --expires 2099-03-31
 expect_rc 0 "seal" sf share seal list.csv --to "West Yorkshire Police"
 expect_output share-seal
@@ -113,6 +113,21 @@ has "signed by West Yorkshire Police" out "open names the signer"
 expect_output share-open
 expect_rc 0 "open to stdout" sf share open good.age --output -
 same "$OUT" "$(cat req.csv)" "stdout content"
+# To standard output the signature is checked first, on the descriptor the
+# file is then decrypted from: a pipe cannot be, so it is refused (exit 2)
+# and nothing is released; unsigned input is refused too.
+mkfifo pipe.age
+cp good.age.minisig pipe.age.minisig
+(cat good.age >pipe.age &)
+expect_rc 2 "stdout from a pipe" sf share open pipe.age --output -
+same "$OUT" "" "nothing released from a pipe"
+has "not a regular file" err "the pipe refusal says why"
+cp good.age unsigned.age
+expect_rc 4 "stdout from an unsigned file" sf share open unsigned.age --output -
+same "$OUT" "" "nothing released without a signature"
+(cat good.age >pipe.age &)
+expect_rc 0 "stdout from a pipe without verifying" sf share open pipe.age --output - --no-verify
+same "$OUT" "$(cat req.csv)" "a pipe opened without verifying"
 
 check_refused() {  # DESCRIPTION FILE [ARGS...]: exit 4, one error line, no output file
   local what=$1 file=$2
@@ -178,7 +193,7 @@ expect_output share-open-not-ours
 expect_rc 2 "open a name without .age and no --output" sf share open req.csv
 
 # Every open and seal is in the audit trail.
-same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit where command='share open'")" "3" "opens audited"
+same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit where command='share open'")" "4" "opens audited (three and the pipe opened unverified)"
 
 # Removing a partner.
 expect_rc 0 "remove" sf share partner remove "Almondbury School"

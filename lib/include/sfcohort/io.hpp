@@ -83,8 +83,14 @@ class AtomicFile {
 Result<std::string> read_file(const std::string& path);
 // Writes a small file atomically with MODE.
 Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0600);
-// Creates DIR (and parents) with MODE if missing.
+// Creates DIR (and parents) with MODE if missing: every folder it creates
+// gets MODE, whatever the umask, and DIR itself ends with MODE.
 Status make_dirs(const std::string& dir, unsigned mode = 0700);
+// Refuses PATH (Errc::kEnvironment, with a chmod hint) when its permission
+// bits include any of MASK: 077 for a secret only its owner may read, 007 for
+// a file no other user of the machine may. WHAT names it in the message
+// ("the audit key"). A missing file passes (the caller reports that).
+Status check_not_exposed(const std::string& path, unsigned mask, const std::string& what);
 bool file_exists(const std::string& path);
 // The error for a failed open/read/write of PATH, from errno.
 Error errno_error(const std::string& path, std::string_view what);

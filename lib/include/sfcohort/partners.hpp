@@ -23,16 +23,36 @@ struct Partner {
   std::optional<std::string> expires;        // YYYY-MM-DD
   std::string legal_basis;
   std::string allow = "basic";  // basic | full
+  // Whether the partner may be told about closed families (a family that
+  // has left the programme); off unless the agreements allow it.
+  bool history = false;
   std::string added_at, added_by, updated_at;
 
   nlohmann::json to_json() const;
 };
 
-// Inserts P, or updates the partner of that name (names compare without
-// regard to case): a renewed agreement is recorded by adding again. Checks
-// the recipient and signing key parse and the dates are YYYY-MM-DD;
-// ADDED_BY is the acting user. Returns whether the partner was new.
-Result<bool> add(Store& store, Partner p);
+// Inserts P. Checks the recipient and signing key parse and the dates are
+// YYYY-MM-DD; ADDED_BY is the acting user. A partner of that name (names
+// compare without regard to case) is refused (kInvalidInput): change one
+// with update(), which keeps what it is not told.
+Status add(Store& store, Partner p);
+
+// The fields update() changes; those not given are kept.
+struct Change {
+  std::optional<std::string> recipient;  // age1...
+  std::optional<std::string> sign_key;   // RW...; "" removes it
+  std::vector<std::string> agreements;   // KIND=DATE each, as set_agreement()
+  std::optional<std::string> expires;    // YYYY-MM-DD; "" removes the end date
+  std::optional<std::string> legal_basis;
+  std::optional<std::string> allow;  // basic | full
+  std::optional<bool> history;
+  bool empty() const;
+};
+// Changes the partner NAME as CHANGE says and nothing else, with the checks
+// of add(), in one transaction with its audit entry (the fields changed,
+// before and after). Unknown name: as get(); an empty change: kInvalidInput.
+// Returns the partner as stored.
+Result<Partner> update(Store& store, const std::string& name, const Change& change);
 Result<std::vector<Partner>> list(Store& store);
 // Unknown name: Errc::kInvalidInput ("unknown partner 'X'") with a hint.
 Result<Partner> get(Store& store, const std::string& name);

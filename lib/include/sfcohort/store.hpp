@@ -130,8 +130,9 @@ class Store {
   Status audit(const std::string& subject, const nlohmann::json& detail);
   // After a commit made with a rollback journal rather than WAL (a first
   // import), records the newest audit entry in the head file, as every WAL
-  // commit does by itself.
-  void flush_audit_head();
+  // commit does by itself. A failed write is an error: the data is
+  // committed, its audit head is not.
+  Status flush_audit_head();
 
   // Families and people.
   Result<std::optional<Family>> family(const std::string& id);

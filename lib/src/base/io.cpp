@@ -153,10 +153,37 @@ Status write_file_atomic(const std::string& path, std::string_view data, unsigne
 Status make_dirs(const std::string& dir, unsigned mode) {
   std::error_code ec;
   if (std::filesystem::is_directory(dir, ec)) return Ok{};
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Error(Errc::kEnvironment, dir + ": cannot create directory: " + ec.message());
-  ::chmod(dir.c_str(), static_cast<mode_t>(mode));
+  // One folder at a time, each made with MODE: create_directories would
+  // give the parents 0777 less the umask, which is 0777 under umask 000.
+  std::filesystem::path built;
+  for (const auto& part : std::filesystem::path(dir)) {
+    built /= part;
+    if (std::filesystem::is_directory(built, ec)) continue;
+    if (::mkdir(built.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST) {
+      return Error(Errc::kEnvironment, dir + ": cannot create directory: " + std::strerror(errno));
+    }
+    ::chmod(built.c_str(), static_cast<mode_t>(mode));
+  }
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Error(Errc::kEnvironment, dir + ": cannot create directory: not a directory");
+  }
   return Ok{};
+}
+
+Status check_not_exposed(const std::string& path, unsigned mask, const std::string& what) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Ok{};
+  if ((st.st_mode & mask) == 0) return Ok{};
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(st.st_mode & 0777));
+  char want[8];
+  std::snprintf(want, sizeof want, "%03o", static_cast<unsigned>(st.st_mode & 0777 & ~mask));
+  const bool others = (mask & 07) && (st.st_mode & 07);
+  return Error(Errc::kEnvironment,
+               path + ": " + what + " is open to " +
+                   (others ? "every user of this machine" : "other users") + " (mode " + mode + ")",
+               {"if no one else should have read it, restrict it with 'chmod " + std::string(want) +
+                " " + path + "'; if someone may have, treat it as exposed"});
 }
 
 bool file_exists(const std::string& path) {

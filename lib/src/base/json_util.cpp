@@ -36,6 +36,11 @@ Result<json> parse(const std::string& text, const std::string& label) {
     }
     return invalid_input(label + ": not valid JSON at line " + std::to_string(line) + ", column " +
                          std::to_string(col) + ": " + what);
+  } catch (const json::out_of_range& e) {
+    // A number no double holds (1e309): nlohmann says which, not where.
+    std::string what = e.what();
+    if (auto q = what.find("] "); q != std::string::npos) what = what.substr(q + 2);
+    return invalid_input(label + ": not valid JSON: " + what);
   }
 }
 

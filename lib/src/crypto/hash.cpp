@@ -31,6 +31,16 @@ Digest32 Sha256::finish() {
   return d;
 }
 
+Digest32 sha256(std::string_view a, std::string_view b) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(a.data()), a.size());
+  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(b.data()), b.size());
+  Digest32 d;
+  crypto_hash_sha256_final(&st, d.data());
+  return d;
+}
+
 Digest32 hmac_sha256(std::string_view key, std::string_view data) {
   ensure_sodium();
   static const unsigned char kEmpty[1] = {0};
@@ -76,6 +86,14 @@ void random_bytes(void* buf, size_t n) {
 bool equal_constant_time(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string base64_encode(std::string_view data) {
+  return crypto::b64_encode(reinterpret_cast<const uint8_t*>(data.data()), data.size(), true);
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  return crypto::b64_decode(text, true);
 }
 
 }  // namespace sfcohort

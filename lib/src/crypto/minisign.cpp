@@ -25,6 +25,10 @@ constexpr std::string_view kTrusted = "trusted comment: ";
 constexpr size_t kMaxComment = 1024;
 constexpr size_t kSecretKeyBytes = 158;
 constexpr size_t kKsBytes = 104;  // key id, secret key, checksum
+// scrypt limits minisign writes (libsodium's OPSLIMIT/MEMLIMIT_SENSITIVE for
+// scryptsalsa208sha256): the most a key file may ask for.
+constexpr uint64_t kMaxOpsLimit = 33554432;
+constexpr uint64_t kMaxMemLimit = 1073741824;
 
 const uint8_t* u8(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
@@ -233,7 +237,16 @@ Result<SecretKey> SecretKey::parse(std::string_view text,
       return invalid_input("unsupported key derivation in the minisign secret key");
     if (!passphrase)
       return crypto_error("the signing key is protected by a passphrase, and none was given");
-    SF_TRY(xor_kdf(ks, *passphrase, raw + 6, load_le64(raw + 38), load_le64(raw + 46)));
+    // The key file sets scrypt's cost; a file from elsewhere could ask for
+    // any amount of memory or time. minisign itself writes the "sensitive"
+    // limits, so nothing above them is a key it made.
+    const uint64_t ops = load_le64(raw + 38), mem = load_le64(raw + 46);
+    if (ops > kMaxOpsLimit || mem > kMaxMemLimit) {
+      return invalid_input("the minisign secret key asks for scrypt limits above minisign's (" +
+                           std::to_string(ops) + " operations, " + std::to_string(mem) +
+                           " bytes of memory): not a key minisign made");
+    }
+    SF_TRY(xor_kdf(ks, *passphrase, raw + 6, ops, mem));
   }
   SecretKey k;
   std::memcpy(k.key_id_.data(), ks, 8);

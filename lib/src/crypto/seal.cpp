@@ -266,7 +266,7 @@ Result<SigCheck> read_signature(const std::string& in_path, const OpenOptions& o
         sig_path + ": signed with key " + k.key_id_hex() + ", which is " +
             (opt.signer_name.empty() ? std::string("not in the partner register")
                                      : "not the signing key of partner '" + opt.signer_name + "'"),
-        {"record the partner's key with 'sfcohort share partner add NAME --sign-key RW...'"});
+        {"record the partner's key with 'sfcohort share partner update NAME --sign-key RW...'"});
   }
   c.text = std::move(*text);
   return c;
@@ -333,13 +333,12 @@ Result<Sealed> seal_file(const std::string& in_path, const std::string& out_path
   return seal(src, out_path, to, signer, opt, before_commit);
 }
 
-Result<Opened> open_to_sink(const std::string& in_path, age::Sink& sink, const OpenOptions& opt) {
-  auto sig = read_signature(in_path, opt);
-  if (!sig) return std::move(sig).error();
-  auto f = open_read(in_path);
-  if (!f) return std::move(f).error();
+// Decrypts the age file F (named IN_PATH in messages) into SINK, hashing
+// the bytes as they are read for the signature SIG.
+Result<Opened> decrypt_stream(std::FILE* f, const std::string& in_path, age::Sink& sink,
+                              const OpenOptions& opt, const SigCheck& sig) {
   Opened o;
-  age::FileSource src(f->get(), in_path);
+  age::FileSource src(f, in_path);
   CountingSink counted(sink);
   FileHash fh;
   if (auto r = age::decrypt_pipelined(src, counted, opt.decrypt, fh.observer()); !r) {
@@ -351,31 +350,72 @@ Result<Opened> open_to_sink(const std::string& in_path, age::Sink& sink, const O
   o.blake2b = hex(h);
   o.sealed_bytes = fh.bytes;
   o.plaintext_bytes = counted.bytes;
-  SF_TRY(check_signature(in_path, opt, *sig, h, o));
+  SF_TRY(check_signature(in_path, opt, sig, h, o));
   return o;
+}
+
+Result<Opened> open_to_sink(const std::string& in_path, age::Sink& sink, const OpenOptions& opt) {
+  auto sig = read_signature(in_path, opt);
+  if (!sig) return std::move(sig).error();
+  auto f = open_read(in_path);
+  if (!f) return std::move(f).error();
+  return decrypt_stream(f->get(), in_path, sink, opt, *sig);
+}
+
+// Standard output cannot be taken back, so the signature is checked before
+// anything is released: the file is opened once, hashed and checked, then
+// decrypted from the same descriptor (a file renamed over the path in
+// between is not read), and the bytes decrypted must hash to what was
+// checked. A pipe cannot be read twice: refused unless the signature is
+// not checked.
+Result<Opened> open_to_stdout(const std::string& in_path, const OpenOptions& opt) {
+  auto sig = read_signature(in_path, opt);
+  if (!sig) return std::move(sig).error();
+  auto f = open_read(in_path);
+  if (!f) return std::move(f).error();
+  Opened pre;
+  OpenOptions rest = opt;
+  if (opt.verify) {
+    struct stat st {};
+    if (::fstat(::fileno(f->get()), &st) != 0 || !S_ISREG(st.st_mode)) {
+      return Error(Errc::kInvalidInput,
+                   in_path +
+                       ": not a regular file, so its signature cannot be checked before "
+                       "anything is written to standard output",
+                   {"copy it to a file first, or write the plaintext to a file"});
+    }
+    minisign::Prehash h;
+    std::vector<uint8_t> buf(1 << 20);
+    size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), f->get())) > 0) h.update(buf.data(), n);
+    if (std::ferror(f->get())) return errno_error(in_path, "cannot read");
+    const minisign::Hash64 checked = h.finish();
+    SF_TRY(check_signature(in_path, opt, *sig, checked, pre));
+    if (std::fseek(f->get(), 0, SEEK_SET) != 0) return errno_error(in_path, "cannot read");
+    rest.verify = false;
+    age::FileSink out(stdout, "standard output");
+    auto o = decrypt_stream(f->get(), in_path, out, rest, *sig);
+    if (!o) return o;
+    if (o->blake2b != hex(checked)) {
+      return Error(Errc::kCrypto,
+                   in_path +
+                       ": the file changed while it was being opened: what was written "
+                       "to standard output is not what was signed");
+    }
+    o->verified = pre.verified;
+    o->signer = pre.signer;
+    o->trusted_comment = pre.trusted_comment;
+    return o;
+  }
+  age::FileSink out(stdout, "standard output");
+  return decrypt_stream(f->get(), in_path, out, rest, *sig);
 }
 
 Result<Opened> open_file(const std::string& in_path, const std::string& out_path,
                          const OpenOptions& opt, const OpenCommit& before_commit) {
   if (out_path == "-") {
-    // Standard output cannot be taken back: check the signature first, then
-    // decrypt (age still releases only chunks that verify).
-    auto sig = read_signature(in_path, opt);
-    if (!sig) return std::move(sig).error();
-    Opened pre;
-    if (opt.verify) {
-      auto h = minisign::prehash_file(in_path);
-      if (!h) return std::move(h).error();
-      SF_TRY(check_signature(in_path, opt, *sig, *h, pre));
-    }
-    OpenOptions rest = opt;
-    rest.verify = false;
-    age::FileSink out(stdout, "standard output");
-    auto o = open_to_sink(in_path, out, rest);
+    auto o = open_to_stdout(in_path, opt);
     if (!o) return o;
-    o->verified = pre.verified;
-    o->signer = pre.signer;
-    o->trusted_comment = pre.trusted_comment;
     if (std::fflush(stdout) != 0) return errno_error("standard output", "cannot write");
     if (before_commit) SF_TRY(before_commit(*o));
     return o;

@@ -3,8 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pwd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "db/audit_internal.hpp"
 #include "db/sqlite.hpp"
@@ -24,21 +28,119 @@ std::string genesis(const std::string& key, const std::string& db_id) {
   return to_hex(hmac_sha256(key, "sfcohort audit genesis " + db_id));
 }
 
-std::string canonical(int64_t seq, const std::string& at, const std::string& actor,
-                      const std::string& command, const std::string& purpose,
-                      const std::string& subject, const std::string& detail) {
-  return nlohmann::json::array({seq, at, actor, command, purpose, subject, detail}).dump();
+// The operating-system user running this process: the login name of the
+// effective uid, or "uid N" when it has none.
+std::string os_user_name() {
+  const uid_t uid = ::geteuid();
+  std::vector<char> buf(4096);
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found && pw.pw_name) {
+    return pw.pw_name;
+  }
+  return "uid " + std::to_string(uid);
 }
+
+// The path a database is registered under: absolute, links resolved.
+std::string registered_path(const std::string& db_path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(db_path, ec), ec);
+  return ec ? db_path : p.string();
+}
+
+// KEYS/audit-databases: one line "ID PATH" for each database whose trail
+// was started with these keys, in the order they were made. Written only
+// with the key folder, so someone holding just the database cannot make
+// its id agree.
+std::string registry_path(const std::string& keys_dir) { return keys_dir + "/audit-databases"; }
+
+Status register_database(const std::string& keys_dir, const std::string& db_id,
+                         const std::string& db_path) {
+  const std::string path = registry_path(keys_dir);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return errno_error(path, "cannot record the database");
+  const std::string line = db_id + " " + registered_path(db_path) + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return errno_error(path, "cannot record the database");
+  return Ok{};
+}
+
+}  // namespace
+
+namespace {
+
+// A JSON string as nlohmann::json::dump() writes it (UTF-8 kept; '"', '\',
+// and control characters escaped, the short forms where JSON has them,
+// otherwise \u00xx): the canonical text must stay byte for byte what older
+// versions MAC'd, and this runs a million times in a verify.
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (ch < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+          out += buf;
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string canonical(int64_t seq, std::string_view at, std::string_view actor,
+                      std::string_view command, std::string_view purpose, std::string_view subject,
+                      std::string_view detail, std::string_view os_user) {
+  std::string out;
+  out.reserve(64 + at.size() + actor.size() + command.size() + purpose.size() + subject.size() +
+              detail.size() + os_user.size());
+  out += '[';
+  out += std::to_string(seq);
+  for (std::string_view f : {at, actor, command, purpose, subject, detail}) {
+    out += ',';
+    append_json_string(out, f);
+  }
+  if (!os_user.empty()) {  // entries made before migration 5 have none
+    out += ',';
+    append_json_string(out, os_user);
+  }
+  out += ']';
+  return out;
+}
+
+namespace {
 
 std::string entry_mac(const std::string& key, const std::string& prev_mac,
                       const std::string& text) {
   return to_hex(hmac_sha256(key, prev_mac + "\n" + text));
 }
-
-struct Head {
-  int64_t seq = 0;
-  std::string mac;
-};
 
 std::optional<Head> read_head(const std::string& path) {
   auto text = read_file(path);
@@ -68,13 +170,30 @@ std::string head_record(int64_t seq, const std::string& mac) {
 // creating, syncing and renaming a new file after every command. Otherwise
 // (the first write, or a file from an older version) it is replaced
 // atomically.
-void write_head(const Chain& c, int64_t seq, const std::string& mac) {
+// The head was not written: the change is committed, but the trail's end
+// is not recorded where verify looks for it.
+Error head_error(const std::string& path, const std::string& why) {
+  return Error(
+      Errc::kEnvironment,
+      "the change was saved, but the audit head " + path + " could not be written (" + why + ")",
+      {"fix the key folder (space, permissions), then run 'sfcohort audit verify'"});
+}
+
+Status write_head(const Chain& c, int64_t seq, const std::string& mac) {
   const std::string path = head_path(c.keys_dir, c.db_id);
   const std::string lock = c.keys_dir + "/audit-" + c.db_id + ".lock";
   int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return;
+  if (fd < 0) return head_error(path, errno_error(lock, "cannot open").message);
   ::flock(fd, LOCK_EX);
   auto cur = read_head(path);
+  if (!cur && seq == 1 && !c.db_path.empty()) {
+    // The trail's first entry (init): bind the database's id to its path.
+    if (auto r = register_database(c.keys_dir, c.db_id, c.db_path); !r) {
+      ::flock(fd, LOCK_UN);
+      ::close(fd);
+      return head_error(path, r.error().message);
+    }
+  }
   if (!cur || cur->seq < seq) {
     const std::string rec = head_record(seq, mac);
     bool done = false;
@@ -88,24 +207,37 @@ void write_head(const Chain& c, int64_t seq, const std::string& mac) {
       }
       ::close(hf);
     }
-    if (!done) (void)write_file_atomic(path, rec, 0600);
+    if (!done) {
+      if (auto w = write_file_atomic(path, rec, 0600); !w) {
+        ::flock(fd, LOCK_UN);
+        ::close(fd);
+        return head_error(path, w.error().message);
+      }
+    }
   }
   ::flock(fd, LOCK_UN);
   ::close(fd);
+  return Ok{};
 }
 
 // Called by SQLite after a commit in WAL mode. Setting a WAL hook replaces
 // SQLite's automatic checkpoint, so do that here too.
 int on_wal_commit(void* arg, sqlite3* db, const char* name, int pages) {
   auto* c = static_cast<Chain*>(arg);
+  int rc = SQLITE_OK;
   if (c->pending_seq > 0) {
-    write_head(*c, c->pending_seq, c->pending_mac);
+    if (auto w = write_head(*c, c->pending_seq, c->pending_mac); !w) {
+      // Returning an error fails the COMMIT statement (the data stays
+      // committed), and Transaction::commit() reports this message.
+      c->db->after_commit_error = w.error();
+      rc = SQLITE_IOERR;
+    }
     c->pending_seq = 0;
     c->pending_mac.clear();
   }
   if (pages >= 1000)
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  return SQLITE_OK;
+  return rc;
 }
 
 void on_rollback(void* arg) {
@@ -127,6 +259,7 @@ Result<std::string> load_key(const std::string& keys_dir) {
         Errc::kCrypto, "no audit key: " + path + " is missing",
         {"run 'sfcohort init' to create one, or set SFCOHORT_KEYS to the team's key folder"});
   }
+  SF_TRY(check_not_exposed(path, 077, "the audit key"));
   auto text = read_file(path);
   if (!text) return Error(Errc::kCrypto, text.error().message);
   std::string hex;
@@ -142,8 +275,15 @@ Result<std::string> load_key(const std::string& keys_dir) {
   return raw;
 }
 
-void attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
-            std::string key) {
+Status attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
+              std::string key) {
+  if (db_id.size() != 32 || db_id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return Error(Errc::kEnvironment,
+                 "the database's id '" + db_id.substr(0, 40) +
+                     "' is not the 32 hex digits sfcohort made: the database has been altered",
+                 {"restore the database from a backup, and tell the information-governance lead"});
+  }
+  c.db = &db;
   c.keys_dir = std::move(keys_dir);
   c.db_id = std::move(db_id);
   c.memory = memory;
@@ -152,13 +292,15 @@ void attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bool
     sqlite3_wal_hook(db.raw(), on_wal_commit, &c);
     sqlite3_rollback_hook(db.raw(), on_rollback, &c);
   }
+  return Ok{};
 }
 
-void flush_head(Chain& c) {
-  if (c.memory || c.pending_seq <= 0) return;
-  write_head(c, c.pending_seq, c.pending_mac);
+Status flush_head(Chain& c) {
+  if (c.memory || c.pending_seq <= 0) return Ok{};
+  auto w = write_head(c, c.pending_seq, c.pending_mac);
   c.pending_seq = 0;
   c.pending_mac.clear();
+  return w;
 }
 
 void detach(Chain& c, sql::Db& db) {
@@ -193,17 +335,18 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
   }
   (*last)->reset();
   const Context& ctx = store.context();
+  if (c.os_user.empty()) c.os_user = os_user_name();
+  if (c.db_path.empty()) c.db_path = ctx.db_path;
   const std::string at = Store::now_utc();
   const std::string d = detail.is_null() ? "{}" : detail.dump();
-  const std::string mac =
-      entry_mac(c.key, prev, canonical(seq, at, ctx.actor, ctx.command, ctx.purpose, subject, d));
-  auto ins = db::cached(
-      store,
-      "INSERT INTO audit(seq, at, actor, command, purpose, subject, detail, prev_mac, mac) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  const std::string mac = entry_mac(
+      c.key, prev, canonical(seq, at, ctx.actor, ctx.command, ctx.purpose, subject, d, c.os_user));
+  auto ins = db::cached(store,
+                        "INSERT INTO audit(seq, at, actor, command, purpose, subject, detail, "
+                        "prev_mac, mac, os_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!ins) return ins.error();
   (*ins)->bind(1, seq).bind(2, at).bind(3, ctx.actor).bind(4, ctx.command).bind(5, ctx.purpose);
-  (*ins)->bind(6, subject).bind(7, d).bind(8, prev).bind(9, mac);
+  (*ins)->bind(6, subject).bind(7, d).bind(8, prev).bind(9, mac).bind(10, c.os_user);
   SF_TRY((*ins)->run());
   c.pending_seq = seq;
   c.pending_mac = mac;
@@ -213,13 +356,15 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
 
 }  // namespace audit
 
-Result<std::vector<AuditEntry>> audit_entries(Store& store,
-                                              const std::optional<std::string>& since) {
+Result<std::vector<AuditEntry>> audit_entries(Store& store, const AuditFilter& f) {
   auto st = db::connection(store).prepare(
-      "SELECT seq, at, actor, command, purpose, subject, detail FROM audit "
-      "WHERE ?1 IS NULL OR at >= ?1 ORDER BY seq");
+      "SELECT seq, at, actor, command, purpose, subject, detail, os_user FROM audit "
+      "WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR substr(at, 1, 10) <= ?2) "
+      "AND (?3 IS NULL OR actor = ?3 COLLATE NOCASE OR os_user = ?3 COLLATE NOCASE) "
+      "AND (?4 IS NULL OR command = ?4 OR substr(command, 1, length(?4) + 1) = ?4 || ' ') "
+      "ORDER BY seq");
   if (!st) return st.error();
-  st->bind(1, since);
+  st->bind(1, f.since).bind(2, f.until).bind(3, f.actor).bind(4, f.action);
   std::vector<AuditEntry> out;
   for (;;) {
     auto r = st->step();
@@ -234,83 +379,156 @@ Result<std::vector<AuditEntry>> audit_entries(Store& store,
     e.subject = st->text(5);
     e.detail = nlohmann::json::parse(st->text(6), nullptr, false);
     if (e.detail.is_discarded()) e.detail = st->text(6);
+    e.os_user = st->text(7);
     out.push_back(std::move(e));
   }
   return out;
 }
 
-Result<AuditCheck> verify_audit(Store& store) {
+namespace audit {
+
+Digest32 root_start(const std::string& db_id) {
+  Sha256 h;
+  h.update("sfcohort audit root\n" + db_id);
+  return h.finish();
+}
+
+Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   const Context& ctx = store.context();
-  auto key = audit::load_key(ctx.keys_dir);
+  auto key = load_key(ctx.keys_dir);
   if (!key) return key.error();
   auto st = db::connection(store).prepare(
-      "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac FROM audit "
-      "ORDER BY seq");
+      "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac, os_user "
+      "FROM audit ORDER BY seq");
   if (!st) return st.error();
-  AuditCheck out;
-  std::string prev = audit::genesis(*key, store.database_id());
+  Walk w;
+  AuditCheck& out = w.check;
+  w.head = read_head(head_path(ctx.keys_dir, store.database_id()));
+  if (w.head) w.head_seq = w.head->seq;
+  std::string prev = genesis(*key, store.database_id());
+  Digest32 root = root_start(store.database_id());
   int64_t expect = 1;
-  std::vector<std::pair<int64_t, std::string>> macs;
+  auto fail = [&out](int64_t seq, std::string why) {
+    if (!out.intact) return;
+    out.intact = false;
+    out.first_bad = seq;
+    out.problem = std::move(why);
+  };
   for (;;) {
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
     const int64_t seq = st->int64(0);
     ++out.entries;
+    const std::string text =
+        canonical(seq, st->text_view(1), st->text_view(2), st->text_view(3), st->text_view(4),
+                  st->text_view(5), st->text_view(6), st->text_view(9));
+    // The keyless digest chain the checkpoints commit to.
+    const Digest32 d = sha256(text);
+    uint64_t d8 = 0;
+    for (int i = 0; i < 8; ++i) d8 = (d8 << 8) | d[i];
+    w.d8.push_back(d8);
+    root = sha256(std::string_view(reinterpret_cast<const char*>(root.data()), root.size()),
+                  std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+    for (int64_t want : root_sizes) {
+      if (want == out.entries) w.roots[want] = root;
+    }
     if (!out.intact) continue;
     if (seq != expect) {
-      out.intact = false;
-      out.first_bad = expect;
-      out.problem = seq > expect ? "entry " + std::to_string(expect) + " is missing (deleted)"
-                                 : "entry " + std::to_string(seq) + " is out of order";
+      fail(expect, seq > expect ? "entry " + std::to_string(expect) + " is missing (deleted)"
+                                : "entry " + std::to_string(seq) + " is out of order");
       continue;
     }
-    const std::string text = audit::canonical(seq, st->text(1), st->text(2), st->text(3),
-                                              st->text(4), st->text(5), st->text(6));
-    const std::string mac = st->text(8);
-    if (st->text(7) != prev || !equal_constant_time(audit::entry_mac(*key, prev, text), mac)) {
-      out.intact = false;
-      out.first_bad = seq;
-      out.problem = "entry " + std::to_string(seq) + " has been altered or inserted";
+    if (seq == 1 && st->text_view(3) != "init") {
+      fail(1, "the trail does not start with its init entry (entry 1 is '" + st->text(3) + "')");
       continue;
     }
-    macs.emplace_back(seq, mac);
-    prev = mac;
+    std::string mac = st->text(8);
+    if (st->text_view(7) != prev || !equal_constant_time(entry_mac(*key, prev, text), mac)) {
+      fail(seq, "entry " + std::to_string(seq) + " has been altered or inserted");
+      continue;
+    }
+    if (seq == w.head_seq) w.mac_at_head = mac;
+    prev = std::move(mac);
     ++expect;
   }
-  if (!out.intact) return out;
-  const std::string hp = audit::head_path(ctx.keys_dir, store.database_id());
-  auto head = audit::read_head(hp);
+  if (out.entries == 0) {
+    fail(1, "the trail is empty: it does not start with its init entry (entries removed)");
+  }
+  w.roots[0] = root_start(store.database_id());
+  w.roots[out.entries] = root;
+  if (!out.intact) return w;
+  check_head(store, w);
+  if (out.intact) check_registry(store, w);
+  return w;
+}
+
+void check_head(Store& store, Walk& w) {
+  const Context& ctx = store.context();
+  AuditCheck& out = w.check;
+  const std::string hp = head_path(ctx.keys_dir, store.database_id());
+  const auto& head = w.head;
   const int64_t last = out.entries;
+  auto fail = [&out](int64_t seq, std::string why) {
+    out.intact = false;
+    out.first_bad = seq;
+    out.problem = std::move(why);
+  };
   if (!head) {
-    if (last > 0) {
-      out.intact = false;
-      out.first_bad = 1;
-      out.problem =
-          "the audit head file " + hp + " is missing, so a cut-off tail cannot be ruled out";
-    }
-    return out;
+    return fail(1, "the audit head file " + hp +
+                       " is missing, so a cut-off tail or a replaced database cannot be ruled out");
   }
   if (head->seq > last) {
-    out.intact = false;
-    out.first_bad = last + 1;
-    out.problem = "entries " + std::to_string(last + 1) + " to " + std::to_string(head->seq) +
-                  " have been removed from the end of the trail";
-    return out;
+    return fail(last + 1, "entries " + std::to_string(last + 1) + " to " +
+                              std::to_string(head->seq) +
+                              " have been removed from the end of the trail");
   }
-  if (head->seq >= 1 &&
-      !equal_constant_time(macs[static_cast<size_t>(head->seq - 1)].second, head->mac)) {
-    out.intact = false;
-    out.first_bad = head->seq;
-    out.problem = "entry " + std::to_string(head->seq) + " does not match the recorded head";
-    return out;
+  if (head->seq >= 1 && !equal_constant_time(w.mac_at_head, head->mac)) {
+    return fail(head->seq,
+                "entry " + std::to_string(head->seq) + " does not match the recorded head");
   }
   if (head->seq < last) {
     out.notes.push_back("the head file records entry " + std::to_string(head->seq) + " of " +
                         std::to_string(last) + " (a command was interrupted after committing)");
   }
-  return out;
 }
+
+void check_registry(Store& store, Walk& w) {
+  const Context& ctx = store.context();
+  auto text = read_file(registry_path(ctx.keys_dir));
+  if (!text) {
+    w.check.notes.push_back("no database is registered beside the keys (made by an older version)");
+    return;
+  }
+  const std::string here = registered_path(ctx.db_path);
+  std::string last_here, where_id;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t nl = text->find('\n', pos);
+    if (nl == std::string::npos) nl = text->size();
+    const std::string line = text->substr(pos, nl - pos);
+    pos = nl + 1;
+    const size_t sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    const std::string id = line.substr(0, sp), path = line.substr(sp + 1);
+    if (path == here) last_here = id;
+    if (id == store.database_id()) where_id = path;
+  }
+  if (!last_here.empty() && last_here != store.database_id()) {
+    w.check.intact = false;
+    w.check.first_bad = 1;
+    w.check.problem = "the database at " + here + " was created as database " + last_here +
+                      " but now says " + store.database_id() +
+                      ": its id was replaced, or another database put in its place";
+  } else if (where_id.empty()) {
+    w.check.notes.push_back("database " + store.database_id() +
+                            " is not registered beside these keys");
+  } else if (where_id != here) {
+    w.check.notes.push_back("the database was created at " + where_id + " and has moved");
+  }
+}
+
+}  // namespace audit
 
 Result<bool> ensure_audit_key(const std::string& keys_dir) {
   SF_TRY(make_dirs(keys_dir, 0700));

@@ -3,9 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "sfcohort/audit.hpp"
+#include "sfcohort/hash.hpp"
 #include "sfcohort/result.hpp"
 
 namespace sfcohort {
@@ -17,26 +23,61 @@ class Db;
 namespace audit {
 
 struct Chain {
+  sql::Db* db = nullptr;
   std::string keys_dir;
   std::string db_id;
   bool memory = false;
-  std::string key;  // raw bytes; loaded on first use
+  std::string key;      // raw bytes; loaded on first use
+  std::string os_user;  // who runs this process; found on first use
+  std::string db_path;  // registered beside the keys with the first entry
   // The newest entry appended by this connection and not yet written to the
   // head file; written once its transaction commits, dropped on rollback.
   int64_t pending_seq = 0;
   std::string pending_mac;
 };
 
-void attach(Chain& chain, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
-            std::string key);
+// Checks DB_ID is the 32 lowercase hex digits init made (it names files in
+// the key folder), then hooks the chain to DB's commits.
+Status attach(Chain& chain, sql::Db& db, std::string keys_dir, std::string db_id, bool memory,
+              std::string key);
 void detach(Chain& chain, sql::Db& db);
 // Writes the head file for an entry committed while the database was out of
-// WAL mode (where SQLite's WAL hook does it after every commit).
-void flush_head(Chain& chain);
+// WAL mode (where SQLite's WAL hook does it after every commit). A failed
+// write is an Errc::kEnvironment error (after a WAL commit, the commit
+// reports it: see sql::Db::after_commit_error).
+Status flush_head(Chain& chain);
 Status append(Chain& chain, Store& store, const std::string& subject, const nlohmann::json& detail);
 
 std::string head_path(const std::string& keys_dir, const std::string& db_id);
+// An entry's canonical text: what its MAC and its checkpoint digest cover.
+// The JSON array [seq, at, actor, command, purpose, subject, detail(,
+// os_user when set)], exactly as nlohmann::json::dump() writes it.
+std::string canonical(int64_t seq, std::string_view at, std::string_view actor,
+                      std::string_view command, std::string_view purpose, std::string_view subject,
+                      std::string_view detail, std::string_view os_user);
 Result<std::string> load_key(const std::string& keys_dir);
+
+// One pass over the trail: the HMAC chain from the genesis, the init entry
+// first, the head file and the registry beside the keys (CHECK), and the
+// keyless digests the checkpoints commit to: each entry's SHA-256 cut to 8
+// bytes (D8, in order), and the root after each size in ROOT_SIZES (and 0),
+// root_0 = SHA-256("sfcohort audit root\n" || database id), root_i =
+// SHA-256(root_{i-1} || SHA-256(canonical text of entry i)).
+struct Head {
+  int64_t seq = 0;
+  std::string mac;
+};
+struct Walk {
+  AuditCheck check;
+  std::vector<uint64_t> d8;
+  std::map<int64_t, Digest32> roots;
+  std::optional<Head> head;  // the head file, as read before the walk
+  int64_t head_seq = -1;
+  std::string mac_at_head;  // the mac of entry head_seq
+};
+Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes);
+void check_head(Store& store, Walk& w);
+void check_registry(Store& store, Walk& w);
 
 }  // namespace audit
 }  // namespace sfcohort

@@ -1,4 +1,5 @@
-// The partner register as stored (table `partner`, schema/0004_partner.sql):
+// The partner register as stored (table `partner`, schema/0004_partner.sql and
+// 0005_partner_history.sql):
 // one record per partner, found by name. The rules about partners
 // (agreements, profiles, keys) are exchange/'s; this file only stores them.
 #pragma once
@@ -19,6 +20,7 @@ struct PartnerRecord {
   std::optional<std::string> isa, dsp, mou, expires;
   std::string legal_basis;
   std::string allow;
+  bool history = false;  // may be told about closed families
   std::string added_at, added_by, updated_at;
 };
 

@@ -234,7 +234,15 @@ Transaction::~Transaction() {
 
 Status Transaction::commit() {
   Db* db = db_;
-  if (auto r = db->exec("COMMIT"); !r) return r.error();  // destructor rolls back
+  if (auto r = db->exec("COMMIT"); !r) {
+    if (db->after_commit_error) {
+      db_ = nullptr;  // committed: nothing to roll back
+      Error e = std::move(*db->after_commit_error);
+      db->after_commit_error.reset();
+      return e;
+    }
+    return r.error();  // destructor rolls back
+  }
   db_ = nullptr;
   return Ok{};
 }

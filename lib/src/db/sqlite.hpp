@@ -86,6 +86,11 @@ class Db {
   // The Error for the connection's current failure, prefixed with WHAT.
   Error last_error(std::string_view what) const;
 
+  // A failure after the data was committed, set by a hook run at commit (the
+  // audit head's write), which then fails the commit: Transaction::commit()
+  // reports this error rather than SQLite's, once.
+  std::optional<Error> after_commit_error;
+
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;

@@ -169,7 +169,8 @@ Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, st
   auto id = s.meta("database_id");
   if (!id) return id.error();
   s.impl_->db_id = id->value_or("");
-  audit::attach(s.impl_->chain, s.impl_->db, ctx.keys_dir, s.impl_->db_id, memory, std::move(key));
+  SF_TRY(audit::attach(s.impl_->chain, s.impl_->db, ctx.keys_dir, s.impl_->db_id, memory,
+                       std::move(key)));
   return s;
 }
 
@@ -201,6 +202,9 @@ Result<Store> Store::open(const Context& ctx, OpenMode mode) {
   if (!exists) SF_TRY(db->exec("PRAGMA journal_mode = WAL"));
   auto s = finish_open(std::move(*db), ctx, false, "");
   if (!s && !exists) ::unlink(path.c_str());
+  // Once it is known to be ours: a team may share the database through a
+  // group; every user of the machine may not.
+  if (s && exists) SF_TRY(check_not_exposed(path, 007, "the database"));
   return s;
 }
 
@@ -262,7 +266,7 @@ Store::BulkLoad::~BulkLoad() {
 
 Status Store::BulkLoad::commit() {
   SF_TRY(tx_->commit());
-  if (rollback_journal_) store_->flush_audit_head();
+  if (rollback_journal_) SF_TRY(store_->flush_audit_head());
   return Ok{};
 }
 
@@ -306,7 +310,7 @@ Status Store::audit(const std::string& subject, const nlohmann::json& detail) {
   return audit::append(impl_->chain, *this, subject, detail);
 }
 
-void Store::flush_audit_head() { audit::flush_head(impl_->chain); }
+Status Store::flush_audit_head() { return audit::flush_head(impl_->chain); }
 
 namespace {
 constexpr const char* kPersonCols =

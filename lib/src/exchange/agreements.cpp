@@ -22,7 +22,7 @@ Result<Signers> prepare_open(Store& store, const OpenRequest& req,
     if (!k) return k.error();
     if (!*k && req.verify) {
       return Error(Errc::kCrypto, "partner '" + p->name + "' has no signing key in the register",
-                   {"record it with 'sfcohort share partner add '" + p->name +
+                   {"record it with 'sfcohort share partner update '" + p->name +
                     "'', or open the file without checking its signature"});
     }
     if (*k) {

@@ -19,6 +19,9 @@ Error no_keys(const std::string& dir) {
 Result<std::string> read_key(const std::string& dir, const char* name) {
   std::string p = path_in(dir, name);
   if (!file_exists(p)) return no_keys(dir);
+  if (std::string_view(name).ends_with(".key")) {
+    SF_TRY(check_not_exposed(p, 077, "the team's secret key"));
+  }
   auto t = read_file(p);
   if (!t) return std::move(t).error();
   return t;

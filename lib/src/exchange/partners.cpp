@@ -20,12 +20,26 @@ Partner from_record(db::PartnerRecord r) {
   p.added_at = std::move(r.added_at);
   p.added_by = std::move(r.added_by);
   p.updated_at = std::move(r.updated_at);
+  p.history = r.history;
   return p;
 }
 
 db::PartnerRecord to_record(const Partner& p) {
-  return {p.name,    p.recipient,   p.sign_key, p.isa,      p.dsp,      p.mou,
-          p.expires, p.legal_basis, p.allow,    p.added_at, p.added_by, p.updated_at};
+  db::PartnerRecord r;
+  r.name = p.name;
+  r.recipient = p.recipient;
+  r.sign_key = p.sign_key;
+  r.isa = p.isa;
+  r.dsp = p.dsp;
+  r.mou = p.mou;
+  r.expires = p.expires;
+  r.legal_basis = p.legal_basis;
+  r.allow = p.allow;
+  r.history = p.history;
+  r.added_at = p.added_at;
+  r.added_by = p.added_by;
+  r.updated_at = p.updated_at;
+  return r;
 }
 
 Status check_date(const std::optional<std::string>& d, const char* what) {
@@ -43,30 +57,11 @@ Error unknown(const std::string& name) {
 }
 
 std::string record_hint(const Partner& p, const std::string& what) {
-  return "record " + what + " with: sfcohort share partner add '" + p.name + "'";
+  return "record " + what + " with: sfcohort share partner update '" + p.name + "'";
 }
 
-}  // namespace
-
-nlohmann::json Partner::to_json() const {
-  auto opt = [](const std::optional<std::string>& v) -> nlohmann::json {
-    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-  };
-  return {{"name", name},
-          {"recipient", recipient},
-          {"sign_key", sign_key},
-          {"agreements", {{"isa", opt(isa)}, {"dsp", opt(dsp)}, {"mou", opt(mou)}}},
-          {"expires", opt(expires)},
-          {"legal_basis", legal_basis},
-          {"allow", allow},
-          {"added_at", added_at},
-          {"added_by", added_by},
-          {"updated_at", updated_at}};
-}
-
-Result<bool> add(Store& store, Partner p) {
-  p.name = trim(p.name);
-  if (p.name.empty()) return invalid_input("a partner needs a name");
+// Checks P's fields and brings the keys to their canonical text.
+Status check_fields(Partner& p) {
   if (auto r = age::Recipient::parse(p.recipient); !r) {
     return invalid_input("partner '" + p.name + "': recipient: " + r.error().message);
   } else {
@@ -84,19 +79,95 @@ Result<bool> add(Store& store, Partner p) {
   if (p.allow != "basic" && p.allow != "full") {
     return invalid_input("allow: '" + p.allow + "' is not basic or full");
   }
+  return Ok{};
+}
+
+// The fields of P as the audit records them.
+nlohmann::json audited(const Partner& p) {
+  nlohmann::json j = p.to_json();
+  j.erase("added_at");
+  j.erase("added_by");
+  j.erase("updated_at");
+  j.erase("name");
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json Partner::to_json() const {
+  auto opt = [](const std::optional<std::string>& v) -> nlohmann::json {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  return {{"name", name},
+          {"recipient", recipient},
+          {"sign_key", sign_key},
+          {"agreements", {{"isa", opt(isa)}, {"dsp", opt(dsp)}, {"mou", opt(mou)}}},
+          {"expires", opt(expires)},
+          {"legal_basis", legal_basis},
+          {"allow", allow},
+          {"history", history},
+          {"added_at", added_at},
+          {"added_by", added_by},
+          {"updated_at", updated_at}};
+}
+
+Status add(Store& store, Partner p) {
+  p.name = trim(p.name);
+  if (p.name.empty()) return invalid_input("a partner needs a name");
+  SF_TRY(check_fields(p));
   auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   auto existing = db::find_partner(store, p.name);
   if (!existing) return existing.error();
-  bool is_new = !existing->has_value();
+  if (*existing) {
+    return Error(Errc::kInvalidInput,
+                 "partner '" + (*existing)->name + "' is already in the register",
+                 {"change only what has changed with: sfcohort share partner update '" +
+                  (*existing)->name + "' (the other fields are kept)"});
+  }
   SF_TRY(db::put_partner(store, to_record(p), Store::now_utc()));
-  nlohmann::json detail = p.to_json();
-  detail.erase("added_at");
-  detail.erase("updated_at");
-  detail["new"] = is_new;
+  nlohmann::json detail = audited(p);
+  detail["new"] = true;
   SF_TRY(store.audit("partner " + p.name, detail));
+  return tx->commit();
+}
+
+bool Change::empty() const {
+  return !recipient && !sign_key && agreements.empty() && !expires && !legal_basis && !allow &&
+         !history;
+}
+
+Result<Partner> update(Store& store, const std::string& name, const Change& change) {
+  if (change.empty()) {
+    return Error(Errc::kInvalidInput, "partner '" + trim(name) + "': nothing to change",
+                 {"give the fields to change; the others are kept"});
+  }
+  auto tx = store.begin_transaction();
+  if (!tx) return tx.error();
+  auto before = get(store, name);
+  if (!before) return before.error();
+  Partner p = *before;
+  if (change.recipient) p.recipient = *change.recipient;
+  if (change.sign_key) p.sign_key = *change.sign_key;
+  for (const auto& a : change.agreements) SF_TRY(set_agreement(p, a));
+  if (change.expires) {
+    p.expires = change.expires->empty() ? std::nullopt : change.expires;
+  }
+  if (change.legal_basis) p.legal_basis = *change.legal_basis;
+  if (change.allow) p.allow = *change.allow;
+  if (change.history) p.history = *change.history;
+  SF_TRY(check_fields(p));
+  SF_TRY(db::put_partner(store, to_record(p), Store::now_utc()));
+  const nlohmann::json was = audited(*before), now = audited(p);
+  nlohmann::json changed = nlohmann::json::object();
+  for (const auto& [k, v] : now.items()) {
+    if (was[k] != v) changed[k] = {{"was", was[k]}, {"now", v}};
+  }
+  SF_TRY(store.audit("partner " + p.name, {{"changed", changed}}));
   SF_TRY(tx->commit());
-  return is_new;
+  auto saved = get(store, p.name);
+  if (!saved) return saved.error();
+  return *saved;
 }
 
 Result<std::vector<Partner>> list(Store& store) {

@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "crypto/age_common.hpp"
 #include "crypto/blake2b.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/minisign.hpp"
@@ -102,6 +103,26 @@ TEST_CASE("minisign: key files round trip") {
     REQUIRE_FALSE(wrong);
     CHECK(wrong.error().code == Errc::kCrypto);
     CHECK_FALSE(minisign::SecretKey::parse(text, std::nullopt));
+  }
+  SUBCASE("scrypt limits above minisign's are refused before any work") {
+    std::string text = sk.file_text(std::string_view("pw"), 1 << 15, 1 << 24);
+    const size_t nl = text.find('\n');
+    const size_t end = text.find('\n', nl + 1);
+    auto raw = crypto::b64_decode(text.substr(nl + 1, end - nl - 1), true);
+    REQUIRE(raw);
+    // opslimit at offset 38, memlimit at 46, little-endian.
+    const std::pair<size_t, uint64_t> bad[] = {{38, 33554433}, {46, 1ULL << 40}, {46, ~0ULL}};
+    for (const auto& [off, v] : bad) {
+      std::string b = *raw;
+      for (int i = 0; i < 8; ++i) b[off + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+      std::string patched =
+          text.substr(0, nl + 1) +
+          crypto::b64_encode(reinterpret_cast<const uint8_t*>(b.data()), b.size(), true) + "\n";
+      auto r = minisign::SecretKey::parse(patched, std::string_view("pw"));
+      REQUIRE_FALSE(r);
+      CHECK(r.error().code == Errc::kInvalidInput);
+      CHECK(r.error().message.find("scrypt limits above minisign's") != std::string::npos);
+    }
   }
 }
 

@@ -95,6 +95,68 @@ TEST_CASE("partners: the register through db/, names without regard to case") {
   CHECK(all->empty());
 }
 
+TEST_CASE("partners: update changes only the fields given; history round trips") {
+  Context ctx;
+  ctx.actor = "tester";
+  auto store = Store::open_memory(ctx);
+  REQUIRE(store.has_value());
+  auto id = age::Identity::generate();
+  partners::Partner p = partner_with("2018-01-01", "2018-02-01", "2018-03-01", "2019-03-31");
+  p.recipient = id.recipient().to_string();
+  p.legal_basis = "Children Act 2004 s10";
+  p.allow = "full";
+  p.added_by = "tester";
+  REQUIRE(partners::add(*store, p).has_value());
+  auto again = partners::add(*store, p);
+  REQUIRE(!again.has_value());
+  CHECK(again.error().code == Errc::kInvalidInput);
+  CHECK(again.error().message.find("already in the register") != std::string::npos);
+
+  partners::Change c;
+  c.agreements = {"isa=2024-04-01"};
+  c.expires = "2099-03-31";
+  auto u = partners::update(*store, "nhs trust", c);
+  REQUIRE_MESSAGE(u, (u ? "" : u.error().message));
+  CHECK(*u->isa == "2024-04-01");
+  CHECK(*u->dsp == "2018-02-01");
+  CHECK(*u->mou == "2018-03-01");
+  CHECK(*u->expires == "2099-03-31");
+  CHECK(u->legal_basis == "Children Act 2004 s10");
+  CHECK(u->allow == "full");
+  CHECK(u->recipient == p.recipient);
+  CHECK(!u->history);
+  CHECK(partners::standing(*u, "2026-01-01").ok());
+
+  partners::Change h;
+  h.history = true;
+  h.expires = "";
+  REQUIRE(partners::update(*store, "NHS Trust", h).has_value());
+  auto got = partners::get(*store, "NHS Trust");
+  REQUIRE(got.has_value());
+  CHECK(got->history);
+  CHECK(!got->expires);
+  CHECK(got->to_json()["history"] == true);
+  auto rec = db::find_partner(*store, "NHS Trust");
+  REQUIRE((rec.has_value() && rec->has_value()));
+  CHECK((*rec)->history);
+
+  SUBCASE("refusals change nothing") {
+    CHECK(partners::update(*store, "NHS Trust", {}).error().code == Errc::kInvalidInput);
+    CHECK(partners::update(*store, "Nobody", h).error().message == "unknown partner 'Nobody'");
+    partners::Change bad;
+    bad.recipient = "age1nope";
+    bad.history = false;
+    CHECK(partners::update(*store, "NHS Trust", bad).error().code == Errc::kInvalidInput);
+    partners::Change bad_date;
+    bad_date.agreements = {"isa=2024-02-30"};
+    CHECK(partners::update(*store, "NHS Trust", bad_date).error().code == Errc::kInvalidInput);
+    auto still = partners::get(*store, "NHS Trust");
+    REQUIRE(still.has_value());
+    CHECK(still->history);
+    CHECK(*still->isa == "2024-04-01");
+  }
+}
+
 TEST_CASE("export: the full profile never goes outside the register") {
   CHECK(exporting::check_recipients({}, "full").has_value());
   CHECK(exporting::check_recipients({"age1x"}, "basic").has_value());
