@@ -36,6 +36,8 @@ void add_nominate(CLI::App& app, Globals& g, Action& action);
 void add_export(CLI::App& app, Globals& g, Action& action);
 void add_share(CLI::App& app, Globals& g, Action& action);
 void add_audit(CLI::App& app, Globals& g, Action& action);
+void add_family(CLI::App& app, Globals& g, Action& action);
+void add_person(CLI::App& app, Globals& g, Action& action);
 
 // "sfcohort: warning: ..." on stderr (suppressed by -q).
 void warn(const Globals& g, const std::string& message);

@@ -4,10 +4,12 @@
 // live in the library (sfcohort/lookup.hpp, batch.hpp, sealed_request.hpp);
 // this file parses options and prints.
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 #include "sfcohort/batch.hpp"
+#include "sfcohort/family.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/sealed_request.hpp"
 #include "sfcohort/store.hpp"
@@ -111,12 +113,22 @@ std::string household_text(const Query& q, const Household& h) {
   return out + "\n";
 }
 
+using Closed = std::map<std::string, std::string>;  // family id -> "closed on DATE (reason)"
+
+// LINE with "  closed on DATE (reason)" before its newline when FAMILY_ID is closed.
+std::string mark_closed(std::string line, const Closed& closed, const std::string& family_id) {
+  auto it = closed.find(family_id);
+  if (it != closed.end()) line.insert(line.find('\n'), "  " + it->second);
+  return line;
+}
+
 // Text: the answer first, the reason next.
-void print_text(const Query& q, const LookupResult& res) {
+void print_text(const Query& q, const LookupResult& res, const Closed& closed) {
   std::string out;
-  for (const auto& m : res.matches) out += match_text(q, m);
+  for (const auto& m : res.matches)
+    out += mark_closed(match_text(q, m), closed, m.person.family_id);
   if (res.matches.empty()) out += "no person matched\n";
-  for (const auto& h : res.household) out += household_text(q, h);
+  for (const auto& h : res.household) out += mark_closed(household_text(q, h), closed, h.family_id);
   if (res.candidates > static_cast<int>(res.matches.size()) && !res.matches.empty())
     out += std::to_string(res.candidates) + " people reached possible; showing " +
            std::to_string(res.matches.size()) + " (see --limit, --min-band)\n";
@@ -140,10 +152,15 @@ Result<int> run_single(const Globals& g, const LookupOptions& o, Band min_band) 
   auto res = lookup_audited(*store, q, lo);
   if (!res) return res.error();
   for (const auto& w : res->warnings) warn(g, w);
+  auto closed = family::closed_texts(*store, *res);
+  if (!closed) return closed.error();
   if (format == "json") {
-    std::printf("%s\n", lookup_json(q, *res).dump().c_str());
+    auto j = lookup_json(q, *res);
+    for (auto& m : j["matches"])
+      m["status"] = closed->count(m.value("family_id", "")) ? "closed" : "active";
+    std::printf("%s\n", j.dump().c_str());
   } else {
-    print_text(q, *res);
+    print_text(q, *res, *closed);
   }
   return res->matches.empty() ? 1 : 0;
 }

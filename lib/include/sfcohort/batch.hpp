@@ -8,8 +8,10 @@
 // (also postcode and house; other columns are carried through), then one
 // person per row. Output, one row per input row in input order: the input's
 // columns (one named like an output column becomes input_<name>), then
-// match, score, family_id, person_id, candidates, why and household, for the
-// best match at or above the minimum band. A row that cannot be read is
+// match, score, family_id, person_id, candidates, why, household and status
+// (the matched person's family: active, or closed when it has left the
+// programme; empty when nothing matched), for the best match at or above the
+// minimum band. A row that cannot be read is
 // reported in the output as match "error" with the reason in why, counted as
 // unreadable, and the run goes on.
 //

@@ -50,8 +50,10 @@ Status answer_sealed(Store& store, const AnswerOptions& opt, BatchOptions batch,
   answer.summary = std::move(*summary);
   if (opt.on_looked_up) opt.on_looked_up(answer.summary);
 
-  auto disclosed =
-      write_partner_reply(store, full->path(), batch.format == BatchFormat::kJsonl, reply->path());
+  PartnerReplyOptions ro;
+  ro.history = opt.history;
+  auto disclosed = write_partner_reply(store, full->path(), batch.format == BatchFormat::kJsonl,
+                                       reply->path(), ro);
   if (!disclosed) return std::move(disclosed).error();
   SealRequest req;
   req.partners = opt.reply_to;

@@ -13,7 +13,7 @@
 namespace sfcohort::batch {
 
 Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Row& r) {
-  std::vector<std::string> outcols(7);
+  std::vector<std::string> outcols(8);
   nlohmann::json why = nlohmann::json::object();
   auto field = [&](int i) -> std::string {
     return i >= 0 && static_cast<size_t>(i) < r.fields.size() ? r.fields[static_cast<size_t>(i)]
@@ -36,6 +36,7 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
       outcols[0] = std::string(band_name(x.band));
       outcols[2] = x.person.family_id;
       outcols[3] = x.person.id;
+      outcols[7] = layout.closed && layout.closed->count(x.person.family_id) ? "closed" : "active";
       // JSON is built only for JSON Lines: it is a fair share of a CSV row's cost.
       if (layout.jsonl) {
         why = why_json(x.why);
@@ -67,6 +68,7 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
     j["candidates"] = r.error.empty() ? std::stoi(outcols[4]) : 0;
     j["why"] = why;
     j["household"] = outcols[6];
+    j["status"] = outcols[7];
     r.text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     r.text += '\n';
   }
