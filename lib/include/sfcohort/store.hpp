@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -194,6 +195,11 @@ class Store {
   // The ids of the nominations about FAMILY_ID (matched at submission or
   // accepted into it), oldest first.
   Result<std::vector<std::string>> nominations_of_family(const std::string& family_id);
+
+  // Calls FN(family_id, person_id) for every person of a family whose status
+  // is cohort (active), by family id; stops at FN's first error.
+  Status each_active_person(
+      const std::function<Status(const std::string& family_id, const std::string& person_id)>& fn);
 
   // Current UTC time, YYYY-MM-DDTHH:MM:SSZ; today's date, YYYY-MM-DD.
   static std::string now_utc();

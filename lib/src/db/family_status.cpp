@@ -95,4 +95,19 @@ Result<std::vector<std::string>> Store::nominations_of_family(const std::string&
   return texts(st);
 }
 
+Status Store::each_active_person(
+    const std::function<Status(const std::string& family_id, const std::string& person_id)>& fn) {
+  // Its own statement: FN may use the store's cached ones meanwhile.
+  auto st = db().prepare(
+      "SELECT p.family_id, p.id FROM family f JOIN person p ON p.family_id = f.id "
+      "WHERE f.status = 'cohort' ORDER BY f.id, p.pk");
+  if (!st) return st.error();
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r) return Ok{};
+    SF_TRY(fn(st->text(0), st->text(1)));
+  }
+}
+
 }  // namespace sfcohort
