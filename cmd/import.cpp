@@ -5,6 +5,7 @@
 #include "cli.hpp"
 #include "sfcohort/import.hpp"
 #include "sfcohort/store.hpp"
+#include "sfcohort/text.hpp"
 
 namespace sfcohort::cli {
 namespace {
@@ -15,9 +16,16 @@ struct ImportCmd {
   bool dry_run = false;
   std::string format = "text";
   std::vector<std::string> maps;
+  std::string changes, reason;
+  bool full = false, close_missing = false;
 };
 
 Result<int> run_import(const Globals& g, const ImportCmd& o) {
+  if (o.close_missing && (!o.full || trim(o.reason).empty()))
+    return Error(Errc::kInvalidInput, "--close-missing needs --full and --reason TEXT",
+                 {"e.g. --full --close-missing --reason \"not in the March list\""});
+  if (!o.reason.empty() && !o.close_missing)
+    return invalid_input("--reason is for --close-missing");
   Context ctx = g.context("import");
   auto store = Store::open(ctx);
   if (!store) return store.error();
@@ -26,6 +34,9 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
   if (!o.rejects.empty()) opt.rejects_path = o.rejects;
   opt.dry_run = o.dry_run;
   opt.maps = o.maps;
+  if (!o.changes.empty()) opt.changes_path = o.changes;
+  opt.full = o.full;
+  opt.close_missing_reason = o.reason;
   Progress bar(g, "importing", file_size(o.file));
   opt.progress = [&bar](uint64_t n) { bar.update(n); };
   auto rep = import_csv(*store, opt);
@@ -45,10 +56,12 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
                  rep->rejected - rep->errors.size());
   }
   if (o.format == "json") {
-    nlohmann::json j = {{"read", rep->read},         {"imported", rep->imported},
-                        {"updated", rep->updated},   {"unchanged", rep->unchanged},
-                        {"rejected", rep->rejected}, {"families_added", rep->families_added},
-                        {"blank", rep->blank},       {"written", !rep->aborted && !o.dry_run},
+    nlohmann::json j = {{"read", rep->read},           {"imported", rep->imported},
+                        {"updated", rep->updated},     {"unchanged", rep->unchanged},
+                        {"rejected", rep->rejected},   {"families_added", rep->families_added},
+                        {"moved", rep->moved},         {"missing", rep->missing},
+                        {"duplicate", rep->duplicate}, {"families_closed", rep->families_closed},
+                        {"blank", rep->blank},         {"written", !rep->aborted && !o.dry_run},
                         {"sha256", rep->sha256}};
     std::printf("%s\n", j.dump().c_str());
   } else {
@@ -58,6 +71,12 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
                 with_commas(static_cast<long long>(rep->updated)).c_str(),
                 with_commas(static_cast<long long>(rep->unchanged)).c_str(),
                 with_commas(static_cast<long long>(rep->rejected)).c_str());
+    if (rep->moved || rep->missing || rep->duplicate || o.full || !o.changes.empty())
+      std::printf("changes: %zu added, %zu updated, %zu moved, %zu missing, %zu duplicate\n",
+                  rep->imported, rep->updated, rep->moved, rep->missing, rep->duplicate);
+    if (!rep->families_closed.empty() && !rep->aborted && !o.dry_run)
+      std::printf("closed %zu families whose people are all missing\n",
+                  rep->families_closed.size());
   }
   if (rep->aborted) {
     Error e(Errc::kInvalidInput,
@@ -88,6 +107,13 @@ void add_import(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--map", o->maps,
                   "FIELD=HEADER: the column HEADER gives FIELD (repeatable), e.g. "
                   "--map surname=\"Pupil Surname\"");
+  sub->add_option("--changes", o->changes,
+                  "write what changed here: CSV, or JSON Lines for FILE.jsonl");
+  sub->add_flag("--full", o->full,
+                "the file is the whole active cohort: report people absent from it as missing");
+  sub->add_flag("--close-missing", o->close_missing,
+                "with --full: close the families whose people are all missing");
+  sub->add_option("--reason", o->reason, "with --close-missing: why they are closed");
   sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   sub->callback([&g, &action, o] { action = [&g, o] { return run_import(g, *o); }; });
 }

@@ -5,9 +5,11 @@
 
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "sfcohort/batch.hpp"
+#include "sfcohort/family.hpp"
 #include "sfcohort/store.hpp"
 #include "sfcohort/text.hpp"
 
@@ -104,16 +106,26 @@ std::string household_text(const Query& q, const Household& h) {
   return out + "\n";
 }
 
+using Closed = std::map<std::string, std::string>;  // family id -> "closed on DATE (reason)"
+
+// LINE with "  closed on DATE (reason)" before its newline when FAMILY_ID is closed.
+std::string mark_closed(std::string line, const Closed& closed, const std::string& family_id) {
+  auto it = closed.find(family_id);
+  if (it != closed.end()) line.insert(line.find('\n'), "  " + it->second);
+  return line;
+}
+
 // Text: the answer first, the reason next.
-void print_text(const Query& q, const LookupResult& res) {
+void print_text(const Query& q, const LookupResult& res, const Closed& closed) {
   std::string out;
-  for (const auto& m : res.matches) out += match_text(q, m);
+  for (const auto& m : res.matches)
+    out += mark_closed(match_text(q, m), closed, m.person.family_id);
   if (q.address_only() && res.household.empty())
     out += "no cohort family known at " + (q.house.empty() ? "" : q.house + ", ") +
            display_postcode(q.postcode) + "\n";
   else if (res.matches.empty() && !q.address_only())
     out += "no person matched\n";
-  for (const auto& h : res.household) out += household_text(q, h);
+  for (const auto& h : res.household) out += mark_closed(household_text(q, h), closed, h.family_id);
   if (res.candidates > static_cast<int>(res.matches.size()) && !res.matches.empty())
     out += std::to_string(res.candidates) + " people reached possible; showing " +
            std::to_string(res.matches.size()) + " (see --limit, --min-band)\n";
@@ -154,10 +166,15 @@ Result<int> run_single(const Globals& g, const SingleLookup& o, Band min_band) {
   auto res = lookup_audited(*store, q, lo);
   if (!res) return res.error();
   for (const auto& w : res->warnings) warn(g, w);
+  auto closed = family::closed_texts(*store, *res);
+  if (!closed) return closed.error();
   if (format == "json") {
-    std::printf("%s\n", lookup_json(q, *res).dump().c_str());
+    auto j = lookup_json(q, *res);
+    for (auto& m : j["matches"])
+      m["status"] = closed->count(m.value("family_id", "")) ? "closed" : "active";
+    std::printf("%s\n", j.dump().c_str());
   } else {
-    print_text(q, *res);
+    print_text(q, *res, *closed);
   }
   if (q.address_only()) return res->household.empty() ? 1 : 0;
   return res->matches.empty() ? 1 : 0;

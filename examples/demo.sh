@@ -108,6 +108,13 @@ show minisign -V -p team.pub -m reply.csv.age
 show age -d -i partner/age.key -o partner/reply.csv reply.csv.age
 show cut -d, -f1-3,8- partner/reply.csv
 
+say "Next month's list: what changed, and a family that left is closed"
+grep -v '^F000128,' cohort.csv | sed 's/^F000123,P0004813,/F000124,P0004813,/' >cohort-next.csv
+show sfcohort import cohort-next.csv --full --changes changes.csv
+show cat changes.csv
+show sfcohort family close F000128 --reason "moved out of Kirklees" --outcome moved_away
+show sfcohort family show F000128
+show sfcohort lookup --given Robert --surname McDonald --dob 11/06/1975 --postcode "HD2 1QW" --house 5
 say "The manager's report, as a table and as a page with charts"
 show sfcohort report --from 2024-01-01 --target 40 --target-period 2024-01-01..2027-12-31
 show sfcohort report --target 40 --target-period 2024-01-01..2027-12-31 --format html --output report.html

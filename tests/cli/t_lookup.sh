@@ -83,8 +83,8 @@ has "checked 4 rows" err "batch summary"
 has "1 error (row 5)" err "batch notes the bad row"
 expect_output lookup-batch
 expect_file lookup-batch.csv checked.csv
-same "$(head -1 checked.csv | sed "s/^\xef\xbb\xbf//")" "ref,forename,last_name,date_of_birth,post_code,house_no,input_match,match,score,family_id,person_id,candidates,why,household" "batch header"
-same "$(sed -n 2p checked.csv)" "1,Bob,Smith,1999-01-01,,,a,none,0.0000,,,0,," "batch none row"
+same "$(head -1 checked.csv | sed "s/^\xef\xbb\xbf//")" "ref,forename,last_name,date_of_birth,post_code,house_no,input_match,match,score,family_id,person_id,candidates,why,household,status" "batch header"
+same "$(sed -n 2p checked.csv)" "1,Bob,Smith,1999-01-01,,,a,none,0.0000,,,0,,," "batch none row"
 same "$(sed -n 3p checked.csv | cut -d, -f8,10,11,12)" "strong,F000123,P0004812,1" "batch strong row"
 has "given_name=variant;surname=exact;dob=exact;postcode=exact;house=exact" checked.csv "batch why"
 same "$(sed -n 4p checked.csv | cut -d, -f1,8,14)" "3,possible,F000123" "batch twin: possible, household known"

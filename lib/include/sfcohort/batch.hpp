@@ -8,12 +8,13 @@
 // and dob (also given_name, preferred_name, postcode and house; other
 // columns are carried through), then one person per row. Output, one row per input row in input
 // order: the input's columns (one named like an output column becomes input_<name>), then match,
-// score, family_id, person_id, candidates, why and household, for the best match at or above the
-// minimum band. A row that cannot be read, has the wrong number of fields, or holds a date of birth
-// or postcode that is not valid is answered match "error", with why naming the field and the
-// problem; one with a bad date or postcode is still looked up on its other
-// fields (why says so, and gives that answer), the others are not. Such rows
-// are counted as errors, and the run goes on.
+// score, family_id, person_id, candidates, why, household and status (the matched person's family:
+// active, or closed when it has left the programme; empty when nothing matched), for the best match
+// at or above the minimum band. A row that cannot be read, has the wrong number of fields, or holds
+// a date of birth or postcode that is not valid is answered match "error", with why naming the
+// field and the problem; one with a bad date or postcode is still looked up on its other fields
+// (why says so, and gives that answer), the others are not. Such rows are counted as errors, and
+// the run goes on.
 //
 // The lookups run on two worker threads. A run long enough to pay for it
 // (CohortIndex::rows_to_pay_off) first loads the cohort into a CohortIndex

@@ -46,7 +46,10 @@ struct AnswerOptions {
   // (BATCH.output + ".minisig" is its signature). Empty: the full results
   // are written to BATCH.output as a plain batch writes them.
   std::vector<std::string> reply_to;
-  bool armor = false;                          // the sealed reply as ASCII armor
+  bool armor = false;  // the sealed reply as ASCII armor
+  // The partners' profile allows history: closed families are reported
+  // known (PartnerReplyOptions::history). False: they are not.
+  bool history = false;
   keys::PassphraseSource identity_passphrase;  // unlocks age.key if protected
   keys::PassphraseSource signing_passphrase;   // unlocks minisign.key if protected
   // Called, when set, once a sealed request is opened (before any lookup),

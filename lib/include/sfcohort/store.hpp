@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -29,6 +30,15 @@ struct Family {
   std::optional<std::string> joined_on;
   std::string lead_agency;
   std::string lead_contact;
+};
+
+// One change of a family's status (schema/0006_family_status.sql).
+struct FamilyStatusChange {
+  std::string status;   // closed | cohort (reopened)
+  std::string on_date;  // YYYY-MM-DD
+  std::string reason;   // never sent to a partner
+  std::string outcome;  // a closure's outcome code, or ""
+  std::string recorded_at, recorded_by;
 };
 
 struct Person {
@@ -142,8 +152,9 @@ class Store {
   Result<std::vector<Person>> family_members(const std::string& family_id);
   // How many people FAMILY_ID has (0 for no such family).
   Result<int64_t> family_size(const std::string& family_id);
-  // Whether FAMILY_ID is a family whose status is cohort (false when there is
-  // no such family).
+  // Whether FAMILY_ID is a family lookups report: status cohort, or closed
+  // (a closed family is not gone; lookups mark it closed). False for a
+  // nominated family and when there is no such family.
   Result<bool> family_in_cohort(const std::string& family_id);
   // The fields of the person PK that lookups score (family_id, the names,
   // dob, postcode, house) and PK into OUT, the others left as they were;
@@ -166,6 +177,30 @@ class Store {
   Result<std::string> new_person_id();
   Result<std::string> new_family_id();
   Result<int64_t> count_people();
+
+  // ---- family status: closures and reopenings (lib/src/db/family_status.cpp)
+  // Appends C to FAMILY_ID's status history and sets the family's status
+  // (and its closed_on date: C.on_date when closed, none when reopened).
+  // The caller holds the write transaction and audits; what may change to
+  // what is cohort/'s (sfcohort/family.hpp).
+  Status record_family_status(const std::string& family_id, const FamilyStatusChange& c);
+  // FAMILY_ID's status changes, oldest first.
+  Result<std::vector<FamilyStatusChange>> family_status_history(const std::string& family_id);
+  // FAMILY_ID's latest closure, when its status is closed now.
+  Result<std::optional<FamilyStatusChange>> family_closure(const std::string& family_id);
+  // The ids of the families whose status is closed, sorted.
+  Result<std::vector<std::string>> closed_family_ids();
+  // The ids of the nominations that name PERSON_ID as a member (once
+  // accepted) or matched them at submission, oldest first.
+  Result<std::vector<std::string>> nominations_naming_person(const std::string& person_id);
+  // The ids of the nominations about FAMILY_ID (matched at submission or
+  // accepted into it), oldest first.
+  Result<std::vector<std::string>> nominations_of_family(const std::string& family_id);
+
+  // Calls FN(family_id, person_id) for every person of a family whose status
+  // is cohort (active), by family id; stops at FN's first error.
+  Status each_active_person(
+      const std::function<Status(const std::string& family_id, const std::string& person_id)>& fn);
 
   // Current UTC time, YYYY-MM-DDTHH:MM:SSZ; today's date, YYYY-MM-DD.
   static std::string now_utc();

@@ -5,8 +5,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
+#include "cohort/changes.hpp"
 #include "match/blocking.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/hash.hpp"
@@ -318,13 +320,18 @@ class Rejects {
 // Writes the valid rows of an import, in the transaction the caller holds.
 class Writer {
  public:
-  Writer(Store& store, const Columns& c, const std::string& file, ImportReport& rep)
-      : store_(store), c_(c), file_(file), rep_(rep), bulk_(store) {}
+  Writer(Store& store, const Columns& c, const std::string& file, ImportReport& rep,
+         changes::Log& log)
+      : store_(store), c_(c), file_(file), rep_(rep), log_(log), bulk_(store) {}
 
+  // Writes PR, or sets PR.problem when it is a second row for one person.
   Status put(ParsedRow& pr) {
+    if (!pr.person.id.empty() && seen_.count(pr.person.id)) return duplicate(pr);
     SF_TRY(put_family(pr.person, pr.row));
     return put_person(pr);
   }
+  // The people ids the file named or was matched to.
+  const std::unordered_map<std::string, size_t>& seen() const { return seen_; }
   // Writes the buffered match keys: before the commit.
   Status finish() { return bulk_.finish(); }
 
@@ -371,29 +378,86 @@ class Writer {
       existing = std::move(*e);
       if (existing) p.id = existing->id;
     }
+    if (existing && seen_.count(existing->id)) return duplicate(pr);
     bulk_.use_prepared(&pr.keys);
     if (!existing) {
       auto ins = match::add_person(store_, p);
       if (!ins) return ins.error().with_context(file_ + ": row " + std::to_string(pr.n));
+      p.id = ins->id;
       ++rep_.imported;
+      SF_TRY(log_.add("added", p.family_id, p.id));
     } else if (existing->same_fields(p)) {
       bulk_.use_prepared(nullptr);
       ++rep_.unchanged;
     } else {
       SF_TRY(match::change_person(store_, p));
       ++rep_.updated;
+      if (existing->family_id != p.family_id) {
+        ++rep_.moved;
+        SF_TRY(log_.add("moved", p.family_id, p.id, "family_id", existing->family_id, p.family_id));
+      }
+      SF_TRY(log_.updated(*existing, p));
     }
+    seen_.emplace(p.id, pr.n);
     return Ok{};
+  }
+
+  // A second row for a person already read: refused, reported with both
+  // rows' numbers, nothing written.
+  Status duplicate(ParsedRow& pr) {
+    const size_t first = seen_.at(pr.person.id);
+    ++rep_.duplicate;
+    pr.problem = "person " + pr.person.id + " again (first at row " + std::to_string(first) +
+                 "): refused, not written over it";
+    return log_.add("duplicate", pr.person.family_id, pr.person.id, "row", std::to_string(first),
+                    std::to_string(pr.n));
   }
 
   Store& store_;
   const Columns& c_;
   const std::string& file_;
   ImportReport& rep_;
+  changes::Log& log_;
+  std::unordered_map<std::string, size_t> seen_;  // person id -> its row
   // Match keys are buffered and written bucket by bucket before the commit.
   match::BulkIndex bulk_;
   std::unordered_set<std::string> families_known_;
 };
+
+// With a full file: every person of an active family the file did not name
+// is missing; a family all of whose people are missing is closed when a
+// reason is given (after the scan, which must not see its own changes).
+Status report_missing(Store& store, const ImportOptions& opt,
+                      const std::unordered_map<std::string, size_t>& seen, changes::Log& log,
+                      ImportReport& rep) {
+  std::string family;
+  bool all_missing = true;
+  std::vector<std::string> to_close;
+  auto end_family = [&] {
+    if (!family.empty() && all_missing) to_close.push_back(family);
+  };
+  SF_TRY(store.each_active_person([&](const std::string& f, const std::string& p) -> Status {
+    if (f != family) {
+      end_family();
+      family = f;
+      all_missing = true;
+    }
+    if (seen.count(p)) {
+      all_missing = false;
+      return Ok{};
+    }
+    ++rep.missing;
+    return log.add("missing", f, p);
+  }));
+  end_family();
+  if (opt.close_missing_reason.empty()) return Ok{};
+  for (const auto& f : to_close) {
+    SF_TRY(store.record_family_status(f, {"closed", Store::today(), opt.close_missing_reason, "",
+                                          Store::now_utc(), store.context().actor}));
+    rep.families_closed.push_back(f);
+  }
+  return Ok{};
+}
 
 }  // namespace
 
@@ -414,7 +478,9 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   const Date today = *parse_date(Store::today());
   auto load = store.begin_bulk_load(opt.dry_run);
   if (!load) return load.error();
-  Writer writer(store, *columns, file, rep);
+  changes::Log log;
+  if (opt.changes_path) SF_TRY(log.open(*opt.changes_path));
+  Writer writer(store, *columns, file, rep, log);
   // Reading and validating rows runs on the second core while this thread
   // writes to the database; at most kMaxChunks chunks wait, so memory stays
   // bounded.
@@ -430,7 +496,7 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
       if (opt.progress && (rep.read & 0x3fff) == 0) opt.progress(pr.bytes);
       if (pr.problem.empty()) {
         SF_TRY(writer.put(pr));
-        continue;
+        if (pr.problem.empty()) continue;
       }
       ++rep.rejected;
       if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back({pr.n, pr.problem});
@@ -444,7 +510,11 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
     rep.aborted = true;
     return rep;  // the load rolls back: nothing written
   }
-  if (opt.dry_run) return rep;
+  if (opt.full) SF_TRY(report_missing(store, opt, writer.seen(), log, rep));
+  if (opt.dry_run) {
+    SF_TRY(log.commit());
+    return rep;
+  }
   nlohmann::json detail = {{"file", file},
                            {"sha256", rep.sha256},
                            {"read", rep.read},
@@ -454,11 +524,19 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
                            {"rejected", rep.rejected},
                            {"families_added", rep.families_added}};
   if (opt.rejects_path) detail["rejects"] = *opt.rejects_path;
+  if (opt.changes_path) detail["changes"] = *opt.changes_path;
+  if (rep.moved || rep.duplicate) {
+    detail["moved"] = rep.moved;
+    detail["duplicate"] = rep.duplicate;
+  }
+  if (opt.full) detail["missing"] = rep.missing;
+  if (!rep.families_closed.empty()) detail["closed"] = rep.families_closed;
   SF_TRY(writer.finish());
   SF_TRY(store.audit(file, detail));
   SF_TRY(rejects.flush());
   SF_TRY(load->commit());
   SF_TRY(rejects.commit());
+  SF_TRY(log.commit());
   return rep;
 }
 

@@ -98,7 +98,7 @@ Status read_names(sql::Db& db, Sink& sink) {
 }
 
 Status read_families(sql::Db& db, Scan& scan) {
-  auto st = db.prepare("SELECT id, status = 'cohort' FROM family");
+  auto st = db.prepare("SELECT id, status IN ('cohort', 'closed') FROM family");
   if (!st) return st.error();
   sqlite3_stmt* raw = st->raw();
   for (;;) {

@@ -418,7 +418,7 @@ Result<int64_t> Store::family_size(const std::string& family_id) {
 }
 
 Result<bool> Store::family_in_cohort(const std::string& family_id) {
-  auto st = cached("SELECT status = 'cohort' FROM family WHERE id = ?1");
+  auto st = cached("SELECT status IN ('cohort', 'closed') FROM family WHERE id = ?1");
   if (!st) return st.error();
   (*st)->bind(1, family_id);
   auto r = (*st)->step();

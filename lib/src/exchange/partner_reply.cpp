@@ -1,6 +1,7 @@
 #include "sfcohort/partner_reply.hpp"
 
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -12,7 +13,7 @@ namespace {
 
 // The columns `lookup --batch` appends after the input's own.
 constexpr const char* kAppended[] = {"match",      "score", "family_id", "person_id",
-                                     "candidates", "why",   "household"};
+                                     "candidates", "why",   "household", "status"};
 constexpr size_t kNumAppended = sizeof kAppended / sizeof kAppended[0];
 
 struct Known {
@@ -20,15 +21,55 @@ struct Known {
   std::string family;  // whose lead agency is disclosed
 };
 
-Known classify(const std::string& band, const std::string& family_id,
-               const std::string& household) {
+// Which families a partner may be told are known: those in the programme
+// now, and closed ones only when the partner's profile allows history.
+class Teller {
+ public:
+  Teller(Store& store, bool history) : store_(store), history_(history) {}
+  Result<bool> known(const std::string& family_id) {
+    if (history_) return true;
+    if (auto it = closed_.find(family_id); it != closed_.end()) return !it->second;
+    auto f = store_.family(family_id);
+    if (!f) return f.error();
+    const bool closed = *f && (*f)->status == "closed";
+    if (closed_.size() > 100000) closed_.clear();  // bounded memory in long replies
+    closed_.emplace(family_id, closed);
+    return !closed;
+  }
+
+ private:
+  Store& store_;
+  bool history_;
+  std::map<std::string, bool> closed_;
+};
+
+Result<Known> classify(Teller& teller, const std::string& band, const std::string& family_id,
+                       const std::string& household) {
   Known k;
   if ((band == "exact" || band == "strong") && !family_id.empty()) {
-    k.known = "person";
-    k.family = family_id;
-  } else if (!household.empty()) {
+    auto ok = teller.known(family_id);
+    if (!ok) return ok.error();
+    if (*ok) {
+      k.known = "person";
+      k.family = family_id;
+      return k;
+    }
+  }
+  std::vector<std::string> told;
+  size_t start = 0;
+  while (start < household.size()) {
+    size_t end = household.find(';', start);
+    if (end == std::string::npos) end = household.size();
+    std::string id = household.substr(start, end - start);
+    start = end + 1;
+    if (id.empty()) continue;
+    auto ok = teller.known(id);
+    if (!ok) return ok.error();
+    if (*ok) told.push_back(id);
+  }
+  if (!told.empty()) {
     k.known = "household";
-    if (household.find(';') == std::string::npos) k.family = household;
+    if (told.size() == 1) k.family = told.front();
   }
   return k;
 }
@@ -44,7 +85,9 @@ Result<std::pair<std::string, std::string>> lead_of(Store& store, const std::str
 }  // namespace
 
 Result<std::vector<std::string>> write_partner_reply(Store& store, const std::string& full_path,
-                                                     bool jsonl, const std::string& out_path) {
+                                                     bool jsonl, const std::string& out_path,
+                                                     const PartnerReplyOptions& opt) {
+  Teller teller(store, opt.history);
   auto out = AtomicFile::create(out_path, 0600);
   if (!out) return out.error();
   std::set<std::string> disclosed;
@@ -66,13 +109,14 @@ Result<std::vector<std::string>> write_partner_reply(Store& store, const std::st
       if (!*r) break;
       row.resize(nin + kNumAppended);
       const std::string band = row[nin], family = row[nin + 2], household = row[nin + 6];
-      Known k = classify(band, family, household);
-      auto lead = lead_of(store, k.family);
+      auto k = classify(teller, band, family, household);
+      if (!k) return k.error();
+      auto lead = lead_of(store, k->family);
       if (!lead) return lead.error();
-      if (!k.family.empty()) disclosed.insert(k.family);
+      if (!k->family.empty()) disclosed.insert(k->family);
       std::vector<std::string> o(row.begin(), row.begin() + static_cast<long>(nin));
       o.push_back(band == "error" ? "error" : band);
-      o.push_back(band == "error" ? "" : k.known);
+      o.push_back(band == "error" ? "" : k->known);
       o.push_back(lead->first);
       o.push_back(lead->second);
       append_csv_row(buf, o);
@@ -93,13 +137,14 @@ Result<std::vector<std::string>> write_partner_reply(Store& store, const std::st
       if (j.is_discarded() || !j.is_object())
         return internal_error("batch output is not JSON Lines");
       const std::string band = j.value("match", "");
-      Known k = classify(band, j.value("family_id", ""), j.value("household", ""));
-      auto lead = lead_of(store, k.family);
+      auto k = classify(teller, band, j.value("family_id", ""), j.value("household", ""));
+      if (!k) return k.error();
+      auto lead = lead_of(store, k->family);
       if (!lead) return lead.error();
-      if (!k.family.empty()) disclosed.insert(k.family);
+      if (!k->family.empty()) disclosed.insert(k->family);
       for (const char* drop : kAppended) j.erase(drop);
       j["match"] = band;
-      j["known"] = band == "error" ? "" : k.known;
+      j["known"] = band == "error" ? "" : k->known;
       j["lead_agency"] = lead->first;
       j["lead_contact"] = lead->second;
       buf += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

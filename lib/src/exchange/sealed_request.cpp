@@ -50,8 +50,18 @@ Status answer_sealed(Store& store, const AnswerOptions& opt, BatchOptions batch,
   answer.summary = std::move(*summary);
   if (opt.on_looked_up) opt.on_looked_up(answer.summary);
 
-  auto disclosed =
-      write_partner_reply(store, full->path(), batch.format == BatchFormat::kJsonl, reply->path());
+  // A closed family is told as known only when every partner the reply is
+  // for may be told history (share partner update NAME --history).
+  PartnerReplyOptions ro;
+  bool all_history = !opt.reply_to.empty();
+  for (const auto& name : opt.reply_to) {
+    auto p = partners::get(store, name);
+    if (!p) return std::move(p).error();
+    all_history = all_history && p->history;
+  }
+  ro.history = opt.history || all_history;
+  auto disclosed = write_partner_reply(store, full->path(), batch.format == BatchFormat::kJsonl,
+                                       reply->path(), ro);
   if (!disclosed) return std::move(disclosed).error();
   SealRequest req;
   req.partners = opt.reply_to;

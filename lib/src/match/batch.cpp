@@ -242,6 +242,10 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
   auto pays_off = CohortIndex::rows_to_pay_off(store);
   if (!pays_off) return pays_off.error();
 
+  auto closed = store.closed_family_ids();
+  if (!closed) return closed.error();
+  in.layout.closed =
+      std::make_shared<const std::unordered_set<std::string>>(closed->begin(), closed->end());
   Run run(store, in, *out, opt, static_cast<size_t>(*pays_off));
   // A byte-order mark lets Excel read the CSV as UTF-8 (else "Bąk" is
   // garbled); JSON Lines never has one.

@@ -73,7 +73,7 @@ Result<LookupResult> lookup_row(Matcher& m, const LookupOptions& lo, const Layou
 
 Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Row& r) {
   // match, score, family_id, person_id, candidates, why, household
-  std::vector<std::string> outcols(7);
+  std::vector<std::string> outcols(8);
   nlohmann::json why = nlohmann::json::object();
   std::vector<std::string> problems, skipped, household;
   // A row with one unreadable field comes with that field empty and the
@@ -108,6 +108,7 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
       band = std::string(band_name(x.band));
       outcols[2] = x.person.family_id;
       outcols[3] = x.person.id;
+      outcols[7] = layout.closed && layout.closed->count(x.person.family_id) ? "closed" : "active";
       // JSON is built only for JSON Lines: it is a fair share of a CSV row's cost.
       if (layout.jsonl)
         why = why_json(x.why);
@@ -157,7 +158,8 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
                                     {"person_id", outcols[3]},
                                     {"candidates", res ? res->candidates : 0},
                                     {"why", nlohmann::ordered_json(why)},
-                                    {"household", household}};
+                                    {"household", household},
+                                    {"status", outcols[7]}};
     nlohmann::ordered_json j = {
         {"schema", kJsonlSchema}, {"row", r.row}, {"input", in}, {"result", res_j}};
     r.text = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

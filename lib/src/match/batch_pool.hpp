@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "sfcohort/context.hpp"
@@ -37,11 +38,13 @@ struct Layout {
   std::vector<std::string> header;    // the input columns as written (JSON Lines)
   size_t ncols = 0;                   // columns in the header
   int given = -1, preferred = -1, surname = -1, dob = -1, postcode = -1, house = -1, sex = -1;
+  // The closed families (status column "closed"; "active" for the others).
+  std::shared_ptr<const std::unordered_set<std::string>> closed;
 };
 
 // The output columns after the input's, in order.
 inline constexpr const char* kOutCols[] = {"match",      "score", "family_id", "person_id",
-                                           "candidates", "why",   "household"};
+                                           "candidates", "why",   "household", "status"};
 
 // Looks R up with M (unless R.error says it is unreadable) and formats its
 // output into R.text; R.fields is consumed.

@@ -119,7 +119,7 @@ struct IndexData {
 
   // Families: open addressing on the id's hash; a slot holds 1 + the family's
   // position (0 = empty). family_at[i] is where the id of family i starts in
-  // family_ids; cohort[i] says its status is 'cohort'.
+  // family_ids; cohort[i] says its status is 'cohort' or 'closed' (reported).
   std::vector<uint32_t> family_table;
   std::vector<uint32_t> family_at;
   Arena family_ids;

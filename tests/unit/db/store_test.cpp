@@ -77,7 +77,11 @@ TEST_CASE("store: families and people") {
   CHECK(*s.family_size("NOPE") == 0);
   CHECK(*s.family_in_cohort("F1"));
   CHECK_FALSE(*s.family_in_cohort("NOPE"));
+  // A closed family is not gone: lookups still report it (marked closed).
   f.status = "closed";
+  REQUIRE(s.put_family(f).has_value());
+  CHECK(*s.family_in_cohort("F1"));
+  f.status = "nominated";
   REQUIRE(s.put_family(f).has_value());
   CHECK_FALSE(*s.family_in_cohort("F1"));
 }

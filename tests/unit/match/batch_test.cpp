@@ -95,12 +95,13 @@ TEST_CASE("batch: one row out per row in, in order, with a summary and an audit 
     REQUIRE(out.size() == 4);
     CHECK(out[0] ==
           "upn,given_name,surname,dob,postcode,house,match,score,family_id,person_id,candidates,"
-          "why,household");
+          "why,household,status");
     CHECK(out[1].rfind("A1,Jonathan,Smith,14/03/2009,hd12ab,12,exact,", 0) == 0);
     CHECK(out[1].find(",F1,P1,") != std::string::npos);
+    CHECK(out[1].substr(out[1].size() - 7) == ",active");
     CHECK(out[1].find("given_name=exact;surname=exact;dob=exact;postcode=exact;house=exact") !=
           std::string::npos);
-    CHECK(out[2] == "A2,Zed,Nobody,1901-01-01,,,none,0.0000,,,0,,");
+    CHECK(out[2] == "A2,Zed,Nobody,1901-01-01,,,none,0.0000,,,0,,,");
     CHECK(out[3].rfind("A3,Katarzyna,Nowak,1990-11-03,LS11 6AD,\"Flat 3, 12\",exact,", 0) == 0);
 
     auto entries = batch_entries(s);
@@ -133,7 +134,7 @@ TEST_CASE("batch: one row out per row in, in order, with a summary and an audit 
     CHECK(j["result"]["why"]["dob"] == "exact");
     CHECK(j["result"]["household"].is_array());
     CHECK(j.size() == 4);
-    CHECK(j["result"].size() == 7);
+    CHECK(j["result"].size() == 8);
   }
   SUBCASE("the minimum band leaves weaker matches out") {
     REQUIRE(write_file_atomic(opt.input, "given_name,surname,dob\nJonathan,Smith,2009-03-15\n")

@@ -564,16 +564,20 @@ TEST_CASE("bulk indexing with small buffers writes the same index, in several pa
   CHECK(m.person.id == "P2");
 }
 
-TEST_CASE("only families in the cohort: a closed or nominated family's people are not matched") {
+TEST_CASE("families in the cohort or closed: a nominated family's people are not matched") {
   Store s = cohort_store(0);
   auto f = s.family("F7");
   REQUIRE(f.has_value());
   Family x = **f;
-  x.status = "closed";
+  x.status = "nominated";
   REQUIRE(s.put_family(x).has_value());
   auto r = look(s, {"Ann", "McDonald", "1960-04-05", "G1 1AA", "10"});
   CHECK(r.matches.empty());
   CHECK(r.household.empty());
+  // Closed is not gone: still matched (the caller marks it closed).
+  x.status = "closed";
+  REQUIRE(s.put_family(x).has_value());
+  CHECK(best(s, {"Ann", "McDonald", "1960-04-05", "G1 1AA", "10"}).band == Band::kExact);
   x.status = "cohort";
   REQUIRE(s.put_family(x).has_value());
   CHECK(best(s, {"Ann", "McDonald", "1960-04-05", "G1 1AA", "10"}).band == Band::kExact);

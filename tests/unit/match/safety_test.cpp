@@ -156,13 +156,16 @@ TEST_CASE("address only: the cohort families at a postcode, or at a house there"
   REQUIRE(q.address_only());
   auto r = look(s, q);
   CHECK(r.matches.empty());
-  REQUIRE(r.household.size() == 2);  // F5 is closed: not in the cohort
+  // F5 is closed and still listed: an officer is told it was ours (the
+  // command marks it closed; partners are told it is not known).
+  REQUIRE(r.household.size() == 3);
   CHECK(r.household[0].family_id == "F3");
   CHECK(r.household[0].people == 1);
   CHECK(r.household[0].lead_agency == "Early Help");
   CHECK(r.household[0].house == "3");
   CHECK(r.household[0].why == "same postcode");
   CHECK(r.household[1].family_id == "F4");
+  CHECK(r.household[2].family_id == "F5");
   q.house = "5";
   r = look(s, q);
   REQUIRE(r.household.size() == 1);
