@@ -15,6 +15,11 @@ sf -q nominate submit "$SRC/examples/nomination-kirklees-2015.json" --as-of 2026
 id=$(sf -q nominate list --status pending --format json | jq -r '.[0].id')
 sf -q nominate decide "$id" --accept --reason "meets criteria 2 and 5" >/dev/null 2>&1 ||
   fail "nominate decide"
+# Two closures, one with an outcome recorded.
+sf -q family close F000130 --reason "goals met" --outcome outcomes_achieved --on 2026-05-01 \
+  >/dev/null 2>&1 || fail "family close"
+sf -q family close F000131 --reason "left the area" --on 2026-06-01 >/dev/null 2>&1 ||
+  fail "family close"
 
 expect_rc 0 "report as text" sf report --from 2024-01-01 --target 40 --target-period 2024-01-01..2027-12-31
 expect_output report-text
@@ -23,7 +28,10 @@ expect_rc 0 "report as csv" sf -q report --format csv --output r.csv
 expect_file report-csv r.csv
 
 expect_rc 0 "report as json" sf -q report --format json
-same "$(jq -r '.families.active' "$T/out")" 11 "json: active families"
+same "$(jq -r '.families.active' "$T/out")" 9 "json: active families"
+same "$(jq -r '.families.closed' "$T/out")" 2 "json: closed families"
+same "$(jq -r '[.closures[] | "\(.outcome)=\(.families)"] | join(",")' "$T/out")" \
+  "outcomes_achieved=1,unrecorded=1" "json: closures by outcome"
 same "$(jq -r '[.criteria[] | select(.families > 0) | .id] | join(",")' "$T/out")" "2,4,5" \
   "json: the criteria met"
 same "$(jq -r '.eligible' "$T/out")" 1 "json: eligible families"
@@ -49,7 +57,7 @@ render() {
 }
 # Debian's python3, which has python3-pil (a python3 earlier on PATH may not).
 PY=/usr/bin/python3
-colours=(joins=#1f5fa8 target=#c0392b criteria=#2a9d8f problems=#6a4c93)
+colours=(joins=#1f5fa8 target=#c0392b criteria=#2a9d8f problems=#6a4c93 closures=#e07b00)
 if command -v chromium >/dev/null; then
   if render "$T/report.html" "$T/shot.png"; then ok; else fail "chromium rendered no screenshot"; fi
   if [ -s "$T/console" ]; then fail "console messages: $(head -c 500 "$T/console")"; else ok; fi

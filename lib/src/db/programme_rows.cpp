@@ -64,8 +64,9 @@ Status each_programme_family(Store& store,
   ReadSnapshot snapshot(db);
   SF_TRY(snapshot.begin());
   auto families = db.prepare(
-      "SELECT id, status, COALESCE(joined_on, ''), lead_agency, lead_contact FROM family "
-      "ORDER BY id");
+      "SELECT f.id, f.status, COALESCE(f.joined_on, ''), f.lead_agency, f.lead_contact, "
+      "COALESCE(f.closed_on, ''), COALESCE((SELECT s.outcome FROM family_status s "
+      "WHERE s.family_id = f.id ORDER BY s.pk DESC LIMIT 1), '') FROM family f ORDER BY f.id");
   if (!families) return families.error();
   Cursor members(db,
                  "SELECT family_id, id, given_name, surname, dob, role FROM person "
@@ -89,6 +90,8 @@ Status each_programme_family(Store& store,
     f.joined_on = families->text(2);
     f.lead_agency = families->text(3);
     f.lead_contact = families->text(4);
+    f.closed_on = families->text(5);
+    f.outcome = families->text(6);
     f.members.clear();
     f.evidence.clear();
     f.agencies.clear();

@@ -2,7 +2,8 @@
 // evidence and the agencies working with it, in one pass over the tables
 // (each read once, in family order, from its family index) rather than a
 // query per family. Reads tables family, person, family_evidence and
-// family_agency; what a report makes of them is report/'s.
+// family_agency (and family_status for a closure's outcome); what a report
+// makes of them is report/'s.
 #pragma once
 
 #include <functional>
@@ -31,6 +32,7 @@ struct ProgrammeAgency {
 
 struct ProgrammeFamily {
   std::string id, status, joined_on, lead_agency, lead_contact;
+  std::string closed_on, outcome;  // of a closed family: when, and the outcome ("" unrecorded)
   std::vector<ProgrammeMember> members;
   std::vector<ProgrammeEvidence> evidence;
   std::vector<ProgrammeAgency> agencies;

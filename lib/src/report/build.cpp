@@ -163,7 +163,11 @@ Result<Report> build(Store& store, const Options& o) {
       if (!o.from || *j >= *o.from) r.joined_in_period += 1;
     }
     if (f.status == "cohort") count_active(f, *set, o, r, t);
-    if (f.status == "closed") t.closures["unrecorded"] += 1;
+    if (f.status == "closed") {
+      t.closures[f.outcome.empty() ? "unrecorded" : f.outcome] += 1;
+      auto c = parse_date(f.closed_on);
+      if (c && *c <= o.to && (!o.from || *c >= *o.from)) r.closed_in_period += 1;
+    }
     return Ok{};
   }));
   if (!o.from) r.from = first_join.value_or(o.to);

@@ -191,7 +191,9 @@ void write_html(const Report& r, std::ostream& out) {
       << " needs per active family; " << commas(r.eligible) << " meet " << esc(r.threshold)
       << ".</figcaption></figure>";
   out << "<h2>Closures by outcome</h2><figure>"
-      << bar_chart("closures", "Closures by outcome", closed, kClosures) << "</figure>";
+      << bar_chart("closures", "Closures by outcome", closed, kClosures) << "<figcaption>"
+      << commas(r.closed_in_period) << " families closed between " << r.from.iso() << " and "
+      << r.to.iso() << ".</figcaption></figure>";
   out << "<h2>Time in the programme</h2><p>Active families: median " << commas(r.median_days)
       << " days, mean " << commas(r.mean_days) << " days";
   if (r.no_join_date) out << "; " << commas(r.no_join_date) << " without a joining date";

@@ -91,7 +91,8 @@ void write_text(const Report& r, std::ostream& out) {
   }
   out << "\n  mean " << fixed(r.mean_criteria, 1) << " criteria and " << fixed(r.mean_needs, 1)
       << " needs per family; " << commas(r.eligible) << " meet " << r.threshold << "\n";
-  out << "\nClosures by outcome\n";
+  out << "\nClosures by outcome (" << commas(r.closed_in_period) << " closed between "
+      << r.from.iso() << " and " << r.to.iso() << ")\n";
   if (r.closures.empty()) out << "  (none)\n";
   for (const auto& c : r.closures) {
     out << "  " << pad(c.outcome, 24) << pad(commas(c.families), 8, true) << "\n";
@@ -137,6 +138,7 @@ void write_csv(const Report& r, std::ostream& out) {
   row("problems", "mean_needs", fixed(r.mean_needs, 2));
   row("problems", "eligible", std::to_string(r.eligible));
   for (const auto& c : r.closures) row("closures", c.outcome, std::to_string(c.families));
+  row("closed", "in_period", std::to_string(r.closed_in_period));
   row("days_in_programme", "median", std::to_string(r.median_days));
   row("days_in_programme", "mean", std::to_string(r.mean_days));
   row("days_in_programme", "no_join_date", std::to_string(r.no_join_date));
@@ -180,6 +182,7 @@ void write_json(const Report& r, std::ostream& out) {
   j["mean_criteria"] = r.mean_criteria;
   j["mean_needs"] = r.mean_needs;
   j["eligible"] = r.eligible;
+  j["closed_in_period"] = r.closed_in_period;
   j["closures"] = ordered_json::array();
   for (const auto& c : r.closures)
     j["closures"].push_back({{"outcome", c.outcome}, {"families", c.families}});
