@@ -2,6 +2,8 @@
 // with partners (the partner register is share_partner.cpp).
 #include "share.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -131,12 +133,10 @@ Result<int> run_open(const Globals& g, const OpenOptions& o) {
     }
     out = (p.parent_path() / p.stem()).string();
   }
-  // A missing file is an environment error, not a missing signature.
-  if (std::FILE* f = std::fopen(o.file.c_str(), "rb")) {
-    std::fclose(f);
-  } else {
-    return errno_error(o.file, "cannot read");
-  }
+  // A missing file is an environment error, not a missing signature. Checked
+  // without opening it: a named pipe opened here would give its one reading
+  // to this check, and the open proper would then wait for a writer forever.
+  if (::access(o.file.c_str(), R_OK) != 0) return errno_error(o.file, "cannot read");
   auto store = open_store(g, "share open");
   if (!store) return std::move(store).error();
   if (!o.from.empty() && !o.no_verify) {
