@@ -115,8 +115,10 @@ Result<std::vector<std::string>> write_partner_reply(Store& store, const std::st
       if (!lead) return lead.error();
       if (!k->family.empty()) disclosed.insert(k->family);
       std::vector<std::string> o(row.begin(), row.begin() + static_cast<long>(nin));
-      o.push_back(band == "error" ? "error" : band);
-      o.push_back(band == "error" ? "" : k->known);
+      // A row in error never says "no" (it may not have been looked up), but
+      // says what a lead contact beside it means: the household is known.
+      o.push_back(band);
+      o.push_back(band == "error" && k->known == "no" ? "" : k->known);
       o.push_back(lead->first);
       o.push_back(lead->second);
       append_csv_row(buf, o);

@@ -37,7 +37,8 @@ TEST_CASE("partner reply: only the band, known and the lead agency leave the tea
                         "A2,Amy,possible,0.7000,F2,P9,2,given_name=fuzzy,,active\n"
                         "A3,Lauren,none,0.0000,,,0,,F3,\n"
                         "A4,Zed,none,0.0000,,,0,,F2;F3,\n"
-                        "A5,,error,0.0000,,,0,unreadable,,\n")
+                        "A5,,error,0.0000,,,0,unreadable,,\n"
+                        "A6,Tia,error,0.7000,F3,P7,1,dob not a date,F3,active\n")
           .has_value());
   auto disclosed = write_partner_reply(store, full, false, out);
   REQUIRE(disclosed.has_value());
@@ -47,7 +48,10 @@ TEST_CASE("partner reply: only the band, known and the lead agency leave the tea
         "A2,Amy,possible,no,,\n"
         "A3,Lauren,none,household,Agency F3,01484 000003\n"
         "A4,Zed,none,household,,\n"
-        "A5,,error,,,\n");
+        "A5,,error,,,\n"
+        // A row in error whose household was found on its other fields: the
+        // lead contact comes with what it means.
+        "A6,Tia,error,household,Agency F3,01484 000003\n");
   CHECK(*disclosed == std::vector<std::string>{"F1", "F3"});
   const std::string text = slurp(out);
   for (const char* secret : {"P3", "0.9731", "variant", "P9", "F2"}) {
