@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "sfcohort/io.hpp"
 
 using namespace sfcohort;
 using namespace sfcohort::cli;
@@ -42,10 +43,19 @@ std::string command_word(int argc, char** argv) {
   return "";
 }
 
+// A signal that ends the command: its named scratch files go first (an
+// unnamed output file goes with the process), then the signal does its
+// default work, so the shell sees how the command ended.
+void on_fatal_signal(int sig) {
+  remove_live_temporaries();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
 void on_sigint(int) {
   request_interrupt();
   // A second ^C stops at once.
-  signal(SIGINT, SIG_DFL);
+  signal(SIGINT, on_fatal_signal);
 }
 
 int exit_status(Errc c) { return static_cast<int>(c); }
@@ -54,6 +64,8 @@ int exit_status(Errc c) { return static_cast<int>(c); }
 
 int main(int argc, char** argv) {
   signal(SIGINT, on_sigint);
+  signal(SIGTERM, on_fatal_signal);
+  signal(SIGHUP, on_fatal_signal);
   signal(SIGPIPE, SIG_IGN);
   signal(SIGXFSZ, SIG_IGN);  // a file-size limit is a write error, not a crash
 

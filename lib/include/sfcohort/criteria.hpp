@@ -51,6 +51,15 @@ struct Household {
   std::vector<Evidence> evidence;
 };
 
+// A member and a piece of evidence as the criteria see them, from the
+// fields a store holds: the name is the id when the given name is empty;
+// a date that does not parse is left unset (dob) or the epoch (evidence).
+Member member_from(const std::string& id, const std::string& given_name, const std::string& dob,
+                   const std::string& role);
+Evidence evidence_from(const std::string& indicator, const std::string& member,
+                       const std::string& date, std::optional<double> value,
+                       const std::string& source);
+
 // One reason a criterion or need is met.
 struct Because {
   std::string indicator;

@@ -15,11 +15,22 @@ namespace sfcohort {
 
 // A private scratch file (mode 0600), removed when this object is destroyed
 // or release()d. Every temporary file sfcohort makes is one of these.
+//
+// A scratch file outlives its process only when the process is killed
+// outright (kill -9, a power cut): while it lives it is listed for
+// remove_live_temporaries() (which the command's signal handlers call) and
+// holds an advisory lock (flock) that the next create() with the same
+// prefix in the same folder tests: a file no live process holds, untouched
+// for ten minutes, is removed then (sweep_stale).
 class TempFile {
  public:
   // Creates DIR/PREFIX-XXXXXX (DIR "" means $TMPDIR, or /tmp). Its
-  // descriptor is open for reading and writing.
+  // descriptor is open for reading and writing. Sweeps DIR first.
   static Result<TempFile> create(const std::string& dir, const std::string& prefix);
+  // Removes DIR/PREFIX-XXXXXX files owned by this user that no process
+  // holds locked and that were last changed more than AGE_SECONDS ago.
+  // Returns how many it removed.
+  static int sweep_stale(const std::string& dir, const std::string& prefix, long age_seconds = 600);
   // The folder of PATH ("." when it has none): where scratch files for an
   // output at PATH go, so that a rename into place never crosses devices.
   static std::string folder_of(const std::string& path);
@@ -41,14 +52,25 @@ class TempFile {
   void release();
 
  private:
-  TempFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  TempFile(std::string path, int fd, int lock_fd);
+  void forget();  // off the live list
   std::string path_;
   int fd_ = -1;
+  int lock_fd_ = -1;  // holds the flock until destruction or release()
+  int slot_ = -1;     // in the live list
 };
+
+// Unlinks every live TempFile and the unnamed output of every AtomicFile
+// not yet committed. Async-signal-safe: for a handler of SIGTERM, SIGHUP or
+// a second SIGINT, before it lets the signal end the process.
+void remove_live_temporaries();
 
 class AtomicFile {
  public:
-  // Creates a temporary file in PATH's directory with MODE (e.g. 0600).
+  // Creates a temporary file in PATH's directory with MODE (e.g. 0600):
+  // an unnamed one (O_TMPFILE) where the file system has them, so nothing
+  // written before commit() has a name anyone can open, and nothing is left
+  // however the process ends; otherwise a TempFile named .NAME.tmp-XXXXXX.
   // PATH "-" means standard output: writes go straight to stdout and
   // commit() only flushes it.
   static Result<AtomicFile> create(const std::string& path, unsigned mode = 0600);
@@ -72,8 +94,10 @@ class AtomicFile {
 
  private:
   AtomicFile() = default;
+  Status link_into_place();
   std::string path_;
-  std::optional<TempFile> tmp_;
+  std::optional<TempFile> tmp_;  // the named fallback
+  int unnamed_fd_ = -1;          // the O_TMPFILE descriptor, while it is open
   std::FILE* f_ = nullptr;
   bool is_stdout_ = false;
   bool done_ = false;

@@ -1,15 +1,62 @@
 #include "sfcohort/io.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <random>
 
 namespace sfcohort {
+namespace {
+
+// The named temporaries of this process, for remove_live_temporaries():
+// malloc'd paths in fixed slots, so a signal handler can walk them without
+// allocating or locking. A process has a handful at once; past 64 a file
+// is still removed by its destructor and, if the process is killed, swept.
+std::array<std::atomic<char*>, 64> g_live{};
+
+int live_add(const std::string& path) {
+  char* copy = ::strdup(path.c_str());
+  if (!copy) return -1;
+  for (size_t i = 0; i < g_live.size(); ++i) {
+    char* expected = nullptr;
+    if (g_live[i].compare_exchange_strong(expected, copy)) return static_cast<int>(i);
+  }
+  std::free(copy);
+  return -1;
+}
+
+void live_remove(int slot) {
+  if (slot < 0) return;
+  std::free(g_live[static_cast<size_t>(slot)].exchange(nullptr));
+}
+
+// A name for a file beside TARGET_DIR: PREFIX-XXXXXX with six random
+// letters or digits, as mkstemp makes them (so sweep_stale knows it).
+std::string random_name(const std::string& dir, const std::string& prefix) {
+  static const char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string name = dir + "/" + prefix + "-";
+  for (int i = 0; i < 6; ++i) name += kChars[rng() % (sizeof kChars - 1)];
+  return name;
+}
+
+}  // namespace
+
+void remove_live_temporaries() {
+  for (auto& slot : g_live) {
+    if (char* p = slot.load()) ::unlink(p);
+  }
+}
 
 Error errno_error(const std::string& path, std::string_view what) {
   int e = errno;
@@ -27,11 +74,44 @@ Result<TempFile> TempFile::create(const std::string& dir, const std::string& pre
     const char* t = std::getenv("TMPDIR");
     base = t && *t ? t : "/tmp";
   }
+  sweep_stale(base, prefix);
   std::string tmpl = base + "/" + prefix + "-XXXXXX";
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) return errno_error(tmpl, "cannot create a temporary file");
   ::fchmod(fd, 0600);
-  return TempFile(std::move(tmpl), fd);
+  // The lock tells a sweep in another process that this file is in use; a
+  // second descriptor keeps it after stream() or close() give up the first.
+  ::flock(fd, LOCK_EX | LOCK_NB);
+  return TempFile(std::move(tmpl), fd, ::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+}
+
+int TempFile::sweep_stale(const std::string& dir, const std::string& prefix, long age_seconds) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return 0;
+  const std::string lead = prefix + "-";
+  const time_t now = std::time(nullptr);
+  int removed = 0;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() != lead.size() + 6 || name.compare(0, lead.size(), lead) != 0) continue;
+    const std::string path = dir + "/" + name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
+      continue;
+    }
+    if (now - st.st_mtime < age_seconds) continue;
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat held;
+    // Removed only while locked here, and only if the name still is that file.
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 &&
+        held.st_ino == st.st_ino && held.st_dev == st.st_dev && ::unlink(path.c_str()) == 0) {
+      ++removed;
+    }
+    ::close(fd);
+  }
+  ::closedir(d);
+  return removed;
 }
 
 std::string TempFile::folder_of(const std::string& path) {
@@ -39,14 +119,28 @@ std::string TempFile::folder_of(const std::string& path) {
   return p.has_parent_path() ? p.parent_path().string() : ".";
 }
 
-TempFile::TempFile(TempFile&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_) {
+TempFile::TempFile(std::string path, int fd, int lock_fd)
+    : path_(std::move(path)), fd_(fd), lock_fd_(lock_fd), slot_(live_add(path_)) {}
+
+TempFile::TempFile(TempFile&& o) noexcept
+    : path_(std::move(o.path_)), fd_(o.fd_), lock_fd_(o.lock_fd_), slot_(o.slot_) {
   o.path_.clear();
   o.fd_ = -1;
+  o.lock_fd_ = -1;
+  o.slot_ = -1;
 }
 
 TempFile::~TempFile() {
   close();
   if (!path_.empty()) ::unlink(path_.c_str());
+  forget();
+}
+
+void TempFile::forget() {
+  live_remove(slot_);
+  slot_ = -1;
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 std::FILE* TempFile::stream() {
@@ -60,7 +154,10 @@ void TempFile::close() {
   fd_ = -1;
 }
 
-void TempFile::release() { path_.clear(); }
+void TempFile::release() {
+  path_.clear();
+  forget();
+}
 
 Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
   AtomicFile f;
@@ -75,8 +172,27 @@ Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
   if (std::filesystem::is_directory(path, ec)) {
     return Error(Errc::kEnvironment, path + ": is a directory; name a file to write");
   }
-  auto tmp = TempFile::create(TempFile::folder_of(path),
-                              "." + std::filesystem::path(path).filename().string() + ".tmp");
+  const std::string dir = TempFile::folder_of(path);
+  const std::string prefix = "." + std::filesystem::path(path).filename().string() + ".tmp";
+  // Unnamed where the file system allows it and /proc can name it at commit.
+  if (::access("/proc/self/fd", X_OK) == 0) {
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::fchmod(fd, static_cast<mode_t>(mode));
+      f.f_ = ::fdopen(fd, "w+b");
+      if (!f.f_) {
+        ::close(fd);
+        return errno_error(path, "cannot create");
+      }
+      f.unnamed_fd_ = fd;
+      TempFile::sweep_stale(dir, prefix);
+      return f;
+    }
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+      return errno_error(path, "cannot create");
+    }
+  }
+  auto tmp = TempFile::create(dir, prefix);
   if (!tmp) return Error(Errc::kEnvironment, path + ": cannot create: " + tmp.error().message);
   ::fchmod(tmp->fd(), static_cast<mode_t>(mode));
   f.f_ = tmp->stream();
@@ -88,6 +204,7 @@ Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept
     : path_(std::move(o.path_)),
       tmp_(std::move(o.tmp_)),
+      unnamed_fd_(o.unnamed_fd_),
       f_(o.f_),
       is_stdout_(o.is_stdout_),
       done_(o.done_) {
@@ -117,6 +234,13 @@ Status AtomicFile::commit(bool sync) {
   }
   if (std::fflush(f_) != 0) return errno_error(path_, "cannot write");
   if (sync && ::fsync(fileno(f_)) != 0) return errno_error(path_, "cannot write");
+  if (unnamed_fd_ >= 0) {
+    // Named while its descriptor is open (/proc names it by the descriptor).
+    Status linked = link_into_place();
+    std::fclose(f_);
+    f_ = nullptr;
+    return linked;
+  }
   if (std::fclose(f_) != 0) {
     f_ = nullptr;
     return errno_error(path_, "cannot write");
@@ -128,6 +252,34 @@ Status AtomicFile::commit(bool sync) {
   tmp_->release();
   done_ = true;
   return Ok{};
+}
+
+// Gives the unnamed file a name beside the target, then renames it over the
+// target (linkat cannot replace a file). Only a complete file ever has a
+// name; the name is on the live list for the moment it exists.
+Status AtomicFile::link_into_place() {
+  const int fd = unnamed_fd_;
+  unnamed_fd_ = -1;  // the caller closes it with the stream
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  const std::string dir = TempFile::folder_of(path_);
+  const std::string prefix = "." + std::filesystem::path(path_).filename().string() + ".tmp";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string name = random_name(dir, prefix);
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      if (errno == EEXIST) continue;
+      return errno_error(path_, "cannot name the file written");
+    }
+    const int slot = live_add(name);
+    const bool renamed = std::rename(name.c_str(), path_.c_str()) == 0;
+    const int saved = errno;
+    if (!renamed) ::unlink(name.c_str());
+    live_remove(slot);
+    errno = saved;
+    if (!renamed) return errno_error(path_, "cannot rename");
+    done_ = true;
+    return Ok{};
+  }
+  return Error(Errc::kEnvironment, path_ + ": cannot name the file written: no free name");
 }
 
 Result<std::string> read_file(const std::string& path) {

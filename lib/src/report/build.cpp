@@ -29,21 +29,11 @@ Date month_end(const std::string& month) {
 criteria::Household household_of(const db::ProgrammeFamily& f) {
   criteria::Household h;
   for (const auto& p : f.members) {
-    criteria::Member m;
-    m.id = p.id;
-    m.name = p.given_name.empty() ? p.id : p.given_name;
-    if (auto d = parse_date(p.dob)) m.dob = *d;
-    m.role = p.role;
-    h.members.push_back(std::move(m));
+    h.members.push_back(criteria::member_from(p.id, p.given_name, p.dob, p.role));
   }
   for (const auto& e : f.evidence) {
-    criteria::Evidence ce;
-    ce.indicator = e.indicator;
-    ce.member = e.person_id;
-    if (auto d = parse_date(e.date)) ce.date = *d;
-    ce.value = e.value;
-    ce.source = e.source;
-    h.evidence.push_back(std::move(ce));
+    h.evidence.push_back(
+        criteria::evidence_from(e.indicator, e.person_id, e.date, e.value, e.source));
   }
   return h;
 }

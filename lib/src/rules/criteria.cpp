@@ -964,4 +964,26 @@ Outcome CriteriaSet::evaluate(const Household& h, const Date& as_of) const {
   return o;
 }
 
+Member member_from(const std::string& id, const std::string& given_name, const std::string& dob,
+                   const std::string& role) {
+  Member m;
+  m.id = id;
+  m.name = given_name.empty() ? id : given_name;
+  if (auto d = parse_date(dob)) m.dob = *d;
+  m.role = role;
+  return m;
+}
+
+Evidence evidence_from(const std::string& indicator, const std::string& member,
+                       const std::string& date, std::optional<double> value,
+                       const std::string& source) {
+  Evidence e;
+  e.indicator = indicator;
+  e.member = member;
+  if (auto d = parse_date(date)) e.date = *d;
+  e.value = value;
+  e.source = source;
+  return e;
+}
+
 }  // namespace sfcohort::criteria

@@ -560,11 +560,7 @@ Result<criteria::Household> family_household(Store& store, const std::string& fa
   if (!people) return people.error();
   criteria::Household h;
   for (const auto& p : *people) {
-    criteria::Member m;
-    m.id = p.id;
-    m.name = p.given_name.empty() ? p.id : p.given_name;
-    if (auto d = parse_date(p.dob)) m.dob = *d;
-    m.role = p.role;
+    criteria::Member m = criteria::member_from(p.id, p.given_name, p.dob, p.role);
     auto ms = db::latest_membership(store, p.id);
     if (!ms) return ms.error();
     if (*ms) {
@@ -576,13 +572,8 @@ Result<criteria::Household> family_household(Store& store, const std::string& fa
   auto d = family_dossier(store, family_id);
   if (!d) return d.error();
   for (const auto& e : d->evidence) {
-    criteria::Evidence ce;
-    ce.indicator = e.indicator;
-    ce.member = e.person_id;
-    if (auto dt = parse_date(e.date)) ce.date = *dt;
-    ce.value = e.value;
-    ce.source = e.source;
-    h.evidence.push_back(std::move(ce));
+    h.evidence.push_back(
+        criteria::evidence_from(e.indicator, e.person_id, e.date, e.value, e.source));
   }
   return h;
 }
