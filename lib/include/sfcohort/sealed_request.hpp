@@ -28,8 +28,8 @@
 namespace sfcohort::exchange {
 
 // True when PATH is a file whose first bytes are an age header (binary or
-// armored): a sealed request. Standard input ("-") and unreadable files are
-// not.
+// armored): a sealed request. A pipe or device is judged by its name (.age),
+// never read ahead. Standard input ("-") and unreadable files are not.
 bool is_sealed_request(const std::string& path);
 
 struct AnswerOptions {

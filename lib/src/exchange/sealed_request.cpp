@@ -4,6 +4,8 @@
 // cut down to what a partner may learn before anything is sealed.
 #include "sfcohort/sealed_request.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -84,6 +86,12 @@ Status answer_sealed(Store& store, const AnswerOptions& opt, BatchOptions batch,
 
 bool is_sealed_request(const std::string& path) {
   if (path == "-") return false;
+  // A pipe cannot be peeked at without taking what it gives away (the
+  // open proper would then wait for a writer forever): its name decides.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return path.size() > 4 && path.compare(path.size() - 4, 4, ".age") == 0;
+  }
   char head[64] = {0};
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return false;
