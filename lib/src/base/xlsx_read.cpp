@@ -223,13 +223,15 @@ struct SharedStrings : XmlHandler {
 struct Pending {
   TableRow row;
   std::vector<int> numbers;  // columns holding a number in no date format
+  // The first cell that could not be read (its column named once the
+  // header is known): what is wrong with it.
+  int bad_column = -1;
 };
 
 // The worksheet's rows, queued as each block is parsed.
 struct SheetXml : XmlHandler {
   const SharedStrings* sst = nullptr;
   const std::vector<char>* date_style = nullptr;
-  const std::vector<std::string>* header = nullptr;  // empty until read
   bool date1904 = false;
   std::deque<Pending> rows;
   bool finished = false;
@@ -240,13 +242,10 @@ struct SheetXml : XmlHandler {
   std::string type, value;
   bool in_row = false, in_value = false, in_is = false, in_rph = false, in_c = false;
 
-  std::string column(int c) const {
-    const auto i = static_cast<size_t>(c);
-    return header && i < header->size() && !(*header)[i].empty() ? "'" + (*header)[i] + "'"
-                                                                 : "column " + column_name(c);
-  }
   void problem(int c, const std::string& what) {
-    if (cur.row.error.empty()) cur.row.error = column(c) + " " + what;
+    if (cur.bad_column >= 0) return;
+    cur.bad_column = c;
+    cur.row.error = what;
   }
 
   void start(std::string_view n, const char** a) override {
@@ -524,7 +523,9 @@ Status XlsxSource::read_header() {
     auto got = pull(p);
     if (!got) return got.error();
     if (!*got) return invalid_input(where_ + ": the sheet is empty (a header row is required)");
-    if (!p.row.error.empty()) return invalid_input(where_ + ": header: " + p.row.error);
+    if (!p.row.error.empty())
+      return invalid_input(where_ + ": header: column " + column_name(p.bad_column) + " " +
+                           p.row.error);
     if (!blank(p.row.fields)) break;
   }
   header_ = std::move(p.row.fields);
@@ -536,7 +537,6 @@ Status XlsxSource::read_header() {
   SF_TRY(name_merged());
   while (!header_.empty() && header_.back().find_first_not_of(" ") == std::string::npos)
     header_.pop_back();
-  rows_.header = &header_;
   return Ok{};
 }
 
@@ -587,6 +587,13 @@ Result<bool> XlsxSource::next(TableRow& row) {
       if (x < 1 || x > 2958465 || f[i].find_first_not_of("0123456789.") != std::string::npos)
         continue;
       if (auto d = serial_to_date(f[i], date1904_)) f[i] = std::move(*d);
+    }
+    if (p.bad_column >= 0) {
+      const auto i = static_cast<size_t>(p.bad_column);
+      p.row.error =
+          (i < header_.size() && !header_[i].empty() ? "'" + header_[i] + "'"
+                                                     : "column " + column_name(p.bad_column)) +
+          " " + p.row.error;
     }
     row = std::move(p.row);
     return true;

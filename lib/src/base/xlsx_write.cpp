@@ -67,6 +67,13 @@ std::string cell_text(const std::string& v) {
   return out;
 }
 
+// Characters (code points) in V, as Excel counts a cell's length.
+size_t chars(const std::string& v) {
+  size_t n = 0;
+  for (unsigned char c : v) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 bool as_number(const std::string& v, double& x) {
   if (v.empty() || v.size() > 24) return false;
   char* end = nullptr;
@@ -138,9 +145,12 @@ Status Writer::row(const std::vector<std::string>& fields) {
     if (v.empty()) continue;
     const Kind k = c < s.kinds.size() ? s.kinds[c] : Kind::kText;
     const auto col = static_cast<lxw_col_t>(c);
-    lxw_error e = LXW_NO_ERROR;
+    // libxlsxwriter does not check a cell's length in constant-memory mode.
+    lxw_error e = LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED;
     double x = 0;
-    if (k == Kind::kNumber && as_number(v, x)) {
+    if (v.size() > 32767 && chars(v) > 32767) {
+      // refused below
+    } else if (k == Kind::kNumber && as_number(v, x)) {
       e = worksheet_write_number(s.ws, r, col, x, nullptr);
     } else if (auto d = k == Kind::kDate ? parse_date(v) : Result<Date>(invalid_input(""))) {
       e = worksheet_write_number(s.ws, r, col, date_serial(*d), s.date);
