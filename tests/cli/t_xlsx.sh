@@ -138,6 +138,11 @@ ws.append(["Family ID", "Forename", "Surname", "DOB"])
 ws.append(["F10", "Ann", "Lee", "01/02/2010"])
 ws.append(["F10", "Bob", "Lee", "#DIV/0!"])
 wb.save("cells.xlsx")
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["Forename", "Surname", "DOB", "Consent", "Siblings", "Weight"])
+ws.append(["Jon", "Smith", "14/03/2009", True, 2, 41.5])
+wb.save("kinds.xlsx")
 # (openpyxl cuts a cell at Excel's 32,767 characters: the long one is CSV.)
 with open("long.csv", "w") as f:
     f.write("Family ID,Forename,Surname,DOB,Notes\nF10,Ann,Lee,01/02/2010,ok\n")
@@ -147,6 +152,9 @@ expect_rc 2 "an error cell in an import" sf import cells.xlsx
 has "cells.xlsx: row 3: 'DOB' holds the Excel error #DIV/0!" err "row and column named"
 expect_rc 0 "the rest imported" sf -q import cells.xlsx --rejects rej.csv
 has '3,F10,Bob,Lee,,'"'"'DOB'"'"' holds the Excel error #DIV/0!' rej.csv "the rejects file"
+
+expect_rc 0 "booleans and numbers" sf -q lookup --batch kinds.xlsx
+has "Jon,Smith,14/03/2009,TRUE,2,41.5,strong" out "TRUE, 2 and 41.5 as Excel shows them"
 
 # Output: a workbook, to a file only, renamed into place.
 expect_rc 2 "xlsx to standard output" sf lookup --batch roll.xlsx --format xlsx
