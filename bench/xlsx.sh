@@ -10,11 +10,13 @@
 # Prints markdown on stdout; progress on stderr.
 #   bench/xlsx.sh BUILD_DIR
 # PEOPLE=20000 QUERIES=5000 bench/xlsx.sh build   # a quick run
+# IMPORTS=0 bench/xlsx.sh build   # the batches only (no exports, no imports of them)
 . "$(dirname "$0")/common.sh" "${1:-}"
 
 PEOPLE=${PEOPLE:-1000000}
 QUERIES=${QUERIES:-100000}
 SEED=${SEED:-1}
+IMPORTS=${IMPORTS:-1}
 
 PY=""
 for p in python3 /usr/bin/python3; do
@@ -55,12 +57,13 @@ keep_db="$SCRATCH/kept.db"
 
 echo "| run | wall | rows/s | max RSS | result |"
 echo "|---|---:|---:|---:|---|"
+cp "$SFCOHORT_DB" "$keep_db"
+if [ "$IMPORTS" != 0 ]; then
 note "exporting as CSV and as a workbook"
 measure export-csv "$SF" -q export --plaintext --output "$SCRATCH/people.csv"
 row export-csv "export $PEOPLE as CSV" "$PEOPLE"
 measure export-xlsx "$SF" -q export --plaintext --format xlsx --output "$SCRATCH/people.xlsx"
 row export-xlsx "export $PEOPLE as xlsx" "$PEOPLE"
-cp "$SFCOHORT_DB" "$keep_db"
 
 for f in people.csv people.xlsx; do
   fresh_db
@@ -68,6 +71,7 @@ for f in people.csv people.xlsx; do
   measure "import-$f" "$SF" -q import "$SCRATCH/$f"
   row "import-$f" "import $f ($(du -k "$SCRATCH/$f" | awk '{ printf "%.0f MiB", $1 / 1024 }'))" "$PEOPLE"
 done
+fi
 
 # The batches run against the first database (the generated cohort).
 rm -f "$SFCOHORT_DB-wal" "$SFCOHORT_DB-shm"
