@@ -78,6 +78,8 @@ Result<std::string> serial_to_date(std::string_view value, bool date1904) {
   const long seconds = std::lround(frac * 86400.0);
   if (seconds >= 86400) whole += 1;
   const long secs = seconds % 86400;
+  if (whole > 2958465 + 1462) return invalid_input("serial " + v + " is after 9999");
+  if (whole < 0) return invalid_input("serial " + v + " is before the first date Excel shows");
   const long n = static_cast<long>(whole);
   int days = 0;  // since 1970-01-01
   if (date1904) {
@@ -90,7 +92,6 @@ Result<std::string> serial_to_date(std::string_view value, bool date1904) {
     if (n == 60) return invalid_input("serial 60 is 29/02/1900, a day that never was");
     days = static_cast<int>(n < 60 ? n - 25568 : n - 25569);
   }
-  if (n > 2958465 + 1462) return invalid_input("serial " + v + " is after 9999");
   std::string out = Date::from_days(days).iso();
   if (secs != 0) {
     char t[16];
