@@ -236,6 +236,7 @@ struct SheetXml : XmlHandler {
   bool date1904 = false;
   std::deque<Pending> rows;
   bool finished = false;
+  int last_column = -2;  // of the sheet's <dimension>: -2 when it has none
   // the row and cell being read
   Pending cur;
   size_t row_no = 0;
@@ -267,6 +268,11 @@ struct SheetXml : XmlHandler {
       in_value = true;
     } else if (n == "rPh") {
       in_rph = true;
+    } else if (n == "dimension") {
+      const char* ref = attr(a, "ref");
+      const std::string_view r = ref ? ref : "";
+      last_column =
+          column_of(r.substr(r.find(':') == std::string_view::npos ? 0 : r.find(':') + 1));
     } else if (n == "row") {
       in_row = true;
       const char* r = attr(a, "r");
@@ -535,7 +541,25 @@ Status XlsxSource::read_header() {
       for (char& c : h)
         if (c == '\r' || c == '\n') c = ' ';
   header_row_ = last_row_ = p.row.row;
-  SF_TRY(name_merged());
+  // The merged cells are listed after the rows, so finding them costs a
+  // second reading of the sheet: made only when a column may lack its name
+  // (an empty header cell between named ones, or data beyond the last
+  // named column, by the sheet's dimension or, without one, the rows read
+  // so far).
+  int named = -1;
+  bool gap = false;
+  for (size_t c = 0; c < header_.size(); ++c) {
+    if (header_[c].find_first_not_of(' ') == std::string::npos) continue;
+    gap = gap || static_cast<int>(c) > named + 1;
+    named = static_cast<int>(c);
+  }
+  bool beyond = rows_.last_column > named;
+  if (rows_.last_column == -2) {
+    beyond = false;
+    for (const auto& q : rows_.rows)
+      beyond = beyond || static_cast<int>(q.row.fields.size()) > named + 1;
+  }
+  if (gap || beyond) SF_TRY(name_merged());
   while (!header_.empty() && header_.back().find_first_not_of(" ") == std::string::npos)
     header_.pop_back();
   return Ok{};
