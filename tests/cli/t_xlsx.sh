@@ -75,6 +75,12 @@ wb, ws = book([["F9", "P9", "Anna", "Bąk", D(2011, 5, 6), "2 Mill Lane", "Leeds
 ws.merge_cells("F1:G1")
 wb.save("merged.xlsx")
 
+# The last header cell merged across the last two columns.
+wb, ws = book([["F8", "P8", "Al", "Ng", D(2011, 5, 6), "3 Mill Lane", "Leeds"]], "trailing.xlsx",
+              head=head[:6])
+ws.merge_cells("F1:G1")
+wb.save("trailing.xlsx")
+
 # Damaged: a sheet whose XML does not parse, and a zip that is no workbook.
 with zipfile.ZipFile("mac.xlsx") as z, zipfile.ZipFile("badxml.xlsx", "w") as out:
     for item in z.infolist():
@@ -126,6 +132,8 @@ has "a workbook is read from a file, not standard input" err "stdin workbook"
 # column is a date; a row's bad cell is that row's error.
 expect_rc 0 "import a merged header" sf import merged.xlsx --dry-run
 has "the column 'Address (2)' is not a known field" err "the merged cell's second column"
+expect_rc 0 "import a merged last header cell" sf import trailing.xlsx --dry-run
+has "the column 'Address (2)' is not a known field" err "the last merged cell's second column"
 expect_rc 0 "import the workbook" sf -q import merged.xlsx
 expect_rc 0 "person show" sf person show P9
 has "2011-05-06" out "the date of birth"
