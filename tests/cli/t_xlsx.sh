@@ -125,6 +125,7 @@ for f in cut.xlsx text.xlsx notbook.xlsx badxml.xlsx; do
   has "error: $f: " err "damaged $f: names the file"
 done
 has "sheet 'Roll': the XML does not parse" err "bad XML names the sheet"
+has "(line 1: mismatched tag) in or after row 3" err "and the row"
 expect_rc 2 "a workbook on standard input" sf lookup --batch - < roll.xlsx
 has "a workbook is read from a file, not standard input" err "stdin workbook"
 

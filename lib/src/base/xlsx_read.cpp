@@ -512,7 +512,11 @@ Result<bool> XlsxSource::pull(Pending& p) {
   while (rows_.rows.empty()) {
     if (rows_.finished) return false;
     auto more = sheet_->step();
-    if (!more) return more.error();
+    if (!more) {
+      Error e = more.error();
+      if (rows_.row_no) e.message += " in or after row " + std::to_string(rows_.row_no);
+      return e;
+    }
     if (!*more && rows_.rows.empty()) {
       if (!rows_.finished)
         return invalid_input(where_ + ": the sheet ends early (a damaged workbook)");
