@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Excel workbooks in and out: import and lookup --batch read .xlsx (made
-# here by python3-openpyxl, which writes shared strings, and by sfcohort's
-# own writer, which writes inline strings), and --format xlsx writes
+# here by python3-openpyxl and by sfcohort's own writer, which write inline
+# strings, and by python3-xlsxwriter, which writes shared strings, rich text
+# and cached formula results as Excel does), and --format xlsx writes
 # workbooks that read back the same.
 source "$SRC/tests/cli/lib.sh"
 export SFCOHORT_TODAY=2026-01-15
 
 PY=""
 for p in python3 /usr/bin/python3; do
-  if "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p && break; fi
+  if "$p" -c 'import openpyxl, xlsxwriter' 2>/dev/null; then PY=$p && break; fi
 done
 if [ -z "$PY" ]; then
-  fail "python3-openpyxl is needed (it is in the Makefile's PACKAGES)"
+  fail "python3-openpyxl and python3-xlsxwriter are needed (they are in the Makefile's PACKAGES)"
   finish
   exit
 fi
@@ -91,6 +92,38 @@ with zipfile.ZipFile("mac.xlsx") as z, zipfile.ZipFile("badxml.xlsx", "w") as ou
 with zipfile.ZipFile("notbook.xlsx", "w") as out:
     out.writestr("hello.txt", "hello")
 PY
+
+# Shared strings (with a rich-text run), a formula's cached result, a
+# boolean, a date in the 1904 system: as Excel writes them.
+"$PY" - <<'PY'
+import datetime
+import xlsxwriter
+wb = xlsxwriter.Workbook("shared.xlsx", {"date_1904": True})
+ws = wb.add_worksheet("Pupils")
+date = wb.add_format({"num_format": "dd/mm/yyyy"})
+bold = wb.add_format({"bold": True})
+for c, h in enumerate(["UPN", "Legal Forename", "Legal Surname", "DOB", "Post Code", "House", "FSM"]):
+    ws.write_string(0, c, h)
+ws.write_string(1, 0, "S1")
+ws.write_rich_string(1, 1, "Jo", bold, "n")
+ws.write_formula(1, 2, '=PROPER("smith")', None, "Smith")
+ws.write_datetime(1, 3, datetime.datetime(2009, 3, 14), date)
+ws.write_string(1, 4, "HD1 2AB")
+ws.write_number(1, 5, 12)
+ws.write_boolean(1, 6, True)
+ws.write_string(2, 0, "S2")
+ws.write_string(2, 1, "Kayleigh")
+ws.write_string(2, 2, "Smith")
+ws.write_string(2, 3, "30/06/2012")
+ws.write_string(2, 4, "HD1 2AB")
+ws.write_string(2, 5, "12")
+wb.close()
+PY
+same "$("$PY" -c 'import zipfile; print("xl/sharedStrings.xml" in zipfile.ZipFile("shared.xlsx").namelist())')" \
+  "True" "the workbook has shared strings"
+expect_rc 0 "batch from shared strings" sf -q lookup --batch shared.xlsx
+has "S1,Jon,Smith,2009-03-14,HD1 2AB,12,TRUE,strong" out "rich text, a formula's value, a 1904 date, a boolean"
+has "S2,Kayleigh,Smith,30/06/2012,HD1 2AB,12,,exact" out "shared strings"
 
 # A batch from the workbook: headers by the alias table, dates both ways.
 expect_rc 0 "batch from a workbook" sf lookup --batch roll.xlsx --output out.csv --no-bom
