@@ -4,7 +4,7 @@
 #     workbook (sfcohort's own writer: inline strings), and each export is
 #     imported into a fresh database (wall, max RSS);
 #   - batch: QUERIES generated queries as CSV and as a workbook written by
-#     python3-openpyxl (shared strings, as Excel saves them), each looked up
+#     python3-openpyxl (inline strings, in Debian's 3.0.9), each looked up
 #     against the cohort (wall, queries/s, max RSS), and once more with
 #     --format xlsx output.
 # Prints markdown on stdout; progress on stderr.
