@@ -8,8 +8,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # chromium and python3-pil render and check the HTML report), the lint
 # (clang-format, python3) and the demo.
 PACKAGES = g++ cmake make pkg-config libcli11-dev libsqlite3-dev libsodium-dev libssl-dev \
-           nlohmann-json3-dev doctest-dev zlib1g-dev libutf8proc-dev \
-           mandoc sqlite3 age minisign jq clang-format python3 python3-jsonschema chromium python3-pil
+           nlohmann-json3-dev doctest-dev zlib1g-dev libutf8proc-dev libzip-dev libexpat1-dev \
+           libxlsxwriter-dev mandoc sqlite3 age minisign jq clang-format python3 python3-jsonschema \
+           chromium python3-pil python3-openpyxl python3-xlsxwriter
 
 # The C++ that `make lint` holds to the committed .clang-format.
 FORMATTED = $(shell find cmd lib tests bench -name '*.cpp' -o -name '*.hpp' | sort)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: the import, lookup, seal and report benchmarks, one markdown report on stdout.
+# `make bench`: the import, lookup, seal, report and workbook benchmarks, one markdown report on stdout.
 #   bench/run.sh BUILD_DIR
 set -euo pipefail
 here=$(dirname "$0")
@@ -10,3 +10,5 @@ echo
 bash "$here/seal.sh" "$1"
 echo
 bash "$here/report.sh" "$1"
+echo
+bash "$here/xlsx.sh" "$1"

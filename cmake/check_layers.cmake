@@ -27,6 +27,7 @@ set(owner_table base)
 set(owner_io base)
 set(owner_result base)
 set(owner_text base)
+set(owner_xlsx base)
 set(owner_age crypto)
 set(owner_hash crypto)
 set(owner_minisign crypto)
@@ -50,7 +51,7 @@ set(owner_report report)
 
 # Headers no other module may include: the wrappers of third-party C APIs
 # and every crypto internal.
-set(private_headers db/sqlite.hpp db/audit_internal.hpp db/store_access.hpp)
+set(private_headers db/sqlite.hpp db/audit_internal.hpp db/store_access.hpp base/xlsx_read.hpp)
 
 set(errors "")
 file(GLOB_RECURSE files RELATIVE ${ROOT}

@@ -52,6 +52,10 @@ Status check_modes(const ExportOptions& o) {
   if (!o.plaintext && o.output == "-") {
     return invalid_input("export: --output must name a file (the signature goes beside it)");
   }
+  if (o.table.format == "xlsx" && (o.output.empty() || o.output == "-")) {
+    return Error(Errc::kInvalidInput, "export: --format xlsx writes a file, not standard output",
+                 {"name the workbook with --output FILE.xlsx"});
+  }
   return Ok{};
 }
 
@@ -59,6 +63,15 @@ Status check_modes(const ExportOptions& o) {
 Result<int> write_plaintext(Store& store, const ExportOptions& o, const exporting::Table& table,
                             nlohmann::json detail, const std::string& subject) {
   detail["plaintext"] = true;
+  if (table.workbook) {
+    // The workbook is already on disk beside the output: audited, then
+    // renamed into place.
+    SF_TRY(store.audit(subject, detail));
+    SF_TRY(table.workbook->commit());
+    std::printf("exported %zu people in %zu families, unencrypted: %s\n", table.people,
+                table.families.size(), o.output.c_str());
+    return 0;
+  }
   Sha256 h;
   h.update(table.text);
   detail["sha256"] = to_hex(h.finish());
@@ -80,7 +93,9 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
   if (!store) return std::move(store).error();
   // Refuse before building anything: unknown partners, agreements, profile.
   SF_TRY(check_partners(*store, o.seal, o.table.fields));
-  auto table = exporting::build(*store, o.table);
+  exporting::Options topt = o.table;
+  topt.workbook_path = o.output;
+  auto table = exporting::build(*store, topt);
   if (!table) return std::move(table).error();
   for (const auto& w : table->withheld) {
     warn(g, "family " + w.family_id + " withheld: " + w.reason);
@@ -108,6 +123,11 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
                         " rows:" + std::to_string(table->people);
   req.audit_subject = subject;
   req.audit_detail = detail;
+  if (table->workbook) {
+    auto bytes = table->workbook->take();
+    if (!bytes) return std::move(bytes).error();
+    table->text = std::move(*bytes);
+  }
   age::StringSource in(table->text);
   auto sealed = exchange::seal_for(
       *store, in, o.output, req,
@@ -129,8 +149,8 @@ void add_export(CLI::App& app, Globals& g, Action& action) {
       ->check(CLI::IsMember({"cohort", "nominated", "all"}));
   sub->add_option("--fields", o->table.fields, "the field profile: basic (default) or full")
       ->check(CLI::IsMember({"basic", "full"}));
-  sub->add_option("--format", o->table.format, "csv (default) or json")
-      ->check(CLI::IsMember({"csv", "json"}));
+  sub->add_option("--format", o->table.format, "csv (default), json or xlsx (to a file)")
+      ->check(CLI::IsMember({"csv", "json", "xlsx"}));
   add_seal_flags(
       sub, o->seal,
       {.recipient =

@@ -1,4 +1,4 @@
-// sfcohort import: load families and people from a CSV file.
+// sfcohort import: load families and people from a CSV file or a workbook.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +16,7 @@ struct ImportCmd {
   bool dry_run = false;
   std::string format = "text";
   std::vector<std::string> maps;
+  std::string sheet;
   std::string changes, reason;
   bool full = false, close_missing = false;
 };
@@ -34,6 +35,7 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
   if (!o.rejects.empty()) opt.rejects_path = o.rejects;
   opt.dry_run = o.dry_run;
   opt.maps = o.maps;
+  opt.sheet = o.sheet;
   if (!o.changes.empty()) opt.changes_path = o.changes;
   opt.full = o.full;
   opt.close_missing_reason = o.reason;
@@ -99,8 +101,11 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
 
 void add_import(CLI::App& app, Globals& g, Action& action) {
   auto o = std::make_shared<ImportCmd>();
-  CLI::App* sub = app.add_subcommand("import", "import families and people from a CSV file");
-  sub->add_option("file", o->file, "the CSV file, or - for standard input")->required();
+  CLI::App* sub =
+      app.add_subcommand("import", "import families and people from a CSV file or a workbook");
+  sub->add_option("file", o->file, "the CSV file or .xlsx workbook, or - for CSV on standard input")
+      ->required();
+  sub->add_option("--sheet", o->sheet, "the workbook's sheet to read (default the first)");
   sub->add_option("--rejects", o->rejects,
                   "write invalid rows here (with an error column) and import the rest");
   sub->add_flag("--dry-run", o->dry_run, "validate and count, write nothing");

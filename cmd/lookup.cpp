@@ -29,6 +29,7 @@ Result<int> run_lookup(const Globals& g, const LookupOptions& o) {
     return run_lookup_batch(g, o, *band);
   }
   if (o.output != "-") return invalid_input("--output is for --batch");
+  if (!o.sheet.empty()) return invalid_input("--sheet is for --batch");
   return run_single(g, {o.given, o.surname, o.dob, o.postcode, o.house, o.sex, o.format, o.limit},
                     *band);
 }
@@ -49,8 +50,12 @@ void add_lookup(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--min-band", o->min_band,
                   "lowest band to report: exact, strong or possible (default possible)");
   sub->add_option("--limit", o->limit, "at most this many people in a single lookup (default 5)");
-  sub->add_option("--format", o->format, "text or json (single); csv or jsonl (--batch)");
-  sub->add_option("--batch", o->batch, "look up every row of this CSV file (- for standard input)");
+  sub->add_option("--format", o->format,
+                  "text or json (single); csv, jsonl or xlsx (--batch; xlsx needs --output)");
+  sub->add_option("--batch", o->batch,
+                  "look up every row of this CSV file or .xlsx workbook (- for CSV on standard "
+                  "input)");
+  sub->add_option("--sheet", o->sheet, "with --batch: the workbook's sheet (default the first)");
   sub->add_option("--output", o->output,
                   "where --batch writes its results (default - for standard output)");
   sub->add_flag("--bom", o->bom, "with --batch: start CSV output with a UTF-8 byte-order mark");

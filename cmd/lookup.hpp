@@ -21,6 +21,7 @@ struct LookupOptions {
   std::string batch;
   std::string output = "-";
   std::vector<std::string> maps;
+  std::string sheet;                 // --sheet: a workbook's sheet
   bool bom = false, no_bom = false;  // --bom, --no-bom (default: a file has one)
   // Sealed exchange: a sealed request is opened first; --to seals the reply.
   SealFlags seal;  // --to, --armor, --passphrase-file (no --recipient)

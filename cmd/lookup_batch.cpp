@@ -1,5 +1,5 @@
 // sfcohort lookup --batch: every row of a table looked up, the results
-// written as CSV or JSON Lines, and what the run understood of the file
+// written as CSV, JSON Lines or an Excel workbook, and what the run understood of the file
 // (columns, blank rows, errors) noted on standard error.
 #include <cstdio>
 
@@ -45,19 +45,30 @@ void note_columns(const Globals& g, const BatchSummary& n) {
 
 Result<int> run_lookup_batch(const Globals& g, const LookupOptions& o, Band min_band) {
   std::string format = o.format.empty() ? "csv" : o.format;
-  if (format != "csv" && format != "jsonl")
-    return invalid_input("--format must be csv or jsonl with --batch");
+  if (format != "csv" && format != "jsonl" && format != "xlsx")
+    return invalid_input("--format must be csv, jsonl or xlsx with --batch");
+  const bool sealed_in = exchange::is_sealed_request(o.batch);
+  if (format == "xlsx") {
+    if (o.output.empty() || o.output == "-")
+      return Error(Errc::kInvalidInput, "--format xlsx writes a file, not standard output",
+                   {"name the workbook with --output FILE.xlsx"});
+    if (sealed_in || !o.seal.to.empty())
+      return invalid_input("--format xlsx is not for a partner's sealed request or reply (CSV)");
+  }
   BatchOptions bo;
   bo.input = o.batch;
   bo.output = o.output;
   bo.maps = o.maps;
+  bo.sheet = o.sheet;
   if (o.bom && o.no_bom) return invalid_input("--bom and --no-bom cannot be combined");
-  if (o.bom && format == "jsonl")
-    return invalid_input("--bom is for CSV output (JSON Lines never has a byte-order mark)");
+  if (o.bom && format != "csv")
+    return invalid_input("--bom is for CSV output (JSON Lines and workbooks never have one)");
   // Excel shows "Bąk" and "Siân" right only in a CSV file with a
   // byte-order mark; a pipe goes to programs, which may not expect one.
   bo.bom = o.bom || (!o.no_bom && o.output != "-");
-  bo.format = format == "jsonl" ? BatchFormat::kJsonl : BatchFormat::kCsv;
+  bo.format = format == "jsonl"  ? BatchFormat::kJsonl
+              : format == "xlsx" ? BatchFormat::kXlsx
+                                 : BatchFormat::kCsv;
   bo.min_band = min_band;
   Progress bar(g, "looking up", 0);
   bo.progress = [&bar](const BatchProgress& p) {
@@ -68,7 +79,6 @@ Result<int> run_lookup_batch(const Globals& g, const LookupOptions& o, Band min_
     note_columns(g, n);
     note_summary(g, n);
   };
-  const bool sealed_in = exchange::is_sealed_request(o.batch);
   if (!sealed_in && o.seal.to.empty()) {
     auto n = lookup_batch(g.context("lookup"), bo);
     if (!n) return n.error();

@@ -1,6 +1,7 @@
 // sfcohort report: the manager's view of the programme (sfcohort/report.hpp)
-// as a terminal table, CSV, JSON or a self-contained HTML page.
+// as a terminal table, CSV, JSON, a self-contained HTML page or a workbook.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli.hpp"
@@ -8,6 +9,7 @@
 #include "sfcohort/report.hpp"
 #include "sfcohort/store.hpp"
 #include "sfcohort/text.hpp"
+#include "sfcohort/xlsx.hpp"
 
 namespace sfcohort::cli {
 namespace {
@@ -45,8 +47,12 @@ Result<report::Options> options_of(const ReportOptions& o) {
     }
     if (*r.from > r.to) return invalid_input("--from " + o.from + " is after --to " + r.to.iso());
   }
-  if (o.format != "text" && o.format != "csv" && o.format != "json" && o.format != "html")
-    return invalid_input("--format must be text, csv, json or html, not '" + o.format + "'");
+  if (o.format != "text" && o.format != "csv" && o.format != "json" && o.format != "html" &&
+      o.format != "xlsx")
+    return invalid_input("--format must be text, csv, json, html or xlsx, not '" + o.format + "'");
+  if (o.format == "xlsx" && (o.output.empty() || o.output == "-"))
+    return Error(Errc::kInvalidInput, "--format xlsx writes a file, not standard output",
+                 {"name the workbook with --output FILE.xlsx"});
   if (o.target < 0) return invalid_input("--target must be a number of families, 0 or more");
   if ((o.target > 0) != !o.target_period.empty()) {
     return Error(Errc::kInvalidInput, "--target and --target-period go together",
@@ -81,6 +87,20 @@ Result<int> run_report(const Globals& g, const ReportOptions& o) {
   if (!store) return store.error();
   auto rep = report::build(*store, *opts);
   if (!rep) return rep.error();
+  const nlohmann::json detail = {{"action", "report"},
+                                 {"format", o.format},
+                                 {"from", rep->from.iso()},
+                                 {"to", rep->to.iso()},
+                                 {"output", o.output}};
+  if (o.format == "xlsx") {
+    auto book = xlsx::Writer::create(o.output, "report");
+    if (!book) return book.error();
+    SF_TRY(report::write_xlsx(*rep, *book));
+    SF_TRY(store->audit("", detail));
+    SF_TRY(book->commit());
+    note(g, "report: " + o.output);
+    return 0;
+  }
   std::ostringstream text;
   if (o.format == "csv")
     report::write_csv(*rep, text);
@@ -94,11 +114,7 @@ Result<int> run_report(const Globals& g, const ReportOptions& o) {
   if (!file) return file.error();
   SF_TRY(file->write(text.str()));
   // Counts and family ids only, but read from personal data: audited.
-  SF_TRY(store->audit("", {{"action", "report"},
-                           {"format", o.format},
-                           {"from", rep->from.iso()},
-                           {"to", rep->to.iso()},
-                           {"output", o.output}}));
+  SF_TRY(store->audit("", detail));
   SF_TRY(file->commit());
   if (o.output != "-") note(g, "report: " + o.output);
   return 0;
@@ -116,7 +132,7 @@ void add_report(CLI::App& app, Globals& g, Action& action) {
                   "the criteria set families are evaluated against (default the database's)");
   sub->add_option("--target", o->target, "families the programme is to work with");
   sub->add_option("--target-period", o->target_period, "the target's period, FROM..TO");
-  sub->add_option("--format", o->format, "text, csv, json or html (default text)");
+  sub->add_option("--format", o->format, "text, csv, json, html or xlsx (default text)");
   sub->add_option("--output", o->output, "write here (default - for standard output)");
   sub->callback([&g, &action, o] { action = [&g, o] { return run_report(g, *o); }; });
 }

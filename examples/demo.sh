@@ -45,7 +45,7 @@ refused() {
 
 say "A new cohort database and its audit key"
 show sfcohort init
-cp "$EXAMPLES"/cohort.csv "$EXAMPLES"/roll.csv "$EXAMPLES"/nomination-*.json .
+cp "$EXAMPLES"/cohort.csv "$EXAMPLES"/roll.csv "$EXAMPLES"/roll.xlsx "$EXAMPLES"/nomination-*.json .
 
 say "Import the cohort (twice: the second import changes nothing)"
 show sfcohort import cohort.csv
@@ -67,6 +67,8 @@ show sfcohort lookup --postcode "HD1 3DH" --house "Flat 3"
 say "A bulk check of a school roll (a script would do this)"
 show sfcohort lookup --batch roll.csv --output checked.csv
 show cut -d, -f1-4,8-12 checked.csv
+say "The same roll as the school sent it, an Excel workbook, answered as a workbook for the school to open"
+show sfcohort lookup --batch roll.xlsx --format xlsx --output checked.xlsx
 
 say "A nomination, checked against the Kirklees Local Outcome Plan"
 show sfcohort check nomination-kirklees-2015.json --as-of 2026-06-30

@@ -117,7 +117,7 @@ has "adir: is a directory, not a CSV file" err "directory message"
 one_line_error "a directory, one error line"
 printf 'PK\003\004\024\000\006\000' > roll.csv
 expect_rc 2 "a workbook saved as .csv" sf import roll.csv
-has "roll.csv: is a zip archive or an Excel workbook, not CSV" err "workbook message"
+has "roll.csv: a damaged workbook: not a readable zip file" err "workbook message"
 printf 'family_id,surname,dob\nF9,Ab,2010-01-01\n' | gzip -c > roll.csv
 expect_rc 2 "gzip file" sf import roll.csv
 has "roll.csv: is gzip-compressed" err "gzip message"

@@ -40,6 +40,8 @@ namespace sfcohort {
 enum class BatchFormat {
   kCsv,    // a header row, then one CSV record per input row
   kJsonl,  // one JSON object per input row: schema, row, input {...}, result {...}
+  kXlsx,   // an Excel workbook (to a file only): the CSV's columns, the header frozen,
+           // score and candidates as numbers, a date of birth as a date
 };
 
 // The "schema" of every JSON Lines record of a batch; the record is
@@ -56,7 +58,9 @@ struct BatchProgress {
 struct BatchOptions {
   std::string input = "-";        // the CSV file; "-" is standard input
   std::string output = "-";       // written atomically, mode 0600; "-" is standard output
+                                  // (not for kXlsx)
   std::vector<std::string> maps;  // "field=HEADER": columns bound by hand (sfcohort/table.hpp)
+  std::string sheet;              // a workbook's sheet by name; "" the first
   bool bom = false;               // CSV output starts with a UTF-8 byte-order mark
   BatchFormat format = BatchFormat::kCsv;
   Band min_band = Band::kPossible;  // kNone is not a band to report (invalid input)

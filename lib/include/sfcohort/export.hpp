@@ -6,11 +6,13 @@
 // Sealing and signing the table is the caller's (see seal.hpp).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sfcohort/result.hpp"
 #include "sfcohort/store.hpp"
+#include "sfcohort/xlsx.hpp"
 
 namespace sfcohort::exporting {
 
@@ -18,7 +20,10 @@ struct Options {
   std::vector<std::string> families;  // empty: every family with STATUS
   std::string status = "cohort";      // cohort | nominated | all
   std::string fields = "basic";       // basic | full
-  std::string format = "csv";         // csv | json
+  std::string format = "csv";         // csv | json | xlsx
+  // For xlsx: where the workbook is to go (its scratch file is made beside
+  // it); the caller commits or takes Table::workbook.
+  std::string workbook_path;
 };
 
 struct Withheld {
@@ -27,7 +32,10 @@ struct Withheld {
 };
 
 struct Table {
-  std::string text;  // the CSV (with header) or JSON array
+  std::string text;  // the CSV (with header) or JSON array; empty for xlsx
+  // For xlsx: the workbook written (one sheet, 'cohort', dates as dates,
+  // every other value a text cell), not yet committed.
+  std::shared_ptr<xlsx::Writer> workbook;
   size_t people = 0;
   std::vector<std::string> families;  // the family ids included, sorted
   std::vector<Withheld> withheld;     // families left out, and why

@@ -13,11 +13,12 @@
 namespace sfcohort {
 
 struct ImportOptions {
-  std::string path;                         // a CSV file, or "-" for standard input
+  std::string path;  // a CSV file or .xlsx workbook, or "-" (CSV on standard input)
   std::optional<std::string> rejects_path;  // invalid rows go here; else they abort the import
   bool dry_run = false;                     // validate and count, write nothing
   std::function<void(uint64_t bytes_read)> progress;  // called now and then
   std::vector<std::string> maps;  // "field=HEADER": columns bound by hand (sfcohort/table.hpp)
+  std::string sheet;              // a workbook's sheet by name; "" the first
   // What changed, written here (CSV, or JSON Lines for a name ending .jsonl
   // or .ndjson): change,family_id,person_id,field,old,new with change added,
   // updated (one line per field), moved (the same person id in another

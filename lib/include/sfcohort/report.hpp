@@ -3,7 +3,7 @@
 // how many problems each has, closures by outcome, time in the programme,
 // and the agencies and lead professionals carrying the caseload. build()
 // reads the cohort once; the renderers write what it found as a terminal
-// table, CSV, JSON or one self-contained HTML page with inline SVG charts.
+// table, CSV, an Excel workbook, JSON or one self-contained HTML page with inline SVG charts.
 // Counts only: a report names no person (the longest-running families are
 // named by family id and lead agency).
 #pragma once
@@ -18,6 +18,7 @@
 #include "sfcohort/result.hpp"
 #include "sfcohort/store.hpp"
 #include "sfcohort/text.hpp"
+#include "sfcohort/xlsx.hpp"
 
 namespace sfcohort::report {
 
@@ -92,6 +93,9 @@ void write_text(const Report& r, std::ostream& out);
 // One row per figure: section,label,value,extra (a long, tidy table that a
 // spreadsheet pivots).
 void write_csv(const Report& r, std::ostream& out);
+// The same table as one sheet of a workbook, the values as numbers (dates
+// and names stay text).
+Status write_xlsx(const Report& r, xlsx::Writer& out);
 void write_json(const Report& r, std::ostream& out);
 // One self-contained page: no script, no network, no external file; charts
 // drawn as inline SVG; laid out to print on A4.

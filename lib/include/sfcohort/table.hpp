@@ -1,5 +1,6 @@
 // Tables as people send them: one row source for every file format a
-// command reads (CSV now), and the one table of column names (aliases) that
+// command reads (CSV, and Excel workbooks: .xlsx, known by their content),
+// and the one table of column names (aliases) that
 // binds a file's headers to the fields a command needs.
 //
 // Rows are numbered as a spreadsheet shows them: the header is row 1, the
@@ -43,16 +44,29 @@ class RowSource {
   virtual uint64_t bytes_read() const = 0;
   // Reads what is left without parsing it, so an observer sees every byte.
   virtual void drain() = 0;
+  // The columns that hold dates: a workbook's plain number there (a date
+  // whose cell lost its date format) is read as an Excel serial number.
+  // Text formats ignore it.
+  virtual void set_date_columns(const std::vector<int>& columns) { (void)columns; }
 };
 
 struct TableOptions {
   // Sees every block of bytes read, in order (the audit trail hashes the
   // input as it streams).
   std::function<void(std::string_view bytes)> observer;
+  // A workbook's sheet to read, by name; "" is the first sheet. Naming one
+  // for a CSV file is an error.
+  std::string sheet;
 };
 
-// Opens PATH ("-": standard input) and reads its header. Errors: unreadable
-// (Errc::kEnvironment); not a table, or no header row (Errc::kInvalidInput).
+// Opens PATH ("-": standard input) and reads its header. A file that starts
+// as a zip archive does is read as an Excel workbook (sfcohort/xlsx.hpp):
+// the first sheet or OPT.sheet, rows numbered as Excel shows them, a cell
+// that cannot be read an error for its row; anything else as CSV
+// (sfcohort/csv.hpp). A workbook is read from a file, not standard input.
+// Errors: unreadable (Errc::kEnvironment); not a table, no header row, a
+// damaged workbook or no such sheet (Errc::kInvalidInput, naming the file
+// and the sheet).
 Result<std::unique_ptr<RowSource>> open_table(const std::string& path,
                                               const TableOptions& opt = {});
 

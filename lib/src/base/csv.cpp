@@ -153,7 +153,9 @@ Status CsvReader::Impl::check_start() {
   std::string_view head(buf.data() + pos, std::min<size_t>(len - pos, 8));
   const char* what = nullptr;
   if (head.starts_with("PK\x03\x04"))
-    what = "is a zip archive or an Excel workbook, not CSV; save it as 'CSV UTF-8' and try again";
+    what =
+        "is a zip archive or an Excel workbook: a workbook is read from a file, not standard "
+        "input";
   else if (head.starts_with("\xD0\xCF\x11\xE0"))
     what = "is an old-style Excel or Office file, not CSV; save it as 'CSV UTF-8' and try again";
   else if (head.starts_with("\x1F\x8B"))

@@ -4,8 +4,11 @@
 #include "sfcohort/table.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
+#include "base/xlsx_read.hpp"
 #include "sfcohort/csv.hpp"
+#include "sfcohort/io.hpp"
 #include "sfcohort/text.hpp"
 
 namespace sfcohort {
@@ -87,9 +90,41 @@ Error missing_column(std::string_view field, const std::vector<std::string>& hea
   return column_error(msg);
 }
 
+// The first bytes of PATH ("" for standard input, which is read as CSV).
+Result<std::string> head_of(const std::string& path) {
+  if (path == "-") return std::string();
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return errno_error(path, "cannot read");
+  char buf[8];
+  const size_t n = std::fread(buf, 1, sizeof buf, f);
+  std::fclose(f);
+  return std::string(buf, n);
+}
+
+bool ends_with_ci(const std::string& s, std::string_view tail) {
+  if (s.size() < tail.size()) return false;
+  for (size_t i = 0; i < tail.size(); ++i) {
+    char c = s[s.size() - tail.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != tail[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RowSource>> open_table(const std::string& path, const TableOptions& opt) {
+  auto head = head_of(path);
+  if (!head) return head.error();
+  if (xlsx::looks_like_zip(*head)) return xlsx::open_workbook(path, opt);
+  if (head->starts_with("\xD0\xCF\x11\xE0"))
+    return Error(Errc::kInvalidInput,
+                 path + ": an Excel 97-2003 workbook (.xls), which is not read",
+                 {"save it from Excel as an Excel Workbook (.xlsx) or as CSV UTF-8"});
+  if (ends_with_ci(path, ".xlsx") || ends_with_ci(path, ".xlsm"))
+    return invalid_input(path + ": a damaged workbook: not a zip file, as an .xlsx file is");
+  if (!opt.sheet.empty())
+    return invalid_input(path + ": a sheet was named, but this is a CSV file, not a workbook");
   auto r = CsvReader::open(path, opt.observer);
   if (!r) return r.error();
   auto src = std::make_unique<CsvSource>(std::move(*r));

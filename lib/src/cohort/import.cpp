@@ -465,12 +465,14 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   Sha256 sha;
   TableOptions topt;
   topt.observer = [&sha](std::string_view b) { sha.update(b); };
+  topt.sheet = opt.sheet;
   auto reader = open_table(opt.path, topt);
   if (!reader) return reader.error();
   const std::string& file = (*reader)->name();
   ImportReport rep;
   auto columns = map_columns((*reader)->header(), opt.maps, file, rep.warnings);
   if (!columns) return columns.error();
+  (*reader)->set_date_columns({columns->dob, columns->joined_on});
   Rejects rejects;
   if (opt.rejects_path && !opt.dry_run)
     SF_TRY(rejects.open(*opt.rejects_path, (*reader)->header()));

@@ -106,10 +106,13 @@ struct Builder {
       }
       extra = full_fields(dossier, row[1]);
     }
-    if (opt.format == "csv") {
-      // In CSV the structured fields are JSON text.
+    if (opt.format == "csv" || opt.format == "xlsx") {
+      // In CSV and workbooks the structured fields are JSON text.
       for (const auto& e : extra) row.push_back(e.is_null() ? std::string() : e.dump());
-      append_csv_row(t.text, row);
+      if (t.workbook)
+        SF_TRY(t.workbook->row(row));
+      else
+        append_csv_row(t.text, row);
     } else {
       const auto& cols = columns(opt.fields);
       nlohmann::ordered_json o = nlohmann::ordered_json::object();
@@ -132,8 +135,8 @@ Result<Table> build(Store& store, const Options& opt) {
   if (opt.fields != "basic" && opt.fields != "full") {
     return invalid_input("fields: '" + opt.fields + "' is not basic or full");
   }
-  if (opt.format != "csv" && opt.format != "json") {
-    return invalid_input("format: '" + opt.format + "' is not csv or json");
+  if (opt.format != "csv" && opt.format != "json" && opt.format != "xlsx") {
+    return invalid_input("format: '" + opt.format + "' is not csv, json or xlsx");
   }
   std::set<std::string> wanted;
   for (const auto& id : opt.families) {
@@ -147,6 +150,16 @@ Result<Table> build(Store& store, const Options& opt) {
   }
   Builder b{store, opt, wanted, {}, {}, {}, {}, {}, {}};
   if (opt.format == "csv") append_csv_row(b.t.text, columns(opt.fields));
+  if (opt.format == "xlsx") {
+    auto w = xlsx::Writer::create(opt.workbook_path, "cohort");
+    if (!w) return w.error();
+    b.t.workbook = std::make_shared<xlsx::Writer>(std::move(*w));
+    const auto& cols = columns(opt.fields);
+    std::vector<xlsx::Writer::Kind> kinds(cols.size(), xlsx::Writer::Kind::kText);
+    for (size_t i = 0; i < cols.size(); ++i)
+      if (cols[i] == "dob" || cols[i] == "joined_on") kinds[i] = xlsx::Writer::Kind::kDate;
+    SF_TRY(b.t.workbook->header(cols, kinds));
+  }
   SF_TRY(db::each_export_person(store, opt.status,
                                 [&b](const db::ExportPerson& p) { return b.add(p); }));
   Table& t = b.t;

@@ -15,6 +15,7 @@
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/table.hpp"
+#include "sfcohort/xlsx.hpp"
 
 namespace sfcohort {
 namespace {
@@ -44,6 +45,7 @@ Result<std::unique_ptr<Input>> open_input(const BatchOptions& opt) {
   Sha256* sha = in->sha.get();
   TableOptions topt;
   topt.observer = [sha](std::string_view b) { sha->update(b); };
+  topt.sheet = opt.sheet;
   auto reader = open_table(opt.input, topt);
   if (!reader) return reader.error();
   in->reader = std::move(*reader);
@@ -62,6 +64,7 @@ Result<std::unique_ptr<Input>> open_input(const BatchOptions& opt) {
                            "' is not a known field: carried through to the output");
   Layout& l = in->layout;
   l.jsonl = opt.format == BatchFormat::kJsonl;
+  l.xlsx = opt.format == BatchFormat::kXlsx;
   l.ncols = in->header.size();
   l.given = cols->index("given_name");
   l.preferred = cols->index("preferred_name");
@@ -70,6 +73,7 @@ Result<std::unique_ptr<Input>> open_input(const BatchOptions& opt) {
   l.postcode = cols->index("postcode");
   l.house = cols->index("house");
   l.sex = cols->index("sex");
+  in->reader->set_date_columns({l.dob});
   // Input columns named like an output column are renamed input_<name>.
   l.in_names = in->header;
   l.header = in->header;
@@ -87,8 +91,10 @@ Result<std::unique_ptr<Input>> open_input(const BatchOptions& opt) {
 // is looked up in the database from the start.
 class Run {
  public:
-  Run(Store& store, Input& in, AtomicFile& out, const BatchOptions& opt, size_t held_max)
-      : store_(store), in_(in), out_(out), opt_(opt), held_max_(held_max) {
+  // Writes to OUT, or to XL (a workbook) when it is not null.
+  Run(Store& store, Input& in, AtomicFile* out, xlsx::Writer* xl, const BatchOptions& opt,
+      size_t held_max)
+      : store_(store), in_(in), out_(out), xl_(xl), opt_(opt), held_max_(held_max) {
     lo_.min_band = opt.min_band;
     lo_.limit = 1;
     lo_.household_details = false;
@@ -99,7 +105,7 @@ class Run {
   Status finish() {
     if (!pool_) SF_TRY(start_pool());
     SF_TRY(drain(true));
-    return out_.write(buf_);
+    return xl_ ? Status(Ok{}) : out_->write(buf_);
   }
   const BatchSummary& summary() const { return n_; }
   std::string& buffer() { return buf_; }
@@ -112,7 +118,8 @@ class Run {
 
   Store& store_;
   Input& in_;
-  AtomicFile& out_;
+  AtomicFile* out_;
+  xlsx::Writer* xl_;
   const BatchOptions& opt_;
   const size_t held_max_;
   LookupOptions lo_;
@@ -193,10 +200,13 @@ Status Run::drain(bool all) {
     if (!*c) return Ok{};
     for (auto& r : **c) {
       count(r);
-      buf_ += r.text;
+      if (xl_)
+        SF_TRY(xl_->row(r.fields));
+      else
+        buf_ += r.text;
     }
     if (buf_.size() > (1 << 16)) {
-      SF_TRY(out_.write(buf_));
+      SF_TRY(out_->write(buf_));
       buf_.clear();
     }
   }
@@ -236,8 +246,17 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
     auto matcher = Matcher::create(store);
     if (!matcher) return matcher.error();
   }
-  auto out = AtomicFile::create(opt.output, 0600);
-  if (!out) return out.error();
+  std::optional<AtomicFile> out;
+  std::optional<xlsx::Writer> xl;
+  if (in.layout.xlsx) {
+    auto w = xlsx::Writer::create(opt.output, "results");
+    if (!w) return w.error();
+    xl.emplace(std::move(*w));
+  } else {
+    auto f = AtomicFile::create(opt.output, 0600);
+    if (!f) return f.error();
+    out.emplace(std::move(*f));
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto pays_off = CohortIndex::rows_to_pay_off(store);
   if (!pays_off) return pays_off.error();
@@ -246,14 +265,23 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
   if (!closed) return closed.error();
   in.layout.closed =
       std::make_shared<const std::unordered_set<std::string>>(closed->begin(), closed->end());
-  Run run(store, in, *out, opt, static_cast<size_t>(*pays_off));
+  Run run(store, in, out ? &*out : nullptr, xl ? &*xl : nullptr, opt,
+          static_cast<size_t>(*pays_off));
   // A byte-order mark lets Excel read the CSV as UTF-8 (else "Bąk" is
   // garbled); JSON Lines never has one.
-  if (opt.bom && !in.layout.jsonl) run.buffer() = "\xEF\xBB\xBF";
+  if (opt.bom && !in.layout.jsonl && !xl) run.buffer() = "\xEF\xBB\xBF";
   if (!in.layout.jsonl) {
     std::vector<std::string> hdr = in.layout.in_names;
     for (const char* c : batch::kOutCols) hdr.push_back(c);
-    append_csv_row(run.buffer(), hdr);
+    if (xl) {
+      using K = xlsx::Writer::Kind;
+      std::vector<K> kinds(hdr.size(), K::kText);
+      if (in.layout.dob >= 0) kinds[static_cast<size_t>(in.layout.dob)] = K::kDate;
+      kinds[in.layout.ncols + 1] = kinds[in.layout.ncols + 4] = K::kNumber;  // score, candidates
+      SF_TRY(xl->header(hdr, kinds));
+    } else {
+      append_csv_row(run.buffer(), hdr);
+    }
   }
   SF_TRY(run.read_all());
   SF_TRY(run.finish());
@@ -273,7 +301,7 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
                       {"strong", n.strong},
                       {"possible", n.possible},
                       {"none", n.none}}));
-  SF_TRY(out->commit());
+  SF_TRY(xl ? xl->commit() : out->commit());
   n.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return n;
 }

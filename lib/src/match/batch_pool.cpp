@@ -143,6 +143,10 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
   }
   outcols[6] = joined(household, ";");
   r.fields.resize(layout.ncols);
+  if (layout.xlsx) {
+    r.fields.insert(r.fields.end(), outcols.begin(), outcols.end());
+    return Ok{};
+  }
   if (!layout.jsonl) {
     std::vector<std::string> rowv = std::move(r.fields);
     rowv.insert(rowv.end(), outcols.begin(), outcols.end());

@@ -34,6 +34,7 @@ struct Row {
 // Where the query's fields are in an input row, and how output is written.
 struct Layout {
   bool jsonl = false;
+  bool xlsx = false;                  // R.fields is left holding the output row, R.text empty
   std::vector<std::string> in_names;  // the input columns as the CSV output names them
   std::vector<std::string> header;    // the input columns as written (JSON Lines)
   size_t ncols = 0;                   // columns in the header
@@ -47,7 +48,7 @@ inline constexpr const char* kOutCols[] = {"match",      "score", "family_id", "
                                            "candidates", "why",   "household", "status"};
 
 // Looks R up with M (unless R.error says it is unreadable) and formats its
-// output into R.text; R.fields is consumed.
+// output into R.text, R.fields consumed; for a workbook, into R.fields.
 Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Row& r);
 
 // Worker threads, each with its own matcher, look rows up in chunks; the

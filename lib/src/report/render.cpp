@@ -111,13 +111,16 @@ void write_text(const Report& r, std::ostream& out) {
   text_caseload(out, "Agencies working with families", r.agencies);
 }
 
-void write_csv(const Report& r, std::ostream& out) {
-  std::string s;
-  auto row = [&s](const std::string& section, const std::string& label, const std::string& value,
-                  const std::string& extra = "") {
-    append_csv_row(s, {section, label, value, extra});
+namespace {
+
+// The tidy table of write_csv and write_xlsx, one figure a row (the header
+// not included).
+std::vector<std::vector<std::string>> figures(const Report& r) {
+  std::vector<std::vector<std::string>> rows;
+  auto row = [&rows](const std::string& section, const std::string& label, const std::string& value,
+                     const std::string& extra = "") {
+    rows.push_back({section, label, value, extra});
   };
-  row("section", "label", "value", "extra");
   row("report", "from", r.from.iso());
   row("report", "to", r.to.iso());
   row("report", "criteria_set", r.criteria_set, r.threshold);
@@ -150,7 +153,25 @@ void write_csv(const Report& r, std::ostream& out) {
     row("lead_professional", c.name, std::to_string(c.families), std::to_string(c.people));
   for (const auto& c : r.agencies)
     row("agency", c.name, std::to_string(c.families), std::to_string(c.people));
+  return rows;
+}
+
+const std::vector<std::string> kFigureColumns = {"section", "label", "value", "extra"};
+
+}  // namespace
+
+void write_csv(const Report& r, std::ostream& out) {
+  std::string s;
+  append_csv_row(s, kFigureColumns);
+  for (const auto& row : figures(r)) append_csv_row(s, row);
   out << s;
+}
+
+Status write_xlsx(const Report& r, xlsx::Writer& out) {
+  using K = xlsx::Writer::Kind;
+  SF_TRY(out.header(kFigureColumns, {K::kText, K::kText, K::kNumber, K::kText}));
+  for (const auto& row : figures(r)) SF_TRY(out.row(row));
+  return Ok{};
 }
 
 void write_json(const Report& r, std::ostream& out) {
