@@ -122,4 +122,14 @@ expect_rc 0 "export" sf export --plaintext --output export.csv --purpose test
 [ ! -e .export.csv.tmp-Ab12Cd ] && ok || fail "a stale output temporary is swept"
 [ -e .export.csv.tmp-Fresh1 ] && ok || fail "a fresh output temporary is kept"
 
+# An output that is a pipe (or a device such as /dev/null) is written in
+# place, never replaced by a file renamed over it.
+mkfifo out.fifo
+cat out.fifo >got.csv &
+READER=$!
+expect_rc 0 "export into a pipe" sf export --plaintext --output out.fifo --purpose test
+wait $READER
+[ -p out.fifo ] && ok || fail "the pipe is still a pipe"
+same "$(cat got.csv)" "$(cat export.csv)" "the pipe's reader got the export"
+
 finish

@@ -72,7 +72,8 @@ class AtomicFile {
   // written before commit() has a name anyone can open, and nothing is left
   // however the process ends; otherwise a TempFile named .NAME.tmp-XXXXXX.
   // PATH "-" means standard output: writes go straight to stdout and
-  // commit() only flushes it.
+  // commit() only flushes it. A PATH that exists and is not a regular file
+  // (a pipe, /dev/null) is written directly, never replaced.
   static Result<AtomicFile> create(const std::string& path, unsigned mode = 0600);
 
   AtomicFile(AtomicFile&& o) noexcept;
@@ -100,6 +101,7 @@ class AtomicFile {
   int unnamed_fd_ = -1;          // the O_TMPFILE descriptor, while it is open
   std::FILE* f_ = nullptr;
   bool is_stdout_ = false;
+  bool in_place_ = false;  // a pipe or device, written directly
   bool done_ = false;
 };
 

@@ -172,6 +172,20 @@ Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
   if (std::filesystem::is_directory(path, ec)) {
     return Error(Errc::kEnvironment, path + ": is a directory; name a file to write");
   }
+  // A pipe or a device (/dev/null, a FIFO a script reads) is written in
+  // place: renaming a file over it would replace it.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return errno_error(path, "cannot write");
+    f.f_ = ::fdopen(fd, "wb");
+    if (!f.f_) {
+      ::close(fd);
+      return errno_error(path, "cannot write");
+    }
+    f.in_place_ = true;
+    return f;
+  }
   const std::string dir = TempFile::folder_of(path);
   const std::string prefix = "." + std::filesystem::path(path).filename().string() + ".tmp";
   // Unnamed where the file system allows it and /proc can name it at commit.
@@ -207,6 +221,7 @@ AtomicFile::AtomicFile(AtomicFile&& o) noexcept
       unnamed_fd_(o.unnamed_fd_),
       f_(o.f_),
       is_stdout_(o.is_stdout_),
+      in_place_(o.in_place_),
       done_(o.done_) {
   o.f_ = nullptr;
   o.done_ = true;
@@ -231,6 +246,15 @@ Status AtomicFile::commit(bool sync) {
     done_ = true;
     if (std::fflush(stdout) != 0) return errno_error("standard output", "cannot write");
     return Ok{};
+  }
+  if (in_place_) {
+    done_ = true;
+    const bool ok = std::fflush(f_) == 0;
+    const int saved = errno;
+    std::fclose(f_);
+    f_ = nullptr;
+    errno = saved;
+    return ok ? Status(Ok{}) : Status(errno_error(path_, "cannot write"));
   }
   if (std::fflush(f_) != 0) return errno_error(path_, "cannot write");
   if (sync && ::fsync(fileno(f_)) != 0) return errno_error(path_, "cannot write");
