@@ -64,8 +64,12 @@ Result<int> write_plaintext(Store& store, const ExportOptions& o, const exportin
   detail["sha256"] = to_hex(h.finish());
   auto out = AtomicFile::create(o.output.empty() ? "-" : o.output, 0600);
   if (!out) return std::move(out).error();
+  // To standard output the rows leave as they are written, and a reader
+  // may stop part way (| head): the entry is made first, so it stays.
+  const bool streamed = o.output.empty() || o.output == "-";
+  if (streamed) SF_TRY(store.audit(subject, detail, table.disclosed));
   SF_TRY(out->write(table.text));
-  SF_TRY(store.audit(subject, detail));
+  if (!streamed) SF_TRY(store.audit(subject, detail, table.disclosed));
   SF_TRY(out->commit());
   if (!o.output.empty()) {
     std::printf("exported %zu people in %zu families, unencrypted: %s\n", table.people,
@@ -108,6 +112,7 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
                         " rows:" + std::to_string(table->people);
   req.audit_subject = subject;
   req.audit_detail = detail;
+  req.disclosed = table->disclosed;
   age::StringSource in(table->text);
   auto sealed = exchange::seal_for(
       *store, in, o.output, req,

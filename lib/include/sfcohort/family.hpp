@@ -92,5 +92,8 @@ struct PersonView {
 // that name them, with an audit entry (subject the person). Unknown person:
 // kInvalidInput.
 Result<PersonView> show_person(Store& store, const std::string& person_id);
+// The same without the audit entry, for a caller that audits what it does
+// with it (a subject access request).
+Result<PersonView> person_view(Store& store, const std::string& person_id);
 
 }  // namespace sfcohort::family

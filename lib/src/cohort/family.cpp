@@ -169,7 +169,7 @@ Result<FamilyView> show(Store& store, const std::string& family_id) {
   return v;
 }
 
-Result<PersonView> show_person(Store& store, const std::string& person_id) {
+Result<PersonView> person_view(Store& store, const std::string& person_id) {
   PersonView v;
   auto p = store.person(person_id);
   if (!p) return p.error();
@@ -190,7 +190,13 @@ Result<PersonView> show_person(Store& store, const std::string& person_id) {
   auto n = refs(store, *ids);
   if (!n) return n.error();
   v.nominations = std::move(*n);
-  SF_TRY(store.audit(person_id, {{"mode", "show"}, {"family", v.family.id}}));
+  return v;
+}
+
+Result<PersonView> show_person(Store& store, const std::string& person_id) {
+  auto v = person_view(store, person_id);
+  if (!v) return v.error();
+  SF_TRY(store.audit(person_id, {{"mode", "show"}, {"family", v->family.id}}));
   return v;
 }
 
