@@ -9,7 +9,7 @@ sf init >/dev/null
 sf import "$SRC/examples/cohort.csv" >/dev/null
 sf lookup --batch "$SRC/examples/roll.csv" --output batch.csv 2>/dev/null
 sf family close F000123 --reason "stepped down" --on 2025-12-31 --outcome stepped_down >/dev/null
-sf family close F000124 --reason "stepped down" --on 2026-01-10 >/dev/null
+sf family close F000124 --reason "left the area" --on 2026-01-10 >/dev/null
 # A nomination rejected today: due a year on.
 sf nominate submit "$SRC/examples/nomination-troubled-families-2015.json" >/dev/null 2>&1
 sf nominate decide N000001 --reject --reason "not eligible" >/dev/null 2>&1 || fail "reject"
@@ -66,7 +66,7 @@ same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM disclosure WHERE family_id 
 same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM family_status WHERE family_id = 'F000123'")" 0 "status history gone"
 same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM name_freq WHERE name = 'JONATHAN'")" 0 "name count gone"
 expect_rc 1 "not found by a lookup" sf lookup --given Jonathan --surname Smith --dob 14/03/2009
-for name in Jonathan Michelle; do
+for name in Jonathan Michelle "stepped down"; do
   if grep -qa "$name" "$SFCOHORT_DB" "$SFCOHORT_DB-wal" 2>/dev/null; then
     fail "'$name' is still in the database file's bytes"
   else

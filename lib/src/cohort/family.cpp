@@ -39,7 +39,10 @@ Result<FamilyStatusChange> record(Store& store, const std::string& family_id,
   auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   SF_TRY(store.record_family_status(family_id, c));
-  nlohmann::json detail = {{"status", c.status}, {"on", c.on_date}, {"reason", c.reason}};
+  // The reason stays in the status history, which retention disposes of with
+  // the family; the append-only trail cannot forget it, so it is not copied
+  // there (free text may name people).
+  nlohmann::json detail = {{"status", c.status}, {"on", c.on_date}};
   if (!c.outcome.empty()) detail["outcome"] = c.outcome;
   SF_TRY(store.audit(family_id, detail));
   SF_TRY(tx->commit());
