@@ -37,7 +37,10 @@ OJ entry_json(const db::EntryRef& e, bool with_partner) {
           {"officer", e.actor},
           {"command", e.command},
           {"purpose", e.purpose}};
-  if (with_partner) o["partner"] = e.partner.empty() ? OJ(nullptr) : OJ(e.partner);
+  if (with_partner) {
+    o["what"] = e.subject;  // the input file, the reply, the export
+    o["partner"] = e.partner.empty() ? OJ(nullptr) : OJ(e.partner);
+  }
   return o;
 }
 
@@ -142,7 +145,8 @@ std::string to_text(const OJ& sar) {
     return scalar(e["at"]) + "  " + scalar(e["officer"]) + "  " + scalar(e["command"]);
   });
   section("Disclosures", sar["disclosures"], [](const OJ& e) {
-    return scalar(e["at"]) + "  " + scalar(e["officer"]) + "  " + scalar(e["command"]) + "  " +
+    return scalar(e["at"]) + "  " + scalar(e["officer"]) + "  " + scalar(e["command"]) + " (" +
+           scalar(e["what"]) + ")  " +
            (e["partner"].is_null() ? "to the officer" : "to " + scalar(e["partner"]));
   });
   return s;
