@@ -16,7 +16,7 @@ namespace sfcohort::cli {
 namespace {
 
 struct AuditCmd {
-  std::string since, until, actor, action;
+  std::string since, until, actor, action, person, family;
   std::string format = "text";
   std::vector<std::string> checkpoints;   // verify
   std::string auditor_key;                // verify: the public key; checkpoint, keygen: the secret
@@ -53,6 +53,8 @@ Result<int> run_list(const Globals& g, const AuditCmd& o) {
   f.until = *until;
   if (!o.actor.empty()) f.actor = o.actor;
   if (!o.action.empty()) f.action = o.action;
+  if (!o.person.empty()) f.person = o.person;
+  if (!o.family.empty()) f.family = o.family;
   auto store = Store::open(ctx);
   if (!store) return store.error();
   auto entries = audit_entries(*store, f);
@@ -204,6 +206,9 @@ void add_audit(CLI::App& app, Globals& g, Action& action) {
   sub->add_option("--until", o->until, "only entries on or before this date");
   sub->add_option("--actor", o->actor, "only entries by this actor (or system user)");
   sub->add_option("--action", o->action, "only this command, e.g. import or 'share seal'");
+  sub->add_option("--person", o->person,
+                  "only entries about this person (subject, detail or disclosure)");
+  sub->add_option("--family", o->family, "only entries about this family");
   sub->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   CLI::App* verify =
       sub->add_subcommand("verify", "check that the audit trail has not been altered");

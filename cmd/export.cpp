@@ -77,8 +77,12 @@ Result<int> write_plaintext(Store& store, const ExportOptions& o, const exportin
   detail["sha256"] = to_hex(h.finish());
   auto out = AtomicFile::create(o.output.empty() ? "-" : o.output, 0600);
   if (!out) return std::move(out).error();
+  // To standard output the rows leave as they are written, and a reader
+  // may stop part way (| head): the entry is made first, so it stays.
+  const bool streamed = o.output.empty() || o.output == "-";
+  if (streamed) SF_TRY(store.audit(subject, detail, table.disclosed));
   SF_TRY(out->write(table.text));
-  SF_TRY(store.audit(subject, detail));
+  if (!streamed) SF_TRY(store.audit(subject, detail, table.disclosed));
   SF_TRY(out->commit());
   if (!o.output.empty()) {
     std::printf("exported %zu people in %zu families, unencrypted: %s\n", table.people,
@@ -128,6 +132,7 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
     if (!bytes) return std::move(bytes).error();
     table->text = std::move(*bytes);
   }
+  req.disclosed = table->disclosed;
   age::StringSource in(table->text);
   auto sealed = exchange::seal_for(
       *store, in, o.output, req,

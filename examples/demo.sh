@@ -117,6 +117,13 @@ show cat changes.csv
 show sfcohort family close F000128 --reason "moved out of Kirklees" --outcome moved_away
 show sfcohort family show F000128
 show sfcohort lookup --given Robert --surname McDonald --dob 11/06/1975 --postcode "HD2 1QW" --house 5
+say "A subject access request: all that is held about Jonathan, and every disclosure of him"
+show sfcohort --purpose "SAR 2026/041" sar P0004812 --output sar-P0004812.txt
+show cat sar-P0004812.txt
+show sfcohort audit --person P0004812 --action sar
+say "Retention: what is due for disposal under the schedule"
+show sfcohort retention schedule
+show sfcohort retention
 say "The manager's report, as a table and as a page with charts"
 show sfcohort report --from 2024-01-01 --target 40 --target-period 2024-01-01..2027-12-31
 show sfcohort report --target 40 --target-period 2024-01-01..2027-12-31 --format html --output report.html

@@ -42,6 +42,9 @@ struct AuditFilter {
   std::optional<std::string> actor;  // the typed actor or the OS user, without regard to case
   std::optional<std::string>
       action;  // the command, or the command group ("share" for "share seal")
+  // Entries about a person or a family: its subject, a disclosure record
+  // naming them, or its detail naming the id as a JSON string.
+  std::optional<std::string> person, family;
 };
 // The entries FILTER selects, in order.
 Result<std::vector<AuditEntry>> audit_entries(Store& store, const AuditFilter& filter = {});

@@ -27,6 +27,9 @@ struct SealRequest {
   // Merged into the audit entry with "to", "recipients", "reason", "output",
   // "bytes" and "blake2b". Put "families" here when they are known.
   nlohmann::json audit_detail = nlohmann::json::object();
+  // The people the file discloses (partner left ""): recorded once per
+  // partner and recipient it is sealed to, with the audit entry.
+  std::vector<Disclosure> disclosed;
 };
 
 // Seals IN to OUT_PATH (+ OUT_PATH.minisig) for the request's partners and

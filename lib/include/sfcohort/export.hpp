@@ -39,6 +39,8 @@ struct Table {
   size_t people = 0;
   std::vector<std::string> families;  // the family ids included, sorted
   std::vector<Withheld> withheld;     // families left out, and why
+  // The people in the table (partner left ""), for the disclosure record.
+  std::vector<Disclosure> disclosed;
 };
 
 // The columns of a profile, in output order.

@@ -30,7 +30,8 @@ struct Closure {
 };
 
 // Closes FAMILY_ID as of C.on_date, with its reason and outcome, and an
-// audit entry (subject the family; detail status, on, outcome, reason), in
+// audit entry (subject the family; detail status, on, outcome: not the
+// reason, which the append-only trail could never dispose of), in
 // one transaction. kInvalidInput, with nothing written: an unknown family,
 // a family already closed (or only nominated), no reason, a date that is
 // not a date, is in the future or before the family's latest status change,
@@ -92,5 +93,8 @@ struct PersonView {
 // that name them, with an audit entry (subject the person). Unknown person:
 // kInvalidInput.
 Result<PersonView> show_person(Store& store, const std::string& person_id);
+// The same without the audit entry, for a caller that audits what it does
+// with it (a subject access request).
+Result<PersonView> person_view(Store& store, const std::string& person_id);
 
 }  // namespace sfcohort::family

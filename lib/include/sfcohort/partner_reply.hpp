@@ -18,6 +18,9 @@ struct PartnerReplyOptions {
   // not currently known: known=no, no lead, not in the disclosed families.
   // The reason for a closure is never in a reply.
   bool history = false;
+  // When set, receives the people the reply says are known (known=person),
+  // for the disclosure record.
+  std::vector<Disclosure>* people = nullptr;
 };
 
 // Reads FULL_PATH, a `lookup --batch` output (CSV, or JSON Lines when JSONL),

@@ -41,6 +41,14 @@ struct FamilyStatusChange {
   std::string recorded_at, recorded_by;
 };
 
+// One person a command returned or disclosed (schema/0008): recorded with
+// the command's audit entry, in its transaction, and covered by its digest.
+struct Disclosure {
+  std::string person_id;
+  std::string family_id;
+  std::string partner;  // "" when returned to the officer; else who received it
+};
+
 struct Person {
   int64_t pk = 0;  // internal key; 0 until stored
   std::string id;
@@ -138,6 +146,12 @@ class Store {
   // chained to the last. Call it inside the write transaction of the change
   // it records, or alone (it then runs its own short transaction).
   Status audit(const std::string& subject, const nlohmann::json& detail);
+  // The same, recording DISCLOSED (duplicates dropped) in the disclosure
+  // table under the new entry's seq; the entry's detail gains "disclosed":
+  // {"people": N, "digest": D}, D a keyed digest of the rows that `audit
+  // verify` recomputes (lib/src/db/disclosure.cpp).
+  Status audit(const std::string& subject, const nlohmann::json& detail,
+               std::vector<Disclosure> disclosed);
   // After a commit made with a rollback journal rather than WAL (a first
   // import), records the newest audit entry in the head file, as every WAL
   // commit does by itself. A failed write is an error: the data is
@@ -196,6 +210,20 @@ class Store {
   // The ids of the nominations about FAMILY_ID (matched at submission or
   // accepted into it), oldest first.
   Result<std::vector<std::string>> nominations_of_family(const std::string& family_id);
+
+  // ---- disposal (lib/src/db/disclosure.cpp, lib/src/db/erase.cpp)
+  // Deletes the disclosure rows of PERSON_IDS in the caller's transaction,
+  // keeping per audit entry only the count and keyed digest of what was
+  // deleted (no personal data), so those entries still verify. Returns
+  // {"people": N, "digest": D}: what the disposal's own audit entry must
+  // record as "disposed_disclosures" for `audit verify` to account for them.
+  Result<nlohmann::json> dispose_disclosures(const std::vector<std::string>& person_ids);
+  // SQLite only. Before a disposal (AFTER_COMMIT false): content deleted
+  // from now on is overwritten with zeros (secure_delete). After its commit:
+  // the write-ahead log is folded into the file and truncated, so no copy
+  // of a deleted page stays in either. A backend that keeps no such copies
+  // does nothing.
+  Status erase_deleted_content(bool after_commit);
 
   // Calls FN(family_id, person_id) for every person of a family whose status
   // is cohort (active), by family id; stops at FN's first error.

@@ -39,7 +39,10 @@ Result<FamilyStatusChange> record(Store& store, const std::string& family_id,
   auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   SF_TRY(store.record_family_status(family_id, c));
-  nlohmann::json detail = {{"status", c.status}, {"on", c.on_date}, {"reason", c.reason}};
+  // The reason stays in the status history, which retention disposes of with
+  // the family; the append-only trail cannot forget it, so it is not copied
+  // there (free text may name people).
+  nlohmann::json detail = {{"status", c.status}, {"on", c.on_date}};
   if (!c.outcome.empty()) detail["outcome"] = c.outcome;
   SF_TRY(store.audit(family_id, detail));
   SF_TRY(tx->commit());
@@ -169,7 +172,7 @@ Result<FamilyView> show(Store& store, const std::string& family_id) {
   return v;
 }
 
-Result<PersonView> show_person(Store& store, const std::string& person_id) {
+Result<PersonView> person_view(Store& store, const std::string& person_id) {
   PersonView v;
   auto p = store.person(person_id);
   if (!p) return p.error();
@@ -190,7 +193,13 @@ Result<PersonView> show_person(Store& store, const std::string& person_id) {
   auto n = refs(store, *ids);
   if (!n) return n.error();
   v.nominations = std::move(*n);
-  SF_TRY(store.audit(person_id, {{"mode", "show"}, {"family", v.family.id}}));
+  return v;
+}
+
+Result<PersonView> show_person(Store& store, const std::string& person_id) {
+  auto v = person_view(store, person_id);
+  if (!v) return v.error();
+  SF_TRY(store.audit(person_id, {{"mode", "show"}, {"family", v->family.id}}));
   return v;
 }
 

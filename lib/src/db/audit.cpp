@@ -310,7 +310,8 @@ void detach(Chain& c, sql::Db& db) {
   }
 }
 
-Status append(Chain& c, Store& store, const std::string& subject, const nlohmann::json& detail) {
+Status append(Chain& c, Store& store, const std::string& subject, const nlohmann::json& detail,
+              std::vector<Disclosure>* disclosed) {
   if (c.key.empty()) {
     auto k = load_key(c.keys_dir);
     if (!k) return k.error();
@@ -338,7 +339,13 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
   if (c.os_user.empty()) c.os_user = os_user_name();
   if (c.db_path.empty()) c.db_path = ctx.db_path;
   const std::string at = Store::now_utc();
-  const std::string d = detail.is_null() ? "{}" : detail.dump();
+  const bool disclosing = disclosed && !disclosed->empty();
+  nlohmann::json with = detail.is_null() ? nlohmann::json::object() : detail;
+  if (disclosing) {
+    const DisclosureSum sum = prepare_disclosures(c.key, seq, *disclosed);
+    with["disclosed"] = {{"people", sum.people}, {"digest", sum.hex()}};
+  }
+  const std::string d = with.dump();
   const std::string mac = entry_mac(
       c.key, prev, canonical(seq, at, ctx.actor, ctx.command, ctx.purpose, subject, d, c.os_user));
   auto ins = db::cached(store,
@@ -348,6 +355,7 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
   (*ins)->bind(1, seq).bind(2, at).bind(3, ctx.actor).bind(4, ctx.command).bind(5, ctx.purpose);
   (*ins)->bind(6, subject).bind(7, d).bind(8, prev).bind(9, mac).bind(10, c.os_user);
   SF_TRY((*ins)->run());
+  if (disclosing) SF_TRY(insert_disclosures(store, seq, *disclosed));
   c.pending_seq = seq;
   c.pending_mac = mac;
   if (tx) return tx->commit();
@@ -362,9 +370,25 @@ Result<std::vector<AuditEntry>> audit_entries(Store& store, const AuditFilter& f
       "WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR substr(at, 1, 10) <= ?2) "
       "AND (?3 IS NULL OR actor = ?3 COLLATE NOCASE OR os_user = ?3 COLLATE NOCASE) "
       "AND (?4 IS NULL OR command = ?4 OR substr(command, 1, length(?4) + 1) = ?4 || ' ') "
+      "AND (?5 IS NULL OR subject = ?5 OR detail LIKE ?6 ESCAPE '\\' OR seq IN "
+      "(SELECT audit_seq FROM disclosure WHERE person_id = ?5)) "
+      "AND (?7 IS NULL OR subject = ?7 OR detail LIKE ?8 ESCAPE '\\' OR seq IN "
+      "(SELECT audit_seq FROM disclosure WHERE family_id = ?7)) "
       "ORDER BY seq");
   if (!st) return st.error();
   st->bind(1, f.since).bind(2, f.until).bind(3, f.actor).bind(4, f.action);
+  // The id as a JSON string ("P000001"), so P000001 does not find P0000012;
+  // LIKE's wildcards in it are escaped.
+  auto quoted = [](const std::optional<std::string>& id) -> std::optional<std::string> {
+    if (!id) return std::nullopt;
+    std::string pat = "%";
+    for (char ch : nlohmann::json(*id).dump()) {
+      if (ch == '%' || ch == '_' || ch == '\\') pat += '\\';
+      pat += ch;
+    }
+    return pat + "%";
+  };
+  st->bind(5, f.person).bind(6, quoted(f.person)).bind(7, f.family).bind(8, quoted(f.family));
   std::vector<AuditEntry> out;
   for (;;) {
     auto r = st->step();
@@ -449,6 +473,7 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
       continue;
     }
     if (seq == w.head_seq) w.mac_at_head = mac;
+    note_disclosures(w, seq, st->text_view(6));
     prev = std::move(mac);
     ++expect;
   }
@@ -460,6 +485,7 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   if (!out.intact) return w;
   check_head(store, w);
   if (out.intact) check_registry(store, w);
+  if (out.intact) SF_TRY(check_disclosures(store, w, *key));
   return w;
 }
 

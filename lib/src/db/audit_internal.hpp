@@ -46,7 +46,10 @@ void detach(Chain& chain, sql::Db& db);
 // write is an Errc::kEnvironment error (after a WAL commit, the commit
 // reports it: see sql::Db::after_commit_error).
 Status flush_head(Chain& chain);
-Status append(Chain& chain, Store& store, const std::string& subject, const nlohmann::json& detail);
+// DISCLOSED, when given and not empty, is sorted, freed of duplicates and
+// written with the entry (lib/src/db/disclosure.cpp).
+Status append(Chain& chain, Store& store, const std::string& subject, const nlohmann::json& detail,
+              std::vector<Disclosure>* disclosed = nullptr);
 
 std::string head_path(const std::string& keys_dir, const std::string& db_id);
 // An entry's canonical text: what its MAC and its checkpoint digest cover.
@@ -74,8 +77,43 @@ struct Walk {
   std::optional<Head> head;  // the head file, as read before the walk
   int64_t head_seq = -1;
   std::string mac_at_head;  // the mac of entry head_seq
+  // Per entry that recorded disclosures: the count and digest it recorded;
+  // and the totals the retention entries recorded as disposed of.
+  std::map<int64_t, std::pair<int64_t, std::string>> disclosed;
+  int64_t disposed_people = 0;
+  std::vector<std::string> disposed_digests;
 };
 Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes);
+
+// ---- disclosures (lib/src/db/disclosure.cpp)
+// The keyed digest of a set of disclosure rows: the XOR of each row's
+// SHA-256(K || seq, person id, partner), K = HMAC-SHA-256(audit key,
+// "sfcohort disclosure digest"), so neither rows nor digests can be forged
+// without the key, and rows removed by retention can be accounted for by
+// the XOR of theirs (disclosure_disposed).
+struct DisclosureSum {
+  int64_t people = 0;
+  Digest32 x{};
+  void add(const Digest32& d, int64_t n = 1);
+  std::string hex() const;
+};
+Digest32 disclosure_row_digest(const std::string& digest_key, int64_t seq,
+                               std::string_view person_id, std::string_view partner);
+std::string disclosure_digest_key(const std::string& audit_key);
+// Sorts and dedupes ROWS, and returns their sum for entry SEQ.
+DisclosureSum prepare_disclosures(const std::string& audit_key, int64_t seq,
+                                  std::vector<Disclosure>& rows);
+// Writes ROWS (prepared) under SEQ, many to a statement.
+Status insert_disclosures(Store& store, int64_t seq, const std::vector<Disclosure>& rows);
+// During the walk: remembers what entry SEQ's DETAIL says of disclosures.
+void note_disclosures(Walk& w, int64_t seq, std::string_view detail);
+// After the walk: every entry's disclosure rows, with those disposed of,
+// must sum to what the entry recorded, and the disposed ones to what the
+// retention entries recorded.
+Status check_disclosures(Store& store, Walk& w, const std::string& audit_key);
+// Store::dispose_disclosures.
+Result<nlohmann::json> dispose_disclosures(Chain& c, Store& store,
+                                           const std::vector<std::string>& person_ids);
 void check_head(Store& store, Walk& w);
 void check_registry(Store& store, Walk& w);
 

@@ -82,6 +82,10 @@ struct IndexedPerson {
 Result<bool> indexed_person(Store& store, int64_t pk, IndexedPerson& out);
 // Writes ROWS, each replacing any row of its pk; many rows to a statement.
 Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows);
+// Deletes the match_person rows of PKS; and the name counts at 0 or below
+// (lib/src/db/match_dispose.cpp).
+Status delete_indexed_people(Store& store, const std::vector<int64_t>& pks);
+Status drop_unused_names(Store& store);
 // The largest pk indexed; 0 when none is.
 Result<int64_t> max_indexed_pk(Store& store);
 // The pks of stored people with no match_person row, ascending.

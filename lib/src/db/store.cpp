@@ -310,6 +310,15 @@ Status Store::audit(const std::string& subject, const nlohmann::json& detail) {
   return audit::append(impl_->chain, *this, subject, detail);
 }
 
+Status Store::audit(const std::string& subject, const nlohmann::json& detail,
+                    std::vector<Disclosure> disclosed) {
+  return audit::append(impl_->chain, *this, subject, detail, &disclosed);
+}
+
+Result<nlohmann::json> Store::dispose_disclosures(const std::vector<std::string>& person_ids) {
+  return audit::dispose_disclosures(impl_->chain, *this, person_ids);
+}
+
 Status Store::flush_audit_head() { return audit::flush_head(impl_->chain); }
 
 namespace {

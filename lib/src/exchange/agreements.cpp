@@ -112,7 +112,13 @@ Result<seal::Sealed> seal_for(Store& store, age::Source& in, const std::string& 
     std::string subject = req.audit_subject.empty()
                               ? "file " + std::filesystem::path(out_path).filename().string()
                               : req.audit_subject;
-    return store.audit(subject, detail);
+    std::vector<std::string> to_names = dest->names;
+    for (const auto& r : direct) to_names.push_back(r.get<std::string>());
+    std::vector<Disclosure> disclosed;
+    disclosed.reserve(req.disclosed.size() * to_names.size());
+    for (const auto& name : to_names)
+      for (const auto& d : req.disclosed) disclosed.push_back({d.person_id, d.family_id, name});
+    return store.audit(subject, detail, std::move(disclosed));
   });
 }
 

@@ -121,6 +121,7 @@ struct Builder {
       json_rows += (json_rows.empty() ? "[\n" : ",\n") + o.dump();
     }
     ++t.people;
+    t.disclosed.push_back({p.person_id, fid, ""});
     seen.insert(fid);
     return Ok{};
   }

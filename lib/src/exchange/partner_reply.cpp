@@ -111,6 +111,7 @@ Result<std::vector<std::string>> write_partner_reply(Store& store, const std::st
       const std::string band = row[nin], family = row[nin + 2], household = row[nin + 6];
       auto k = classify(teller, band, family, household);
       if (!k) return k.error();
+      if (opt.people && k->known == "person") opt.people->push_back({row[nin + 3], family, ""});
       auto lead = lead_of(store, k->family);
       if (!lead) return lead.error();
       if (!k->family.empty()) disclosed.insert(k->family);
@@ -141,6 +142,8 @@ Result<std::vector<std::string>> write_partner_reply(Store& store, const std::st
       const std::string band = j.value("match", "");
       auto k = classify(teller, band, j.value("family_id", ""), j.value("household", ""));
       if (!k) return k.error();
+      if (opt.people && k->known == "person")
+        opt.people->push_back({j.value("person_id", ""), j.value("family_id", ""), ""});
       auto lead = lead_of(store, k->family);
       if (!lead) return lead.error();
       if (!k->family.empty()) disclosed.insert(k->family);

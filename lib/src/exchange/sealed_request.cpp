@@ -62,6 +62,8 @@ Status answer_sealed(Store& store, const AnswerOptions& opt, BatchOptions batch,
     all_history = all_history && p->history;
   }
   ro.history = opt.history || all_history;
+  std::vector<Disclosure> people;
+  ro.people = &people;
   auto disclosed = write_partner_reply(store, full->path(), batch.format == BatchFormat::kJsonl,
                                        reply->path(), ro);
   if (!disclosed) return std::move(disclosed).error();
@@ -71,6 +73,7 @@ Status answer_sealed(Store& store, const AnswerOptions& opt, BatchOptions batch,
   req.armor = opt.armor;
   req.audit_subject = "lookup reply " + file_name(opt.batch.output);
   req.audit_detail = {{"families", *disclosed}, {"request", request}};
+  req.disclosed = std::move(people);
   std::FILE* in = std::fopen(reply->path().c_str(), "rb");
   if (!in) return errno_error(reply->path(), "cannot read");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(in, std::fclose);

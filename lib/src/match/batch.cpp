@@ -108,6 +108,8 @@ class Run {
     return xl_ ? Status(Ok{}) : out_->write(buf_);
   }
   const BatchSummary& summary() const { return n_; }
+  // The people the output returns, for the disclosure record.
+  std::vector<Disclosure>& returned() { return returned_; }
   std::string& buffer() { return buf_; }
 
  private:
@@ -124,6 +126,7 @@ class Run {
   const size_t held_max_;
   LookupOptions lo_;
   BatchSummary n_;
+  std::vector<Disclosure> returned_;
   std::string buf_;
   std::vector<Pool::Chunk> held_;
   size_t held_rows_ = 0;
@@ -214,6 +217,7 @@ Status Run::drain(bool all) {
 
 void Run::count(const Row& r) {
   ++n_.rows;
+  if (!r.person_id.empty()) returned_.push_back({r.person_id, r.family_id, ""});
   if (!r.error.empty()) {
     ++n_.unreadable;
     if (n_.unreadable_rows.size() < 10) n_.unreadable_rows.push_back(r.row);
@@ -300,7 +304,8 @@ Result<BatchSummary> run_batch(Store& store, Input& in, const BatchOptions& opt)
                       {"exact", n.exact},
                       {"strong", n.strong},
                       {"possible", n.possible},
-                      {"none", n.none}}));
+                      {"none", n.none}},
+                     std::move(run.returned())));
   SF_TRY(xl ? xl->commit() : out->commit());
   n.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return n;
@@ -341,13 +346,16 @@ Result<LookupResult> lookup_audited(Store& store, const Query& q, const LookupOp
     if (!v->empty()) fields.push_back(name);
   std::string best =
       res->matches.empty() ? "none" : std::string(band_name(res->matches.front().band));
+  std::vector<Disclosure> returned;
+  for (const auto& m : res->matches) returned.push_back({m.person.id, m.person.family_id, ""});
   SF_TRY(store.audit(res->matches.empty() ? "" : res->matches.front().person.id,
                      {{"mode", "single"},
                       {"fields", fields},
                       {"band", best},
                       {"matched", matched},
                       {"household", fams},
-                      {"candidates", res->candidates}}));
+                      {"candidates", res->candidates}},
+                     std::move(returned)));
   return res;
 }
 

@@ -108,6 +108,8 @@ Status process_row(Matcher& m, const LookupOptions& lo, const Layout& layout, Ro
       band = std::string(band_name(x.band));
       outcols[2] = x.person.family_id;
       outcols[3] = x.person.id;
+      r.person_id = x.person.id;
+      r.family_id = x.person.family_id;
       outcols[7] = layout.closed && layout.closed->count(x.person.family_id) ? "closed" : "active";
       // JSON is built only for JSON Lines: it is a fair share of a CSV row's cost.
       if (layout.jsonl)

@@ -29,6 +29,8 @@ struct Row {
   bool failed = false;  // answered match=error (unreadable, or a field not valid)
   Band band = Band::kNone;
   std::string text;  // its output, formatted (CSV record or JSON line)
+  // The person the output returns (its person_id column), and their family.
+  std::string person_id, family_id;
 };
 
 // Where the query's fields are in an input row, and how output is written.

@@ -1,6 +1,7 @@
 #include "match/blocking.hpp"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -230,6 +231,33 @@ Status BulkIndex::finish() {
   }
   s->freq.clear();
   return Ok{};
+}
+
+}  // namespace sfcohort::match
+
+namespace sfcohort::match {
+
+Status remove_people(Store& store, const std::vector<int64_t>& pks) {
+  std::vector<match_tables::Entry> dels;
+  std::map<std::pair<match_tables::NameKind, std::string>, int64_t> names;
+  int64_t indexed = 0;
+  for (int64_t pk : pks) {
+    match_tables::IndexedPerson ip;
+    auto found = match_tables::indexed_person(store, pk, ip);
+    if (!found) return found.error();
+    if (!*found) continue;
+    for (uint64_t k : ip.keys) dels.emplace_back(k, pk);
+    --names[{match_tables::NameKind::kGiven, ip.given}];
+    --names[{match_tables::NameKind::kSurname, ip.surname}];
+    ++indexed;
+  }
+  SF_TRY(match_tables::update_postings(store, {}, std::move(dels)));
+  for (const auto& [name, delta] : names)
+    SF_TRY(match_tables::add_name_count(store, name.first, name.second, delta));
+  SF_TRY(match_tables::add_name_count(store, match_tables::NameKind::kEveryone, "", -indexed));
+  SF_TRY(match_tables::delete_indexed_people(store, pks));
+  // A name no one holds any more is itself personal data: dropped, not kept at 0.
+  return match_tables::drop_unused_names(store);
 }
 
 }  // namespace sfcohort::match

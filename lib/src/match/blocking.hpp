@@ -26,6 +26,11 @@ Status index_person(Store& store, const Person& p);
 Result<Person> add_person(Store& store, Person p);
 Status change_person(Store& store, const Person& p);
 
+// Removes the match keys and name counts of the people PKS (retention's
+// disposal), before the people themselves are deleted, in the caller's
+// transaction; folded names no one holds any more are deleted too.
+Status remove_people(Store& store, const std::vector<int64_t>& pks);
+
 // Indexes every stored person who has no match keys (a database from before
 // the match index, or a person written by a tool that bypassed it), in one
 // transaction of its own. Cheap when there is none: two indexed reads.

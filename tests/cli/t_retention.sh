@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Retention and disposal: the schedule is data, `retention` lists what is
+# due, `--apply` deletes it in one transaction leaving one audit entry, the
+# trail still verifies, and the deleted names are gone from the file.
+source "$SRC/tests/cli/lib.sh"
+export SFCOHORT_TODAY=2026-01-15
+
+sf init >/dev/null
+sf import "$SRC/examples/cohort.csv" >/dev/null
+sf lookup --batch "$SRC/examples/roll.csv" --output batch.csv 2>/dev/null
+sf family close F000123 --reason "stepped down" --on 2025-12-31 --outcome stepped_down >/dev/null
+sf family close F000124 --reason "left the area" --on 2026-01-10 >/dev/null
+# A nomination rejected today: due a year on.
+sf nominate submit "$SRC/examples/nomination-troubled-families-2015.json" >/dev/null 2>&1
+sf nominate decide N000001 --reject --reason "not eligible" >/dev/null 2>&1 || fail "reject"
+
+expect_rc 0 "schedule" sf retention schedule
+expect_output retention-schedule
+
+# Bad input: one line, exit 2, nothing written.
+before=$(db_sum)
+expect_rc 2 "unknown class" sf retention set everything "1 year"
+has "'everything' is not a retention class" err "class named"
+one_line_error "unknown class"
+expect_rc 2 "bad duration" sf retention set closed_family "six years"
+has "'six years' is not a retention period" err "duration named"
+one_line_error "bad duration"
+expect_rc 2 "too long" sf retention set closed_family "200 years"
+expect_rc 2 "bad date" sf retention --as-of 31/02/2030
+has "is not a date" err "date named"
+one_line_error "bad date"
+expect_rc 2 "future as-of" sf retention --apply --as-of 2026-02-01
+has "is in the future" err "future named"
+one_line_error "future as-of"
+same "$(db_sum)" "$before" "bad input writes nothing"
+
+# Nothing is due yet.
+expect_rc 0 "nothing due" sf retention
+expect_output retention-none
+
+# Six years on (today moved), F000123 is due, F000124 not yet.
+export SFCOHORT_TODAY=2032-01-05
+expect_rc 0 "due" sf retention
+expect_output retention-due
+expect_rc 0 "due json" sf retention --format json
+has '"F000123"' out "json names the family"
+hasnt '"F000124"' out "json leaves the family closed later"
+same "$(db_sum)" "$before" "listing writes nothing"
+
+# An override takes effect.
+expect_rc 0 "set" sf retention set closed_family "7 years"
+expect_output retention-set
+expect_rc 0 "nothing due under 7 years" sf retention
+has "0 families" out "none due under 7 years"
+sf retention set closed_family "6 years" >/dev/null
+
+grep -c "Jonathan" "$SFCOHORT_DB" >/dev/null && ok || fail "the name is in the file before"
+expect_rc 0 "apply" sf retention --apply
+expect_output retention-apply
+expect_rc 0 "verify after" sf audit verify
+has "intact" out "the chain verifies without the rows"
+expect_rc 2 "the person is gone" sf person show P0004812
+expect_rc 2 "the family is gone" sf family show F000123
+expect_rc 0 "others stay" sf person show P0004820
+same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM disclosure WHERE family_id = 'F000123'")" 0 "disclosures gone"
+same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM family_status WHERE family_id = 'F000123'")" 0 "status history gone"
+same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM name_freq WHERE name = 'JONATHAN'")" 0 "name count gone"
+expect_rc 1 "not found by a lookup" sf lookup --given Jonathan --surname Smith --dob 14/03/2009
+for name in Jonathan Michelle "stepped down"; do
+  if grep -qa "$name" "$SFCOHORT_DB" "$SFCOHORT_DB-wal" 2>/dev/null; then
+    fail "'$name' is still in the database file's bytes"
+  else
+    ok
+  fi
+done
+expect_rc 0 "audit entry" sf audit --action retention --format json
+has '"families": [' out "the entry lists the families"
+has '"F000123"' out "by id"
+has '"people": 4' out "with counts"
+has '"N000001"' out "and the rejected nomination"
+same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM nomination")" 0 "the nomination is gone"
+expect_rc 0 "again: nothing" sf retention --apply
+has "deleted 0 people" out "nothing left to dispose of"
+expect_rc 0 "verify again" sf audit verify
+
+finish
