@@ -40,6 +40,7 @@ void add_report(CLI::App& app, Globals& g, Action& action);
 void add_criteria(CLI::App& app, Globals& g, Action& action);
 void add_family(CLI::App& app, Globals& g, Action& action);
 void add_person(CLI::App& app, Globals& g, Action& action);
+void add_admin(CLI::App& app, Globals& g, Action& action);
 
 // "sfcohort: warning: ..." on stderr (suppressed by -q).
 void warn(const Globals& g, const std::string& message);

@@ -288,9 +288,9 @@ Status attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bo
   c.db_id = std::move(db_id);
   c.memory = memory;
   c.key = std::move(key);
-  if (!memory) {
-    sqlite3_wal_hook(db.raw(), on_wal_commit, &c);
-    sqlite3_rollback_hook(db.raw(), on_rollback, &c);
+  if (!memory && db.sqlite_handle()) {
+    sqlite3_wal_hook(db.sqlite_handle(), on_wal_commit, &c);
+    sqlite3_rollback_hook(db.sqlite_handle(), on_rollback, &c);
   }
   return Ok{};
 }
@@ -304,13 +304,30 @@ Status flush_head(Chain& c) {
 }
 
 void detach(Chain& c, sql::Db& db) {
-  if (!c.memory && db.raw()) {
-    sqlite3_wal_hook(db.raw(), nullptr, nullptr);
-    sqlite3_rollback_hook(db.raw(), nullptr, nullptr);
+  if (!c.memory && db && db.sqlite_handle()) {
+    sqlite3_wal_hook(db.sqlite_handle(), nullptr, nullptr);
+    sqlite3_rollback_hook(db.sqlite_handle(), nullptr, nullptr);
   }
 }
 
+namespace {
+
+// On PostgreSQL the server appends: audit_append() (schema/pg/0005) locks
+// the head row, so concurrent clients append in one order, and makes the MAC
+// with the key it keeps; actor and os_user are the authenticated user.
+Status append_on_server(Store& store, const std::string& subject, const nlohmann::json& detail) {
+  auto st = db::cached(store, "SELECT audit_append(?1, ?2, ?3, ?4)");
+  if (!st) return st.error();
+  const Context& ctx = store.context();
+  (*st)->bind(1, ctx.command).bind(2, ctx.purpose).bind(3, subject);
+  (*st)->bind(4, detail.is_null() ? std::string("{}") : detail.dump());
+  return (*st)->run();
+}
+
+}  // namespace
+
 Status append(Chain& c, Store& store, const std::string& subject, const nlohmann::json& detail) {
+  if (db::connection(store).postgres()) return append_on_server(store, subject, detail);
   if (c.key.empty()) {
     auto k = load_key(c.keys_dir);
     if (!k) return k.error();
@@ -318,7 +335,7 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
   }
   sql::Db& db = db::connection(store);
   std::optional<sql::Transaction> tx;
-  if (sqlite3_get_autocommit(db.raw())) {
+  if (!db.in_transaction()) {
     auto t = sql::Transaction::begin(db);
     if (!t) return t.error();
     tx.emplace(std::move(*t));
@@ -359,9 +376,11 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
 Result<std::vector<AuditEntry>> audit_entries(Store& store, const AuditFilter& f) {
   auto st = db::connection(store).prepare(
       "SELECT seq, at, actor, command, purpose, subject, detail, os_user FROM audit "
-      "WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR substr(at, 1, 10) <= ?2) "
-      "AND (?3 IS NULL OR actor = ?3 COLLATE NOCASE OR os_user = ?3 COLLATE NOCASE) "
-      "AND (?4 IS NULL OR command = ?4 OR substr(command, 1, length(?4) + 1) = ?4 || ' ') "
+      "WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) "
+      "AND (CAST(?2 AS TEXT) IS NULL OR substr(at, 1, 10) <= ?2) "
+      "AND (CAST(?3 AS TEXT) IS NULL OR actor = ?3 COLLATE NOCASE OR os_user = ?3 COLLATE NOCASE) "
+      "AND (CAST(?4 AS TEXT) IS NULL OR command = ?4 OR "
+      "substr(command, 1, length(?4) + 1) = ?4 || ' ') "
       "ORDER BY seq");
   if (!st) return st.error();
   st->bind(1, f.since).bind(2, f.until).bind(3, f.actor).bind(4, f.action);
@@ -393,9 +412,32 @@ Digest32 root_start(const std::string& db_id) {
   return h.finish();
 }
 
+namespace {
+
+// The key and head a PostgreSQL server keeps (readable by its owner and the
+// auditors only).
+Result<std::string> server_key(Store& store, std::optional<Head>& head) {
+  auto k = db::connection(store).prepare("SELECT key FROM audit_key");
+  if (!k) return k.error();
+  auto r = k->step();
+  if (!r) return r.error();
+  if (!*r) return Error(Errc::kCrypto, "the database holds no audit key: it has been altered");
+  std::string key(k->blob(0));
+  auto h = db::connection(store).prepare("SELECT seq, mac FROM audit_head");
+  if (!h) return h.error();
+  auto hr = h->step();
+  if (!hr) return hr.error();
+  if (*hr) head = Head{h->int64(0), h->text(1)};
+  return key;
+}
+
+}  // namespace
+
 Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   const Context& ctx = store.context();
-  auto key = load_key(ctx.keys_dir);
+  const bool server = db::connection(store).postgres();
+  std::optional<Head> server_head;
+  auto key = server ? server_key(store, server_head) : load_key(ctx.keys_dir);
   if (!key) return key.error();
   auto st = db::connection(store).prepare(
       "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac, os_user "
@@ -403,7 +445,7 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   if (!st) return st.error();
   Walk w;
   AuditCheck& out = w.check;
-  w.head = read_head(head_path(ctx.keys_dir, store.database_id()));
+  w.head = server ? server_head : read_head(head_path(ctx.keys_dir, store.database_id()));
   if (w.head) w.head_seq = w.head->seq;
   std::string prev = genesis(*key, store.database_id());
   Digest32 root = root_start(store.database_id());
@@ -459,7 +501,7 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   w.roots[out.entries] = root;
   if (!out.intact) return w;
   check_head(store, w);
-  if (out.intact) check_registry(store, w);
+  if (out.intact && !server) check_registry(store, w);
   return w;
 }
 
