@@ -41,6 +41,15 @@ if [ -n "${SFCOHORT_TEST_PG:-}" ]; then
 fi
 # on_sqlite: true unless the test runs on PostgreSQL.
 on_sqlite() { [ -z "$PG_MODE" ]; }
+# db_query SQL: runs a query on the test's database, either backend; rows one
+# a line, columns separated by '|' (sqlite3's and psql -At's default).
+db_query() {
+  if [ -n "$PG_MODE" ]; then
+    "$PG_BIN/psql" -X -q -At -d "$PG_DB" -c "SET search_path = sfcohort" -c "$1"
+  else
+    sqlite3 "$SFCOHORT_DB" "$1"
+  fi
+}
 unset SFCOHORT_PURPOSE SFCOHORT_PASSPHRASE_FILE
 SFCOHORT_REFRESH=${SFCOHORT_REFRESH:-}
 # Scratch files (TempFile with no folder) go to $TMPDIR: keep them here too,
@@ -103,8 +112,10 @@ one_line_error() {
 db_sum() {
   local dump
   if [ -n "$PG_MODE" ]; then
-    # Sequences move on in transactions rolled back too: not data.
-    dump=$("$PG_BIN/pg_dump" --schema=sfcohort --no-owner -d "$PG_DB" 2>&1 | grep -v "setval") ||
+    # Sequences move on in transactions rolled back too, and pg_dump's
+    # \restrict lines carry a random key: neither is data.
+    dump=$("$PG_BIN/pg_dump" --schema=sfcohort --no-owner -d "$PG_DB" 2>&1 |
+      grep -v -e setval -e '^\\restrict ' -e '^\\unrestrict ') ||
       dump="pg_dump failed: $dump"
     printf '%s\n' "$dump" | sha256sum | cut -d' ' -f1
     return
