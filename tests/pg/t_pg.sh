@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# sfcohort on PostgreSQL: init makes the schema sfcohort, commands work
+# sfcohort on PostgreSQL: init makes the schema sfcohort, commands work; roles
+# (officer, manager, auditor) are enforced by the server; 16 officers look up
+# while a manager imports;
 # through the server, the audit trail is appended on the server (actor: the
 # database user; one order under concurrent clients; append-only even for
 # the owner) and verifies; a wrong URI, a server that is down, a wrong
@@ -7,7 +9,7 @@
 # written. Run by ctest against tests/pg/cluster.sh's cluster.
 source "$SRC/tests/cli/lib.sh"
 [ -n "$PG_MODE" ] || { echo "t_pg.sh: needs SFCOHORT_TEST_PG (a cluster)" >&2; exit 1; }
-psql_q() { "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" "$@"; }
+psql_q() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" "$@"; }
 
 cat >people.csv <<'CSV'
 family_id,person_id,given_name,surname,dob,postcode,house
@@ -98,6 +100,34 @@ expect_rc 0 "an auditor verifies" as_user $AUD audit verify
 has "intact" out "auditor verify"
 expect_rc 2 "roles need a server" env SFCOHORT_DB="$T/file.db" "$SFCOHORT" admin grant $OFF --role officer
 one_line_error "roles need a server"
+
+# 16 officers looking up while a manager imports 3,000 people: every
+# lookup answers, every command has its entry, the chain verifies.
+{
+  echo "family_id,person_id,given_name,surname,dob,postcode,house"
+  for i in $(seq 1 3000); do
+    printf 'F%06d,P%07d,Given%d,Surname%d,1990-01-%02d,HD1 2AB,%d\n' \
+      $((300000 + i / 3)) $((5000000 + i)) "$i" $((i % 97)) $((i % 28 + 1)) "$i"
+  done
+} >bulk.csv
+entries=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+as_user "$MAN" -q import bulk.csv >"$T/imp.out" 2>"$T/imp.err" &
+imp=$!
+pids=""
+for i in $(seq 1 16); do
+  as_user "$OFF" lookup --given Jon --surname smith --dob 2009-03-14 >"$T/l$i.out" 2>"$T/l$i.err" &
+  pids="$pids $!"
+done
+bad=0
+for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+wait "$imp"
+same "$?" 0 "the import beside the lookups"
+same "$bad" 0 "16 officers' lookups answered during the import"
+same "$(cat "$T"/l*.err)" "" "no lookup error"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" $((entries + 17)) "an entry for each"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" "$((people + 1 + 3000))" "every person imported"
+expect_rc 0 "verify after the concurrent import" as_user "$AUD" audit verify
+has "intact" out "verify after the concurrent import"
 
 # Tampering (as the owner, triggers off) is found.
 psql_q -c "ALTER TABLE sfcohort.audit DISABLE TRIGGER USER;
