@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# sfcohort on PostgreSQL: init makes the schema sfcohort, commands work; roles
-# (officer, manager, auditor) are enforced by the server; 16 officers look up
-# while a manager imports;
-# through the server, the audit trail is appended on the server (actor: the
-# database user; one order under concurrent clients; append-only even for
-# the owner) and verifies; a wrong URI, a server that is down, a wrong
-# password and a missing schema are one-line errors, exit 3, nothing
-# written. Run by ctest against tests/pg/cluster.sh's cluster.
+# sfcohort on PostgreSQL: init makes the schema sfcohort; commands work
+# through the server; roles (officer, manager, auditor) are enforced by the
+# server (exit 5, nothing written); the audit trail is appended on the
+# server (actor: the database user; one order under concurrent clients, 16
+# officers looking up while a manager imports; append-only even for the
+# owner) and verifies; a wrong URI, a server that is down, a wrong password
+# and a missing schema are one-line errors, exit 3, nothing written. Run by
+# ctest against tests/pg/cluster.sh's cluster.
 source "$SRC/tests/cli/lib.sh"
 [ -n "$PG_MODE" ] || { echo "t_pg.sh: needs SFCOHORT_TEST_PG (a cluster)" >&2; exit 1; }
 psql_q() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" "$@"; }
