@@ -67,7 +67,7 @@ Result<int> run_check(const Globals& g, const CheckOptions& o) {
     nomination::Problems ps;
     nomination::parse_into(*text, *today, n, ps);
     // The database is needed only for its default criteria set.
-    if (o.criteria.empty() && n.criteria_set.empty() && file_exists(ctx.db_path)) {
+    if (o.criteria.empty() && n.criteria_set.empty() && Store::may_exist(ctx.db_path)) {
       auto s = Store::open(ctx);
       if (!s) {
         SF_TRY(ps.status(o.target));  // the file's own errors first

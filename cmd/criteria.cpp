@@ -52,7 +52,7 @@ Result<int> run_show(const Globals& g, const CriteriaOptions& o) {
   // A set named by the user, else the database's default when there is one.
   std::optional<Store> store;
   const Context ctx = g.context("criteria");
-  if (o.set.empty() && file_exists(ctx.db_path)) {
+  if (o.set.empty() && Store::may_exist(ctx.db_path)) {
     auto s = Store::open(ctx);
     if (!s) return s.error();
     store.emplace(std::move(*s));

@@ -18,11 +18,14 @@ Result<int> run_init(const Globals& g, const std::string& criteria) {
   if (!criteria.empty()) {
     if (auto set = criteria::CriteriaSet::load(criteria); !set) return std::move(set).error();
   }
-  const bool existed = file_exists(ctx.db_path);
-  auto made_key = ensure_audit_key(ctx.keys_dir);
+  // On PostgreSQL the trail's key is made and kept by the server (it must
+  // not be on an officer's machine): no key file.
+  Result<bool> made_key = false;
+  if (!Store::is_server(ctx.db_path)) made_key = ensure_audit_key(ctx.keys_dir);
   if (!made_key) return made_key.error();
   auto store = Store::open(ctx, Store::OpenMode::kCreate);
   if (!store) return store.error();
+  const bool existed = !store->created();
   nlohmann::json detail = {{"created", !existed},
                            {"schema_version", store->schema_version()},
                            {"audit_key_created", *made_key}};

@@ -26,7 +26,7 @@ constexpr CommandEntry kCommands[] = {
     {"check", add_check},   {"nominate", add_nominate},   {"export", add_export},
     {"share", add_share},   {"audit", add_audit},         {"family", add_family},
     {"person", add_person}, {"report", add_report},       {"criteria", add_criteria},
-    {"sar", add_sar},       {"retention", add_retention},
+    {"sar", add_sar},       {"retention", add_retention}, {"admin", add_admin},
 };
 
 // The first word of ARGV that is not a global option or its value: the

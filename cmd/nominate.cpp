@@ -101,7 +101,7 @@ void print_matches(const std::vector<nomination::CohortMatch>& ms,
 Result<int> run_template(const Globals& g, const NominateOptions& o) {
   Context ctx = g.context("nominate template");
   std::optional<Store> store;
-  if (o.criteria.empty() && file_exists(ctx.db_path)) {
+  if (o.criteria.empty() && Store::may_exist(ctx.db_path)) {
     auto s = Store::open(ctx);
     if (!s) return std::move(s).error();
     store.emplace(std::move(*s));

@@ -24,6 +24,32 @@ trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
 export SFCOHORT_DB="$T/cohort.db" SFCOHORT_KEYS="$T/keys" SFCOHORT_USER=tester
+# On PostgreSQL: SFCOHORT_TEST_PG names the environment file of a running
+# test cluster (tests/pg/cluster.sh, which ctest starts for the pg_* tests).
+# Each test then gets a database of its own, dropped when it ends, and
+# SFCOHORT_DB is its URI; expected output shows it as <T>/cohort.db. A
+# check that is about the SQLite file itself asks `on_sqlite` first.
+PG_MODE=
+if [ -n "${SFCOHORT_TEST_PG:-}" ]; then
+  # shellcheck disable=SC1090
+  . "$SFCOHORT_TEST_PG"
+  PG_DB="t_$(basename "$0" .sh | tr -c 'a-z0-9_' _)_$$"
+  "$PG_BIN/createdb" "$PG_DB" || exit 1
+  export SFCOHORT_DB="postgresql:///$PG_DB?host=$PGHOST"
+  PG_MODE=1
+  trap '"$PG_BIN/dropdb" --force "$PG_DB" >/dev/null 2>&1; rm -rf "$T"' EXIT
+fi
+# on_sqlite: true unless the test runs on PostgreSQL.
+on_sqlite() { [ -z "$PG_MODE" ]; }
+# db_query SQL: runs a query on the test's database, either backend; rows one
+# a line, columns separated by '|' (sqlite3's and psql -At's default).
+db_query() {
+  if [ -n "$PG_MODE" ]; then
+    "$PG_BIN/psql" -X -q -At -d "$PG_DB" -c "SET search_path = sfcohort" -c "$1"
+  else
+    sqlite3 "$SFCOHORT_DB" "$1"
+  fi
+}
 unset SFCOHORT_PURPOSE SFCOHORT_PASSPHRASE_FILE
 SFCOHORT_REFRESH=${SFCOHORT_REFRESH:-}
 # Scratch files (TempFile with no folder) go to $TMPDIR: keep them here too,
@@ -85,6 +111,15 @@ one_line_error() {
 # message numbered by call instead, so two failed reads never compare equal.
 db_sum() {
   local dump
+  if [ -n "$PG_MODE" ]; then
+    # Sequences move on in transactions rolled back too, and pg_dump's
+    # \restrict lines carry a random key: neither is data.
+    dump=$("$PG_BIN/pg_dump" --schema=sfcohort --no-owner -d "$PG_DB" 2>&1 |
+      grep -v -e setval -e '^\\restrict ' -e '^\\unrestrict ') ||
+      dump="pg_dump failed: $dump"
+    printf '%s\n' "$dump" | sha256sum | cut -d' ' -f1
+    return
+  fi
   if dump=$(sqlite3 "$SFCOHORT_DB" '.dump' 2>&1); then
     printf '%s\n' "$dump" | sha256sum | cut -d' ' -f1
   else
@@ -108,7 +143,8 @@ USED_NAMES=" "
 # a database id). Dates alone are kept: a test that prints today's date sets
 # SFCOHORT_TODAY instead.
 normalise() {
-  NT="$T" NSRC="$SRC" NBUILD="${BUILD:-$(dirname "$SFCOHORT")}" perl -pe '
+  NT="$T" NSRC="$SRC" NBUILD="${BUILD:-$(dirname "$SFCOHORT")}" NDB="$SFCOHORT_DB" perl -pe '
+    s/\Q$ENV{NDB}\E/$ENV{NT}\/cohort.db/g if $ENV{NDB} =~ m{^postgres};
     s/\Q$ENV{NT}\E/<T>/g;
     s/\Q$ENV{NBUILD}\E/<BUILD>/g;
     s/\Q$ENV{NSRC}\E/<SRC>/g;

@@ -62,7 +62,7 @@ same "$(db_sum)" "$before" "a refused duplicate writes nothing"
 expect_rc 0 "duplicate set aside" sf import dup.csv --rejects rej.csv --changes dup-changes.csv
 has "again (first at row" rej.csv "duplicate in the rejects"
 grep -q '^duplicate,F000123,P0004812,row,[0-9]*,32$' dup-changes.csv && ok || fail "duplicate change line"
-same "$(sqlite3 "$SFCOHORT_DB" "select surname from person where id = 'P0004812'")" "Smith" "never written over"
+same "$(db_query "select surname from person where id = 'P0004812'")" "Smith" "never written over"
 # Without person ids: the same names and dob in one family, spaced and cased oddly.
 printf 'family_id,given_name,surname,dob\nF000777,Mohammed,Khan,2001-01-01\nF000777,"MOHAMMED ","KHAN ",2001-01-01\n' >noid.csv
 expect_rc 2 "duplicate without ids" sf import noid.csv

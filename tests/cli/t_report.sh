@@ -37,7 +37,7 @@ same "$(jq -r '[.criteria[] | select(.families > 0) | .id] | join(",")' "$T/out"
 same "$(jq -r '.eligible' "$T/out")" 1 "json: eligible families"
 
 # Every report is an audit entry (counts only, but read from personal data).
-n=$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit where command = 'report'")
+n=$(db_query "select count(*) from audit where command = 'report'")
 same "$n" 3 "three reports, three audit entries"
 
 # ---- the HTML page in a real browser ----

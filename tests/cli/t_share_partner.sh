@@ -81,13 +81,13 @@ expect_rc 0 "list json" sf share partner list --format json
 same "$(python3 -c 'import json,sys;print([p["history"] for p in json.load(open(sys.argv[1]))])' "$T/out")" "[True, False]" "history in the list"
 
 # Each change is audited with what it was and what it is.
-sqlite3 "$SFCOHORT_DB" "select detail from audit where command='share partner update' order by seq limit 1" >audit.txt
+db_query "select detail from audit where command='share partner update' order by seq limit 1" >audit.txt
 has '"isa":"2024-04-01"' audit.txt "the audit holds the new isa"
 has '"was":' audit.txt "the audit holds what it was"
 has '"expires":{"now":"2099-03-31","was":"2019-03-31"}' audit.txt "the audit holds the expiry change"
 
 # Bad input: exit 2, nothing changed.
-before=$(sqlite3 "$SFCOHORT_DB" "select * from partner")
+before=$(db_query "select * from partner")
 expect_rc 2 "nothing to change" sf share partner update "$WYP"
 one_line_error "nothing to change"
 expect_output share_partner-update-nothing
@@ -102,7 +102,7 @@ has "--recipient" err "bad recipient names the option"
 expect_rc 2 "bad sign key" sf share partner update "$WYP" --sign-key RWnope
 has "--sign-key" err "bad key names the option"
 expect_rc 2 "history both ways" sf share partner update "$WYP" --history --no-history
-same "$(sqlite3 "$SFCOHORT_DB" "select * from partner")" "$before" "refused updates changed nothing"
+same "$(db_query "select * from partner")" "$before" "refused updates changed nothing"
 expect_rc 0 "audit verify" sf audit verify
 
 finish

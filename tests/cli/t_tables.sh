@@ -25,9 +25,9 @@ has "read 2 rows: 2 imported" out "both people imported"
 has "cases.csv: 2 blank rows skipped" err "blank rows counted"
 has "warning: cases.csv: the column 'Keyworker' is not a known field: kept as an extra field" err "unknown column named"
 expect_output tables-import-aliases
-same "$(sqlite3 "$SFCOHORT_DB" "select sex||'|'||joined_on||'|'||dob||'|'||house||'|'||middle_names from person where family_id='F1'")" \
+same "$(db_query "select sex||'|'||joined_on||'|'||dob||'|'||house||'|'||middle_names from person where family_id='F1'")" \
   "M|2024-09-01|2012-04-03|Rose Cottage, Mill Lane|Jon" "Gender, Date Joined, midnight dates, line break kept as ', ', preferred forename"
-same "$(sqlite3 "$SFCOHORT_DB" "select extra from person where family_id='F2'")" '{"Keyworker":"Bob"}' "unknown column kept"
+same "$(db_query "select extra from person where family_id='F2'")" '{"Keyworker":"Bob"}' "unknown column kept"
 
 # A required field without a column: refused, naming the headers and the
 # nearest known name; --map binds it.
@@ -37,7 +37,7 @@ has "typo.csv: header: no column for surname among 'Family Ref', 'Legal Surnme',
 has "hint: give a column by hand with --map FIELD=HEADER" err "hint names --map"
 expect_output tables-missing-column
 expect_rc 0 "--map binds the columns" sf import typo.csv --map "surname=Legal Surnme" --map "dob=Birth Day"
-same "$(sqlite3 "$SFCOHORT_DB" "select surname||'|'||dob from person where family_id='F3'")" "Khan|2010-05-05" "mapped columns used"
+same "$(db_query "select surname||'|'||dob from person where family_id='F3'")" "Khan|2010-05-05" "mapped columns used"
 expect_rc 2 "a map to no column" sf import typo.csv --map "surname=Nope"
 has "typo.csv: header: no column 'Nope' to map to surname" err "bad map message"
 expect_rc 2 "a map to no field" sf import typo.csv --map "colour=Birth Day"

@@ -1,7 +1,11 @@
-// The cohort store: one SQLite database holding families, people, the audit
-// trail and (through later migrations) match keys, nominations and partners.
-// Schema: schema/NNNN_*.sql, applied in order on open and tracked by
-// PRAGMA user_version; an older database is upgraded, a newer one refused.
+// The cohort store: one database holding families, people, the audit trail
+// and (through later migrations) match keys, nominations and partners. Either
+// an SQLite file (one officer) or a PostgreSQL server shared by a team, named
+// by a postgresql:// URI or postgres: and libpq's key=value form.
+// Schema: schema/NNNN_*.sql (SQLite, tracked by PRAGMA user_version) and
+// schema/pg/NNNN_*.sql (PostgreSQL, in the schema sfcohort, tracked in
+// sfcohort.schema_version), applied in order on open; an older database is
+// upgraded, a newer one refused.
 #pragma once
 
 #include <cstdint>
@@ -82,6 +86,12 @@ class Store {
   // An in-memory database with the real schema, for tests. Audit entries are
   // keyed with KEY and no head file is written.
   static Result<Store> open_memory(const Context& ctx, std::string audit_key = "test-key");
+  // Whether DB names a PostgreSQL server rather than a file.
+  static bool is_server(const std::string& db);
+  // Whether DB may hold a database: a server, or a file that exists.
+  static bool may_exist(const std::string& db);
+  // Whether this open created the database (OpenMode::kCreate).
+  bool created() const;
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -230,6 +240,12 @@ class Store {
   Status each_active_person(
       const std::function<Status(const std::string& family_id, const std::string& person_id)>& fn);
 
+  // On PostgreSQL: makes USER (an existing database user) a member of the
+  // group role sfcohort_ROLE (officer, manager or auditor), made and given
+  // its privileges on first use, so the server refuses what ROLE may not
+  // do; audited. Run by the database's owner. On SQLite: an error.
+  Status grant_role(const std::string& user, const std::string& role);
+
   // Current UTC time, YYYY-MM-DDTHH:MM:SSZ; today's date, YYYY-MM-DD.
   static std::string now_utc();
   static std::string today();
@@ -243,6 +259,9 @@ class Store {
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   static Result<Store> finish_open(sql::Db db, const Context& ctx, bool memory, std::string key);
+  static Result<Store> finish_open(sql::Db db, const Context& ctx, bool memory, std::string key,
+                                   int version, bool created);
+  static Result<Store> open_server(const Context& ctx, OpenMode mode);
   std::unique_ptr<Impl> impl_;
 };
 

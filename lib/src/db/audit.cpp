@@ -288,9 +288,9 @@ Status attach(Chain& c, sql::Db& db, std::string keys_dir, std::string db_id, bo
   c.db_id = std::move(db_id);
   c.memory = memory;
   c.key = std::move(key);
-  if (!memory) {
-    sqlite3_wal_hook(db.raw(), on_wal_commit, &c);
-    sqlite3_rollback_hook(db.raw(), on_rollback, &c);
+  if (!memory && db.sqlite_handle()) {
+    sqlite3_wal_hook(db.sqlite_handle(), on_wal_commit, &c);
+    sqlite3_rollback_hook(db.sqlite_handle(), on_rollback, &c);
   }
   return Ok{};
 }
@@ -304,14 +304,43 @@ Status flush_head(Chain& c) {
 }
 
 void detach(Chain& c, sql::Db& db) {
-  if (!c.memory && db.raw()) {
-    sqlite3_wal_hook(db.raw(), nullptr, nullptr);
-    sqlite3_rollback_hook(db.raw(), nullptr, nullptr);
+  if (!c.memory && db && db.sqlite_handle()) {
+    sqlite3_wal_hook(db.sqlite_handle(), nullptr, nullptr);
+    sqlite3_rollback_hook(db.sqlite_handle(), nullptr, nullptr);
   }
 }
 
+namespace {
+
+// On PostgreSQL the server appends: audit_append() (schema/pg/0005) locks
+// the head row, so concurrent clients append in one order, and makes the MAC
+// with the key it keeps; actor and os_user are the authenticated user. The
+// client holds no key, so an entry's disclosure rows are covered by their
+// count in the entry, not by a keyed digest as on SQLite.
+Status append_on_server(Store& store, const std::string& subject, const nlohmann::json& detail,
+                        std::vector<Disclosure>* disclosed) {
+  const bool disclosing = disclosed && !disclosed->empty();
+  nlohmann::json with = detail.is_null() ? nlohmann::json::object() : detail;
+  if (disclosing) with["disclosed"] = {{"people", disclosed->size()}};
+  auto st = db::cached(store, "SELECT audit_append(?1, ?2, ?3, ?4)");
+  if (!st) return st.error();
+  const Context& ctx = store.context();
+  (*st)->bind(1, ctx.command).bind(2, ctx.purpose).bind(3, subject).bind(4, with.dump());
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  const int64_t seq = *r ? (*st)->int64(0) : 0;
+  (*st)->reset();
+  if (disclosing) SF_TRY(insert_disclosures(store, seq, *disclosed));
+  return Ok{};
+}
+
+}  // namespace
+
 Status append(Chain& c, Store& store, const std::string& subject, const nlohmann::json& detail,
               std::vector<Disclosure>* disclosed) {
+  if (db::connection(store).postgres()) {
+    return append_on_server(store, subject, detail, disclosed);
+  }
   if (c.key.empty()) {
     auto k = load_key(c.keys_dir);
     if (!k) return k.error();
@@ -319,7 +348,7 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
   }
   sql::Db& db = db::connection(store);
   std::optional<sql::Transaction> tx;
-  if (sqlite3_get_autocommit(db.raw())) {
+  if (!db.in_transaction()) {
     auto t = sql::Transaction::begin(db);
     if (!t) return t.error();
     tx.emplace(std::move(*t));
@@ -367,12 +396,14 @@ Status append(Chain& c, Store& store, const std::string& subject, const nlohmann
 Result<std::vector<AuditEntry>> audit_entries(Store& store, const AuditFilter& f) {
   auto st = db::connection(store).prepare(
       "SELECT seq, at, actor, command, purpose, subject, detail, os_user FROM audit "
-      "WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR substr(at, 1, 10) <= ?2) "
-      "AND (?3 IS NULL OR actor = ?3 COLLATE NOCASE OR os_user = ?3 COLLATE NOCASE) "
-      "AND (?4 IS NULL OR command = ?4 OR substr(command, 1, length(?4) + 1) = ?4 || ' ') "
-      "AND (?5 IS NULL OR subject = ?5 OR detail LIKE ?6 ESCAPE '\\' OR seq IN "
+      "WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) "
+      "AND (CAST(?2 AS TEXT) IS NULL OR substr(at, 1, 10) <= ?2) "
+      "AND (CAST(?3 AS TEXT) IS NULL OR actor = ?3 COLLATE NOCASE OR os_user = ?3 COLLATE NOCASE) "
+      "AND (CAST(?4 AS TEXT) IS NULL OR command = ?4 OR "
+      "substr(command, 1, length(?4) + 1) = ?4 || ' ') "
+      "AND (CAST(?5 AS TEXT) IS NULL OR subject = ?5 OR detail LIKE ?6 ESCAPE '\\' OR seq IN "
       "(SELECT audit_seq FROM disclosure WHERE person_id = ?5)) "
-      "AND (?7 IS NULL OR subject = ?7 OR detail LIKE ?8 ESCAPE '\\' OR seq IN "
+      "AND (CAST(?7 AS TEXT) IS NULL OR subject = ?7 OR detail LIKE ?8 ESCAPE '\\' OR seq IN "
       "(SELECT audit_seq FROM disclosure WHERE family_id = ?7)) "
       "ORDER BY seq");
   if (!st) return st.error();
@@ -417,9 +448,32 @@ Digest32 root_start(const std::string& db_id) {
   return h.finish();
 }
 
+namespace {
+
+// The key and head a PostgreSQL server keeps (readable by its owner and the
+// auditors only).
+Result<std::string> server_key(Store& store, std::optional<Head>& head) {
+  auto k = db::connection(store).prepare("SELECT key FROM audit_key");
+  if (!k) return k.error();
+  auto r = k->step();
+  if (!r) return r.error();
+  if (!*r) return Error(Errc::kCrypto, "the database holds no audit key: it has been altered");
+  std::string key(k->blob(0));
+  auto h = db::connection(store).prepare("SELECT seq, mac FROM audit_head");
+  if (!h) return h.error();
+  auto hr = h->step();
+  if (!hr) return hr.error();
+  if (*hr) head = Head{h->int64(0), h->text(1)};
+  return key;
+}
+
+}  // namespace
+
 Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   const Context& ctx = store.context();
-  auto key = load_key(ctx.keys_dir);
+  const bool server = db::connection(store).postgres();
+  std::optional<Head> server_head;
+  auto key = server ? server_key(store, server_head) : load_key(ctx.keys_dir);
   if (!key) return key.error();
   auto st = db::connection(store).prepare(
       "SELECT seq, at, actor, command, purpose, subject, detail, prev_mac, mac, os_user "
@@ -427,7 +481,7 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   if (!st) return st.error();
   Walk w;
   AuditCheck& out = w.check;
-  w.head = read_head(head_path(ctx.keys_dir, store.database_id()));
+  w.head = server ? server_head : read_head(head_path(ctx.keys_dir, store.database_id()));
   if (w.head) w.head_seq = w.head->seq;
   std::string prev = genesis(*key, store.database_id());
   Digest32 root = root_start(store.database_id());
@@ -484,8 +538,8 @@ Result<Walk> walk(Store& store, const std::vector<int64_t>& root_sizes) {
   w.roots[out.entries] = root;
   if (!out.intact) return w;
   check_head(store, w);
-  if (out.intact) check_registry(store, w);
-  if (out.intact) SF_TRY(check_disclosures(store, w, *key));
+  if (out.intact && !server) check_registry(store, w);
+  if (out.intact && !server) SF_TRY(check_disclosures(store, w, *key));
   return w;
 }
 

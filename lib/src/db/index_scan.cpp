@@ -5,19 +5,13 @@
 #include <latch>
 #include <thread>
 
-#include "db/sqlite.hpp"
+#include "db/sql.hpp"
 
 namespace sfcohort::index_scan {
 namespace {
 
 using match_tables::EntriesView;
 using match_tables::NameKind;
-
-std::string_view column_view(sqlite3_stmt* st, int col) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, col)))
-           : std::string_view();
-}
 
 // Each connection reads in one transaction, so what it reads is one state
 // of the database even if a writer commits meanwhile.
@@ -26,7 +20,7 @@ struct ReadTransaction {
   bool open = false;
   explicit ReadTransaction(sql::Db& d) : db(d) {}
   Status begin() {
-    SF_TRY(db.exec("BEGIN"));
+    SF_TRY(db.conn().begin_read());
     open = true;
     return Ok{};
   }
@@ -61,17 +55,17 @@ Status read_postings(sql::Db& db, Scan& scan) {
   }
   auto st = db.prepare("SELECT bucket, data FROM match_bucket ORDER BY bucket");
   if (!st) return st.error();
-  sqlite3_stmt* raw = st->raw();
+  const sql::Stmt& row = *st;
   for (;;) {
     auto r = st->step();
     if (!r) return r.error();
     if (!*r || scan.stopped) break;
     // Postings are grouped by their key's top 16 bits: a row outside those
     // groups holds none a probe could find.
-    const int64_t b = sqlite3_column_int64(raw, 0);
+    const int64_t b = row.int64(0);
     if (b < 0 || b > 0xffff) continue;
-    const EntriesView run(sqlite3_column_blob(raw, 1),
-                          static_cast<size_t>(sqlite3_column_bytes(raw, 1)));
+    const std::string_view data = row.blob(1);
+    const EntriesView run(data.data(), data.size());
     if (!scan.sink.postings(run)) {
       scan.stop();
       break;
@@ -83,16 +77,16 @@ Status read_postings(sql::Db& db, Scan& scan) {
 Status read_names(sql::Db& db, Sink& sink) {
   auto st = db.prepare("SELECT kind, name, n FROM name_freq");
   if (!st) return st.error();
-  sqlite3_stmt* raw = st->raw();
+  const sql::Stmt& row = *st;
   for (;;) {
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
-    const std::string_view kind = column_view(raw, 0);
+    const std::string_view kind = row.text_view(0);
     if (kind.size() != 1) continue;
     const auto k = static_cast<NameKind>(kind[0]);
     if (k != NameKind::kGiven && k != NameKind::kSurname && k != NameKind::kEveryone) continue;
-    sink.name_count(k, column_view(raw, 1), sqlite3_column_int64(raw, 2));
+    sink.name_count(k, row.text_view(1), row.int64(2));
   }
   return Ok{};
 }
@@ -100,12 +94,12 @@ Status read_names(sql::Db& db, Sink& sink) {
 Status read_families(sql::Db& db, Scan& scan) {
   auto st = db.prepare("SELECT id, status IN ('cohort', 'closed') FROM family");
   if (!st) return st.error();
-  sqlite3_stmt* raw = st->raw();
+  const sql::Stmt& row = *st;
   for (;;) {
     auto r = st->step();
     if (!r) return r.error();
     if (!*r) break;
-    if (!scan.sink.family(column_view(raw, 0), sqlite3_column_int64(raw, 1) != 0)) {
+    if (!scan.sink.family(row.text_view(0), row.int64(1) != 0)) {
       scan.stop();
       return Ok{};
     }
@@ -119,7 +113,7 @@ Status read_people(sql::Db& db, Scan& scan, int reader) {
       "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house, "
       "sex FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");
   if (!st) return st.error();
-  sqlite3_stmt* raw = st->raw();
+  const sql::Stmt& row = *st;
   for (;;) {
     const int64_t c = scan.next_chunk.fetch_add(1);
     if (c >= static_cast<int64_t>(scan.chunks) || scan.stopped) return Ok{};
@@ -128,10 +122,9 @@ Status read_people(sql::Db& db, Scan& scan, int reader) {
       auto r = st->step();
       if (!r) return r.error();
       if (!*r) break;
-      const PersonView p{sqlite3_column_int64(raw, 0), column_view(raw, 1), column_view(raw, 2),
-                         column_view(raw, 3),          column_view(raw, 4), column_view(raw, 5),
-                         column_view(raw, 6),          column_view(raw, 7), column_view(raw, 8),
-                         column_view(raw, 9)};
+      const PersonView p{row.int64(0),     row.text_view(1), row.text_view(2), row.text_view(3),
+                         row.text_view(4), row.text_view(5), row.text_view(6), row.text_view(7),
+                         row.text_view(8), row.text_view(9)};
       if (!scan.sink.person(reader, static_cast<size_t>(c), p)) {
         scan.stop();
         return Ok{};
@@ -152,15 +145,23 @@ Result<bool> scan(Store& store, Store* second, Sink& sink) {
     if (!sink.start(*maxpk, work.chunks)) return false;
   }
   // A scan reads each page once: a page cache only adds to the memory used
-  // (STORE's own setting is put back after).
-  auto cache = db::connection(store).scalar_int("PRAGMA cache_size");
-  if (!cache) return cache.error();
-  SF_TRY(db::connection(store).exec("PRAGMA cache_size = -2048"));
+  // (STORE's own setting is put back after). PostgreSQL's cache is the
+  // server's.
   struct RestoreCache {
     sql::Db& db;
-    int64_t pages;
-    ~RestoreCache() { (void)db.exec("PRAGMA cache_size = " + std::to_string(pages)); }
-  } restore{db::connection(store), *cache};
+    int64_t pages = 0;
+    bool set = false;
+    ~RestoreCache() {
+      if (set) (void)db.exec("PRAGMA cache_size = " + std::to_string(pages));
+    }
+  } restore{db::connection(store)};
+  if (!db::connection(store).postgres()) {
+    auto cache = db::connection(store).scalar_int("PRAGMA cache_size");
+    if (!cache) return cache.error();
+    SF_TRY(db::connection(store).exec("PRAGMA cache_size = -2048"));
+    restore.pages = *cache;
+    restore.set = true;
+  }
   // The sink is given the families before any person (it stores a person
   // with its family's position), so STORE reads them first while SECOND
   // reads the postings.

@@ -5,7 +5,7 @@
 #include <bit>
 #include <iterator>
 
-#include "db/sqlite.hpp"
+#include "db/sql.hpp"
 
 namespace sfcohort::match_tables {
 namespace {
@@ -13,6 +13,11 @@ namespace {
 // A bucket row holds every posting whose key has these top 16 bits, as
 // 16-byte records (key, pk), each little-endian, sorted: a probe is one
 // indexed read and a binary search, and a bulk write rewrites each row once.
+// Written over when the person is indexed again (both backends' upsert).
+constexpr const char* kPersonUpsert =
+    " ON CONFLICT(pk) DO UPDATE SET keys = excluded.keys, given = excluded.given, "
+    "surname = excluded.surname";
+
 int64_t bucket_of(uint64_t key) { return static_cast<int64_t>(key >> 48); }
 
 void put64(std::string& b, uint64_t v) {
@@ -51,9 +56,8 @@ Result<std::vector<Entry>> read_bucket(Store& store, int64_t bucket) {
   if (!r) return r.error();
   std::vector<Entry> out;
   if (*r) {
-    sqlite3_stmt* raw = (*st)->raw();
-    const EntriesView v(sqlite3_column_blob(raw, 0),
-                        static_cast<size_t>(sqlite3_column_bytes(raw, 0)));
+    const std::string_view data = (*st)->blob(0);
+    const EntriesView v(data.data(), data.size());
     out.reserve(v.size());
     for (size_t i = 0; i < v.size(); ++i) out.emplace_back(v.key(i), v.pk(i));
   }
@@ -74,7 +78,9 @@ Status write_bucket(Store& store, int64_t bucket, const std::vector<Entry>& entr
     put64(b, e.first);
     put64(b, static_cast<uint64_t>(e.second));
   }
-  auto st = db::cached(store, "INSERT OR REPLACE INTO match_bucket(bucket, data) VALUES (?1, ?2)");
+  auto st = db::cached(store,
+                       "INSERT INTO match_bucket(bucket, data) VALUES (?1, ?2) "
+                       "ON CONFLICT(bucket) DO UPDATE SET data = excluded.data");
   if (!st) return st.error();
   (*st)->bind(1, bucket).bind_blob(2, b.data(), b.size());
   return (*st)->run();
@@ -82,8 +88,8 @@ Status write_bucket(Store& store, int64_t bucket, const std::vector<Entry>& entr
 
 Status put_one(Store& store, const IndexedPerson& r, std::string& scratch) {
   auto st = db::cached(
-      store,
-      "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES (?1, ?2, ?3, ?4)");
+      store, "INSERT INTO match_person(pk, keys, given, surname) VALUES (?1, ?2, ?3, ?4)" +
+                 std::string(kPersonUpsert));
   if (!st) return st.error();
   const std::string_view keys = packed(r.keys, scratch);
   (*st)->bind(1, r.pk).bind_blob(2, keys.data(), keys.size()).bind(3, r.given);
@@ -103,9 +109,8 @@ Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t 
     if (!r) return r.error();
     if (*r) {
       // Read in place: a bucket is copied nowhere on a probe.
-      sqlite3_stmt* raw = (*st)->raw();
-      const EntriesView v(sqlite3_column_blob(raw, 0),
-                          static_cast<size_t>(sqlite3_column_bytes(raw, 0)));
+      const std::string_view data = (*st)->blob(0);
+      const EntriesView v(data.data(), data.size());
       const size_t from = v.lower_bound(k);
       size_t to = from;
       while (to < v.size() && v.key(to) == k) ++to;
@@ -153,10 +158,10 @@ Result<bool> indexed_person(Store& store, int64_t pk, IndexedPerson& out) {
   auto found = (*st)->step();
   if (!found) return found.error();
   if (*found) {
-    sqlite3_stmt* raw = (*st)->raw();
-    const auto* u = static_cast<const unsigned char*>(sqlite3_column_blob(raw, 0));
+    const std::string_view data = (*st)->blob(0);
+    const auto* u = reinterpret_cast<const unsigned char*>(data.data());
     out.pk = pk;
-    out.keys.resize(static_cast<size_t>(sqlite3_column_bytes(raw, 0)) / 8);
+    out.keys.resize(data.size() / 8);
     for (size_t i = 0; i < out.keys.size(); ++i) {
       uint64_t k = 0;
       for (int j = 0; j < 8; ++j) k |= static_cast<uint64_t>(u[i * 8 + j]) << (8 * j);
@@ -176,11 +181,12 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows) {
   std::string scratch;
   size_t i = 0;
   if (rows.size() >= kBatch) {
-    std::string sql = "INSERT OR REPLACE INTO match_person(pk, keys, given, surname) VALUES ";
+    std::string sql = "INSERT INTO match_person(pk, keys, given, surname) VALUES ";
     for (size_t j = 0; j < kBatch; ++j) {
       sql += (j ? ",(?" : "(?") + std::to_string(j * 4 + 1) + ",?" + std::to_string(j * 4 + 2) +
              ",?" + std::to_string(j * 4 + 3) + ",?" + std::to_string(j * 4 + 4) + ")";
     }
+    sql += kPersonUpsert;
     auto st = db::cached(store, sql);
     if (!st) return st.error();
     for (; i + kBatch <= rows.size(); i += kBatch) {
@@ -220,7 +226,7 @@ Status add_name_count(Store& store, NameKind kind, std::string_view name, int64_
   if (delta == 0) return Ok{};
   auto st = db::cached(store,
                        "INSERT INTO name_freq(kind, name, n) VALUES (?1, ?2, ?3) "
-                       "ON CONFLICT(kind, name) DO UPDATE SET n = n + excluded.n");
+                       "ON CONFLICT(kind, name) DO UPDATE SET n = name_freq.n + excluded.n");
   if (!st) return st.error();
   (*st)->bind(1, kind_text(kind)).bind(2, name).bind(3, delta);
   return (*st)->run();

@@ -43,7 +43,7 @@ class ReadSnapshot {
  public:
   explicit ReadSnapshot(sql::Db& db) : db_(db) {}
   Status begin() {
-    SF_TRY(db_.exec("BEGIN"));
+    SF_TRY(db_.conn().begin_read());
     open_ = true;
     return Ok{};
   }

@@ -43,52 +43,90 @@ Error to_error(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
-Stmt& Stmt::operator=(Stmt&& o) noexcept {
-  if (this != &o) {
-    if (st_) sqlite3_finalize(st_);
-    db_ = o.db_;
-    st_ = o.st_;
-    o.st_ = nullptr;
+namespace {
+
+class SqliteStmt final : public StmtImpl {
+ public:
+  SqliteStmt(sqlite3* db, sqlite3_stmt* st) : db_(db), st_(st) {}
+  ~SqliteStmt() override { sqlite3_finalize(st_); }
+  void bind_text(int i, std::string_view v) override {
+    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
-  return *this;
-}
+  void bind_int64(int i, int64_t v) override { sqlite3_bind_int64(st_, i, v); }
+  void bind_double(int i, double v) override { sqlite3_bind_double(st_, i, v); }
+  void bind_null(int i) override { sqlite3_bind_null(st_, i); }
+  void bind_blob(int i, const void* p, size_t n) override {
+    sqlite3_bind_blob(st_, i, p, static_cast<int>(n), SQLITE_TRANSIENT);
+  }
+  Result<bool> step() override {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Error e = to_error(db_, rc, "database");
+    sqlite3_reset(st_);
+    return e;
+  }
+  void rewind() override { sqlite3_reset(st_); }
+  void reset() override {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  std::string_view text_view(int col) const override {
+    const unsigned char* p = sqlite3_column_text(st_, col);
+    if (!p) return {};
+    return std::string_view(reinterpret_cast<const char*>(p),
+                            static_cast<size_t>(sqlite3_column_bytes(st_, col)));
+  }
+  std::string_view blob(int col) const override {
+    const void* p = sqlite3_column_blob(st_, col);
+    if (!p) return {};
+    return std::string_view(static_cast<const char*>(p),
+                            static_cast<size_t>(sqlite3_column_bytes(st_, col)));
+  }
+  int64_t int64(int col) const override { return sqlite3_column_int64(st_, col); }
+  double real(int col) const override { return sqlite3_column_double(st_, col); }
+  bool is_null(int col) const override { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
-Stmt::~Stmt() {
-  if (st_) sqlite3_finalize(st_);
-}
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_;
+};
 
-Stmt& Stmt::bind(int i, std::string_view v) {
-  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  return *this;
-}
-Stmt& Stmt::bind(int i, int64_t v) {
-  sqlite3_bind_int64(st_, i, v);
-  return *this;
-}
-Stmt& Stmt::bind(int i, double v) {
-  sqlite3_bind_double(st_, i, v);
-  return *this;
-}
-Stmt& Stmt::bind(int i, const std::optional<std::string>& v) {
-  return v ? bind(i, std::string_view(*v)) : bind_null(i);
-}
-Stmt& Stmt::bind_null(int i) {
-  sqlite3_bind_null(st_, i);
-  return *this;
-}
-Stmt& Stmt::bind_blob(int i, const void* p, size_t n) {
-  sqlite3_bind_blob(st_, i, p, static_cast<int>(n), SQLITE_TRANSIENT);
-  return *this;
-}
+class SqliteConn final : public Conn {
+ public:
+  explicit SqliteConn(sqlite3* db) : db_(db) {}
+  ~SqliteConn() override { sqlite3_close_v2(db_); }
+  Backend backend() const override { return Backend::kSqlite; }
+  Result<std::unique_ptr<StmtImpl>> prepare(std::string_view sql) override {
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    if (rc != SQLITE_OK) return to_error(db_, rc, "database");
+    return std::unique_ptr<StmtImpl>(std::make_unique<SqliteStmt>(db_, st));
+  }
+  Status exec(std::string_view sql) override {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (err) sqlite3_free(err);
+    if (rc != SQLITE_OK) return to_error(db_, rc, "database");
+    return Ok{};
+  }
+  int64_t changes() const override { return sqlite3_changes64(db_); }
+  bool in_transaction() const override { return !sqlite3_get_autocommit(db_); }
+  Status begin_write() override { return exec("BEGIN IMMEDIATE"); }
+  Status begin_read() override { return exec("BEGIN"); }
+  Status commit() override { return exec("COMMIT"); }
+  Error last_error(std::string_view what) const override {
+    return to_error(db_, sqlite3_extended_errcode(db_), what);
+  }
+  sqlite3* sqlite_handle() const override { return db_; }
 
-Result<bool> Stmt::step() {
-  int rc = sqlite3_step(st_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  Error e = to_error(db_, rc, "database");
-  sqlite3_reset(st_);
-  return e;
-}
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace
 
 Status Stmt::run() {
   for (;;) {
@@ -96,31 +134,11 @@ Status Stmt::run() {
     if (!r) return std::move(r).error();
     if (!*r) break;
   }
-  sqlite3_reset(st_);
+  impl_->rewind();
   return Ok{};
 }
 
-void Stmt::reset() {
-  sqlite3_reset(st_);
-  sqlite3_clear_bindings(st_);
-}
-
-std::string Stmt::text(int col) const { return std::string(text_view(col)); }
-std::string_view Stmt::text_view(int col) const {
-  const unsigned char* p = sqlite3_column_text(st_, col);
-  if (!p) return {};
-  return std::string_view(reinterpret_cast<const char*>(p),
-                          static_cast<size_t>(sqlite3_column_bytes(st_, col)));
-}
-std::optional<std::string> Stmt::text_or_null(int col) const {
-  if (is_null(col)) return std::nullopt;
-  return text(col);
-}
-int64_t Stmt::int64(int col) const { return sqlite3_column_int64(st_, col); }
-double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
-bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
-
-Result<Db> Db::open(const std::string& path, Mode mode) {
+std::unique_ptr<Conn> open_sqlite(const std::string& path, Db::Mode mode, Error& err) {
   // SQLite's memory statistics take one process-wide mutex on every
   // allocation, which the worker threads of a batch lookup then queue on; we
   // never read them. This must run before SQLite initialises, which the
@@ -129,20 +147,32 @@ Result<Db> Db::open(const std::string& path, Mode mode) {
   (void)no_memstatus;
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case Mode::kReadWrite:
+    case Db::Mode::kReadWrite:
       flags |= SQLITE_OPEN_READWRITE;
       break;
-    case Mode::kReadWriteCreate:
+    case Db::Mode::kReadWriteCreate:
       flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
       break;
-    case Mode::kReadOnly:
+    case Db::Mode::kReadOnly:
       flags |= SQLITE_OPEN_READONLY;
       break;
   }
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  Db db(raw);
-  if (rc != SQLITE_OK) return to_error(raw, rc, path);
+  auto conn = std::make_unique<SqliteConn>(raw);
+  if (rc != SQLITE_OK) {
+    err = to_error(raw, rc, path);
+    return nullptr;
+  }
+  return conn;
+}
+
+Result<Db> Db::open(const std::string& path, Mode mode) {
+  Error err;
+  auto conn = open_sqlite(path, mode, err);
+  if (!conn) return err;
+  sqlite3* raw = conn->sqlite_handle();
+  Db db(std::move(conn));
   sqlite3_extended_result_codes(raw, 1);
   // SFCOHORT_BUSY_TIMEOUT_MS: how long to wait for another writer (default 5 s).
   int busy_ms = 5000;
@@ -177,34 +207,10 @@ Result<Db> Db::open(const std::string& path, Mode mode) {
   return db;
 }
 
-Db& Db::operator=(Db&& o) noexcept {
-  if (this != &o) {
-    if (db_) sqlite3_close_v2(db_);
-    db_ = o.db_;
-    o.db_ = nullptr;
-  }
-  return *this;
-}
-
-Db::~Db() {
-  if (db_) sqlite3_close_v2(db_);
-}
-
 Result<Stmt> Db::prepare(std::string_view sql) {
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &st, nullptr);
-  if (rc != SQLITE_OK) return to_error(db_, rc, "database");
-  return Stmt(db_, st);
-}
-
-Status Db::exec(std::string_view sql) {
-  std::string s(sql);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
-  if (err) sqlite3_free(err);
-  if (rc != SQLITE_OK) return to_error(db_, rc, "database");
-  return Ok{};
+  auto st = conn_->prepare(sql);
+  if (!st) return st.error();
+  return Stmt(std::move(*st));
 }
 
 Result<int64_t> Db::scalar_int(std::string_view sql) {
@@ -216,15 +222,13 @@ Result<int64_t> Db::scalar_int(std::string_view sql) {
   return st->int64(0);
 }
 
-int64_t Db::changes() const { return sqlite3_changes64(db_); }
-int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-
-Error Db::last_error(std::string_view what) const {
-  return to_error(db_, sqlite3_extended_errcode(db_), what);
+Result<Transaction> Transaction::begin(Db& db) {
+  if (auto r = db.conn().begin_write(); !r) return r.error();
+  return Transaction(&db);
 }
 
-Result<Transaction> Transaction::begin(Db& db) {
-  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
+Result<Transaction> Transaction::begin_read(Db& db) {
+  if (auto r = db.conn().begin_read(); !r) return r.error();
   return Transaction(&db);
 }
 
@@ -234,7 +238,7 @@ Transaction::~Transaction() {
 
 Status Transaction::commit() {
   Db* db = db_;
-  if (auto r = db->exec("COMMIT"); !r) {
+  if (auto r = db->conn().commit(); !r) {
     if (db->after_commit_error) {
       db_ = nullptr;  // committed: nothing to roll back
       Error e = std::move(*db->after_commit_error);

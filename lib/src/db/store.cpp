@@ -15,6 +15,7 @@
 #include "base/embedded.hpp"
 #include "db/audit_internal.hpp"
 #include "db/sqlite.hpp"
+#include "db/store_internal.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
 #include "sfcohort/text.hpp"
@@ -26,18 +27,17 @@ namespace {
 // is refused rather than "upgraded".
 constexpr int kApplicationId = 0x53464348;
 
-struct Migration {
-  int version;
-  std::string_view name;
-  std::string_view sql;
-};
+}  // namespace
 
-std::vector<Migration> migrations() {
+// DIR's migrations: "schema/" for SQLite, "schema/pg/" for PostgreSQL.
+std::vector<Migration> migrations(std::string_view dir) {
   std::vector<Migration> out;
   for (const auto& r : embedded::all()) {
     std::string_view n = r.name;
-    if (n.substr(0, 7) != "schema/" || n.size() < 12 || n.substr(n.size() - 4) != ".sql") continue;
-    std::string_view file = n.substr(7);
+    if (n.substr(0, dir.size()) != dir || n.size() < dir.size() + 5 ||
+        n.substr(n.size() - 4) != ".sql")
+      continue;
+    std::string_view file = n.substr(dir.size());
     if (file.find('/') != std::string_view::npos) continue;
     int v = 0;
     size_t i = 0;
@@ -48,8 +48,6 @@ std::vector<Migration> migrations() {
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
   return out;
 }
-
-}  // namespace
 
 bool Person::same_fields(const Person& o) const {
   return family_id == o.family_id && given_name == o.given_name && middle_names == o.middle_names &&
@@ -68,6 +66,7 @@ struct Store::Impl {
   audit::Chain chain;
   int64_t next_person = 0;
   int64_t next_family = 0;
+  bool created = false;
 };
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -81,7 +80,7 @@ Store::~Store() {
 }
 
 int Store::latest_schema_version() {
-  auto m = migrations();
+  auto m = migrations("schema/");
   return m.empty() ? 0 : m.back().version;
 }
 int Store::schema_version() const { return impl_->version; }
@@ -132,7 +131,7 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
   // Another process may have migrated while we waited for the lock.
   auto again = db.scalar_int("PRAGMA user_version");
   if (!again) return again.error();
-  for (const auto& m : migrations()) {
+  for (const auto& m : migrations("schema/")) {
     if (m.version <= *again) continue;
     if (auto r = db.exec(m.sql); !r) {
       return r.error().with_context(path + ": migration " + std::string(m.name));
@@ -160,11 +159,17 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
 Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, std::string key) {
   auto version = migrate(db, ctx.db_path);
   if (!version) return version.error();
+  return finish_open(std::move(db), ctx, memory, std::move(key), *version, false);
+}
+
+Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, std::string key,
+                                 int version, bool created) {
   auto impl = std::make_unique<Store::Impl>();
   impl->db = std::move(db);
   impl->ctx = ctx;
-  impl->version = *version;
+  impl->version = version;
   impl->memory = memory;
+  impl->created = created;
   Store s(std::move(impl));
   auto id = s.meta("database_id");
   if (!id) return id.error();
@@ -174,7 +179,16 @@ Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, st
   return s;
 }
 
+bool Store::is_server(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres:", 0) == 0;
+}
+
+bool Store::may_exist(const std::string& db) { return is_server(db) || file_exists(db); }
+
+bool Store::created() const { return impl_->created; }
+
 Result<Store> Store::open(const Context& ctx, OpenMode mode) {
+  if (is_server(ctx.db_path)) return open_server(ctx, mode);
   const std::string& path = ctx.db_path;
   struct stat st;
   bool exists = ::stat(path.c_str(), &st) == 0;
@@ -202,6 +216,7 @@ Result<Store> Store::open(const Context& ctx, OpenMode mode) {
   if (!exists) SF_TRY(db->exec("PRAGMA journal_mode = WAL"));
   auto s = finish_open(std::move(*db), ctx, false, "");
   if (!s && !exists) ::unlink(path.c_str());
+  if (s) s->impl_->created = !exists;
   // Once it is known to be ours: a team may share the database through a
   // group; every user of the machine may not.
   if (s && exists) SF_TRY(check_not_exposed(path, 007, "the database"));
@@ -272,6 +287,13 @@ Status Store::BulkLoad::commit() {
 
 Result<Store::BulkLoad> Store::begin_bulk_load(bool dry_run) {
   sql::Db& db = impl_->db;
+  if (db.postgres()) {
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return tx.error();
+    BulkLoad load(this, false);
+    load.tx_ = std::make_unique<sql::Transaction>(std::move(*tx));
+    return load;
+  }
   // A bigger page cache keeps a large import's B-tree pages in memory rather
   // than spilling them to the WAL over and over; bounded, so memory stays flat.
   SF_TRY(db.exec("PRAGMA cache_size = -65536"));
@@ -303,6 +325,7 @@ Result<Store::BulkLoad> Store::begin_bulk_load(bool dry_run) {
 }
 
 Status Store::set_cache_kib(int64_t kib) {
+  if (impl_->db.postgres()) return Ok{};  // the server's
   return impl_->db.exec("PRAGMA cache_size = -" + std::to_string(kib));
 }
 
@@ -543,12 +566,14 @@ Result<Person> Store::insert_person(Person p) {
   auto st = cached(
       "INSERT INTO person(id, family_id, given_name, middle_names, surname, dob, sex, role, "
       "postcode, house, address, joined_on, extra, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14) RETURNING pk");
   if (!st) return st.error();
   sql::Stmt& s = **st;
   bind_person(s, p);
-  SF_TRY(s.run());
-  p.pk = impl_->db.last_insert_rowid();
+  auto r = s.step();
+  if (!r) return r.error();
+  p.pk = s.int64(0);
+  s.reset();
   return p;
 }
 

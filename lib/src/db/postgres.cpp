@@ -1,0 +1,361 @@
+// The PostgreSQL side of the SQL layer (db/sql.hpp), over libpq. The SQL
+// the rest of db/ writes for both backends is translated here: ?N
+// placeholders become $N, and COLLATE NOCASE the schema's case-insensitive
+// collation. A statement's first run sends its text with its parameters
+// (one round trip); a second run prepares it on the server, and later runs
+// only bind and execute. Results come back as text (bytea as hex, decoded
+// on demand), whole, so statements can be interleaved as on SQLite.
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "db/sql.hpp"
+
+namespace sfcohort::sql {
+namespace {
+
+constexpr Oid kText = 25, kInt8 = 20, kFloat8 = 701, kBytea = 17;
+
+std::string first_line(const char* m) {
+  std::string s = m ? m : "";
+  if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// The error for a failed statement: a refused privilege is a policy error
+// (exit 5), a broken constraint bad input, a lost server an environment one.
+Error pg_error(PGconn* c, const PGresult* r, std::string_view what) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string code = state ? state : "";
+  std::string msg = first_line(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
+  if (msg.empty()) msg = first_line(PQerrorMessage(c));
+  std::string m = std::string(what) + ": ";
+  if (code == "42501") {
+    return Error(Errc::kPolicy, m + "the database server refused: " + msg,
+                 {"your database role may not do this; the team's database owner grants roles "
+                  "with 'sfcohort admin grant USER --role officer|manager|auditor'"});
+  }
+  if (code.rfind("23", 0) == 0) return Error(Errc::kInvalidInput, m + msg);
+  if (code == "40001" || code == "40P01" || code == "55P03") {
+    return Error(Errc::kEnvironment, m + "the database is busy (" + msg + ")",
+                 {"wait for the other sfcohort command to finish, then try again"});
+  }
+  if (code == "53100") return Error(Errc::kEnvironment, m + "the server's disk is full");
+  if (PQstatus(c) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
+    return Error(
+        Errc::kEnvironment,
+        m + "lost the connection to the database server" + (msg.empty() ? "" : " (" + msg + ")"),
+        {"nothing more was written; check the server is running, then try again"});
+  }
+  return Error(Errc::kEnvironment, m + msg);
+}
+
+// ?N -> $N outside quoted text; " COLLATE NOCASE" -> the schema's nocase.
+std::string translate(std::string_view sql, int& params) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  params = 0;
+  char quote = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char ch = sql[i];
+    if (quote) {
+      if (ch == quote) quote = 0;
+      out += ch;
+      continue;
+    }
+    if (ch == '\'' || ch == '"') {
+      quote = ch;
+      out += ch;
+      continue;
+    }
+    if (ch == '?' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      int n = 0;
+      out += '$';
+      while (i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+        n = n * 10 + (sql[i + 1] - '0');
+        out += sql[++i];
+      }
+      if (n > params) params = n;
+      continue;
+    }
+    static constexpr std::string_view kNocase = "COLLATE NOCASE";
+    if ((ch == 'C' || ch == 'c') && sql.substr(i, kNocase.size()) == kNocase) {
+      out += "COLLATE sfcohort.nocase";
+      i += kNocase.size() - 1;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
+class PgConn;
+
+class PgStmt final : public StmtImpl {
+ public:
+  PgStmt(PgConn* conn, std::string sql, int params)
+      : conn_(conn),
+        sql_(std::move(sql)),
+        values_(static_cast<size_t>(params)),
+        set_(static_cast<size_t>(params), false),
+        types_(static_cast<size_t>(params), 0),
+        formats_(static_cast<size_t>(params), 0) {}
+  ~PgStmt() override { clear(); }
+
+  void bind_text(int i, std::string_view v) override { put(i, std::string(v), kText, 0); }
+  void bind_int64(int i, int64_t v) override { put(i, std::to_string(v), kInt8, 0); }
+  void bind_double(int i, double v) override {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    put(i, buf, kFloat8, 0);
+  }
+  void bind_null(int i) override {
+    if (i < 1 || i > static_cast<int>(set_.size())) return;
+    set_[i - 1] = false;
+    clear();
+  }
+  void bind_blob(int i, const void* p, size_t n) override {
+    put(i, std::string(static_cast<const char*>(p), n), kBytea, 1);
+  }
+  Result<bool> step() override;
+  void rewind() override { clear(); }
+  void reset() override {
+    clear();
+    std::fill(set_.begin(), set_.end(), false);
+  }
+  std::string_view text_view(int col) const override {
+    if (!res_ || PQgetisnull(res_, row_, col)) return {};
+    return {PQgetvalue(res_, row_, col), static_cast<size_t>(PQgetlength(res_, row_, col))};
+  }
+  std::string_view blob(int col) const override {
+    std::string_view hex = text_view(col);
+    if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x') return {};
+    if (blobs_.size() <= static_cast<size_t>(col)) blobs_.resize(static_cast<size_t>(col) + 1);
+    std::string& out = blobs_[static_cast<size_t>(col)];
+    out.resize((hex.size() - 2) / 2);
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = static_cast<char>(hexval(hex[2 + 2 * i]) << 4 | hexval(hex[3 + 2 * i]));
+    return out;
+  }
+  int64_t int64(int col) const override {
+    std::string_view v = text_view(col);
+    if (v == "t") return 1;
+    if (v == "f" || v.empty()) return 0;
+    return std::strtoll(std::string(v).c_str(), nullptr, 10);
+  }
+  double real(int col) const override {
+    std::string_view v = text_view(col);
+    return v.empty() ? 0.0 : std::strtod(std::string(v).c_str(), nullptr);
+  }
+  bool is_null(int col) const override { return !res_ || PQgetisnull(res_, row_, col); }
+
+ private:
+  void put(int i, std::string v, Oid type, int format) {
+    if (i < 1 || i > static_cast<int>(set_.size())) return;
+    values_[i - 1] = std::move(v);
+    set_[i - 1] = true;
+    types_[i - 1] = type;
+    formats_[i - 1] = format;
+    clear();
+  }
+  void clear() {
+    if (res_) PQclear(res_);
+    res_ = nullptr;
+    row_ = -1;
+  }
+  PgConn* conn_;
+  std::string sql_;
+  std::string name_;  // set once prepared on the server
+  int runs_ = 0;
+  std::vector<std::string> values_;
+  std::vector<bool> set_;
+  std::vector<Oid> types_;
+  std::vector<int> formats_;
+  PGresult* res_ = nullptr;
+  int row_ = -1;
+  mutable std::vector<std::string> blobs_;
+};
+
+class PgConn final : public Conn {
+ public:
+  explicit PgConn(PGconn* c) : c_(c) {}
+  ~PgConn() override { PQfinish(c_); }
+  Backend backend() const override { return Backend::kPostgres; }
+  Result<std::unique_ptr<StmtImpl>> prepare(std::string_view sql) override {
+    int params = 0;
+    std::string text = translate(sql, params);
+    return std::unique_ptr<StmtImpl>(std::make_unique<PgStmt>(this, std::move(text), params));
+  }
+  Status exec(std::string_view sql) override {
+    int params = 0;
+    const std::string text = translate(sql, params);
+    PGresult* r = PQexec(c_, text.c_str());
+    Status s = check(r, "database");
+    PQclear(r);
+    return s;
+  }
+  int64_t changes() const override { return changes_; }
+  bool in_transaction() const override { return PQtransactionStatus(c_) != PQTRANS_IDLE; }
+  Status begin_write() override { return exec("BEGIN"); }
+  Status begin_read() override { return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+  Status commit() override {
+    PGresult* r = PQexec(c_, "COMMIT");
+    Status s = check(r, "database");
+    // COMMIT of a transaction a statement failed in rolls back, and says so
+    // only in its command tag.
+    if (s && std::strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+      s = Error(Errc::kEnvironment, "database: the transaction was rolled back, nothing written");
+    }
+    PQclear(r);
+    return s;
+  }
+  Error last_error(std::string_view what) const override { return pg_error(c_, nullptr, what); }
+
+  // OK for a result that succeeded (recording how many rows it changed).
+  Status check(PGresult* r, std::string_view what) {
+    const auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
+      const char* n = PQcmdTuples(r);
+      changes_ = n && *n ? std::strtoll(n, nullptr, 10) : 0;
+      return Ok{};
+    }
+    return pg_error(c_, r, what);
+  }
+  PGconn* raw() { return c_; }
+  std::string next_name() { return "sf" + std::to_string(++names_); }
+
+ private:
+  PGconn* c_;
+  int64_t changes_ = 0;
+  int names_ = 0;
+};
+
+Result<bool> PgStmt::step() {
+  if (res_) {
+    ++row_;
+    return row_ < PQntuples(res_);
+  }
+  const int n = static_cast<int>(values_.size());
+  std::vector<const char*> vals(static_cast<size_t>(n));
+  std::vector<int> lens(static_cast<size_t>(n));
+  std::vector<Oid> types(static_cast<size_t>(n));
+  for (size_t i = 0; i < vals.size(); ++i) {
+    vals[i] = set_[i] ? values_[i].data() : nullptr;
+    lens[i] = static_cast<int>(values_[i].size());
+    types[i] = set_[i] ? types_[i] : 0;
+  }
+  PGconn* c = conn_->raw();
+  PGresult* r = nullptr;
+  if (name_.empty() && ++runs_ >= 2) {
+    // Run again: worth a server-side plan.
+    std::string name = conn_->next_name();
+    PGresult* p = PQprepare(c, name.c_str(), sql_.c_str(), n, types.data());
+    Status ok = conn_->check(p, "database");
+    PQclear(p);
+    if (!ok) return ok.error();
+    name_ = std::move(name);
+  }
+  if (name_.empty()) {
+    r = PQexecParams(c, sql_.c_str(), n, types.data(), vals.data(), lens.data(), formats_.data(),
+                     0);
+  } else {
+    r = PQexecPrepared(c, name_.c_str(), n, vals.data(), lens.data(), formats_.data(), 0);
+  }
+  if (Status ok = conn_->check(r, "database"); !ok) {
+    PQclear(r);
+    return ok.error();
+  }
+  res_ = r;
+  row_ = 0;
+  return PQntuples(res_) > 0;
+}
+
+// The connection string with any password taken out, for messages.
+std::string redact(const std::string& conninfo) {
+  std::string s = conninfo;
+  if (auto scheme = s.find("://"); scheme != std::string::npos) {
+    const size_t at = s.find('@', scheme + 3);
+    const size_t colon = s.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      s.replace(colon, at - colon, ":***");
+    }
+  }
+  if (auto p = s.find("password="); p != std::string::npos) {
+    size_t e = s.find_first_of(" &", p);
+    s.replace(p, (e == std::string::npos ? s.size() : e) - p, "password=***");
+  }
+  return s;
+}
+
+Error connect_error(const std::string& what, const std::string& why) {
+  std::vector<std::string> hints;
+  if (why.find("password authentication failed") != std::string::npos ||
+      why.find("no password supplied") != std::string::npos) {
+    hints.push_back(
+        "the password comes from ~/.pgpass (or PGPASSFILE), never from the command line; "
+        "check the entry for this server and user");
+  } else if (why.find("invalid") != std::string::npos || why.find("missing") != std::string::npos) {
+    hints.push_back(
+        "name the database as postgresql://[user@]host[:port]/dbname, or as postgres: followed "
+        "by libpq's key=value form");
+  } else if (why.find("does not exist") != std::string::npos) {
+    hints.push_back("ask the team's database owner to create it, or check the name");
+  } else {
+    hints.push_back("check the server is running and that the host and port are right");
+  }
+  Error e(Errc::kEnvironment, what + ": cannot connect to the database server (" + why + ")",
+          std::move(hints));
+  e.subject = Error::Subject::kDatabaseName;
+  return e;
+}
+
+}  // namespace
+
+Result<Db> Db::connect_postgres(const std::string& conninfo, const std::string& what) {
+  std::string info = conninfo;
+  // "postgres:" before libpq's keyword form; a URI is given to libpq as is.
+  if (info.rfind("postgres:", 0) == 0 && info.rfind("postgres://", 0) != 0) info = info.substr(9);
+  const std::string shown = redact(what);
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(info.c_str(), &err);
+  if (!opts) {
+    std::string why = first_line(err ? err : "not a connection string");
+    if (err) PQfreemem(err);
+    return connect_error(shown, why);
+  }
+  PQconninfoFree(opts);
+  PGconn* c = PQconnectdb(info.c_str());
+  if (!c) return Error(Errc::kEnvironment, shown + ": out of memory connecting");
+  auto conn = std::make_unique<PgConn>(c);
+  // The server's notices (a GRANT that changed nothing) are not ours to print.
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string why = PQerrorMessage(c);
+    // libpq's message starts with where it tried; the reason is after it.
+    if (auto p = why.find("FATAL:  "); p != std::string::npos)
+      why = why.substr(p + 8);
+    else if (auto q = why.find("failed: "); q != std::string::npos)
+      why = why.substr(q + 8);
+    return connect_error(shown, first_line(why.c_str()));
+  }
+  Db db(std::move(conn));
+  if (auto r = db.exec("SET search_path = sfcohort, pg_catalog; SET client_min_messages = warning;"
+                       " SET client_encoding = 'UTF8'");
+      !r) {
+    return r.error().with_context(shown);
+  }
+  return db;
+}
+
+}  // namespace sfcohort::sql

@@ -1,0 +1,19 @@
+// What store.cpp and store_pg.cpp share. Private to lib/src/db.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace sfcohort {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// DIR's migrations, oldest first: "schema/" for SQLite, "schema/pg/" for
+// PostgreSQL.
+std::vector<Migration> migrations(std::string_view dir);
+
+}  // namespace sfcohort

@@ -1,0 +1,86 @@
+// Store::open for a PostgreSQL server: connect through libpq, check the
+// schema sfcohort is there (or create it, for init), and apply the
+// migrations of schema/pg/ newer than sfcohort.schema_version, all in one
+// transaction under an advisory lock, so two clients never migrate at once.
+#include "db/sql.hpp"
+#include "db/store_internal.hpp"
+#include "sfcohort/hash.hpp"
+#include "sfcohort/store.hpp"
+
+namespace sfcohort {
+namespace {
+
+// The advisory lock key of migrations: "SFCH".
+constexpr int64_t kMigrationLock = 0x53464348;
+
+Error no_schema(const std::string& what) {
+  Error e(Errc::kEnvironment, what + ": no sfcohort database here (the schema sfcohort is missing)",
+          {"create it with 'sfcohort init' (run by the database's owner), or name another "
+           "database"});
+  e.subject = Error::Subject::kDatabaseName;
+  return e;
+}
+
+Result<int64_t> schema_version(sql::Db& db) {
+  auto has = db.scalar_int(
+      "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'sfcohort' AND "
+      "tablename = 'schema_version'");
+  if (!has) return has.error();
+  if (*has == 0) return int64_t{-1};
+  return db.scalar_int("SELECT version FROM sfcohort.schema_version");
+}
+
+// Applies the migrations newer than the database; returns the version.
+Result<int> migrate(sql::Db& db, const std::string& what, bool create, bool& created) {
+  const auto pg = migrations("schema/pg/");
+  const int latest = pg.empty() ? 0 : pg.back().version;
+  auto version = schema_version(db);
+  if (!version) return version.error().with_context(what);
+  if (*version < 0 && !create) return no_schema(what);
+  if (*version > latest) {
+    return Error(Errc::kEnvironment,
+                 what + ": the database has schema version " + std::to_string(*version) +
+                     ", newer than this sfcohort understands (" + std::to_string(latest) + ")",
+                 {"upgrade sfcohort to use this database"});
+  }
+  if (*version == latest) return latest;
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return tx.error().with_context(what);
+  SF_TRY(db.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
+  auto again = schema_version(db);  // another client may have migrated meanwhile
+  if (!again) return again.error().with_context(what);
+  created = *again < 0;
+  for (const auto& m : pg) {
+    if (m.version <= *again) continue;
+    if (auto r = db.exec(m.sql); !r) {
+      return r.error().with_context(what + ": migration " + std::string(m.name));
+    }
+    SF_TRY(db.exec("UPDATE sfcohort.schema_version SET version = " + std::to_string(m.version)));
+  }
+  auto has_id = db.scalar_int("SELECT count(*) FROM meta WHERE key = 'database_id'");
+  if (!has_id) return has_id.error();
+  if (*has_id == 0) {
+    uint8_t raw[16];
+    random_bytes(raw, sizeof raw);
+    auto st =
+        db.prepare("INSERT INTO meta(key, value) VALUES ('database_id', ?1), ('created_at', ?2)");
+    if (!st) return st.error();
+    st->bind(1, to_hex(raw, sizeof raw)).bind(2, Store::now_utc());
+    SF_TRY(st->run());
+  }
+  SF_TRY(tx->commit());
+  return latest;
+}
+
+}  // namespace
+
+Result<Store> Store::open_server(const Context& ctx, OpenMode mode) {
+  auto db = sql::Db::connect_postgres(ctx.db_path, ctx.db_path);
+  if (!db) return db.error();
+  bool created = false;
+  auto version = migrate(*db, ctx.db_path, mode == OpenMode::kCreate, created);
+  if (!version) return version.error();
+  return finish_open(std::move(*db), ctx, false, "", *version, created);
+}
+
+}  // namespace sfcohort

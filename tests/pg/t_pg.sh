@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# sfcohort on PostgreSQL: init makes the schema sfcohort; commands work
+# through the server; roles (officer, manager, auditor) are enforced by the
+# server (exit 5, nothing written); the audit trail is appended on the
+# server (actor: the database user; one order under concurrent clients, 16
+# officers looking up while a manager imports; append-only even for the
+# owner) and verifies; a wrong URI, a server that is down, a wrong password
+# and a missing schema are one-line errors, exit 3, nothing written. Run by
+# ctest against tests/pg/cluster.sh's cluster.
+source "$SRC/tests/cli/lib.sh"
+[ -n "$PG_MODE" ] || { echo "t_pg.sh: needs SFCOHORT_TEST_PG (a cluster)" >&2; exit 1; }
+psql_q() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" "$@"; }
+
+cat >people.csv <<'CSV'
+family_id,person_id,given_name,surname,dob,postcode,house
+F000123,P0004812,Jonathan,Smith,2009-03-14,HD1 2AB,12
+F000123,P0004814,Sarah,O'Brien,1985-04-02,HD1 2AB,12
+F000124,P0004815,Katarzyna,Nowak,1990-11-03,LS11 6AD,"Flat 3, 12"
+CSV
+
+# A database without the schema: a clear error, nothing created.
+expect_rc 3 "no schema yet" sf lookup --given Jon --surname Smith --dob 2009-03-14
+one_line_error "no schema yet"
+has "sfcohort init" err "no schema yet: hint"
+same "$(psql_q -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'sfcohort'")" 0 "nothing made"
+
+expect_rc 0 "init" sf init
+has "created postgresql://" out "init"
+hasnt "audit key" out "init: the trail's key is the server's"
+[ ! -e "$SFCOHORT_KEYS/audit.key" ] && ok || fail "init on PostgreSQL wrote an audit key file"
+same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 7 "schema version kept in the database"
+expect_rc 0 "init again" sf init
+has "is up to date" out "init again"
+expect_rc 0 "import" sf -q import people.csv
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" 3 "people on the server"
+expect_rc 0 "lookup" sf lookup --given Jon --surname smith --dob 14/3/2009 --postcode hd12ab --house 12
+has "P0004812" out "lookup finds the person"
+expect_rc 0 "apostrophe is data" sf lookup --given Sarah --surname "O'Brien" --dob 1985-04-02
+has "P0004814" out "O'Brien found"
+expect_rc 1 "not in the cohort" sf lookup --given Bob --surname Smith --dob 1999-01-01
+
+# The audit: the server's, with the database user as the actor.
+expect_rc 0 "verify" sf audit verify
+has "intact" out "verify"
+same "$(psql_q -c 'SELECT DISTINCT actor FROM sfcohort.audit')" postgres "actor is the database user"
+same "$(psql_q -c "SELECT count(*) FROM sfcohort.audit WHERE os_user <> 'postgres'")" 0 "os_user too"
+run psql_q -c "UPDATE sfcohort.audit SET subject = 'x' WHERE seq = 1"
+[ "$RC" -ne 0 ] && ok || fail "the owner updated the trail"
+has "append-only" err "update refused"
+run psql_q -c "DELETE FROM sfcohort.audit"
+[ "$RC" -ne 0 ] && ok || fail "the owner deleted the trail"
+
+# Concurrent clients: one total order, no gap, no fork.
+before=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+pids=""
+for i in 1 2 3 4 5 6 7 8; do
+  sf lookup --given Jon --surname smith --dob 2009-03-14 >/dev/null 2>"$T/c$i.err" &
+  pids="$pids $!"
+done
+bad=0
+for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+same "$bad" 0 "8 concurrent lookups answered"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" $((before + 8)) "an entry each"
+same "$(psql_q -c 'SELECT max(seq) = count(*) FROM sfcohort.audit')" t "no gap"
+expect_rc 0 "verify after concurrency" sf audit verify
+has "intact" out "verify after concurrency"
+
+# Roles: the server refuses what a role may not do (exit 5), nothing written.
+# (Roles are the cluster's, not the database's: named for this run.)
+OFF=off_$$ MAN=man_$$ AUD=aud_$$
+psql_q -c "CREATE ROLE $OFF LOGIN; CREATE ROLE $MAN LOGIN; CREATE ROLE $AUD LOGIN" >/dev/null
+expect_rc 0 "grant officer" sf admin grant $OFF --role officer
+has "granted officer to $OFF" out "grant officer"
+expect_rc 0 "grant manager" sf admin grant $MAN --role manager
+expect_rc 0 "grant auditor" sf admin grant $AUD --role auditor
+expect_rc 0 "grant again" sf admin grant $OFF --role officer
+same "$(cat "$T/err")" "" "no server notices printed"
+expect_rc 2 "grant to an unknown user" sf admin grant nobody_here --role officer
+one_line_error "grant to an unknown user"
+as_user() { local u=$1; shift; SFCOHORT_DB="postgresql://$u@/$PG_DB?host=$PGHOST" "$SFCOHORT" "$@"; }
+cat >more.csv <<'CSV'
+family_id,person_id,given_name,surname,dob,postcode,house
+F000200,P0009001,Amir,Khan,2010-05-05,HD2 1AA,3
+CSV
+people=$(psql_q -c 'SELECT count(*) FROM sfcohort.person')
+entries=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+expect_rc 5 "an officer may not import" as_user $OFF -q import more.csv
+one_line_error "officer import"
+has "permission denied" err "officer import refused by the server"
+has "admin grant" err "officer import hint"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" "$people" "officer import wrote nothing"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" "$entries" "nor an audit entry"
+expect_rc 0 "an officer looks up" as_user $OFF lookup --given Jon --surname smith --dob 2009-03-14
+expect_rc 5 "an officer may not verify the trail" as_user $OFF audit verify
+expect_rc 5 "an officer may not grant" as_user $OFF admin grant $OFF --role manager
+expect_rc 0 "a manager imports" as_user $MAN -q import more.csv
+same "$(psql_q -c "SELECT actor FROM sfcohort.audit ORDER BY seq DESC LIMIT 1")" $MAN "the manager's entry"
+expect_rc 5 "an auditor may not look up" as_user $AUD lookup --given Jon --surname smith --dob 2009-03-14
+expect_rc 0 "an auditor verifies" as_user $AUD audit verify
+has "intact" out "auditor verify"
+expect_rc 2 "roles need a server" env SFCOHORT_DB="$T/file.db" "$SFCOHORT" admin grant $OFF --role officer
+one_line_error "roles need a server"
+
+# 16 officers looking up while a manager imports 3,000 people: every
+# lookup answers, every command has its entry, the chain verifies.
+{
+  echo "family_id,person_id,given_name,surname,dob,postcode,house"
+  for i in $(seq 1 3000); do
+    printf 'F%06d,P%07d,Given%d,Surname%d,1990-01-%02d,HD1 2AB,%d\n' \
+      $((300000 + i / 3)) $((5000000 + i)) "$i" $((i % 97)) $((i % 28 + 1)) "$i"
+  done
+} >bulk.csv
+entries=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+as_user "$MAN" -q import bulk.csv >"$T/imp.out" 2>"$T/imp.err" &
+imp=$!
+pids=""
+for i in $(seq 1 16); do
+  as_user "$OFF" lookup --given Jon --surname smith --dob 2009-03-14 >"$T/l$i.out" 2>"$T/l$i.err" &
+  pids="$pids $!"
+done
+bad=0
+for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+wait "$imp"
+same "$?" 0 "the import beside the lookups"
+same "$bad" 0 "16 officers' lookups answered during the import"
+same "$(cat "$T"/l*.err)" "" "no lookup error"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" $((entries + 17)) "an entry for each"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" "$((people + 1 + 3000))" "every person imported"
+expect_rc 0 "verify after the concurrent import" as_user "$AUD" audit verify
+has "intact" out "verify after the concurrent import"
+
+# Tampering (as the owner, triggers off) is found.
+psql_q -c "ALTER TABLE sfcohort.audit DISABLE TRIGGER USER;
+  UPDATE sfcohort.audit SET subject = 'edited' WHERE seq = 2;
+  ALTER TABLE sfcohort.audit ENABLE TRIGGER USER" >/dev/null
+expect_rc 1 "tampered trail" sf audit verify
+has "entry 2" out "tampered entry named"
+
+# Bad input: each one line and exit 3, nothing written.
+n=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+run env SFCOHORT_DB="postgresql://[nonsense" "$SFCOHORT" lookup --given A --surname B --dob 2000-01-01
+same "$RC" 3 "wrong URI: exit"
+one_line_error "wrong URI"
+has "hint:" err "wrong URI hint"
+run env SFCOHORT_DB="postgres:host=$T/nowhere dbname=x" "$SFCOHORT" lookup --given A --surname B --dob 2000-01-01
+same "$RC" 3 "server down: exit"
+one_line_error "server down"
+has "server is running" err "server down hint"
+psql_q -c "DROP ROLE IF EXISTS sf_password; CREATE ROLE sf_password LOGIN PASSWORD 'right-one'" >/dev/null
+printf '*:*:*:sf_password:wrong-one\n' >"$T/pgpass"
+chmod 600 "$T/pgpass"
+run env PGPASSFILE="$T/pgpass" SFCOHORT_DB="postgresql://sf_password@/$PG_DB?host=$PGHOST" \
+  "$SFCOHORT" lookup --given A --surname B --dob 2000-01-01
+same "$RC" 3 "wrong password: exit"
+one_line_error "wrong password"
+has "password authentication failed" err "wrong password named"
+has ".pgpass" err "wrong password hint"
+hasnt "wrong-one" err "the password is not shown"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" "$n" "nothing written by the failures"
+
+finish

@@ -1,0 +1,110 @@
+// The PostgreSQL side of the SQL layer (db/postgres.cpp) against a real
+// server: run by ctest as pg_unit, with SFCOHORT_TEST_PG naming the test
+// cluster's environment file (tests/pg/cluster.sh). Without it (the plain
+// unit run) these cases say so and check nothing.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "db/sql.hpp"
+
+using namespace sfcohort;
+
+namespace {
+
+// The cluster's socket folder, from its environment file; "" without one.
+std::string test_cluster() {
+  const char* f = std::getenv("SFCOHORT_TEST_PG");
+  if (!f || !*f) return "";
+  std::ifstream in(f);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("PGHOST=", 0) == 0) return line.substr(7);
+  }
+  return "";
+}
+
+sql::Db connect() {
+  auto db = sql::Db::connect_postgres(
+      "postgres:host=" + test_cluster() + " dbname=postgres user=postgres", "test");
+  REQUIRE(db);
+  REQUIRE(db->postgres());
+  return std::move(*db);
+}
+
+}  // namespace
+
+TEST_CASE("postgres: typed parameters, ?N, NULL and bytea round trip") {
+  if (test_cluster().empty()) {
+    MESSAGE("no test cluster (SFCOHORT_TEST_PG): run by ctest as pg_unit");
+    return;
+  }
+  sql::Db db = connect();
+  REQUIRE(db.exec("CREATE TEMP TABLE t (s text, i bigint, d double precision, n text, b bytea)"));
+  const std::string blob("\x00\x01\xff\x7f\x80", 5);
+  auto ins = db.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5)");
+  REQUIRE(ins);
+  ins->bind(1, "O'Brien ?1").bind(2, int64_t{-9007199254740993}).bind(3, 0.25);
+  ins->bind_null(4).bind_blob(5, blob.data(), blob.size());
+  REQUIRE(ins->run());
+  CHECK(db.changes() == 1);
+  // A second run is prepared on the server; the same answers.
+  ins->bind(1, "second");
+  REQUIRE(ins->run());
+  auto st = db.prepare("SELECT s, i, d, n, b, '?1', i > ?1 FROM t ORDER BY s");
+  REQUIRE(st);
+  st->bind(1, int64_t{0});
+  auto r = st->step();
+  REQUIRE(r);
+  REQUIRE(*r);
+  CHECK(st->text(0) == "O'Brien ?1");
+  CHECK(st->int64(1) == -9007199254740993);
+  CHECK(st->real(2) == 0.25);
+  CHECK(st->is_null(3));
+  CHECK(!st->text_or_null(3));
+  CHECK(std::string(st->blob(4)) == blob);
+  CHECK(st->text(5) == "?1");  // quoted text is not a placeholder
+  CHECK(st->int64(6) == 0);    // a boolean reads as 0 or 1
+  REQUIRE(*st->step());
+  CHECK(st->text(0) == "second");
+  CHECK(!*st->step());
+}
+
+TEST_CASE("postgres: transactions roll back unless committed; a failed one commits nothing") {
+  if (test_cluster().empty()) return;
+  sql::Db db = connect();
+  REQUIRE(db.exec("CREATE TEMP TABLE u (k bigint PRIMARY KEY)"));
+  {
+    auto tx = sql::Transaction::begin(db);
+    REQUIRE(tx);
+    CHECK(db.in_transaction());
+    REQUIRE(db.exec("INSERT INTO u VALUES (1)"));
+  }
+  CHECK(!db.in_transaction());
+  CHECK(*db.scalar_int("SELECT count(*) FROM u") == 0);
+  {
+    auto tx = sql::Transaction::begin(db);
+    REQUIRE(tx);
+    REQUIRE(db.exec("INSERT INTO u VALUES (1)"));
+    auto dup = db.exec("INSERT INTO u VALUES (1)");
+    REQUIRE(!dup);
+    CHECK(dup.error().code == Errc::kInvalidInput);
+    auto c = tx->commit();
+    CHECK(!c);  // COMMIT of an aborted transaction rolled back
+  }
+  CHECK(*db.scalar_int("SELECT count(*) FROM u") == 0);
+}
+
+TEST_CASE("postgres: connection errors are environment errors naming no password") {
+  auto bad = sql::Db::connect_postgres("postgresql://[oops", "postgresql://[oops");
+  REQUIRE(!bad);
+  CHECK(bad.error().code == Errc::kEnvironment);
+  CHECK(!bad.error().hints.empty());
+  auto down = sql::Db::connect_postgres("postgres:host=/nonexistent/socket dbname=x",
+                                        "postgresql://u:secret@h/x");
+  REQUIRE(!down);
+  CHECK(down.error().code == Errc::kEnvironment);
+  CHECK(down.error().message.find("secret") == std::string::npos);
+}
