@@ -1,6 +1,6 @@
 // sfcohort lookup: is this person in the cohort? Single lookups from flags
-// (text or JSON; cmd/lookup_single.cpp) and bulk lookups from a table (to CSV
-// or JSON Lines; cmd/lookup_batch.cpp). The matching, the batch engine and
+// (text or JSON; cmd/cli_lookup_single.cpp) and bulk lookups from a table (to CSV
+// or JSON Lines; cmd/cli_lookup_batch.cpp). The matching, the batch engine and
 // the answer to a partner's sealed request live in the library
 // (sfcohort/lookup.hpp, batch.hpp, sealed_request.hpp); this file parses the
 // options and sends them to one or the other.

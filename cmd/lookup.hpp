@@ -1,6 +1,6 @@
 // sfcohort lookup: its options, parsed in cmd/lookup.cpp; the single lookup
-// (cmd/lookup_single.cpp: one person, or an address, printed as text or
-// JSON) and the batch (cmd/lookup_batch.cpp: a file of people, or a
+// (cmd/cli_lookup_single.cpp: one person, or an address, printed as text or
+// JSON) and the batch (cmd/cli_lookup_batch.cpp: a file of people, or a
 // partner's sealed request).
 #pragma once
 

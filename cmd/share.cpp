@@ -1,5 +1,5 @@
 // sfcohort share: the team's keys, and sealing and opening files exchanged
-// with partners (the partner register is share_partner.cpp).
+// with partners (the partner register is cli_share_partner.cpp).
 #include "share.hpp"
 
 #include <unistd.h>

@@ -68,9 +68,9 @@ Result<std::string> prompt_tty(const std::string& prompt);
 // True when a prompt is possible: /dev/tty can be opened and stdin is a terminal.
 bool can_prompt();
 
-// `share partner ...`: the partner register (share_partner.cpp).
+// `share partner ...`: the partner register (cli_share_partner.cpp).
 void add_share_partner(CLI::App* share, Globals& g, Action& action);
-// `share partner list` and `show` in FORMAT, text or json (share_partner_show.cpp).
+// `share partner list` and `show` in FORMAT, text or json (cli_share_partner_show.cpp).
 Result<int> run_partner_list(const Globals& g, const std::string& format);
 Result<int> run_partner_show(const Globals& g, const std::string& name, const std::string& format);
 

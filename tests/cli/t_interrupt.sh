@@ -22,12 +22,12 @@ age -r "$TEAM_AGE" -o big.age big.csv
 minisign -S -s p.sec -m big.age >/dev/null
 
 # started_writing PID: waits (at most 20 s) until PID holds open a file it
-# writes what it decrypted to: an unnamed one (shown "(deleted)") or a
-# scratch file in $TMPDIR.
+# writes what it decrypted to: an unnamed one in this folder (shown as
+# "#INODE (deleted)") or a scratch file in $TMPDIR.
 started_writing() {
   local i
   for i in $(seq 1 200); do
-    if ls -l "/proc/$1/fd" 2>/dev/null | grep -qE "\(deleted\)|$TMPDIR/sfcohort-open-"; then return 0; fi
+    if ls -l "/proc/$1/fd" 2>/dev/null | grep -qE "$T/#[0-9]+ \(deleted\)|$TMPDIR/sfcohort-open-"; then return 0; fi
     sleep 0.1
   done
   return 1

@@ -321,7 +321,10 @@ Status append_on_server(Store& store, const std::string& subject, const nlohmann
                         std::vector<Disclosure>* disclosed) {
   const bool disclosing = disclosed && !disclosed->empty();
   nlohmann::json with = detail.is_null() ? nlohmann::json::object() : detail;
-  if (disclosing) with["disclosed"] = {{"people", disclosed->size()}};
+  if (disclosing) {
+    unique_disclosures(*disclosed);
+    with["disclosed"] = {{"people", disclosed->size()}};
+  }
   auto st = db::cached(store, "SELECT audit_append(?1, ?2, ?3, ?4)");
   if (!st) return st.error();
   const Context& ctx = store.context();

@@ -101,6 +101,9 @@ Digest32 disclosure_row_digest(const std::string& digest_key, int64_t seq,
                                std::string_view person_id, std::string_view partner);
 std::string disclosure_digest_key(const std::string& audit_key);
 // Sorts and dedupes ROWS, and returns their sum for entry SEQ.
+// Sorts ROWS by person and partner and drops repeats (a person a batch
+// returned twice is disclosed once).
+void unique_disclosures(std::vector<Disclosure>& rows);
 DisclosureSum prepare_disclosures(const std::string& audit_key, int64_t seq,
                                   std::vector<Disclosure>& rows);
 // Writes ROWS (prepared) under SEQ, many to a statement.

@@ -58,8 +58,7 @@ Digest32 disclosure_row_digest(const std::string& digest_key, int64_t seq,
   return sha256(digest_key, row);
 }
 
-DisclosureSum prepare_disclosures(const std::string& audit_key, int64_t seq,
-                                  std::vector<Disclosure>& rows) {
+void unique_disclosures(std::vector<Disclosure>& rows) {
   auto key_of = [](const Disclosure& d) { return std::tie(d.person_id, d.partner); };
   std::sort(rows.begin(), rows.end(),
             [&](const Disclosure& a, const Disclosure& b) { return key_of(a) < key_of(b); });
@@ -67,6 +66,11 @@ DisclosureSum prepare_disclosures(const std::string& audit_key, int64_t seq,
       std::unique(rows.begin(), rows.end(),
                   [&](const Disclosure& a, const Disclosure& b) { return key_of(a) == key_of(b); }),
       rows.end());
+}
+
+DisclosureSum prepare_disclosures(const std::string& audit_key, int64_t seq,
+                                  std::vector<Disclosure>& rows) {
+  unique_disclosures(rows);
   const std::string k = disclosure_digest_key(audit_key);
   DisclosureSum sum;
   for (const auto& r : rows) sum.add(disclosure_row_digest(k, seq, r.person_id, r.partner));

@@ -1,6 +1,6 @@
 // sfcohort share partner: add, update and remove partners in the register
-// (list and show: share_partner_show.cpp). The library checks and stores them and says where each
-// stands; this file parses the options and prints.
+// (list and show: cli_share_partner_show.cpp). The library checks and stores them and says where
+// each stands; this file parses the options and prints.
 #include <algorithm>
 #include <cstdio>
 #include <map>

@@ -1,5 +1,5 @@
 // sfcohort share partner list and show: the register as the library holds
-// it, and where each partner stands (share_partner.cpp adds and changes).
+// it, and where each partner stands (cli_share_partner.cpp adds and changes).
 #include <algorithm>
 #include <cstdio>
 #include <utility>
