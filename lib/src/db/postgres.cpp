@@ -5,6 +5,7 @@
 // (one round trip); a second run prepares it on the server, and later runs
 // only bind and execute. Results come back as text (bytea as hex, decoded
 // on demand), whole, so statements can be interleaved as on SQLite.
+#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <cstdlib>
@@ -15,6 +16,73 @@
 
 namespace sfcohort::sql {
 namespace {
+
+// libpq, loaded on the first connection to a server rather than linked:
+// linked, it and the libraries it needs (OpenSSL, Kerberos, LDAP, GnuTLS)
+// were relocated at the start of every command, a third of a single
+// lookup's time on SQLite. The soname is the one of the headers built with.
+constexpr const char* kLibpq = "libpq.so.5";
+
+struct Libpq {
+  decltype(&::PQclear) PQclear;
+  decltype(&::PQcmdStatus) PQcmdStatus;
+  decltype(&::PQcmdTuples) PQcmdTuples;
+  decltype(&::PQconnectdb) PQconnectdb;
+  decltype(&::PQconninfoFree) PQconninfoFree;
+  decltype(&::PQconninfoParse) PQconninfoParse;
+  decltype(&::PQerrorMessage) PQerrorMessage;
+  decltype(&::PQexec) PQexec;
+  decltype(&::PQexecParams) PQexecParams;
+  decltype(&::PQexecPrepared) PQexecPrepared;
+  decltype(&::PQfinish) PQfinish;
+  decltype(&::PQfreemem) PQfreemem;
+  decltype(&::PQgetisnull) PQgetisnull;
+  decltype(&::PQgetlength) PQgetlength;
+  decltype(&::PQgetvalue) PQgetvalue;
+  decltype(&::PQntuples) PQntuples;
+  decltype(&::PQprepare) PQprepare;
+  decltype(&::PQresultErrorField) PQresultErrorField;
+  decltype(&::PQresultStatus) PQresultStatus;
+  decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor;
+  decltype(&::PQstatus) PQstatus;
+  decltype(&::PQtransactionStatus) PQtransactionStatus;
+};
+
+template <typename F>
+bool bind(void* lib, const char* name, F& out) {
+  out = reinterpret_cast<F>(dlsym(lib, name));
+  return out != nullptr;
+}
+
+const Libpq* load_libpq() {
+  void* lib = dlopen(kLibpq, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) return nullptr;
+  static Libpq f;
+  const bool ok =
+      bind(lib, "PQclear", f.PQclear) && bind(lib, "PQcmdStatus", f.PQcmdStatus) &&
+      bind(lib, "PQcmdTuples", f.PQcmdTuples) && bind(lib, "PQconnectdb", f.PQconnectdb) &&
+      bind(lib, "PQconninfoFree", f.PQconninfoFree) &&
+      bind(lib, "PQconninfoParse", f.PQconninfoParse) &&
+      bind(lib, "PQerrorMessage", f.PQerrorMessage) && bind(lib, "PQexec", f.PQexec) &&
+      bind(lib, "PQexecParams", f.PQexecParams) && bind(lib, "PQexecPrepared", f.PQexecPrepared) &&
+      bind(lib, "PQfinish", f.PQfinish) && bind(lib, "PQfreemem", f.PQfreemem) &&
+      bind(lib, "PQgetisnull", f.PQgetisnull) && bind(lib, "PQgetlength", f.PQgetlength) &&
+      bind(lib, "PQgetvalue", f.PQgetvalue) && bind(lib, "PQntuples", f.PQntuples) &&
+      bind(lib, "PQprepare", f.PQprepare) &&
+      bind(lib, "PQresultErrorField", f.PQresultErrorField) &&
+      bind(lib, "PQresultStatus", f.PQresultStatus) &&
+      bind(lib, "PQsetNoticeProcessor", f.PQsetNoticeProcessor) &&
+      bind(lib, "PQstatus", f.PQstatus) && bind(lib, "PQtransactionStatus", f.PQtransactionStatus);
+  return ok ? &f : nullptr;
+}
+
+const Libpq* libpq() {
+  static const Libpq* const lib = load_libpq();
+  return lib;
+}
+
+// Only after connect_postgres() found it loaded.
+const Libpq& pq() { return *libpq(); }
 
 constexpr Oid kText = 25, kInt8 = 20, kFloat8 = 701, kBytea = 17;
 
@@ -28,10 +96,10 @@ std::string first_line(const char* m) {
 // The error for a failed statement: a refused privilege is a policy error
 // (exit 5), a broken constraint bad input, a lost server an environment one.
 Error pg_error(PGconn* c, const PGresult* r, std::string_view what) {
-  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const char* state = r ? pq().PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state ? state : "";
-  std::string msg = first_line(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
-  if (msg.empty()) msg = first_line(PQerrorMessage(c));
+  std::string msg = first_line(r ? pq().PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
+  if (msg.empty()) msg = first_line(pq().PQerrorMessage(c));
   std::string m = std::string(what) + ": ";
   if (code == "42501") {
     return Error(Errc::kPolicy, m + "the database server refused: " + msg,
@@ -44,7 +112,7 @@ Error pg_error(PGconn* c, const PGresult* r, std::string_view what) {
                  {"wait for the other sfcohort command to finish, then try again"});
   }
   if (code == "53100") return Error(Errc::kEnvironment, m + "the server's disk is full");
-  if (PQstatus(c) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
+  if (pq().PQstatus(c) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
     return Error(
         Errc::kEnvironment,
         m + "lost the connection to the database server" + (msg.empty() ? "" : " (" + msg + ")"),
@@ -134,8 +202,9 @@ class PgStmt final : public StmtImpl {
     std::fill(set_.begin(), set_.end(), false);
   }
   std::string_view text_view(int col) const override {
-    if (!res_ || PQgetisnull(res_, row_, col)) return {};
-    return {PQgetvalue(res_, row_, col), static_cast<size_t>(PQgetlength(res_, row_, col))};
+    if (!res_ || pq().PQgetisnull(res_, row_, col)) return {};
+    return {pq().PQgetvalue(res_, row_, col),
+            static_cast<size_t>(pq().PQgetlength(res_, row_, col))};
   }
   std::string_view blob(int col) const override {
     std::string_view hex = text_view(col);
@@ -157,7 +226,7 @@ class PgStmt final : public StmtImpl {
     std::string_view v = text_view(col);
     return v.empty() ? 0.0 : std::strtod(std::string(v).c_str(), nullptr);
   }
-  bool is_null(int col) const override { return !res_ || PQgetisnull(res_, row_, col); }
+  bool is_null(int col) const override { return !res_ || pq().PQgetisnull(res_, row_, col); }
 
  private:
   void put(int i, std::string v, Oid type, int format) {
@@ -169,7 +238,7 @@ class PgStmt final : public StmtImpl {
     clear();
   }
   void clear() {
-    if (res_) PQclear(res_);
+    if (res_) pq().PQclear(res_);
     res_ = nullptr;
     row_ = -1;
   }
@@ -189,7 +258,7 @@ class PgStmt final : public StmtImpl {
 class PgConn final : public Conn {
  public:
   explicit PgConn(PGconn* c) : c_(c) {}
-  ~PgConn() override { PQfinish(c_); }
+  ~PgConn() override { pq().PQfinish(c_); }
   Backend backend() const override { return Backend::kPostgres; }
   Result<std::unique_ptr<StmtImpl>> prepare(std::string_view sql) override {
     int params = 0;
@@ -199,33 +268,33 @@ class PgConn final : public Conn {
   Status exec(std::string_view sql) override {
     int params = 0;
     const std::string text = translate(sql, params);
-    PGresult* r = PQexec(c_, text.c_str());
+    PGresult* r = pq().PQexec(c_, text.c_str());
     Status s = check(r, "database");
-    PQclear(r);
+    pq().PQclear(r);
     return s;
   }
   int64_t changes() const override { return changes_; }
-  bool in_transaction() const override { return PQtransactionStatus(c_) != PQTRANS_IDLE; }
+  bool in_transaction() const override { return pq().PQtransactionStatus(c_) != PQTRANS_IDLE; }
   Status begin_write() override { return exec("BEGIN"); }
   Status begin_read() override { return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   Status commit() override {
-    PGresult* r = PQexec(c_, "COMMIT");
+    PGresult* r = pq().PQexec(c_, "COMMIT");
     Status s = check(r, "database");
     // COMMIT of a transaction a statement failed in rolls back, and says so
     // only in its command tag.
-    if (s && std::strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+    if (s && std::strcmp(pq().PQcmdStatus(r), "ROLLBACK") == 0) {
       s = Error(Errc::kEnvironment, "database: the transaction was rolled back, nothing written");
     }
-    PQclear(r);
+    pq().PQclear(r);
     return s;
   }
   Error last_error(std::string_view what) const override { return pg_error(c_, nullptr, what); }
 
   // OK for a result that succeeded (recording how many rows it changed).
   Status check(PGresult* r, std::string_view what) {
-    const auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    const auto st = r ? pq().PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
-      const char* n = PQcmdTuples(r);
+      const char* n = pq().PQcmdTuples(r);
       changes_ = n && *n ? std::strtoll(n, nullptr, 10) : 0;
       return Ok{};
     }
@@ -243,7 +312,7 @@ class PgConn final : public Conn {
 Result<bool> PgStmt::step() {
   if (res_) {
     ++row_;
-    return row_ < PQntuples(res_);
+    return row_ < pq().PQntuples(res_);
   }
   const int n = static_cast<int>(values_.size());
   std::vector<const char*> vals(static_cast<size_t>(n));
@@ -259,25 +328,25 @@ Result<bool> PgStmt::step() {
   if (name_.empty() && ++runs_ >= 2) {
     // Run again: worth a server-side plan.
     std::string name = conn_->next_name();
-    PGresult* p = PQprepare(c, name.c_str(), sql_.c_str(), n, types.data());
+    PGresult* p = pq().PQprepare(c, name.c_str(), sql_.c_str(), n, types.data());
     Status ok = conn_->check(p, "database");
-    PQclear(p);
+    pq().PQclear(p);
     if (!ok) return ok.error();
     name_ = std::move(name);
   }
   if (name_.empty()) {
-    r = PQexecParams(c, sql_.c_str(), n, types.data(), vals.data(), lens.data(), formats_.data(),
-                     0);
+    r = pq().PQexecParams(c, sql_.c_str(), n, types.data(), vals.data(), lens.data(),
+                          formats_.data(), 0);
   } else {
-    r = PQexecPrepared(c, name_.c_str(), n, vals.data(), lens.data(), formats_.data(), 0);
+    r = pq().PQexecPrepared(c, name_.c_str(), n, vals.data(), lens.data(), formats_.data(), 0);
   }
   if (Status ok = conn_->check(r, "database"); !ok) {
-    PQclear(r);
+    pq().PQclear(r);
     return ok.error();
   }
   res_ = r;
   row_ = 0;
-  return PQntuples(res_) > 0;
+  return pq().PQntuples(res_) > 0;
 }
 
 // The connection string with any password taken out, for messages.
@@ -326,22 +395,27 @@ Result<Db> Db::connect_postgres(const std::string& conninfo, const std::string& 
   // "postgres:" before libpq's keyword form; a URI is given to libpq as is.
   if (info.rfind("postgres:", 0) == 0 && info.rfind("postgres://", 0) != 0) info = info.substr(9);
   const std::string shown = redact(what);
+  if (!libpq()) {
+    return Error(Errc::kEnvironment,
+                 shown + ": PostgreSQL's client library " + kLibpq + " could not be loaded",
+                 {"install it (Debian: apt-get install libpq5)"});
+  }
   char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(info.c_str(), &err);
+  PQconninfoOption* opts = pq().PQconninfoParse(info.c_str(), &err);
   if (!opts) {
     std::string why = first_line(err ? err : "not a connection string");
-    if (err) PQfreemem(err);
+    if (err) pq().PQfreemem(err);
     return connect_error(shown, why);
   }
-  PQconninfoFree(opts);
-  PGconn* c = PQconnectdb(info.c_str());
+  pq().PQconninfoFree(opts);
+  PGconn* c = pq().PQconnectdb(info.c_str());
   if (!c) return Error(Errc::kEnvironment, shown + ": out of memory connecting");
   auto conn = std::make_unique<PgConn>(c);
   // The server's notices (a GRANT that changed nothing) are not ours to print.
-  PQsetNoticeProcessor(
+  pq().PQsetNoticeProcessor(
       c, [](void*, const char*) {}, nullptr);
-  if (PQstatus(c) != CONNECTION_OK) {
-    std::string why = PQerrorMessage(c);
+  if (pq().PQstatus(c) != CONNECTION_OK) {
+    std::string why = pq().PQerrorMessage(c);
     // libpq's message starts with where it tried; the reason is after it.
     if (auto p = why.find("FATAL:  "); p != std::string::npos)
       why = why.substr(p + 8);
