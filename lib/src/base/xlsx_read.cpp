@@ -7,6 +7,7 @@
 // format), booleans, cached formula results, and cells left out.
 #include "base/xlsx_read.hpp"
 
+#include <dlfcn.h>
 #include <expat.h>
 #include <sys/stat.h>
 #include <zip.h>
@@ -27,6 +28,56 @@ bool looks_like_zip(std::string_view head) {
 }
 
 namespace {
+
+// libzip, loaded when the first workbook is opened rather than linked: it
+// links OpenSSL's libcrypto, whose relocation at the start of every command
+// was a sixth of a single lookup's time. The soname is the one of the
+// headers built with.
+constexpr const char* kLibzip = "libzip.so.4";
+
+struct Libzip {
+  decltype(&::zip_discard) zip_discard;
+  decltype(&::zip_error_fini) zip_error_fini;
+  decltype(&::zip_error_init_with_code) zip_error_init_with_code;
+  decltype(&::zip_error_strerror) zip_error_strerror;
+  decltype(&::zip_fclose) zip_fclose;
+  decltype(&::zip_file_get_error) zip_file_get_error;
+  decltype(&::zip_fopen) zip_fopen;
+  decltype(&::zip_fread) zip_fread;
+  decltype(&::zip_get_error) zip_get_error;
+  decltype(&::zip_open) zip_open;
+  decltype(&::zip_stat) zip_stat;
+};
+
+template <typename F>
+bool bind(void* lib, const char* name, F& out) {
+  out = reinterpret_cast<F>(dlsym(lib, name));
+  return out != nullptr;
+}
+
+const Libzip* load_libzip() {
+  void* lib = dlopen(kLibzip, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) return nullptr;
+  static Libzip f;
+  const bool ok = bind(lib, "zip_discard", f.zip_discard) &&
+                  bind(lib, "zip_error_fini", f.zip_error_fini) &&
+                  bind(lib, "zip_error_init_with_code", f.zip_error_init_with_code) &&
+                  bind(lib, "zip_error_strerror", f.zip_error_strerror) &&
+                  bind(lib, "zip_fclose", f.zip_fclose) &&
+                  bind(lib, "zip_file_get_error", f.zip_file_get_error) &&
+                  bind(lib, "zip_fopen", f.zip_fopen) && bind(lib, "zip_fread", f.zip_fread) &&
+                  bind(lib, "zip_get_error", f.zip_get_error) &&
+                  bind(lib, "zip_open", f.zip_open) && bind(lib, "zip_stat", f.zip_stat);
+  return ok ? &f : nullptr;
+}
+
+const Libzip* libzip() {
+  static const Libzip* const lib = load_libzip();
+  return lib;
+}
+
+// Only after XlsxSource::open() found it loaded.
+const Libzip& lz() { return *libzip(); }
 
 constexpr size_t kBlock = 1 << 16;
 constexpr int kMaxColumns = 16384;
@@ -65,10 +116,10 @@ class XmlStream {
     close();
     what_ = std::move(what);
     zip_stat_t st;
-    if (zip_stat(z, entry.c_str(), 0, &st) != 0) return false;
+    if (lz().zip_stat(z, entry.c_str(), 0, &st) != 0) return false;
     total_ = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
-    f_ = zip_fopen(z, entry.c_str(), 0);
-    if (!f_) return invalid_input(what_ + ": " + zip_error_strerror(zip_get_error(z)));
+    f_ = lz().zip_fopen(z, entry.c_str(), 0);
+    if (!f_) return invalid_input(what_ + ": " + lz().zip_error_strerror(lz().zip_get_error(z)));
     p_ = XML_ParserCreate("UTF-8");
     XML_SetUserData(p_, h);
     XML_SetElementHandler(
@@ -90,8 +141,9 @@ class XmlStream {
     if (done_) return false;
     void* buf = XML_GetBuffer(p_, kBlock);
     if (!buf) return internal_error(what_ + ": out of memory parsing XML");
-    const zip_int64_t n = zip_fread(f_, buf, kBlock);
-    if (n < 0) return invalid_input(what_ + ": " + zip_error_strerror(zip_file_get_error(f_)));
+    const zip_int64_t n = lz().zip_fread(f_, buf, kBlock);
+    if (n < 0)
+      return invalid_input(what_ + ": " + lz().zip_error_strerror(lz().zip_file_get_error(f_)));
     read_ += static_cast<uint64_t>(n);
     done_ = n == 0;
     if (XML_ParseBuffer(p_, static_cast<int>(n), done_) == XML_STATUS_ERROR) {
@@ -115,7 +167,7 @@ class XmlStream {
  private:
   void close() {
     if (p_) XML_ParserFree(p_);
-    if (f_) zip_fclose(f_);
+    if (f_) lz().zip_fclose(f_);
     p_ = nullptr;
     f_ = nullptr;
   }
@@ -376,7 +428,7 @@ class XlsxSource : public RowSource {
  public:
   ~XlsxSource() override {
     sheet_.reset();
-    if (z_) zip_discard(z_);
+    if (z_) lz().zip_discard(z_);
   }
 
   Status open(const std::string& path, const TableOptions& opt);
@@ -477,13 +529,18 @@ Result<std::string> XlsxSource::sheet_entry(const std::string& wanted) {
 Status XlsxSource::open(const std::string& path, const TableOptions& opt) {
   name_ = path;
   SF_TRY(hash_file(path, opt));
+  if (!libzip()) {
+    return Error(Errc::kEnvironment,
+                 path + ": workbooks need " + kLibzip + ", which could not be loaded",
+                 {"install it (Debian: apt-get install libzip4)"});
+  }
   int err = 0;
-  z_ = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  z_ = lz().zip_open(path.c_str(), ZIP_RDONLY, &err);
   if (!z_) {
     zip_error_t ze;
-    zip_error_init_with_code(&ze, err);
-    std::string why = zip_error_strerror(&ze);
-    zip_error_fini(&ze);
+    lz().zip_error_init_with_code(&ze, err);
+    std::string why = lz().zip_error_strerror(&ze);
+    lz().zip_error_fini(&ze);
     return invalid_input(path + ": a damaged workbook: not a readable zip file (" + why + ")");
   }
   auto entry = sheet_entry(opt.sheet);

@@ -3,6 +3,7 @@
 // rows needs no more memory than one of ten. The workbook itself is written
 // to a TempFile beside the target and renamed into place, as AtomicFile
 // does for every other output.
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,60 @@
 #include "sfcohort/xlsx.hpp"
 
 namespace sfcohort::xlsx {
+namespace {
+
+// libxlsxwriter, loaded when the first workbook is written rather than
+// linked: it links OpenSSL's libcrypto, whose relocation at the start of
+// every command was a sixth of a single lookup's time.
+constexpr const char* kLibxlsxwriter = "libxlsxwriter.so.4";
+
+struct Libxlsxwriter {
+  decltype(&::format_set_bold) format_set_bold;
+  decltype(&::format_set_num_format) format_set_num_format;
+  decltype(&::lxw_strerror) lxw_strerror;
+  decltype(&::workbook_add_format) workbook_add_format;
+  decltype(&::workbook_add_worksheet) workbook_add_worksheet;
+  decltype(&::workbook_close) workbook_close;
+  decltype(&::workbook_new_opt) workbook_new_opt;
+  decltype(&::worksheet_freeze_panes) worksheet_freeze_panes;
+  decltype(&::worksheet_set_column) worksheet_set_column;
+  decltype(&::worksheet_write_number) worksheet_write_number;
+  decltype(&::worksheet_write_string) worksheet_write_string;
+};
+
+template <typename F>
+bool bind(void* lib, const char* name, F& out) {
+  out = reinterpret_cast<F>(dlsym(lib, name));
+  return out != nullptr;
+}
+
+const Libxlsxwriter* load_libxlsxwriter() {
+  void* lib = dlopen(kLibxlsxwriter, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) return nullptr;
+  static Libxlsxwriter f;
+  const bool ok = bind(lib, "format_set_bold", f.format_set_bold) &&
+                  bind(lib, "format_set_num_format", f.format_set_num_format) &&
+                  bind(lib, "lxw_strerror", f.lxw_strerror) &&
+                  bind(lib, "workbook_add_format", f.workbook_add_format) &&
+                  bind(lib, "workbook_add_worksheet", f.workbook_add_worksheet) &&
+                  bind(lib, "workbook_close", f.workbook_close) &&
+                  bind(lib, "workbook_new_opt", f.workbook_new_opt) &&
+                  bind(lib, "worksheet_freeze_panes", f.worksheet_freeze_panes) &&
+                  bind(lib, "worksheet_set_column", f.worksheet_set_column) &&
+                  bind(lib, "worksheet_write_number", f.worksheet_write_number) &&
+                  bind(lib, "worksheet_write_string", f.worksheet_write_string);
+  return ok ? &f : nullptr;
+}
+
+const Libxlsxwriter* libxlsxwriter() {
+  static const Libxlsxwriter* const lib = load_libxlsxwriter();
+  return lib;
+}
+
+// Only after Writer::create() found it loaded.
+const Libxlsxwriter& lx() { return *libxlsxwriter(); }
+
+}  // namespace
 
 struct Writer::Impl {
   std::string path;  // the target
@@ -30,15 +85,15 @@ struct Writer::Impl {
   bool closed = false;
 
   ~Impl() {
-    if (wb && !closed) workbook_close(wb);  // frees it; the TempFile is removed after
+    if (wb && !closed) lx().workbook_close(wb);  // frees it; the TempFile is removed after
   }
 
   Status close() {
     closed = true;
-    const lxw_error e = workbook_close(wb);
+    const lxw_error e = lx().workbook_close(wb);
     wb = nullptr;
     if (e != LXW_NO_ERROR)
-      return environment_error(path + ": cannot write the workbook: " + lxw_strerror(e));
+      return environment_error(path + ": cannot write the workbook: " + lx().lxw_strerror(e));
     return Ok{};
   }
 };
@@ -93,6 +148,12 @@ Writer::~Writer() = default;
 Result<Writer> Writer::create(const std::string& path, const std::string& sheet) {
   if (path.empty() || path == "-")
     return invalid_input("an Excel workbook is written to a file, not to standard output");
+  if (!libxlsxwriter()) {
+    return Error(
+        Errc::kEnvironment,
+        path + ": writing workbooks needs " + kLibxlsxwriter + ", which could not be loaded",
+        {"install it (Debian: apt-get install libxlsxwriter4)"});
+  }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   auto tmp = TempFile::create(TempFile::folder_of(path), ".sfcohort-xlsx");
@@ -104,14 +165,14 @@ Result<Writer> Writer::create(const std::string& path, const std::string& sheet)
   o.constant_memory = LXW_TRUE;
   o.tmpdir = impl->tmpdir.data();
   o.use_zip64 = LXW_TRUE;
-  impl->wb = workbook_new_opt(impl->tmp->path().c_str(), &o);
+  impl->wb = lx().workbook_new_opt(impl->tmp->path().c_str(), &o);
   if (!impl->wb) return errno_error(path, "cannot create");
-  impl->ws = workbook_add_worksheet(impl->wb, sheet.c_str());
+  impl->ws = lx().workbook_add_worksheet(impl->wb, sheet.c_str());
   if (!impl->ws) return internal_error("cannot add the worksheet '" + sheet + "'");
-  impl->bold = workbook_add_format(impl->wb);
-  format_set_bold(impl->bold);
-  impl->date = workbook_add_format(impl->wb);
-  format_set_num_format(impl->date, "yyyy-mm-dd");
+  impl->bold = lx().workbook_add_format(impl->wb);
+  lx().format_set_bold(impl->bold);
+  impl->date = lx().workbook_add_format(impl->wb);
+  lx().format_set_num_format(impl->date, "yyyy-mm-dd");
   return Writer(std::move(impl));
 }
 
@@ -122,14 +183,14 @@ Status Writer::header(const std::vector<std::string>& names, std::vector<Kind> k
   // Column widths must be set before any row in constant-memory mode.
   for (size_t c = 0; c < names.size(); ++c) {
     const double width = s.kinds[c] == Kind::kDate ? 11 : std::max<size_t>(names[c].size() + 2, 9);
-    worksheet_set_column(s.ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width,
-                         s.kinds[c] == Kind::kDate ? s.date : nullptr);
+    lx().worksheet_set_column(s.ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width,
+                              s.kinds[c] == Kind::kDate ? s.date : nullptr);
   }
-  worksheet_freeze_panes(s.ws, 1, 0);
+  lx().worksheet_freeze_panes(s.ws, 1, 0);
   for (size_t c = 0; c < names.size(); ++c) {
-    const lxw_error e = worksheet_write_string(s.ws, 0, static_cast<lxw_col_t>(c),
-                                               cell_text(names[c]).c_str(), s.bold);
-    if (e != LXW_NO_ERROR) return invalid_input(s.path + ": header: " + lxw_strerror(e));
+    const lxw_error e = lx().worksheet_write_string(s.ws, 0, static_cast<lxw_col_t>(c),
+                                                    cell_text(names[c]).c_str(), s.bold);
+    if (e != LXW_NO_ERROR) return invalid_input(s.path + ": header: " + lx().lxw_strerror(e));
   }
   s.next = 1;
   return Ok{};
@@ -151,19 +212,20 @@ Status Writer::row(const std::vector<std::string>& fields) {
     if (v.size() > 32767 && chars(v) > 32767) {
       // refused below
     } else if (k == Kind::kNumber && as_number(v, x)) {
-      e = worksheet_write_number(s.ws, r, col, x, nullptr);
+      e = lx().worksheet_write_number(s.ws, r, col, x, nullptr);
     } else if (auto d = k == Kind::kDate ? parse_date(v) : Result<Date>(invalid_input(""))) {
-      e = worksheet_write_number(s.ws, r, col, date_serial(*d), s.date);
+      e = lx().worksheet_write_number(s.ws, r, col, date_serial(*d), s.date);
     } else {
       // Always a string cell: "=1+1" is shown as written, never calculated.
-      e = worksheet_write_string(s.ws, r, col, cell_text(v).c_str(), nullptr);
+      e = lx().worksheet_write_string(s.ws, r, col, cell_text(v).c_str(), nullptr);
     }
     if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED)
       return invalid_input(s.path + ": row " + std::to_string(s.next + 1) + ", column " +
                            column_name(static_cast<int>(c)) +
                            ": longer than an Excel cell holds (32,767 characters)");
     if (e != LXW_NO_ERROR)
-      return invalid_input(s.path + ": row " + std::to_string(s.next + 1) + ": " + lxw_strerror(e));
+      return invalid_input(s.path + ": row " + std::to_string(s.next + 1) + ": " +
+                           lx().lxw_strerror(e));
   }
   ++s.next;
   return Ok{};
