@@ -3,6 +3,7 @@
 // every command accepts exactly the same forms.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,8 @@ std::string trim(std::string_view s);
 std::string to_upper_ascii(std::string_view s);
 std::string to_lower_ascii(std::string_view s);
 bool is_valid_utf8(std::string_view s);
+// Appends code point CP (below 0x10000) to OUT as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
 // Decodes Windows-1252 (what Excel saves as "CSV") to UTF-8.
 std::string cp1252_to_utf8(std::string_view s);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sfcohort/text.hpp"
 #include "sfcohort/xlsx.hpp"
 
 namespace sfcohort::xlsx {
@@ -139,16 +140,7 @@ std::string unescape_text(std::string_view text) {
         cp = cp * 16 + h;
       }
       if (ok) {
-        if (cp < 0x80) {
-          out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-          out += static_cast<char>(0xC0 | (cp >> 6));
-          out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-          out += static_cast<char>(0xE0 | (cp >> 12));
-          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-          out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
+        append_utf8(out, static_cast<uint32_t>(cp));
         i += 6;
         continue;
       }

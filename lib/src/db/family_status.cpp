@@ -2,6 +2,7 @@
 // methods declared in its "family status" block. Which changes are allowed
 // is decided above (lib/src/cohort/family.cpp); here they are only stored.
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "sfcohort/store.hpp"
 
 namespace sfcohort {
@@ -11,20 +12,6 @@ constexpr const char* kChangeCols = "status, on_date, reason, outcome, recorded_
 
 FamilyStatusChange read_change(const sql::Stmt& st) {
   return FamilyStatusChange{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
-}
-
-// The first column of every row of ST, as text.
-Result<std::vector<std::string>> texts(Result<sql::Stmt*> st) {
-  if (!st) return st.error();
-  std::vector<std::string> out;
-  for (;;) {
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back((*st)->text(0));
-  }
-  (*st)->reset();
-  return out;
 }
 
 }  // namespace
@@ -76,7 +63,7 @@ Result<std::optional<FamilyStatusChange>> Store::family_closure(const std::strin
 }
 
 Result<std::vector<std::string>> Store::closed_family_ids() {
-  return texts(cached("SELECT id FROM family WHERE status = 'closed' ORDER BY id"));
+  return db::column_texts(cached("SELECT id FROM family WHERE status = 'closed' ORDER BY id"));
 }
 
 Result<std::vector<std::string>> Store::nominations_naming_person(const std::string& person_id) {
@@ -84,7 +71,7 @@ Result<std::vector<std::string>> Store::nominations_naming_person(const std::str
       "SELECT DISTINCT nomination_id FROM nomination_member "
       "WHERE person_id = ?1 OR matched_person = ?1 ORDER BY nomination_id");
   if (st) (*st)->bind(1, person_id);
-  return texts(st);
+  return db::column_texts(st);
 }
 
 Result<std::vector<std::string>> Store::nominations_of_family(const std::string& family_id) {
@@ -92,7 +79,7 @@ Result<std::vector<std::string>> Store::nominations_of_family(const std::string&
       "SELECT id FROM nomination WHERE family_id = ?1 UNION "
       "SELECT nomination_id FROM nomination_member WHERE matched_family = ?1 ORDER BY 1");
   if (st) (*st)->bind(1, family_id);
-  return texts(st);
+  return db::column_texts(st);
 }
 
 Status Store::each_active_person(

@@ -65,15 +65,7 @@ Result<std::vector<std::string>> nominations_rejected_by(Store& store, const std
                    "substr(decided_at, 1, 10) <= ?1 ORDER BY id");
   if (!st) return st.error();
   (*st)->bind(1, cutoff);
-  std::vector<std::string> out;
-  for (;;) {
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back((*st)->text(0));
-  }
-  (*st)->reset();
-  return out;
+  return column_texts(st);
 }
 
 Status delete_family(Store& store, const std::string& family_id) {

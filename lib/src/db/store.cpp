@@ -49,6 +49,21 @@ std::vector<Migration> migrations(std::string_view dir) {
   return out;
 }
 
+Status ensure_database_id(sql::Db& db) {
+  auto has_id = db.scalar_int("SELECT count(*) FROM meta WHERE key = 'database_id'");
+  if (!has_id) return has_id.error();
+  if (*has_id == 0) {
+    uint8_t raw[16];
+    random_bytes(raw, sizeof raw);
+    auto st =
+        db.prepare("INSERT INTO meta(key, value) VALUES ('database_id', ?1), ('created_at', ?2)");
+    if (!st) return st.error();
+    st->bind(1, to_hex(raw, sizeof raw)).bind(2, Store::now_utc());
+    SF_TRY(st->run());
+  }
+  return Ok{};
+}
+
 bool Person::same_fields(const Person& o) const {
   return family_id == o.family_id && given_name == o.given_name && middle_names == o.middle_names &&
          surname == o.surname && dob == o.dob && sex == o.sex && role == o.role &&
@@ -139,17 +154,7 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
     SF_TRY(db.exec("PRAGMA user_version = " + std::to_string(m.version)));
   }
   SF_TRY(db.exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
-  auto has_id = db.scalar_int("SELECT count(*) FROM meta WHERE key = 'database_id'");
-  if (!has_id) return has_id.error();
-  if (*has_id == 0) {
-    uint8_t raw[16];
-    random_bytes(raw, sizeof raw);
-    auto st =
-        db.prepare("INSERT INTO meta(key, value) VALUES ('database_id', ?1), ('created_at', ?2)");
-    if (!st) return st.error();
-    st->bind(1, to_hex(raw, sizeof raw)).bind(2, Store::now_utc());
-    SF_TRY(st->run());
-  }
+  SF_TRY(ensure_database_id(db));
   SF_TRY(tx->commit());
   return latest;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "db/sqlite.hpp"
 #include "sfcohort/store.hpp"
@@ -23,6 +24,21 @@ inline sql::Db& connection(Store& store) { return StoreAccess::db(store); }
 // A statement prepared once per Store for SQL and reset before it is returned.
 inline Result<sql::Stmt*> cached(Store& store, const std::string& sql) {
   return StoreAccess::cached(store, sql);
+}
+
+// The first column of every row of ST (bound, not yet stepped), as text;
+// ST is reset afterwards.
+inline Result<std::vector<std::string>> column_texts(Result<sql::Stmt*> st) {
+  if (!st) return st.error();
+  std::vector<std::string> out;
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.push_back((*st)->text(0));
+  }
+  (*st)->reset();
+  return out;
 }
 
 }  // namespace db

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sfcohort/result.hpp"
+
 namespace sfcohort {
 
 struct Migration {
@@ -15,5 +17,12 @@ struct Migration {
 // DIR's migrations, oldest first: "schema/" for SQLite, "schema/pg/" for
 // PostgreSQL.
 std::vector<Migration> migrations(std::string_view dir);
+
+namespace sql {
+class Db;
+}
+// Gives a new database its random id and creation time in meta (once; an
+// existing id is kept). Inside the migrating transaction.
+Status ensure_database_id(sql::Db& db);
 
 }  // namespace sfcohort

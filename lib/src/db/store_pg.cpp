@@ -57,17 +57,7 @@ Result<int> migrate(sql::Db& db, const std::string& what, bool create, bool& cre
     }
     SF_TRY(db.exec("UPDATE sfcohort.schema_version SET version = " + std::to_string(m.version)));
   }
-  auto has_id = db.scalar_int("SELECT count(*) FROM meta WHERE key = 'database_id'");
-  if (!has_id) return has_id.error();
-  if (*has_id == 0) {
-    uint8_t raw[16];
-    random_bytes(raw, sizeof raw);
-    auto st =
-        db.prepare("INSERT INTO meta(key, value) VALUES ('database_id', ?1), ('created_at', ?2)");
-    if (!st) return st.error();
-    st->bind(1, to_hex(raw, sizeof raw)).bind(2, Store::now_utc());
-    SF_TRY(st->run());
-  }
+  SF_TRY(ensure_database_id(db));
   SF_TRY(tx->commit());
   return latest;
 }
