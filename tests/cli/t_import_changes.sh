@@ -77,4 +77,30 @@ same "$(wc -l <odd2.csv)" "1" "the same file again: no change"
 printf 'family_id,given_name,surname,dob\nF000778,Ann,Lee,2002-02-02\n' >new.csv
 expect_rc 0 "jsonl" sf import new.csv --changes c.jsonl
 grep -q '^{"change":"added","family_id":"F000778","person_id":"P[0-9]*","field":"","old":"","new":""}$' c.jsonl && ok || fail "a JSON Lines change"
+
+# A later file names Kayleigh under its own person id, living with another
+# family now: the matcher finds her (exact names and date of birth), so she
+# is linked and moved, not added twice; a new child at the Hussains' with a
+# sibling's surname and birthday but another name is a new person (a twin is
+# never linked). The same file again changes nothing.
+people_before=$(sf family show F000125 --format json | grep -c '"person_id"')
+{
+  head -1 "$SRC/examples/cohort.csv"
+  echo 'F000125,P9990001,Kayleigh,,Smith,F,2012-06-30,WF13 2JR,27,"27 Purlwell Lane, Batley",child,2024-04-22,,'
+  echo 'F000125,P9990002,Yasmin,,Hussain,F,2013-02-28,WF13 2JR,27,"27 Purlwell Lane, Batley",child,2024-04-22,,'
+} >month3.csv
+expect_rc 0 "a person under a new id" sf import month3.csv --changes month3-changes.csv
+has "changes: 1 added, 1 updated, 1 moved, 0 missing, 0 duplicate" out "linked, not added twice"
+has "moved,F000125,P0004813,person_id,P0004813,P9990001" month3-changes.csv "the link is reported"
+has "moved,F000125,P0004813,family_id,F000124,F000125" month3-changes.csv "and the move"
+grep -q '^added,F000125,P9990002,' month3-changes.csv && ok || fail "a twin-like sibling is added, not linked"
+same "$(sf family show F000125 --format json | grep -c '"person_id"')" "$((people_before + 2))" "two more people in the family, not three"
+expect_rc 2 "the new id is not a second record" sf person show P9990001
+expect_rc 0 "month 3 again" sf import month3.csv --changes month3-again.csv
+has "changes: 0 added, 0 updated, 0 moved" out "the linked id is the same person next time"
+same "$(wc -l <month3-again.csv)" "1" "no change lines"
+expect_rc 0 "subject access after the link" sf sar P0004813
+has "other_ids: P9990001" out "the linked id is held, and shown"
+has "family_id: 'F000124' -> 'F000125'" out "the move is in the record's history"
+has "postcode: 'HD1 2AB' -> 'WF13 2JR'" out "and each changed field"
 finish

@@ -141,6 +141,9 @@ class Store {
     Store* store_;
     bool rollback_journal_;
     std::unique_ptr<sql::Transaction> tx_;
+    // Secondary indexes of the cohort tables dropped for a first load, and
+    // built again from the loaded rows at commit (their CREATE statements).
+    std::vector<std::string> deferred_indexes_;
   };
   Result<BulkLoad> begin_bulk_load(bool dry_run);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "db/person_history.hpp"
 #include "sfcohort/csv.hpp"
 
 namespace sfcohort::changes {
@@ -52,8 +53,11 @@ Status Log::updated(const Person& was, const Person& now) {
       {"joined_on", {opt(was.joined_on), opt(now.joined_on)}},
       {"extra", {was.extra, now.extra}},
   };
-  for (const auto& [name, v] : fields)
-    if (v.first != v.second) SF_TRY(add("updated", now.family_id, now.id, name, v.first, v.second));
+  for (const auto& [name, v] : fields) {
+    if (v.first == v.second) continue;
+    if (store_) SF_TRY(db::record_person_change(*store_, was.pk, name, v.first, v.second, at_));
+    SF_TRY(add("updated", now.family_id, now.id, name, v.first, v.second));
+  }
   return Ok{};
 }
 

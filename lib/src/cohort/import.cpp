@@ -9,10 +9,12 @@
 #include <unordered_set>
 
 #include "cohort/changes.hpp"
+#include "db/person_history.hpp"
 #include "match/blocking.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
+#include "sfcohort/lookup.hpp"
 #include "sfcohort/table.hpp"
 #include "sfcohort/text.hpp"
 
@@ -334,6 +336,17 @@ class Writer {
   const std::unordered_map<std::string, size_t>& seen() const { return seen_; }
   // Writes the buffered match keys: before the commit.
   Status finish() { return bulk_.finish(); }
+  // For an import into a cohort that already holds people: a person id the
+  // cohort does not know is first looked for among them (an id linked by an
+  // earlier import, then the matcher), so a person a later file names under
+  // a new id is linked and moved, not added twice. The matcher reads the
+  // cohort as it was before this import's rows.
+  Status link_unknown_ids() {
+    auto m = Matcher::create(store_);
+    if (!m) return m.error();
+    matcher_.emplace(std::move(*m));
+    return Ok{};
+  }
 
  private:
   // The person's family, added the first time the import sees it; a family
@@ -368,10 +381,17 @@ class Writer {
   Status put_person(ParsedRow& pr) {
     Person& p = pr.person;
     std::optional<Person> existing;
+    std::string linked_id;  // the file's id, when it is a person known by another
     if (!p.id.empty()) {
       auto e = store_.person(p.id);
       if (!e) return e.error();
       existing = std::move(*e);
+      if (!existing && matcher_) {
+        auto l = known_as_other(p, linked_id);
+        if (!l) return l.error().with_context(file_ + ": row " + std::to_string(pr.n));
+        existing = std::move(*l);
+        if (existing) p.id = existing->id;
+      }
     } else {
       auto e = store_.find_member(p.family_id, p.given_name, p.surname, p.dob);
       if (!e) return e.error();
@@ -388,18 +408,49 @@ class Writer {
       SF_TRY(log_.add("added", p.family_id, p.id));
     } else if (existing->same_fields(p)) {
       bulk_.use_prepared(nullptr);
-      ++rep_.unchanged;
+      if (linked_id.empty()) ++rep_.unchanged;
     } else {
       SF_TRY(match::change_person(store_, p));
       ++rep_.updated;
       if (existing->family_id != p.family_id) {
-        ++rep_.moved;
+        if (linked_id.empty()) ++rep_.moved;
+        SF_TRY(db::record_person_change(store_, existing->pk, "family_id", existing->family_id,
+                                        p.family_id, now_));
         SF_TRY(log_.add("moved", p.family_id, p.id, "family_id", existing->family_id, p.family_id));
       }
       SF_TRY(log_.updated(*existing, p));
     }
+    if (!linked_id.empty()) SF_TRY(link(*existing, p, linked_id));
     seen_.emplace(p.id, pr.n);
     return Ok{};
+  }
+
+  // The cohort person that P, under an id the cohort does not know, is: the
+  // one an earlier import linked that id to, or the one the matcher is sure
+  // of (exact or strong; never a twin or one of two plausible people) that
+  // this file has not named already. Sets LINKED_ID to P's id for a new link.
+  Result<std::optional<Person>> known_as_other(const Person& p, std::string& linked_id) {
+    auto a = db::person_by_alias(store_, p.id);
+    if (!a || *a) return a;
+    LookupOptions lo;
+    lo.min_band = Band::kStrong;
+    lo.limit = 1;
+    lo.household = false;
+    auto r =
+        matcher_->lookup(Query(p.given_name, p.surname, p.dob, p.postcode, p.house, p.sex), lo);
+    if (!r) return r.error();
+    if (r->matches.empty() || seen_.count(r->matches[0].person.id)) return std::optional<Person>();
+    auto e = store_.person(r->matches[0].person.id);
+    if (e && *e) linked_id = p.id;
+    return e;
+  }
+
+  // Links the file's id LINKED_ID to WAS (now P), and reports it as a move.
+  Status link(const Person& was, const Person& p, const std::string& linked_id) {
+    ++rep_.moved;
+    SF_TRY(db::link_person_alias(store_, linked_id, was.pk, now_));
+    SF_TRY(db::record_person_change(store_, was.pk, "linked_id", "", linked_id, now_));
+    return log_.add("moved", p.family_id, p.id, "person_id", was.id, linked_id);
   }
 
   // A second row for a person already read: refused, reported with both
@@ -422,6 +473,8 @@ class Writer {
   // Match keys are buffered and written bucket by bucket before the commit.
   match::BulkIndex bulk_;
   std::unordered_set<std::string> families_known_;
+  std::optional<Matcher> matcher_;  // see link_unknown_ids()
+  const std::string now_ = Store::now_utc();
 };
 
 // With a full file: every person of an active family the file did not name
@@ -482,7 +535,11 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   if (!load) return load.error();
   changes::Log log;
   if (opt.changes_path) SF_TRY(log.open(*opt.changes_path));
+  if (!opt.dry_run) log.record_history(&store, Store::now_utc());
   Writer writer(store, *columns, file, rep, log);
+  auto people = store.count_people();
+  if (!people) return people.error();
+  if (*people > 0) SF_TRY(writer.link_unknown_ids());
   // Reading and validating rows runs on the second core while this thread
   // writes to the database; at most kMaxChunks chunks wait, so memory stays
   // bounded.

@@ -3,6 +3,7 @@
 // a request is quick however large the cohort and its trail.
 #include "sfcohort/subject_access.hpp"
 
+#include "db/person_history.hpp"
 #include "db/subject_rows.hpp"
 #include "sfcohort/family.hpp"
 #include "sfcohort/io.hpp"
@@ -63,11 +64,21 @@ Result<OJ> gather(Store& store, const std::string& person_id) {
   if (!about) return about.error();
   auto disclosed = db::disclosures_of(store, person_id);
   if (!disclosed) return disclosed.error();
+  auto changes = db::person_changes(store, person_id);
+  if (!changes) return changes.error();
+  auto aliases = db::person_aliases(store, person_id);
+  if (!aliases) return aliases.error();
 
   OJ out = OJ::object();
   out["subject"] = person_id;
   out["generated_at"] = Store::now_utc();
   out["person"] = person_json(v->person, times->value_or(db::RecordTimes{}));
+  out["person"]["other_ids"] = *aliases;
+  OJ changed = OJ::array();
+  for (const auto& c : *changes)
+    changed.push_back(
+        {{"at", c.changed_at}, {"field", c.field}, {"old", c.old_value}, {"new", c.new_value}});
+  out["changes"] = changed;
   OJ hist = OJ::array();
   for (const auto& h : *history)
     hist.push_back({{"status", h.status == "cohort" ? "reopened" : h.status},
@@ -112,6 +123,14 @@ std::string to_text(const OJ& sar) {
   s += "Prepared " + scalar(sar["generated_at"]) + "\n\n";
   s += "Record\n";
   for (const auto& [k, v] : sar["person"].items()) {
+    if (k == "other_ids") {
+      if (!v.empty()) {
+        std::string ids;
+        for (const auto& id : v) ids += (ids.empty() ? "" : ", ") + scalar(id);
+        s += "  other_ids: " + ids + "\n";
+      }
+      continue;
+    }
     if (k == "other_fields") {
       for (const auto& [ek, evv] : v.items()) s += "  " + ek + ": " + scalar(evv) + "\n";
       continue;
@@ -131,6 +150,10 @@ std::string to_text(const OJ& sar) {
     if (rows.empty()) s += "  none\n";
     for (const auto& r : rows) s += "  " + line(r) + "\n";
   };
+  section("Changes to the record", sar["changes"], [](const OJ& c) {
+    return scalar(c["at"]) + "  " + scalar(c["field"]) + ": '" + scalar(c["old"]) + "' -> '" +
+           scalar(c["new"]) + "'";
+  });
   section("Nominations", sar["nominations"], [](const OJ& n) {
     return scalar(n["id"]) + "  " + scalar(n["status"]) + "  submitted " +
            scalar(n["submitted_at"]) +
