@@ -42,7 +42,7 @@ struct RowError {
 struct ImportReport {
   size_t read = 0;
   size_t imported = 0;   // new people
-  size_t updated = 0;    // people whose fields changed
+  size_t updated = 0;    // people whose fields changed, or now linked to a new id
   size_t unchanged = 0;  // people already stored exactly so
   size_t rejected = 0;
   size_t families_added = 0;

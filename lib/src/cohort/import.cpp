@@ -408,7 +408,7 @@ class Writer {
       SF_TRY(log_.add("added", p.family_id, p.id));
     } else if (existing->same_fields(p)) {
       bulk_.use_prepared(nullptr);
-      if (linked_id.empty()) ++rep_.unchanged;
+      ++(linked_id.empty() ? rep_.unchanged : rep_.updated);  // linked: a new id for them
     } else {
       SF_TRY(match::change_person(store_, p));
       ++rep_.updated;
