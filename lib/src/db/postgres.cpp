@@ -86,9 +86,13 @@ const Libpq& pq() { return *libpq(); }
 
 constexpr Oid kText = 25, kInt8 = 20, kFloat8 = 701, kBytea = 17;
 
+// The first line of a libpq message, without its severity ("FATAL:  ").
 std::string first_line(const char* m) {
   std::string s = m ? m : "";
   if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+  for (std::string_view sev : {"FATAL:  ", "ERROR:  "}) {
+    if (s.rfind(sev, 0) == 0) s.erase(0, sev.size());
+  }
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
   return s;
 }
