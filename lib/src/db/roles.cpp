@@ -34,7 +34,8 @@ std::vector<std::string> grants(const std::string& role) {
   } else {
     g.push_back(std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kCohort + " TO " + role);
     g.push_back("GRANT INSERT, UPDATE ON meta TO " + role);
-    g.push_back("GRANT USAGE ON ALL SEQUENCES IN SCHEMA sfcohort TO " + role);
+    // UPDATE: an import takes new people's keys in blocks (setval).
+    g.push_back("GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA sfcohort TO " + role);
   }
   return g;
 }
