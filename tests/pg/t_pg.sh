@@ -28,7 +28,7 @@ expect_rc 0 "init" sf init
 has "created postgresql://" out "init"
 hasnt "audit key" out "init: the trail's key is the server's"
 [ ! -e "$SFCOHORT_KEYS/audit.key" ] && ok || fail "init on PostgreSQL wrote an audit key file"
-same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 8 "schema version kept in the database"
+same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 12 "schema version kept in the database"
 expect_rc 0 "init again" sf init
 has "is up to date" out "init again"
 expect_rc 0 "import" sf -q import people.csv
@@ -42,6 +42,13 @@ expect_rc 1 "not in the cohort" sf lookup --given Bob --surname Smith --dob 1999
 # The audit: the server's, with the database user as the actor.
 expect_rc 0 "verify" sf audit verify
 has "intact" out "verify"
+# The chain's HMAC made with the built-in sha256() (migration 12) is
+# pgcrypto's, byte for byte, for keys shorter than, as long as and longer
+# than a block.
+same "$(psql_q -c "SELECT bool_and(sfcohort.hmac_sha256(convert_to(m, 'UTF8'), k) =
+  sfcohort.hmac(convert_to(m, 'UTF8'), k, 'sha256')) FROM (VALUES ('', ''::bytea),
+  ('Zoë', sfcohort.gen_random_bytes(32)), (repeat('x', 999), sfcohort.gen_random_bytes(64)),
+  ('y', sfcohort.gen_random_bytes(100))) v(m, k)")" t "the audit HMAC is RFC 2104's"
 same "$(psql_q -c 'SELECT DISTINCT actor FROM sfcohort.audit')" postgres "actor is the database user"
 same "$(psql_q -c "SELECT count(*) FROM sfcohort.audit WHERE os_user <> 'postgres'")" 0 "os_user too"
 run psql_q -c "UPDATE sfcohort.audit SET subject = 'x' WHERE seq = 1"
