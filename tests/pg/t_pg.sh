@@ -136,6 +136,16 @@ same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" "$((people + 1 + 3000
 expect_rc 0 "verify after the concurrent import" as_user "$AUD" audit verify
 has "intact" out "verify after the concurrent import"
 
+# Disposal is refused on PostgreSQL for now (no secure erase there):
+# exit 3, one line and a hint, nothing deleted; the schedule is shown.
+before=$(db_sum)
+expect_rc 3 "retention --apply refused" sf retention --apply
+one_line_error "retention --apply refused"
+has "not yet available on a PostgreSQL database" err "retention refusal named"
+same "$(db_sum)" "$before" "retention --apply deleted nothing"
+expect_rc 0 "the retention schedule" sf retention
+has "closed_family" out "the schedule shown"
+
 # Tampering (as the owner, triggers off) is found.
 psql_q -c "ALTER TABLE sfcohort.audit DISABLE TRIGGER USER;
   UPDATE sfcohort.audit SET subject = 'edited' WHERE seq = 2;

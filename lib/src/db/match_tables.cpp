@@ -320,8 +320,13 @@ Result<int64_t> max_indexed_pk(Store& store) {
 }
 
 Result<std::vector<int64_t>> unindexed_people(Store& store) {
+  // On PostgreSQL NOT IN over a subquery larger than work_mem is a nested
+  // loop (hours on a million people); NOT EXISTS is an anti-join.
   auto st = db::connection(store).prepare(
-      "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
+      db::connection(store).postgres()
+          ? "SELECT pk FROM person p WHERE NOT EXISTS (SELECT 1 FROM match_person m "
+            "WHERE m.pk = p.pk) ORDER BY pk"
+          : "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
   if (!st) return st.error();
   std::vector<int64_t> out;
   for (;;) {
