@@ -135,10 +135,10 @@ has "no family 'F404' in the cohort" err "message"
 expect_output check-unknown-family
 expect_rc 0 "submit a nomination" sf nominate submit n.json --as-of 2018-05-01
 expect_rc 0 "accept it" sf nominate decide N000001 --accept --reason "criteria 2 and 5"
-fam=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000001'")
+fam=$(db_query "select family_id from nomination where id='N000001'")
 expect_rc 0 "a cohort family checks from its evidence" sf check "$fam" --as-of 2018-05-01 --format json
 same "$(jq -c '.met' "$T/out")" "[2,5]" "criteria met"
-pid=$(sqlite3 "$SFCOHORT_DB" "select id from person where given_name='Liam'")
+pid=$(db_query "select id from person where given_name='Liam'")
 same "$(jq -r '.criteria[] | select(.id == 2) | .because[0].member' "$T/out")" "$pid" "member is the person id"
 expect_rc 1 "as of today the evidence is old" sf check "$fam"
 expect_output check-family-old-evidence
@@ -146,7 +146,7 @@ sf audit --format json >audit.json
 same "$(jq -r "[.[] | select(.subject == \"$fam\" and .command == \"check\")] | length" audit.json)" "2" "family checks audited"
 # The database's default set is used when the file names none.
 sed '/"criteria_set"/d' n.json >noset.json
-sqlite3 "$SFCOHORT_DB" "insert into meta(key, value) values ('criteria_set', 'supporting-families-2022')"
+db_query "insert into meta(key, value) values ('criteria_set', 'supporting-families-2022')"
 expect_rc 1 "the database's default set" sf check noset.json --as-of 2018-05-01
 has "supporting-families-2022 (3 or more needs)" out "default from meta"
 

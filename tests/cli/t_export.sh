@@ -13,7 +13,7 @@ sf share partner add "West Yorkshire Police" --recipient "$P_AGE" --agreement is
   --agreement dsp=2018-01-01 --agreement mou=2018-01-01 --expires 2019-03-31 >/dev/null 2>&1
 sf share partner add "NHS Trust" --recipient "$P_AGE" --agreement isa=2020-01-01 \
   --agreement dsp=2020-01-01 --agreement mou=2020-01-01 >/dev/null 2>&1
-people=$(sqlite3 "$SFCOHORT_DB" "select count(*) from person p join family f on f.id=p.family_id where f.status='cohort'")
+people=$(db_query "select count(*) from person p join family f on f.id=p.family_id where f.status='cohort'")
 
 # Refusals: exit 5, no file.
 expect_rc 5 "expired partner" sf export --to "West Yorkshire Police" --output c.csv.age
@@ -34,7 +34,7 @@ expect_rc 2 "unknown partner" sf export --to "Nobody" --output c.csv.age
 expect_rc 2 "unknown family" sf export --to "NHS Trust" --family F999 --output c.csv.age
 expect_rc 2 "bad --fields" sf export --to "NHS Trust" --fields everything --output c.csv.age
 [ ! -e c.csv.age ] && ok || fail "refused export left a file"
-same "$(sqlite3 "$SFCOHORT_DB" "select count(*) from audit where command='export' and detail not like '%\"refused\":%'")" "0" "refusals are not exports"
+same "$(db_query "select count(*) from audit where command='export' and detail not like '%\"refused\":%'")" "0" "refusals are not exports"
 
 # Sealed to a partner: the standard tools open and verify it.
 expect_rc 0 "export to a partner" sf export --to "NHS Trust" --output c.csv.age
@@ -50,7 +50,7 @@ case "$tc" in "trusted comment: "*) ok ;; *) fail "trusted comment line" ;; esac
 for word in Smith Jonathan "HD1 2AB" 2009-03-14 F000123 P0004812; do
   case "$tc" in *"$word"*) fail "trusted comment holds personal data ($word)" ;; *) ok ;; esac
 done
-row=$(sqlite3 "$SFCOHORT_DB" "select subject||'|'||detail from audit where command='export'")
+row=$(db_query "select subject||'|'||detail from audit where command='export'")
 case "$row" in *'"to":["NHS Trust"]'*) ok ;; *) fail "audit: to whom ($row)" ;; esac
 case "$row" in *'"families":["F'*) ok ;; *) fail "audit: which families" ;; esac
 case "$row" in *"\"blake2b\":\"$(b2sum c.csv.age | cut -d' ' -f1)\""*) ok ;; *) fail "audit: the file's digest" ;; esac
@@ -65,7 +65,7 @@ python3 -c 'import json,sys; d=json.load(open("f.json")); assert all(r["family_i
 # --recipient with --reason, audited with the reason.
 expect_rc 0 "export to a bare recipient" sf export --recipient "$P_AGE" --reason "court order 2024/117" --output r.csv.age
 age -d -i p.key r.csv.age >/dev/null 2>&1 && ok || fail "bare recipient opens it"
-sqlite3 "$SFCOHORT_DB" "select detail from audit where command='export'" | grep -q '"reason":"court order 2024/117"' && ok || fail "reason audited"
+db_query "select detail from audit where command='export'" | grep -q '"reason":"court order 2024/117"' && ok || fail "reason audited"
 
 # Plain text only when asked.
 expect_rc 0 "plaintext to stdout" sf export --plaintext
@@ -74,7 +74,7 @@ expect_output export-plaintext
 expect_rc 0 "plaintext to a file" sf export --plaintext --output plain.csv
 expect_output export-plaintext-file
 same "$(stat -c %a plain.csv)" "600" "plaintext file is owner-only"
-sqlite3 "$SFCOHORT_DB" "select detail from audit where command='export'" | grep -q '"plaintext":true' && ok || fail "plaintext audited"
+db_query "select detail from audit where command='export'" | grep -q '"plaintext":true' && ok || fail "plaintext audited"
 expect_rc 2 "--plaintext with --to" sf export --plaintext --to "NHS Trust"
 
 # --fields full: from accepted nominations, only for a partner allowed it,
@@ -95,8 +95,8 @@ expect_rc 0 "submit a family with consent" sf nominate submit n1.json
 expect_rc 0 "accept it" sf nominate decide N000001 --accept --reason "test"
 expect_rc 0 "submit a family without consent" sf nominate submit n2.json
 expect_rc 0 "accept it" sf nominate decide N000002 --accept --reason "test"
-F_OK=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000001'")
-F_NO=$(sqlite3 "$SFCOHORT_DB" "select family_id from nomination where id='N000002'")
+F_OK=$(db_query "select family_id from nomination where id='N000001'")
+F_NO=$(db_query "select family_id from nomination where id='N000002'")
 expect_rc 0 "a partner allowed the full profile" sf share partner add "Full Partner" --recipient "$P_AGE" \
   --agreement isa=2020-01-01 --agreement dsp=2020-01-01 --agreement mou=2020-01-01 --allow full
 expect_rc 0 "full export" sf export --to "Full Partner" --fields full --family "$F_OK" --family "$F_NO" --output full.csv.age
@@ -107,7 +107,7 @@ same "$(head -n 1 full.csv | cut -d, -f15-)" "criteria_met,evidence,agencies,con
 grep -q "^$F_OK," full.csv && ok || fail "consenting family exported"
 if [ -s full.csv ] && [ -n "$F_NO" ] && ! grep -q "^$F_NO," full.csv; then ok; else fail "family without consent exported"; fi
 grep -q 'school_attendance_pct' full.csv && ok || fail "evidence exported"
-sqlite3 "$SFCOHORT_DB" "select detail from audit where command='export' order by seq desc limit 1" | grep -q "\"withheld\":\[{\"family_id\":\"$F_NO\",\"reason\":\"consent was refused\"}\]" && ok || fail "withheld family audited"
+db_query "select detail from audit where command='export' order by seq desc limit 1" | grep -q "\"withheld\":\[{\"family_id\":\"$F_NO\",\"reason\":\"consent was refused\"}\]" && ok || fail "withheld family audited"
 expect_rc 0 "full export as json" sf export --plaintext --fields full --format json --family "$F_OK"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["criteria_met"]==[2,5] and d[0]["consent"]["given"] is True' "$T/out" && ok || fail "full json fields"
 

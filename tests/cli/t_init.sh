@@ -7,10 +7,26 @@ source "$SRC/tests/cli/lib.sh"
 latest=$(ls "$SRC"/schema/ | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
 expect_rc 0 "init" sf init
 expect_output init-new
-same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA user_version')" "$latest" "a new database has every migration"
-same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA journal_mode')" "wal" "WAL journal"
-same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA application_id')" "1397113672" "application id marks it as ours"
+if on_sqlite; then
+  same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA user_version')" "$latest" "a new database has every migration"
+  same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA journal_mode')" "wal" "WAL journal"
+  same "$(sqlite3 "$SFCOHORT_DB" 'PRAGMA application_id')" "1397113672" "application id marks it as ours"
+else
+  pg_latest=$(ls "$SRC"/schema/pg/ | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
+  same "$pg_latest" "$latest" "both backends' schema versions are the same"
+  same "$(db_query 'SELECT version FROM schema_version')" "$pg_latest" "a new database has every migration"
+fi
 
+if ! on_sqlite; then
+  # On PostgreSQL: init again is up to date; a newer schema is refused.
+  expect_rc 0 "init again" sf init
+  has "up to date" out "init reports up to date"
+  db_query "UPDATE schema_version SET version = $((latest + 1))"
+  expect_rc 3 "a newer database is refused" sf lookup --surname x
+  has "newer than this sfcohort understands" err "newer message"
+  finish
+  exit
+fi
 # A database at schema version 1, as the first release made it.
 rm -f old.db
 sqlite3 old.db < "$SRC/schema/0001_init.sql"

@@ -32,11 +32,11 @@ age-keygen -o partner/age.key 2>/dev/null
 sf share partner add "West Yorkshire Police" --recipient "$(age-keygen -y partner/age.key)" \
   --agreement isa=2024-01-01 --agreement dsp=2024-01-01 --agreement mou=2024-01-01 >/dev/null
 sf lookup --batch "$SRC/examples/roll.csv" --to "West Yorkshire Police" --output reply.csv.age 2>/dev/null
-same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM disclosure WHERE person_id = 'P0004812'")" 6 \
+same "$(db_query "SELECT count(*) FROM disclosure WHERE person_id = 'P0004812'")" 6 \
   "six disclosure rows for Jon: lookup, batch, two exports, the reply's batch and the reply"
-same "$(sqlite3 "$SFCOHORT_DB" "SELECT partner FROM disclosure WHERE person_id = 'P0004812' AND partner <> ''")" \
+same "$(db_query "SELECT partner FROM disclosure WHERE person_id = 'P0004812' AND partner <> ''")" \
   "West Yorkshire Police" "the reply's row names the partner"
-same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM disclosure WHERE person_id = 'P0004899'")" 0 \
+same "$(db_query "SELECT count(*) FROM disclosure WHERE person_id = 'P0004899'")" 0 \
   "no one else's rows under a person not in the cohort"
 expect_rc 0 "export cut short is audited" sf audit --action export --format json
 has '"output": "-"' out "the export to a pipe left its entry"
@@ -64,17 +64,32 @@ has "no audit entries" err "nothing about an id no entry names"
 
 # The chain covers the rows: one removed, added or changed is found.
 expect_rc 0 "verify" sf audit verify
-cp "$SFCOHORT_DB" saved.db
-sqlite3 "$SFCOHORT_DB" "DELETE FROM disclosure WHERE person_id = 'P0004812' AND partner <> ''"
-expect_rc 1 "verify, a row removed" sf audit verify
-has "disclosure rows of entry" out "names the entry"
-cp saved.db "$SFCOHORT_DB"
-sqlite3 "$SFCOHORT_DB" "INSERT INTO disclosure VALUES ('P0004810', 3, '', 'F000123')"
-expect_rc 1 "verify, a row added" sf audit verify
-cp saved.db "$SFCOHORT_DB"
-sqlite3 "$SFCOHORT_DB" "UPDATE disclosure SET partner = 'Someone Else' WHERE partner <> ''"
-expect_rc 1 "verify, a partner changed" sf audit verify
-cp saved.db "$SFCOHORT_DB"
+if on_sqlite; then
+  cp "$SFCOHORT_DB" saved.db
+  sqlite3 "$SFCOHORT_DB" "DELETE FROM disclosure WHERE person_id = 'P0004812' AND partner <> ''"
+  expect_rc 1 "verify, a row removed" sf audit verify
+  has "disclosure rows of entry" out "names the entry"
+  cp saved.db "$SFCOHORT_DB"
+  sqlite3 "$SFCOHORT_DB" "INSERT INTO disclosure VALUES ('P0004810', 3, '', 'F000123')"
+  expect_rc 1 "verify, a row added" sf audit verify
+  cp saved.db "$SFCOHORT_DB"
+  sqlite3 "$SFCOHORT_DB" "UPDATE disclosure SET partner = 'Someone Else' WHERE partner <> ''"
+  expect_rc 1 "verify, a partner changed" sf audit verify
+  cp saved.db "$SFCOHORT_DB"
+else
+  # PostgreSQL covers each entry's count of rows, not yet their digest (a
+  # changed partner is not found there: see README, "A team on PostgreSQL").
+  row=$(db_query "SELECT person_id, audit_seq, partner, family_id FROM disclosure
+    WHERE person_id = 'P0004812' AND partner <> ''")
+  IFS='|' read -r r_person r_seq r_partner r_family <<<"$row"
+  db_query "DELETE FROM disclosure WHERE person_id = 'P0004812' AND partner <> ''"
+  expect_rc 1 "verify, a row removed" sf audit verify
+  has "disclosure rows of entry" out "names the entry"
+  db_query "INSERT INTO disclosure VALUES ('$r_person', $r_seq, '$r_partner', '$r_family')"
+  db_query "INSERT INTO disclosure VALUES ('P0004810', $r_seq, '', 'F000123')"
+  expect_rc 1 "verify, a row added" sf audit verify
+  db_query "DELETE FROM disclosure WHERE person_id = 'P0004810' AND audit_seq = $r_seq"
+fi
 expect_rc 0 "verify restored" sf audit verify
 
 finish

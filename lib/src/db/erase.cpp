@@ -1,13 +1,25 @@
 // SQLITE-ONLY: the one place outside the connection's set-up that issues a
 // PRAGMA. Disposal must leave no copy of what it deleted in the database
-// file or its write-ahead log; on PostgreSQL the equivalent is VACUUM of the
-// tables concerned, run by the backend's own version of this file.
+// file or its write-ahead log; on PostgreSQL it is refused for now (VACUUM
+// of the tables concerned is the owner's, and the server's log keeps
+// copies).
 #include "db/sqlite.hpp"
 #include "sfcohort/store.hpp"
 
 namespace sfcohort {
 
 Status Store::erase_deleted_content(bool after_commit) {
+  if (db().postgres()) {
+    // Not yet: deleted rows stay in the server's pages until vacuumed (by
+    // the tables' owner) and in its write-ahead log, and the disposed
+    // disclosures' digest needs the key the server keeps. Refused before
+    // anything is deleted.
+    return Error(
+        Errc::kEnvironment,
+        "disposal with secure erase is not yet available on a PostgreSQL database: "
+        "nothing was deleted",
+        {"see the README, 'A team on PostgreSQL'; 'sfcohort retention' still shows what is due"});
+  }
   if (!after_commit) return db().exec("PRAGMA secure_delete = ON");
   // Pages freed and zeroed in the log reach the file; the log, which still
   // holds frames from before the deletes, is emptied.

@@ -46,6 +46,24 @@ struct Scan {
   }
 };
 
+// Every row of QUERY to FN (a template over the row, which returns false
+// to stop): on PostgreSQL streamed over COPY in its binary format, one row
+// at a time rather than the whole result at once; on SQLite stepped.
+template <typename F>
+Status each_row(sql::Db& db, const std::string& query, F&& fn) {
+  if (db.postgres()) {
+    return db.copy_out(query, [&](const sql::CopyRow& row) -> bool { return fn(row); });
+  }
+  auto st = db.prepare(query);
+  if (!st) return st.error();
+  const sql::Stmt& row = *st;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (!*r || !fn(row)) return Ok{};
+  }
+}
+
 Status read_postings(sql::Db& db, Scan& scan) {
   auto entries = db.scalar_int("SELECT coalesce(sum(length(data)), 0) FROM match_bucket");
   if (!entries) return entries.error();
@@ -53,62 +71,68 @@ Status read_postings(sql::Db& db, Scan& scan) {
     scan.stop();
     return Ok{};
   }
-  auto st = db.prepare("SELECT bucket, data FROM match_bucket ORDER BY bucket");
-  if (!st) return st.error();
-  const sql::Stmt& row = *st;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r || scan.stopped) break;
-    // Postings are grouped by their key's top 16 bits: a row outside those
-    // groups holds none a probe could find.
-    const int64_t b = row.int64(0);
-    if (b < 0 || b > 0xffff) continue;
-    const std::string_view data = row.blob(1);
-    const EntriesView run(data.data(), data.size());
-    if (!scan.sink.postings(run)) {
-      scan.stop();
-      break;
-    }
-  }
-  return Ok{};
+  return each_row(db, "SELECT bucket, data FROM match_bucket ORDER BY bucket",
+                  [&](const auto& row) -> bool {
+                    if (scan.stopped) return false;
+                    // Postings are grouped by their key's top 16 bits: a row
+                    // outside those groups holds none a probe could find.
+                    const int64_t b = row.int64(0);
+                    if (b < 0 || b > 0xffff) return true;
+                    const std::string_view data = row.blob(1);
+                    if (scan.sink.postings(EntriesView(data.data(), data.size()))) return true;
+                    scan.stop();
+                    return false;
+                  });
 }
 
 Status read_names(sql::Db& db, Sink& sink) {
-  auto st = db.prepare("SELECT kind, name, n FROM name_freq");
-  if (!st) return st.error();
-  const sql::Stmt& row = *st;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r) break;
+  return each_row(db, "SELECT kind, name, n FROM name_freq", [&](const auto& row) -> bool {
     const std::string_view kind = row.text_view(0);
-    if (kind.size() != 1) continue;
+    if (kind.size() != 1) return true;
     const auto k = static_cast<NameKind>(kind[0]);
-    if (k != NameKind::kGiven && k != NameKind::kSurname && k != NameKind::kEveryone) continue;
+    if (k != NameKind::kGiven && k != NameKind::kSurname && k != NameKind::kEveryone) return true;
     sink.name_count(k, row.text_view(1), row.int64(2));
-  }
-  return Ok{};
+    return true;
+  });
 }
 
 Status read_families(sql::Db& db, Scan& scan) {
-  auto st = db.prepare("SELECT id, status IN ('cohort', 'closed') FROM family");
-  if (!st) return st.error();
-  const sql::Stmt& row = *st;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    if (!scan.sink.family(row.text_view(0), row.int64(1) != 0)) {
-      scan.stop();
-      return Ok{};
-    }
-  }
-  scan.sink.families_done();
+  bool refused = false;
+  SF_TRY(each_row(db, "SELECT id, status IN ('cohort', 'closed') FROM family",
+                  [&](const auto& row) -> bool {
+                    if (scan.sink.family(row.text_view(0), row.int64(1) != 0)) return true;
+                    refused = true;
+                    scan.stop();
+                    return false;
+                  }));
+  if (!refused) scan.sink.families_done();
   return Ok{};
 }
 
+// On PostgreSQL, a chunk's people come over COPY (no parameters there:
+// its bounds are written into the query).
+Status copy_people(sql::Db& db, Scan& scan, int reader) {
+  for (;;) {
+    const int64_t c = scan.next_chunk.fetch_add(1);
+    if (c >= static_cast<int64_t>(scan.chunks) || scan.stopped) return Ok{};
+    const std::string query =
+        "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house, "
+        "sex FROM person WHERE pk >= " +
+        std::to_string(c * Scan::kSpan) + " AND pk < " + std::to_string((c + 1) * Scan::kSpan) +
+        " ORDER BY pk";
+    SF_TRY(each_row(db, query, [&](const auto& row) -> bool {
+      const PersonView p{row.int64(0),     row.text_view(1), row.text_view(2), row.text_view(3),
+                         row.text_view(4), row.text_view(5), row.text_view(6), row.text_view(7),
+                         row.text_view(8), row.text_view(9)};
+      if (scan.sink.person(reader, static_cast<size_t>(c), p)) return true;
+      scan.stop();
+      return false;
+    }));
+  }
+}
+
 Status read_people(sql::Db& db, Scan& scan, int reader) {
+  if (db.postgres()) return copy_people(db, scan, reader);
   auto st = db.prepare(
       "SELECT pk, id, family_id, given_name, middle_names, surname, dob, postcode, house, "
       "sex FROM person WHERE pk >= ?1 AND pk < ?2 ORDER BY pk");

@@ -97,6 +97,112 @@ Status put_one(Store& store, const IndexedPerson& r, std::string& scratch) {
   return (*st)->run();
 }
 
+// COPY's text form of a bytea: \x and its hex digits (the backslash
+// escaped for COPY).
+void copy_bytea(std::string& row, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  row += "\t\\\\x";
+  for (unsigned char c : bytes) {
+    row += kHex[c >> 4];
+    row += kHex[c & 15];
+  }
+}
+
+// On PostgreSQL a bulk write of postings reads and writes buckets in spans
+// of this many, each with one COPY out and one COPY into a staging table
+// merged by one statement: the memory a span takes, not every bucket's.
+constexpr int64_t kBucketSpan = 4096;
+
+// update_postings on PostgreSQL for sorted ADDS and DELS.
+Status update_postings_pg(sql::Db& db, const std::vector<Entry>& adds,
+                          const std::vector<Entry>& dels) {
+  SF_TRY(db.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS stage_bucket (bucket bigint, data bytea) ON COMMIT DROP"));
+  size_t ia = 0, id = 0;
+  std::string rows, empty;
+  std::vector<Entry> kept, merged;
+  while (ia < adds.size() || id < dels.size()) {
+    const int64_t first = std::min(ia < adds.size() ? bucket_of(adds[ia].first) : INT64_MAX,
+                                   id < dels.size() ? bucket_of(dels[id].first) : INT64_MAX);
+    const int64_t end = (first / kBucketSpan + 1) * kBucketSpan;
+    // The span's buckets as stored, merged in bucket order with what changes.
+    rows.clear();
+    empty.clear();
+    auto merge = [&](int64_t b, std::string_view data) {
+      size_t ea = ia, ed = id;
+      while (ea < adds.size() && bucket_of(adds[ea].first) == b) ++ea;
+      while (ed < dels.size() && bucket_of(dels[ed].first) == b) ++ed;
+      const EntriesView cur(data.data(), data.size());
+      kept.clear();
+      for (size_t i = 0; i < cur.size(); ++i) kept.emplace_back(cur.key(i), cur.pk(i));
+      std::vector<Entry> left;
+      std::set_difference(kept.begin(), kept.end(), dels.begin() + static_cast<long>(id),
+                          dels.begin() + static_cast<long>(ed), std::back_inserter(left));
+      merged.clear();
+      std::set_union(left.begin(), left.end(), adds.begin() + static_cast<long>(ia),
+                     adds.begin() + static_cast<long>(ea), std::back_inserter(merged));
+      ia = ea;
+      id = ed;
+      if (merged.empty()) {
+        empty += (empty.empty() ? "" : ",") + std::to_string(b);
+        return;
+      }
+      std::string b16;
+      b16.reserve(merged.size() * 16);
+      for (const auto& e : merged) {
+        put64(b16, e.first);
+        put64(b16, static_cast<uint64_t>(e.second));
+      }
+      rows += std::to_string(b);
+      copy_bytea(rows, b16);
+      rows += '\n';
+    };
+    auto next_changed = [&]() {
+      return std::min(ia < adds.size() ? bucket_of(adds[ia].first) : INT64_MAX,
+                      id < dels.size() ? bucket_of(dels[id].first) : INT64_MAX);
+    };
+    SF_TRY(db.copy_out(
+        "SELECT bucket, data FROM match_bucket WHERE bucket >= " + std::to_string(first) +
+            " AND bucket < " + std::to_string(end) + " ORDER BY bucket",
+        [&](const sql::CopyRow& r) {
+          const int64_t b = r.int64(0);
+          // Buckets that change and are not stored yet come first.
+          for (int64_t n = next_changed(); n < b; n = next_changed()) merge(n, {});
+          if (next_changed() == b) merge(b, r.blob(1));
+          return true;
+        }));
+    for (int64_t n = next_changed(); n < end; n = next_changed()) merge(n, {});
+    if (!rows.empty()) {
+      SF_TRY(db.copy_in("COPY stage_bucket (bucket, data) FROM STDIN", rows));
+      SF_TRY(
+          db.exec("INSERT INTO match_bucket(bucket, data) SELECT bucket, data FROM stage_bucket "
+                  "ON CONFLICT(bucket) DO UPDATE SET data = excluded.data; TRUNCATE stage_bucket"));
+    }
+    if (!empty.empty()) SF_TRY(db.exec("DELETE FROM match_bucket WHERE bucket IN (" + empty + ")"));
+  }
+  return Ok{};
+}
+
+// put_indexed_people on PostgreSQL: one COPY into a staging table, one merge.
+Status put_indexed_people_pg(sql::Db& db, std::span<const IndexedPerson> people) {
+  SF_TRY(
+      db.exec("CREATE TEMP TABLE IF NOT EXISTS stage_match_person (pk bigint, keys bytea, given "
+              "text, surname text) ON COMMIT DROP"));
+  std::string rows, scratch;
+  for (const IndexedPerson& r : people) {
+    rows += std::to_string(r.pk);
+    copy_bytea(rows, packed(r.keys, scratch));
+    sql::copy_field(rows, r.given);
+    sql::copy_field(rows, r.surname);
+    rows += '\n';
+  }
+  SF_TRY(db.copy_in("COPY stage_match_person (pk, keys, given, surname) FROM STDIN", rows));
+  return db.exec(
+      "INSERT INTO match_person(pk, keys, given, surname) SELECT pk, keys, given, surname FROM "
+      "stage_match_person" +
+      std::string(kPersonUpsert) + "; TRUNCATE stage_match_person");
+}
+
 }  // namespace
 
 Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
@@ -126,6 +232,9 @@ Status update_postings(Store& store, std::vector<Entry> adds, std::vector<Entry>
   std::sort(adds.begin(), adds.end());
   adds.erase(std::unique(adds.begin(), adds.end()), adds.end());
   std::sort(dels.begin(), dels.end());
+  // Many buckets at once (an import's) are written in bulk on PostgreSQL.
+  if (db::connection(store).postgres() && adds.size() + dels.size() >= 4096)
+    return update_postings_pg(db::connection(store), adds, dels);
   size_t ia = 0, id = 0;
   std::vector<Entry> merged;
   while (ia < adds.size() || id < dels.size()) {
@@ -178,6 +287,8 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows) {
   // Fifty rows to a statement: a tenth of the statements an import of new
   // people would otherwise run.
   constexpr size_t kBatch = 50;
+  if (db::connection(store).postgres() && rows.size() >= kBatch)
+    return put_indexed_people_pg(db::connection(store), rows);
   std::string scratch;
   size_t i = 0;
   if (rows.size() >= kBatch) {
@@ -209,8 +320,13 @@ Result<int64_t> max_indexed_pk(Store& store) {
 }
 
 Result<std::vector<int64_t>> unindexed_people(Store& store) {
+  // On PostgreSQL NOT IN over a subquery larger than work_mem is a nested
+  // loop (hours on a million people); NOT EXISTS is an anti-join.
   auto st = db::connection(store).prepare(
-      "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
+      db::connection(store).postgres()
+          ? "SELECT pk FROM person p WHERE NOT EXISTS (SELECT 1 FROM match_person m "
+            "WHERE m.pk = p.pk) ORDER BY pk"
+          : "SELECT pk FROM person WHERE pk NOT IN (SELECT pk FROM match_person) ORDER BY pk");
   if (!st) return st.error();
   std::vector<int64_t> out;
   for (;;) {

@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -36,11 +37,15 @@ struct Libpq {
   decltype(&::PQexecPrepared) PQexecPrepared;
   decltype(&::PQfinish) PQfinish;
   decltype(&::PQfreemem) PQfreemem;
+  decltype(&::PQgetCopyData) PQgetCopyData;
+  decltype(&::PQgetResult) PQgetResult;
   decltype(&::PQgetisnull) PQgetisnull;
   decltype(&::PQgetlength) PQgetlength;
   decltype(&::PQgetvalue) PQgetvalue;
   decltype(&::PQntuples) PQntuples;
   decltype(&::PQprepare) PQprepare;
+  decltype(&::PQputCopyData) PQputCopyData;
+  decltype(&::PQputCopyEnd) PQputCopyEnd;
   decltype(&::PQresultErrorField) PQresultErrorField;
   decltype(&::PQresultStatus) PQresultStatus;
   decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor;
@@ -66,9 +71,11 @@ const Libpq* load_libpq() {
       bind(lib, "PQerrorMessage", f.PQerrorMessage) && bind(lib, "PQexec", f.PQexec) &&
       bind(lib, "PQexecParams", f.PQexecParams) && bind(lib, "PQexecPrepared", f.PQexecPrepared) &&
       bind(lib, "PQfinish", f.PQfinish) && bind(lib, "PQfreemem", f.PQfreemem) &&
+      bind(lib, "PQgetCopyData", f.PQgetCopyData) && bind(lib, "PQgetResult", f.PQgetResult) &&
       bind(lib, "PQgetisnull", f.PQgetisnull) && bind(lib, "PQgetlength", f.PQgetlength) &&
       bind(lib, "PQgetvalue", f.PQgetvalue) && bind(lib, "PQntuples", f.PQntuples) &&
-      bind(lib, "PQprepare", f.PQprepare) &&
+      bind(lib, "PQprepare", f.PQprepare) && bind(lib, "PQputCopyData", f.PQputCopyData) &&
+      bind(lib, "PQputCopyEnd", f.PQputCopyEnd) &&
       bind(lib, "PQresultErrorField", f.PQresultErrorField) &&
       bind(lib, "PQresultStatus", f.PQresultStatus) &&
       bind(lib, "PQsetNoticeProcessor", f.PQsetNoticeProcessor) &&
@@ -86,9 +93,13 @@ const Libpq& pq() { return *libpq(); }
 
 constexpr Oid kText = 25, kInt8 = 20, kFloat8 = 701, kBytea = 17;
 
+// The first line of a libpq message, without its severity ("FATAL:  ").
 std::string first_line(const char* m) {
   std::string s = m ? m : "";
   if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+  for (std::string_view sev : {"FATAL:  ", "ERROR:  "}) {
+    if (s.rfind(sev, 0) == 0) s.erase(0, sev.size());
+  }
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
   return s;
 }
@@ -266,6 +277,8 @@ class PgConn final : public Conn {
     return std::unique_ptr<StmtImpl>(std::make_unique<PgStmt>(this, std::move(text), params));
   }
   Status exec(std::string_view sql) override {
+    // A rollback discards whatever a bulk writer still holds.
+    if (sql != "ROLLBACK") SF_TRY(before());
     int params = 0;
     const std::string text = translate(sql, params);
     PGresult* r = pq().PQexec(c_, text.c_str());
@@ -278,6 +291,7 @@ class PgConn final : public Conn {
   Status begin_write() override { return exec("BEGIN"); }
   Status begin_read() override { return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   Status commit() override {
+    SF_TRY(before());
     PGresult* r = pq().PQexec(c_, "COMMIT");
     Status s = check(r, "database");
     // COMMIT of a transaction a statement failed in rolls back, and says so
@@ -303,17 +317,107 @@ class PgConn final : public Conn {
   PGconn* raw() { return c_; }
   std::string next_name() { return "sf" + std::to_string(++names_); }
 
+  Status copy_out(std::string_view query, const std::function<bool(const CopyRow&)>& row) override;
+  Status copy_in(std::string_view copy_sql, std::string_view data) override;
+  void set_before_statement(std::function<Status()> hook) override { before_ = std::move(hook); }
+  // Runs the before-statement hook, unless it is what is running.
+  Status before() {
+    if (!before_ || in_before_) return Ok{};
+    in_before_ = true;
+    Status s = before_();
+    in_before_ = false;
+    return s;
+  }
+
  private:
+  // The end of a COPY: its final result (an error, if the server sent one),
+  // and any after it, so the connection is ready for the next statement.
+  Status finish_copy(std::string_view what) {
+    Status s = Ok{};
+    while (PGresult* r = pq().PQgetResult(c_)) {
+      if (s) s = check(r, what);
+      pq().PQclear(r);
+    }
+    return s;
+  }
+  // Starts a COPY statement: OK when the server is ready for its data.
+  Status start_copy(const std::string& text, ExecStatusType want) {
+    PGresult* r = pq().PQexec(c_, text.c_str());
+    const bool started = r && pq().PQresultStatus(r) == want;
+    Status s = started ? Status(Ok{}) : check(r, "database");
+    if (s && !started) s = internal_error("database: COPY did not start");
+    pq().PQclear(r);
+    return s;
+  }
+
   PGconn* c_;
+  std::function<Status()> before_;
+  bool in_before_ = false;
   int64_t changes_ = 0;
   int names_ = 0;
 };
+
+// Binary COPY starts with a signature, flags and an extension area; it ends
+// with a tuple count of -1. Both come inside the messages of the tuples.
+constexpr std::string_view kCopySignature("PGCOPY\n\377\r\n\0", 11);
+
+Status PgConn::copy_out(std::string_view query, const std::function<bool(const CopyRow&)>& row) {
+  SF_TRY(before());
+  int params = 0;
+  SF_TRY(start_copy("COPY (" + translate(query, params) + ") TO STDOUT (FORMAT binary)",
+                    PGRES_COPY_OUT));
+  bool header = true, reading = true;
+  Status bad = Ok{};
+  CopyRow r;
+  for (;;) {
+    char* buf = nullptr;
+    const int n = pq().PQgetCopyData(c_, &buf, 0);
+    if (n < 0) break;  // -1 done, -2 failed: the result says which
+    std::string_view msg(buf, static_cast<size_t>(n));
+    if (header && msg.size() >= 19 && msg.substr(0, 11) == kCopySignature) {
+      const auto ext = static_cast<size_t>(static_cast<unsigned char>(msg[15])) << 24 |
+                       static_cast<size_t>(static_cast<unsigned char>(msg[16])) << 16 |
+                       static_cast<size_t>(static_cast<unsigned char>(msg[17])) << 8 |
+                       static_cast<unsigned char>(msg[18]);
+      msg.remove_prefix(std::min(msg.size(), 19 + ext));
+      header = false;
+    }
+    const bool trailer = msg.size() == 2 && msg[0] == '\xff' && msg[1] == '\xff';
+    if (reading && !msg.empty() && !trailer) {
+      if (!r.parse(msg)) {
+        bad = internal_error("database: a COPY row the server sent could not be read");
+        reading = false;
+      } else if (!row(r)) {
+        reading = false;  // the rest is read and dropped: the connection stays usable
+      }
+    }
+    pq().PQfreemem(buf);
+  }
+  Status s = finish_copy("database");
+  if (!s) return s;
+  return bad;
+}
+
+Status PgConn::copy_in(std::string_view copy_sql, std::string_view data) {
+  SF_TRY(before());
+  SF_TRY(start_copy(std::string(copy_sql), PGRES_COPY_IN));
+  constexpr size_t kPiece = 1 << 20;
+  bool sent = true;
+  for (size_t at = 0; at < data.size() && sent; at += kPiece) {
+    const size_t n = std::min(kPiece, data.size() - at);
+    sent = pq().PQputCopyData(c_, data.data() + at, static_cast<int>(n)) == 1;
+  }
+  // A failed send still ends the COPY, so its error comes back as a result.
+  (void)pq().PQputCopyEnd(c_, sent ? nullptr : "sending the rows failed");
+  return finish_copy("database");
+}
 
 Result<bool> PgStmt::step() {
   if (res_) {
     ++row_;
     return row_ < pq().PQntuples(res_);
   }
+  SF_TRY(conn_->before());
   const int n = static_cast<int>(values_.size());
   std::vector<const char*> vals(static_cast<size_t>(n));
   std::vector<int> lens(static_cast<size_t>(n));

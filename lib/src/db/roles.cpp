@@ -26,6 +26,8 @@ std::vector<std::string> grants(const std::string& role) {
   };
   if (role == "sfcohort_auditor") {
     g.push_back(std::string("GRANT SELECT ON ") + kTrail + " TO " + role);
+    // The disclosure record is part of the trail: verify counts its rows.
+    g.push_back("GRANT SELECT ON disclosure, disclosure_disposed TO " + role);
   } else if (role == "sfcohort_officer") {
     g.push_back(std::string("GRANT SELECT ON ") + kCohort + " TO " + role);
     g.push_back("GRANT INSERT, UPDATE ON nomination, nomination_member TO " + role);
@@ -34,7 +36,8 @@ std::vector<std::string> grants(const std::string& role) {
   } else {
     g.push_back(std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kCohort + " TO " + role);
     g.push_back("GRANT INSERT, UPDATE ON meta TO " + role);
-    g.push_back("GRANT USAGE ON ALL SEQUENCES IN SCHEMA sfcohort TO " + role);
+    // UPDATE: an import takes new people's keys in blocks (setval).
+    g.push_back("GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA sfcohort TO " + role);
   }
   return g;
 }

@@ -8,10 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sfcohort/result.hpp"
 
@@ -41,6 +43,24 @@ class StmtImpl {
   virtual bool is_null(int col) const = 0;
 };
 
+// One row of a streamed bulk read (Db::copy_out): its columns as the
+// server sent them in COPY's binary format, valid only during the call that
+// gives it. The accessors are named as Stmt's, so one template reads both.
+class CopyRow {
+ public:
+  bool is_null(int col) const { return null_[static_cast<size_t>(col)]; }
+  std::string_view text_view(int col) const { return cols_[static_cast<size_t>(col)]; }
+  std::string_view blob(int col) const { return cols_[static_cast<size_t>(col)]; }
+  // A bigint, integer, smallint or boolean column (big-endian, by its size).
+  int64_t int64(int col) const;
+  // Parses one tuple of COPY's binary format at DATA; false if malformed.
+  bool parse(std::string_view data);
+
+ private:
+  std::vector<std::string_view> cols_;
+  std::vector<bool> null_;
+};
+
 // One backend's connection.
 class Conn {
  public:
@@ -57,6 +77,16 @@ class Conn {
   virtual Status commit() = 0;
   virtual Error last_error(std::string_view what) const = 0;
   virtual sqlite3* sqlite_handle() const { return nullptr; }
+  // Bulk transfer, PostgreSQL only (an internal error on SQLite): QUERY's
+  // rows streamed one at a time to ROW (which returns false to stop
+  // reading), never the whole result at once; and DATA, rows in COPY's text
+  // format, sent by the COPY ... FROM STDIN statement COPY_SQL.
+  virtual Status copy_out(std::string_view query, const std::function<bool(const CopyRow&)>& row);
+  virtual Status copy_in(std::string_view copy_sql, std::string_view data);
+  // Run before any later statement on the connection (not within itself):
+  // a bulk writer's buffered rows are flushed there, so every read sees
+  // them. Empty to remove. PostgreSQL only.
+  virtual void set_before_statement(std::function<Status()> hook);
 };
 
 class Db;
@@ -146,6 +176,13 @@ class Db {
   Result<int64_t> scalar_int(std::string_view sql);
   int64_t changes() const { return conn_->changes(); }
   bool in_transaction() const { return conn_->in_transaction(); }
+  // See Conn::copy_out and copy_in (PostgreSQL only).
+  Status copy_out(std::string_view query, const std::function<bool(const CopyRow&)>& row) {
+    return conn_->copy_out(query, row);
+  }
+  Status copy_in(std::string_view copy_sql, std::string_view data) {
+    return conn_->copy_in(copy_sql, data);
+  }
   Conn& conn() { return *conn_; }
   // The SQLite connection, or null on PostgreSQL.
   sqlite3* sqlite_handle() const { return conn_ ? conn_->sqlite_handle() : nullptr; }
@@ -179,6 +216,11 @@ class Transaction {
   explicit Transaction(Db* db) : db_(db) {}
   Db* db_ = nullptr;
 };
+
+// Appends FIELD to ROW in COPY's text format (escaped; a null as \N), after
+// a tab unless it is the row's first field.
+void copy_field(std::string& row, std::string_view field, bool first = false);
+void copy_null(std::string& row, bool first = false);
 
 // The SQLite connection behind a Db opened by Db::open (db/sqlite.cpp).
 std::unique_ptr<Conn> open_sqlite(const std::string& path, Db::Mode mode, Error& err);

@@ -14,6 +14,7 @@
 
 #include "base/embedded.hpp"
 #include "db/audit_internal.hpp"
+#include "db/bulk_pg.hpp"
 #include "db/sqlite.hpp"
 #include "db/store_internal.hpp"
 #include "sfcohort/hash.hpp"
@@ -82,6 +83,7 @@ struct Store::Impl {
   int64_t next_person = 0;
   int64_t next_family = 0;
   bool created = false;
+  std::unique_ptr<pg_bulk::Writer> bulk;  // during a BulkLoad on PostgreSQL
 };
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -280,6 +282,7 @@ Store::BulkLoad::BulkLoad(BulkLoad&& o) noexcept
 }
 
 Store::BulkLoad::~BulkLoad() {
+  if (store_) store_->impl_->bulk.reset();  // its rows are not written
   // Rolled back (when not committed) before the journal goes back to WAL.
   tx_.reset();
   if (!store_) return;
@@ -291,7 +294,8 @@ Store::BulkLoad::~BulkLoad() {
 
 Status Store::BulkLoad::commit() {
   for (const std::string& create : deferred_indexes_) SF_TRY(store_->db().exec(create));
-  SF_TRY(tx_->commit());
+  SF_TRY(tx_->commit());  // on PostgreSQL, the bulk writer's last rows first
+  store_->impl_->bulk.reset();
   if (rollback_journal_) SF_TRY(store_->flush_audit_head());
   return Ok{};
 }
@@ -303,6 +307,9 @@ Result<Store::BulkLoad> Store::begin_bulk_load(bool dry_run) {
     if (!tx) return tx.error();
     BulkLoad load(this, false);
     load.tx_ = std::make_unique<sql::Transaction>(std::move(*tx));
+    auto writer = pg_bulk::Writer::begin(db);
+    if (!writer) return writer.error();
+    impl_->bulk = std::move(*writer);
     return load;
   }
   // A bigger page cache keeps a large import's B-tree pages in memory rather
@@ -417,6 +424,7 @@ Result<std::optional<Person>> one_person(Result<sql::Stmt*> st) {
 }  // namespace
 
 Result<std::optional<Family>> Store::family(const std::string& id) {
+  if (impl_->bulk && !impl_->bulk->may_have_family(id)) return std::optional<Family>();
   auto st =
       cached("SELECT id, status, joined_on, lead_agency, lead_contact FROM family WHERE id = ?1");
   if (!st) return st.error();
@@ -435,6 +443,10 @@ Result<std::optional<Family>> Store::family(const std::string& id) {
 }
 
 Status Store::put_family(const Family& f) {
+  if (impl_->bulk && !impl_->bulk->may_have_family(f.id)) {
+    impl_->bulk->add_family(f, now_utc());
+    return Ok{};
+  }
   auto st = cached(
       "INSERT INTO family(id, status, joined_on, lead_agency, lead_contact, created_at, "
       "updated_at) "
@@ -448,6 +460,7 @@ Status Store::put_family(const Family& f) {
 }
 
 Result<std::optional<Person>> Store::person(const std::string& id) {
+  if (impl_->bulk && !impl_->bulk->may_have_person(id)) return std::optional<Person>();
   auto st = cached(std::string("SELECT ") + kPersonCols + " FROM person WHERE id = ?1");
   if (st) (*st)->bind(1, id);
   return one_person(st);
@@ -599,6 +612,12 @@ Result<Person> Store::insert_person(Person p) {
     auto id = new_person_id();
     if (!id) return id.error();
     p.id = *id;
+  }
+  if (impl_->bulk) {
+    auto pk = impl_->bulk->add_person(p, now_utc());
+    if (!pk) return pk.error();
+    p.pk = *pk;
+    return p;
   }
   static constexpr std::string_view kInsert =
       "INSERT INTO person(id, family_id, given_name, middle_names, surname, dob, sex, role, "

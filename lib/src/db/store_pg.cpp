@@ -22,9 +22,9 @@ Error no_schema(const std::string& what) {
 }
 
 Result<int64_t> schema_version(sql::Db& db) {
-  auto has = db.scalar_int(
-      "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'sfcohort' AND "
-      "tablename = 'schema_version'");
+  // to_regclass rather than the pg_tables view: a new connection's first
+  // query, and the view joins catalogs it has not read yet.
+  auto has = db.scalar_int("SELECT to_regclass('sfcohort.schema_version') IS NOT NULL");
   if (!has) return has.error();
   if (*has == 0) return int64_t{-1};
   return db.scalar_int("SELECT version FROM sfcohort.schema_version");

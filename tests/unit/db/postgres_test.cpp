@@ -108,3 +108,81 @@ TEST_CASE("postgres: connection errors are environment errors naming no password
   CHECK(down.error().code == Errc::kEnvironment);
   CHECK(down.error().message.find("secret") == std::string::npos);
 }
+
+TEST_CASE("postgres: COPY in (text, escaped) and out (binary, streamed); the before hook") {
+  if (test_cluster().empty()) {
+    MESSAGE("no test cluster (SFCOHORT_TEST_PG): run by ctest as pg_unit");
+    return;
+  }
+  sql::Db db = connect();
+  REQUIRE(db.exec("CREATE TEMP TABLE c (i bigint, s text, b bytea, f boolean, n integer)"));
+  std::string rows;
+  sql::copy_field(rows, "1", true);
+  sql::copy_field(rows, "tab\there, new\nline, back\\slash");
+  sql::copy_field(rows, "\\x00ff");
+  sql::copy_field(rows, "t");
+  sql::copy_null(rows);
+  rows += '\n';
+  for (int i = 2; i <= 3000; ++i) {
+    sql::copy_field(rows, std::to_string(i), true);
+    sql::copy_field(rows, "row " + std::to_string(i));
+    sql::copy_null(rows);
+    sql::copy_field(rows, "f");
+    sql::copy_field(rows, std::to_string(-i));
+    rows += '\n';
+  }
+  REQUIRE(db.copy_in("COPY c FROM STDIN", rows));
+  int n = 0;
+  int64_t sum = 0;
+  REQUIRE(db.copy_out("SELECT i, s, b, f, n FROM c ORDER BY i", [&](const sql::CopyRow& r) {
+    if (++n == 1) {
+      CHECK(r.int64(0) == 1);
+      CHECK(r.text_view(1) == "tab\there, new\nline, back\\slash");
+      CHECK(r.blob(2) == std::string_view("\x00\xff", 2));
+      CHECK(r.int64(3) == 1);
+      CHECK(r.is_null(4));
+    } else {
+      CHECK(r.is_null(2));
+      CHECK(r.int64(3) == 0);
+      CHECK(r.int64(4) == -r.int64(0));
+    }
+    sum += r.int64(0);
+    return true;
+  }));
+  CHECK(n == 3000);
+  CHECK(sum == 3000 * 3001 / 2);
+  // Stopped early, the rest is read and dropped: the connection goes on.
+  n = 0;
+  REQUIRE(db.copy_out("SELECT i FROM c ORDER BY i", [&](const sql::CopyRow&) { return ++n < 10; }));
+  CHECK(n == 10);
+  CHECK(db.scalar_int("SELECT count(*) FROM c").value() == 3000);
+  // A query the server refuses is an error, and the connection goes on.
+  CHECK_FALSE(db.copy_out("SELECT nothing FROM c", [](const sql::CopyRow&) { return true; }));
+  CHECK_FALSE(db.copy_in("COPY c FROM STDIN", "not a number\tx\t\\N\tt\t1\n"));
+  CHECK(db.scalar_int("SELECT count(*) FROM c").value() == 3000);
+  // The hook runs once before each later statement, never within itself.
+  int hooks = 0;
+  db.conn().set_before_statement([&]() -> Status {
+    ++hooks;
+    return db.exec("INSERT INTO c(i) VALUES (0)");
+  });
+  CHECK(db.scalar_int("SELECT count(*) FROM c WHERE i = 0").value() == 1);
+  CHECK(hooks == 1);
+  db.conn().set_before_statement({});
+  CHECK(db.scalar_int("SELECT count(*) FROM c WHERE i = 0").value() == 1);
+  CHECK(hooks == 1);
+}
+
+TEST_CASE("copy rows: COPY's binary tuples read, malformed ones refused") {
+  sql::CopyRow r;
+  const std::string t(
+      "\x00\x03\x00\x00\x00\x02hi\xff\xff\xff\xff\x00\x00\x00\x08"
+      "\xff\xff\xff\xff\xff\xff\xff\xfe",
+      26);
+  REQUIRE(r.parse(t));
+  CHECK(r.text_view(0) == "hi");
+  CHECK(r.is_null(1));
+  CHECK(r.int64(2) == -2);
+  CHECK_FALSE(r.parse(t.substr(0, 20)));
+  CHECK_FALSE(r.parse(std::string("\xff\xff", 2)));
+}
