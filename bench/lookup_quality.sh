@@ -25,6 +25,11 @@ export SFCOHORT_DB="$W/cohort.db" SFCOHORT_KEYS="$W/keys" SFCOHORT_USER=quality
 "$GEN" queries --cohort "$W/cohort.csv" --n "$QUERIES" --seed "$SEED" --mix "$MIX" --out "$W/queries.csv"
 "$SF" -q init >/dev/null
 "$SF" -q import "$W/cohort.csv" >/dev/null
+# TRAIN=0 scores with the built-in weights; otherwise the weights are learned
+# from the cohort and the queries (their truth columns are not read).
+if [ "${TRAIN:-1}" != 0 ]; then "$SF" -q train --queries "$W/queries.csv" >/dev/null; fi
+# BANDS=possible=P,strong=S tries other band thresholds (sfcohort-train(1)).
+if [ -n "${BANDS:-}" ]; then "$SF" -q train --bands "$BANDS" >/dev/null; fi
 "$SF" -q lookup --batch "$W/queries.csv" --output "$W/out.csv"
 if [ -n "${KEEP:-}" ]; then cp "$W/out.csv" "$W/cohort.csv" "$KEEP/"; fi
 

@@ -27,6 +27,7 @@ constexpr CommandEntry kCommands[] = {
     {"share", add_share},   {"audit", add_audit},         {"family", add_family},
     {"person", add_person}, {"report", add_report},       {"criteria", add_criteria},
     {"sar", add_sar},       {"retention", add_retention}, {"admin", add_admin},
+    {"train", add_train},
 };
 
 // The first word of ARGV that is not a global option or its value: the

@@ -51,6 +51,10 @@ say "Import the cohort (twice: the second import changes nothing)"
 show sfcohort import cohort.csv
 show sfcohort import cohort.csv
 
+say "Learn the match weights from this cohort and a file of partners' records (a few seconds for a million people)"
+show sfcohort train --queries roll.csv
+show sfcohort train --show
+
 say "Is this person already ours? A partner's record, messy as they come"
 show sfcohort lookup --given Jon --surname smith --dob 14/3/2009 --postcode hd12ab --house 12
 say "A spelling variant, day and month swapped, no space in the postcode: found, and why"

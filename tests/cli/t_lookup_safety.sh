@@ -58,7 +58,7 @@ expect_rc 0 "strong score" sf lookup --given Anthony --surname Thompson --dob 19
 strong=$(grep -o '"score":[0-9.]*' "$T/out" | head -1 | cut -d: -f2)
 expect_rc 0 "possible score" sf lookup --given Paul --surname Ackroyd --dob 1977-05-04 --postcode "HD3 7JG" --house 51 --format json
 possible=$(grep -o '"score":[0-9.]*' "$T/out" | head -1 | cut -d: -f2)
-same "$(awk -v s="$strong" -v p="$possible" 'BEGIN { print (s >= 0.9 && p < 0.9 && p >= 0.5) ? "ordered" : s " " p }')" ordered "strong outscores possible"
+same "$(awk -v s="$strong" -v p="$possible" 'BEGIN { print (s >= 0.98 && p < 0.98 && p >= 0.15) ? "ordered" : s " " p }')" ordered "strong outscores possible"
 
 # Address only: the families at an address, with lead and size; audited.
 expect_rc 0 "families at a house" sf lookup --postcode hd12ab --house 12

@@ -99,7 +99,7 @@ has "1 exact, 0 strong, 0 possible, 0 none, 7 errors (rows 2, 3, 4, 5, 7, 8, 9)"
 expect_output tables-batch-errors
 expect_file tables-batch-errors.csv answers.csv
 same "$(grep -c ',none,' answers.csv)" "0" "no error hidden as none"
-has "2,Jonathan,Smith,31/09/2015,HD1 2AB,\"Rose Cottage, Mill Lane\",error,0.7667,F1,P" answers.csv "a bad date: error, and the lookup without it"
+has "2,Jonathan,Smith,31/09/2015,HD1 2AB,\"Rose Cottage, Mill Lane\",error,0.9799,F1,P" answers.csv "a bad date: error, and the lookup without it"
 has "dob '31/09/2015' is not a date; looked up on the other fields: possible" answers.csv "why names the field and what was done"
 has "dob '12/03/15' has a two-digit year" answers.csv "two-digit year"
 has "dob '2015/03/12' is not a date" answers.csv "year first with slashes"

@@ -110,9 +110,9 @@ struct Why {
 
 struct Match {
   Band band = Band::kNone;
-  // 0-1: the band's range (exact 0.99 and above, strong 0.90 to 0.99,
-  // possible 0.50 to 0.90), placed within it by the match weight, so every
-  // strong match outscores every possible one.
+  // 0-1: the match probability (the weight on a prior of one in the
+  // cohort's size), a possible match's kept within the band's thresholds
+  // (below strong), so every strong match outscores every possible one.
   double score = 0;
   double bits = 0;  // the match weight (log2 likelihood ratio), for explanations
   Person person;

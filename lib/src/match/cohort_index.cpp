@@ -308,6 +308,9 @@ Result<std::shared_ptr<const CohortIndex>> CohortIndex::load(Store& store, Store
   if (!read) return read.error();
   if (!*read) return std::shared_ptr<const CohortIndex>();
   loader.finish();
+  auto weights = match::load_weights(store);
+  if (!weights) return weights.error();
+  x->weights = std::move(*weights);
   return std::shared_ptr<const CohortIndex>(new CohortIndex(std::move(x)));
 }
 

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "match/weights.hpp"
 #include "sfcohort/lookup.hpp"
 
 namespace sfcohort::match {
@@ -128,6 +129,8 @@ struct IndexData {
   // name_freq: people per folded given name and surname, and everyone indexed.
   std::unordered_map<std::string, int64_t> given_n, surname_n;
   double total = 0;
+  // The weights and bands stored (match/weights.hpp).
+  Weights weights = Weights::builtin();
 
   // The fields of the person in SLOT, by Field, but the family as its
   // position in FAMILY; out[kFamily] is the id only when there is no such

@@ -11,6 +11,7 @@
 #include "match/blocking.hpp"
 #include "match/cohort_index.hpp"
 #include "match/model.hpp"
+#include "match/weights.hpp"
 
 namespace sfcohort {
 
@@ -52,6 +53,7 @@ struct Candidate {
   Fields person;
   match::Norm norm;
   match::Comparison cmp;
+  double p = 0;  // the match probability
   Band band = Band::kNone;
 };
 
@@ -81,6 +83,8 @@ class Source {
   virtual Status household_details(Household& hh) = 0;
   // How many people the cohort holds (indexed).
   virtual double people() const = 0;
+  // The weights and bands to score with.
+  virtual const match::Weights& weights() const = 0;
 };
 
 class StoreSource final : public Source {
@@ -151,7 +155,9 @@ class StoreSource final : public Source {
   }
 
   double people() const override { return total; }
+  const match::Weights& weights() const override { return model; }
   double total = 0;  // people indexed
+  match::Weights model = match::Weights::builtin();
 
  private:
   Result<double> tf(match_tables::NameKind kind, const std::string& name,
@@ -216,6 +222,7 @@ class IndexSource final : public Source {
   }
 
   double people() const override { return x_.total; }
+  const match::Weights& weights() const override { return x_.weights; }
   Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
   Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
   // A person whose family is missing is in none (as in the store).
@@ -271,6 +278,9 @@ Result<Matcher> Matcher::create(Store& store) {
   auto total = match_tables::people_indexed(store);
   if (!total) return total.error();
   source->total = static_cast<double>(*total);
+  auto model = match::load_weights(store);
+  if (!model) return model.error();
+  source->model = std::move(*model);
   (void)names::Variants::builtin();
   auto impl = std::make_unique<Impl>();
   impl->source = std::move(source);
@@ -286,10 +296,12 @@ Matcher Matcher::create(std::shared_ptr<const CohortIndex> index) {
 
 namespace {
 
-Band band_of(const match::Comparison& cmp, double people) {
-  if (cmp.given_differs || cmp.bits < match::possible_bits(cmp, people)) return Band::kNone;
-  if (cmp.exact && cmp.strong_eligible) return Band::kExact;
-  if (cmp.strong_eligible) return Band::kStrong;
+// The band of a comparison of match probability P under W: the thresholds,
+// with the safety rules on top (Comparison::strong_eligible, review).
+Band band_of(const match::Comparison& cmp, double p, const match::Weights& w) {
+  if (cmp.review) return Band::kPossible;
+  if (cmp.given_differs || p < w.possible) return Band::kNone;
+  if (cmp.strong_eligible && p >= w.strong) return cmp.exact ? Band::kExact : Band::kStrong;
   return Band::kPossible;
 }
 
@@ -312,12 +324,13 @@ Result<std::vector<Candidate>> score(Source& source, match::PersonNormaliser& no
     if (!gtf) return gtf.error();
     auto stf = source.surname_tf(c.norm.surname.full);
     if (!stf) return stf.error();
-    c.cmp = match::compare(qp, c.norm, *gtf, *stf);
-    c.band = band_of(c.cmp, source.people());
+    c.cmp = match::compare(qp, c.norm, *gtf, *stf, source.weights());
+    c.p = match::probability(c.cmp.bits, source.people());
+    c.band = band_of(c.cmp, c.p, source.weights());
     // Only people of families in the cohort (not nominated or closed) count;
     // checked only for those who matter, as most candidates score nothing.
     const bool at_address = c.norm.postcode == q.postcode && !q.postcode.empty();
-    if (c.band != Band::kNone || at_address || c.cmp.bits >= match::kPossibleBits) {
+    if (c.band != Band::kNone || at_address) {
       auto in_cohort = source.in_cohort(c.person);
       if (!in_cohort) return in_cohort.error();
       if (!*in_cohort) continue;
@@ -365,7 +378,7 @@ Status add_matches(Source& source, const std::vector<Candidate>& cands,
     Match m;
     m.band = c.band;
     m.bits = c.cmp.bits;
-    m.score = match::band_score(c.band, c.cmp.bits);
+    m.score = match::band_score(c.band, c.p, source.weights());
     auto full = source.reported(c.person);
     if (!full) return full.error();
     m.person = std::move(*full);

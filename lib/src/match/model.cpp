@@ -681,35 +681,50 @@ bool split_given(const std::string& q_joined, const Norm& q, const Norm& p) {
   return q_joined == p.given.first || q.given.first == p_joined || q_joined == p_joined;
 }
 
-}  // namespace
-
-double score_of(double bits) { return 1.0 / (1.0 + std::exp2(-(bits - kPossibleBits) / 3.0)); }
-
-double possible_bits(const Comparison& c, double people) {
-  const bool names_and_dob = (c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped) &&
-                             c.why.surname != SurnameLevel::kDiffers &&
-                             c.why.surname != SurnameLevel::kMissing;
-  const bool corroborated = names_and_dob || c.postcode_as == PostcodeLevel::kExact ||
-                            c.postcode_as == PostcodeLevel::kNear ||
-                            c.postcode_as == PostcodeLevel::kSector;
-  if (corroborated || people <= kCohortBase) return kPossibleBits;
-  return kPossibleBits + std::log2(people / kCohortBase);
+// A name's weight under W: a learned exact level is adjusted for the name's
+// frequency TF (log2 of m over the share of the cohort with the name), as
+// Splink's term-frequency adjustment does.
+double name_bits(const Weights& w, Field f, int level, double tf) {
+  if (!w.trained) return builtin_bits(f, level, tf);
+  if (level == 0 && tf > 0) {
+    const double m = w.m[static_cast<size_t>(f)][0];
+    return std::clamp(std::log2(m / tf), 3.0, kMaxBits);
+  }
+  return w.at(f, level);
+}
+double level_bits(const Weights& w, Field f, int level) {
+  return w.trained ? w.at(f, level) : builtin_bits(f, level);
 }
 
-double band_score(Band b, double bits) {
-  double lo = 0, hi = kPossibleScore;
-  if (b == Band::kExact) {
-    lo = kExactScore;
-    hi = 1.0;
-  } else if (b == Band::kStrong) {
-    lo = kStrongScore;
-    hi = kExactScore;
-  } else if (b == Band::kPossible) {
-    lo = kPossibleScore;
-    hi = kStrongScore;
+}  // namespace
+
+double probability(double bits, double people) {
+  const double log_odds = bits - std::log2(std::max(people, 1.0));
+  return 1.0 / (1.0 + std::exp2(-log_odds));
+}
+
+double band_score(Band b, double p, const Weights& w) {
+  if (b == Band::kPossible) return std::clamp(p, w.possible, w.strong - 0.0001);
+  if (b == Band::kNone) return std::min(p, w.possible);
+  return std::max(p, w.strong);
+}
+
+double builtin_bits(Field f, int level, double tf) {
+  switch (f) {
+    case Field::kGiven:
+      return given_bits(static_cast<GivenLevel>(level), tf);
+    case Field::kSurname:
+      return surname_bits(static_cast<SurnameLevel>(level), tf);
+    case Field::kDob:
+      return dob_bits(static_cast<DobLevel>(level));
+    case Field::kPostcode:
+      return postcode_bits(static_cast<PostcodeLevel>(level));
+    case Field::kHouse:
+      return house_bits(static_cast<HouseLevel>(level));
+    case Field::kSex:
+      return level == 0 ? 0.5 : level == 1 ? -6.0 : 0.0;
   }
-  // Never quite the top of the range: that is the next band's.
-  return lo + (hi - lo) * std::min(score_of(bits), 0.9999);
+  return 0.0;
 }
 
 char sex_form(std::string_view a, std::string_view b) {
@@ -774,7 +789,7 @@ void one_value_differs(Comparison& c) {
       c.why.namesake = true;
     }
     if (c.why.twin_or_alias || c.why.namesake) {
-      c.bits = std::max(c.bits, kPossibleBits);
+      c.review = true;
       c.could_be_same = c.strong_eligible = false;
     }
   }
@@ -782,11 +797,13 @@ void one_value_differs(Comparison& c) {
 
 }  // namespace
 
-Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf) {
-  return compare(QueryParts(q), p, given_tf, surname_tf);
+Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf,
+                   const Weights& w) {
+  return compare(QueryParts(q), p, given_tf, surname_tf, w);
 }
 
-Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double surname_tf) {
+Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double surname_tf,
+                   const Weights& w) {
   const Norm& q = qp.q;
   Comparison c;
   LazySkeleton p_skeleton(p.given.first);
@@ -812,7 +829,9 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
       c.why.given_name = GivenLevel::kSwapped;
       c.why.surname = SurnameLevel::kSwapped;
       // Reversed names weigh as much as the levels they reached, less a bit.
-      c.bits += given_bits(g2, given_tf) + surname_bits(s2, surname_tf) - 2.0;
+      c.bits += w.trained ? w.at(Field::kGiven, static_cast<int>(GivenLevel::kSwapped)) +
+                                w.at(Field::kSurname, static_cast<int>(SurnameLevel::kSwapped))
+                          : given_bits(g2, given_tf) + surname_bits(s2, surname_tf) - 2.0;
       g = GivenLevel::kSwapped;
       s = SurnameLevel::kSwapped;
     }
@@ -820,7 +839,8 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   if (g != GivenLevel::kSwapped) {
     c.why.given_name = g;
     c.why.surname = s;
-    c.bits += given_bits(g, given_tf) + surname_bits(s, surname_tf);
+    c.bits += name_bits(w, Field::kGiven, static_cast<int>(g), given_tf) +
+              name_bits(w, Field::kSurname, static_cast<int>(s), surname_tf);
   }
   // Names that are the male and female forms of one name (Paul, Paula).
   // They count when the sexes do not say otherwise: without a sex given, as
@@ -830,8 +850,8 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
       const char p_form = form == 'M' ? 'F' : 'M';
       const char p_sex = p.sex ? p.sex : p_form;
       if (q.sex && q.sex != p_sex) {
-        c.bits +=
-            given_bits(GivenLevel::kDiffers, given_tf) - given_bits(c.why.given_name, given_tf);
+        c.bits += name_bits(w, Field::kGiven, static_cast<int>(GivenLevel::kDiffers), given_tf) -
+                  name_bits(w, Field::kGiven, static_cast<int>(c.why.given_name), given_tf);
         c.why.given_name = GivenLevel::kDiffers;
       } else if (!q.sex && p_sex != form) {
         c.why.other_sex_form = true;
@@ -841,7 +861,7 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   c.given_differs = c.why.given_name == GivenLevel::kDiffers;
   if (q.sex && p.sex) {
     c.why.sex = q.sex == p.sex ? SexLevel::kSame : SexLevel::kDiffers;
-    c.bits += q.sex == p.sex ? 0.5 : -6.0;
+    c.bits += level_bits(w, Field::kSex, static_cast<int>(c.why.sex));
   }
 
   // Date of birth.
@@ -853,7 +873,7 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   } else {
     c.dob_as = dob_level(*q.dob, *p.dob, q.dob_valid);
     c.why.dob = q.dob_valid ? c.dob_as : DobLevel::kInvalid;
-    double b = dob_bits(c.dob_as);
+    double b = level_bits(w, Field::kDob, static_cast<int>(c.dob_as));
     // An impossible date is weaker evidence than a real one.
     c.bits += q.dob_valid ? b : (b > 0 ? b - 1.0 : b / 2.0);
   }
@@ -864,13 +884,13 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   } else {
     c.postcode_as = postcode_level(q.postcode, p.postcode);
     c.why.postcode = q.postcode_valid ? c.postcode_as : PostcodeLevel::kInvalid;
-    double b = postcode_bits(c.postcode_as);
+    double b = level_bits(w, Field::kPostcode, static_cast<int>(c.postcode_as));
     c.bits += q.postcode_valid ? b : (b > 0 ? b - 1.0 : 0.0);
   }
   c.why.house = house_level(q.house, p.house);
   // A house number only means something in the same postcode.
   if (c.postcode_as == PostcodeLevel::kExact || c.postcode_as == PostcodeLevel::kNear)
-    c.bits += house_bits(c.why.house);
+    c.bits += level_bits(w, Field::kHouse, static_cast<int>(c.why.house));
 
   bool good_dob = c.dob_as == DobLevel::kExact || c.dob_as == DobLevel::kSwapped ||
                   c.dob_as == DobLevel::kDigit;
@@ -885,8 +905,8 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
   bool close_names =
       (c.why.given_name == GivenLevel::kExact || c.why.given_name == GivenLevel::kVariant) &&
       (c.why.surname == SurnameLevel::kExact || c.why.surname == SurnameLevel::kPart);
-  c.strong_eligible = c.could_be_same && c.bits >= kStrongBits &&
-                      (c.dob_as == DobLevel::kExact || (near_address && close_names));
+  c.strong_eligible =
+      c.could_be_same && (c.dob_as == DobLevel::kExact || (near_address && close_names));
   one_value_differs(c);
   auto pc_equal =
       (c.why.postcode == PostcodeLevel::kExact) || (q.postcode.empty() && p.postcode.empty());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "match/names.hpp"
+#include "match/weights.hpp"
 #include "sfcohort/lookup.hpp"
 #include "sfcohort/text.hpp"
 
@@ -108,6 +109,10 @@ struct Comparison {
   bool exact = false;
   // Given name differs outright: never a person match (twins, siblings).
   bool given_differs = false;
+  // One whole value differs and everything else agrees (the why's
+  // twin_or_alias or namesake note): possible whatever the weight, never
+  // strong.
+  bool review = false;
 };
 
 // Whether A is the masculine ('M') or feminine ('F') form of B, by their
@@ -115,8 +120,10 @@ struct Comparison {
 // Christian and Christine, George and Georgia; 0 when neither.
 char sex_form(std::string_view a, std::string_view b);
 
-// Compares query Q with person P; FREQ_P holds the frequencies of P's names.
-Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf);
+// Compares query Q with person P under weights W; GIVEN_TF and SURNAME_TF
+// are the shares of the cohort with P's given name and surname.
+Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf,
+                   const Weights& w = Weights::builtin());
 
 // What compare() derives from the query alone, for comparing one query with
 // many people. Holds a reference to Q, which must outlive it.
@@ -128,33 +135,25 @@ struct QueryParts {
   std::string given_skeleton, surname_first_skeleton, surname_skeleton;
   std::string given_joined;  // the given-name field's words run together
 };
-Comparison compare(const QueryParts& q, const Norm& p, double given_tf, double surname_tf);
+Comparison compare(const QueryParts& q, const Norm& p, double given_tf, double surname_tf,
+                   const Weights& w = Weights::builtin());
 
 // names::edit_distance(A, B, 1) in one pass: 0 when equal, 1 for one
 // letter changed, added, dropped or two adjacent letters swapped, else 2.
 int edits_upto_one(std::string_view a, std::string_view b);
 
-// Weight thresholds of the bands, and the score shown for a weight.
-inline constexpr double kPossibleBits = 12.0;
-inline constexpr double kStrongBits = 20.0;
 // A strong candidate is reported as possible when another candidate that
 // could be the same person (see Comparison::could_be_same) and reaches
 // possible is within this many bits of it.
 inline constexpr double kAmbiguityBits = 3.5;
-double score_of(double bits);
-// The weight a comparison C needs to be possible in a cohort of PEOPLE:
-// kPossibleBits, and more in a large cohort when neither the surname with
-// the date of birth (exact or swapped) nor the address (at least the
-// sector) corroborates the names, since namesakes born a year apart or living elsewhere grow with
-// it.
-double possible_bits(const Comparison& c, double people);
-inline constexpr double kCohortBase = 20000;  // people at which nothing is added
-// The score reported for a match of band B and weight BITS: score_of(BITS)
-// placed in the band's range (see Match::score), so the bands order scores.
-double band_score(Band b, double bits);
-// Where each band's scores start.
-inline constexpr double kPossibleScore = 0.50;
-inline constexpr double kStrongScore = 0.90;
-inline constexpr double kExactScore = 0.99;
+// The match probability of a comparison of weight BITS with one person of a
+// cohort of PEOPLE: Bayes' rule with prior odds 1 to PEOPLE (the person
+// asked about is one of the cohort, not known which) and the weight as the
+// log2 likelihood ratio.
+double probability(double bits, double people);
+// The score reported for a match of band B and probability P under W's
+// thresholds: P, but a possible match's score is kept below W.strong (and at
+// least W.possible), so every strong match outscores every possible one.
+double band_score(Band b, double p, const Weights& w);
 
 }  // namespace sfcohort::match

@@ -2,6 +2,7 @@
 // the sex given, a date of birth a digit out far from home; scores that
 // follow the bands; address-only lookups.
 #include <doctest/doctest.h>
+#include <cmath>
 
 #include <string>
 
@@ -130,15 +131,20 @@ TEST_CASE("a date of birth a digit out needs the postcode's sector and close nam
 }
 
 TEST_CASE("scores follow the bands") {
+  const match::Weights& w = match::Weights::builtin();
   for (double bits : {-5.0, 12.0, 19.9, 25.0, 40.0}) {
-    CHECK(match::band_score(Band::kPossible, bits) >= match::kPossibleScore);
-    CHECK(match::band_score(Band::kPossible, bits) < match::kStrongScore);
-    CHECK(match::band_score(Band::kStrong, bits) >= match::kStrongScore);
-    CHECK(match::band_score(Band::kStrong, bits) < match::kExactScore);
-    CHECK(match::band_score(Band::kExact, bits) >= match::kExactScore);
-    CHECK(match::band_score(Band::kExact, bits) <= 1.0);
+    const double pr = match::probability(bits, 20000);
+    CHECK(match::band_score(Band::kPossible, pr, w) >= w.possible);
+    CHECK(match::band_score(Band::kPossible, pr, w) < w.strong);
+    CHECK(match::band_score(Band::kStrong, pr, w) >= w.strong);
+    CHECK(match::band_score(Band::kExact, pr, w) >= w.strong);
+    CHECK(match::band_score(Band::kExact, pr, w) <= 1.0);
   }
-  CHECK(match::band_score(Band::kStrong, 30) > match::band_score(Band::kStrong, 21));
+  CHECK(match::band_score(Band::kStrong, match::probability(30, 1e6), w) >
+        match::band_score(Band::kStrong, match::probability(21, 1e6), w));
+  // The probability: a prior of 1 in the cohort's size, Bayes on the weight.
+  CHECK(match::probability(std::log2(20000.0), 20000) == doctest::Approx(0.5));
+  CHECK(match::probability(20, 1e6) < match::probability(20, 1e3));
   Store s = cohort();
   // A possible with a high weight still scores under a strong with a low one.
   auto p = look(s, {"Paul", "Ackroyd", "1977-05-04", "HD3 7JG", "51"}).matches.at(0);
