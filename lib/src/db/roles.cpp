@@ -16,7 +16,7 @@ constexpr const char* kTrail = "audit, audit_head, audit_key";
 constexpr const char* kCohort =
     "family, person, match_bucket, match_person, name_freq, nomination, nomination_member, "
     "family_evidence, family_agency, family_consent, partner, family_status, disclosure, "
-    "disclosure_disposed, retention";
+    "disclosure_disposed, retention, evidence_feed, evidence, candidate_nomination";
 
 std::vector<std::string> grants(const std::string& role) {
   std::vector<std::string> g = {
