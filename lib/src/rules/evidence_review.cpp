@@ -50,7 +50,7 @@ Result<ReviewItem> decide_one(Store& store, int64_t id, bool accept, const std::
                  {"'sfcohort evidence review' lists the rows waiting for review"});
   const auto& e = **row;
   if (e.state != "review") {
-    std::string was = e.decision ? *e.decision + " on " + e.decided_at->substr(0, 10)
+    std::string was = e.decision ? *e.decision + " by " + e.decided_by.value_or("")
                                  : (e.state == "attached" ? "matched" : "matching nobody");
     return Error(Errc::kInvalidInput,
                  "evidence row " + std::to_string(id) + " is not waiting for review (" + was + ")");
