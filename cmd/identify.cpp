@@ -95,9 +95,13 @@ std::string text_of(const identify::Identified& id) {
     out += "  " + outcome_text(r.outcome, id.summary, r.names);
     out += "\n";
   }
-  out += std::to_string(id.cohort_evaluated) + " cohort families with evidence (" +
-         std::to_string(id.cohort_eligible) + " eligible), " + std::to_string(id.candidates) +
-         " candidate households (" + std::to_string(id.candidates_eligible) + " eligible); " +
+  auto count = [](int n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  out += count(id.cohort_evaluated, "cohort family", "cohort families") + " with evidence (" +
+         std::to_string(id.cohort_eligible) + " eligible), " +
+         count(id.candidates, "candidate household", "candidate households") + " (" +
+         std::to_string(id.candidates_eligible) + " eligible); " +
          std::to_string(id.households.size()) + " listed\n";
   if (!id.nominated.empty()) {
     out += "nominated (pending, for the team to decide):";
