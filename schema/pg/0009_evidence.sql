@@ -64,7 +64,7 @@ CREATE TABLE evidence (
   reason         text COLLATE "C"
 );
 CREATE INDEX evidence_person ON evidence(person_id);
-CREATE INDEX evidence_state ON evidence(state, pk);
+CREATE INDEX evidence_state ON evidence(state, person_id);
 
 -- The nominations `identify --nominate` made for candidate households (by
 -- the household's key), so that a household is nominated once.

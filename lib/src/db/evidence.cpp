@@ -177,8 +177,9 @@ Result<std::vector<EvidenceRecord>> evidence_in_state(Store& store, const std::s
 Result<std::vector<EvidenceRecord>> family_feed_evidence(Store& store,
                                                          const std::string& family_id) {
   auto st = cached(store, std::string("SELECT ") + kRowCols +
-                              " FROM evidence e JOIN person p ON p.id = e.person_id WHERE "
-                              "p.family_id = ?1 AND e.state = 'attached' ORDER BY e.date, e.pk");
+                              " FROM person p CROSS JOIN evidence e ON e.person_id = p.id "
+                              "WHERE p.family_id = ?1 AND e.state = 'attached' ORDER BY e.date, "
+                              "e.pk");
   if (!st) return st.error();
   (*st)->bind(1, family_id);
   auto rows = read_rows(**st);

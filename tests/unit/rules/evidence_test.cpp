@@ -183,7 +183,8 @@ TEST_CASE("identify: candidates by address, a shared address by surname, nominat
   CHECK(by_key["C:HD4 6ZZ|7"]->people.size() == 2);
   REQUIRE(by_key.count("C:WF13 3PQ|2|brown"));  // F2 lives there: by surname
   CHECK(by_key["C:WF13 3PQ|2|brown"]->why.find("F2") != std::string::npos);
-  CHECK_FALSE(by_key["C:WF13 3PQ|2|brown"]->outcome.eligible);  // no dependent child
+  // Worklessness, but one call-out and no child: domestic abuse is not met.
+  CHECK_FALSE(by_key["C:WF13 3PQ|2|brown"]->outcome.eligible);
   REQUIRE(by_key.count("C:|sam|lone|1990-01-01"));              // no postcode: a household of one
   CHECK(by_key["C:|sam|lone|1990-01-01"]->people.size() == 1);
 
