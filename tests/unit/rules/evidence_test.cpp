@@ -185,7 +185,7 @@ TEST_CASE("identify: candidates by address, a shared address by surname, nominat
   CHECK(by_key["C:WF13 3PQ|2|brown"]->why.find("F2") != std::string::npos);
   // Worklessness, but one call-out and no child: domestic abuse is not met.
   CHECK_FALSE(by_key["C:WF13 3PQ|2|brown"]->outcome.eligible);
-  REQUIRE(by_key.count("C:|sam|lone|1990-01-01"));              // no postcode: a household of one
+  REQUIRE(by_key.count("C:|sam|lone|1990-01-01"));  // no postcode: a household of one
   CHECK(by_key["C:|sam|lone|1990-01-01"]->people.size() == 1);
 
   opt.only_new = true;
