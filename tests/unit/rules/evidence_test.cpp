@@ -208,3 +208,16 @@ TEST_CASE("identify: candidates by address, a shared address by surname, nominat
   CHECK(again->nominated.empty());
   CHECK(count_rows(s, "nomination") == 1);
 }
+
+TEST_CASE("a family's feed evidence is read through the indexes, not a scan") {
+  Store s = cohort();
+  const std::string plan = sfcohort::testing::query_plan(
+      s,
+      "SELECT e.pk FROM evidence e LEFT JOIN person p ON p.id = e.person_id WHERE e.state = "
+      "'attached' AND e.person_id IN (SELECT id FROM person WHERE family_id = 'F1') ORDER BY "
+      "e.date, e.pk");
+  CAPTURE(plan);
+  CHECK(plan.find("evidence_state (state=? AND person_id=?)") != std::string::npos);
+  CHECK(plan.find("person_family (family_id=?)") != std::string::npos);
+  CHECK(plan.find("SCAN") == std::string::npos);
+}
