@@ -44,6 +44,8 @@ void add_sar(CLI::App& app, Globals& g, Action& action);
 void add_retention(CLI::App& app, Globals& g, Action& action);
 void add_admin(CLI::App& app, Globals& g, Action& action);
 void add_train(CLI::App& app, Globals& g, Action& action);
+void add_evidence(CLI::App& app, Globals& g, Action& action);
+void add_identify(CLI::App& app, Globals& g, Action& action);
 
 // "sfcohort: warning: ..." on stderr (suppressed by -q).
 void warn(const Globals& g, const std::string& message);

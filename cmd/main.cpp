@@ -22,12 +22,12 @@ struct CommandEntry {
 
 // Every subcommand, in the order `sfcohort --help` lists them.
 constexpr CommandEntry kCommands[] = {
-    {"init", add_init},     {"import", add_import},       {"lookup", add_lookup},
-    {"check", add_check},   {"nominate", add_nominate},   {"export", add_export},
-    {"share", add_share},   {"audit", add_audit},         {"family", add_family},
-    {"person", add_person}, {"report", add_report},       {"criteria", add_criteria},
-    {"sar", add_sar},       {"retention", add_retention}, {"admin", add_admin},
-    {"train", add_train},
+    {"init", add_init},         {"import", add_import},       {"lookup", add_lookup},
+    {"check", add_check},       {"nominate", add_nominate},   {"export", add_export},
+    {"share", add_share},       {"audit", add_audit},         {"family", add_family},
+    {"person", add_person},     {"report", add_report},       {"criteria", add_criteria},
+    {"sar", add_sar},           {"retention", add_retention}, {"admin", add_admin},
+    {"evidence", add_evidence}, {"identify", add_identify},   {"train", add_train},
 };
 
 // The first word of ARGV that is not a global option or its value: the

@@ -128,6 +128,15 @@ show sfcohort audit --person P0004812 --action sar
 say "Retention: what is due for disposal under the schedule"
 show sfcohort retention schedule
 show sfcohort retention
+say "Identifying families: three partners' feeds matched to the cohort"
+show sfcohort evidence import "$EXAMPLES/feeds/school-attendance.csv" --indicator school_attendance_pct --source "Education Welfare" --map "date=Period End"
+show sfcohort evidence import "$EXAMPLES/feeds/police-domestic-abuse.csv" --indicator dv_police_callout --source "West Yorkshire Police"
+show sfcohort evidence import "$EXAMPLES/feeds/dwp-out-of-work.csv" --indicator out_of_work_benefit --source DWP --map "date=Claim Start"
+show sfcohort evidence review
+say "The households not yet in the cohort that the feeds show eligible"
+show sfcohort identify --new
+show sfcohort identify --nominate --legal-basis "UK GDPR Art 6(1)(e); Art 9(2)(g); Children Act 2004 s10"
+show sfcohort nominate list --status pending
 say "The manager's report, as a table and as a page with charts"
 show sfcohort report --from 2024-01-01 --target 40 --target-period 2024-01-01..2027-12-31
 show sfcohort report --target 40 --target-period 2024-01-01..2027-12-31 --format html --output report.html

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "feeds.hpp"
 #include "gen.hpp"
 
 namespace {
@@ -15,6 +16,7 @@ constexpr const char* kHelp =
 usage:
   sfcohort-gen cohort --people N [--seed S] [--out FILE|-] [--start-date YYYY-MM-DD]
   sfcohort-gen queries --cohort FILE --n N [--seed S] [--out FILE|-] [--mix default|single|hard|febrl]
+  sfcohort-gen feeds --cohort FILE --rows N [--seed S] [--dir DIR] [--as-of YYYY-MM-DD]
   sfcohort-gen --help
 
 cohort
@@ -78,6 +80,14 @@ perturbation labels
                    a cohort surname)
   a+b              two perturbations, e.g. nickname+moved
 
+feeds
+  Writes five evidence feeds of N rows each into DIR (school_attendance_pct,
+  asb_recorded, child_in_need, out_of_work_benefit, dv_police_callout .csv),
+  about cohort people and about households outside the cohort, and truth.csv:
+  each outside household's key (as `sfcohort identify` names it), whether it
+  meets 2 or more kirklees-2015 criteria, and which. Dates are within six
+  months before --as-of (default 2026-09-01). See bench/gen/feeds.cpp.
+
 exit status: 0 success, 2 usage or bad input, 3 file error
 )";
 
@@ -108,6 +118,7 @@ int main(int argc, char** argv) {
       return 0;
     }
   const std::string cmd = args[0];
+  if (cmd == "feeds") return gen::run_feeds({args.begin() + 1, args.end()});
   gen::CohortOptions co;
   gen::QueryOptions qo;
   co.start_date = gen::days_from_ymd(2015, 4, 1);

@@ -17,7 +17,7 @@ constexpr const char* kCohort =
     "family, person, match_bucket, match_person, name_freq, nomination, nomination_member, "
     "family_evidence, family_agency, family_consent, partner, family_status, disclosure, "
     "disclosure_disposed, retention, person_change, person_alias, match_weight, match_training, "
-    "match_band";
+    "match_band, evidence_feed, evidence, candidate_nomination";
 
 std::vector<std::string> grants(const std::string& role) {
   std::vector<std::string> g = {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/json_util.hpp"
+#include "db/evidence.hpp"
 #include "db/nominations.hpp"
 #include "match/blocking.hpp"
 #include "rules/nomination_lookup.hpp"
@@ -574,6 +575,13 @@ Result<criteria::Household> family_household(Store& store, const std::string& fa
   for (const auto& e : d->evidence) {
     h.evidence.push_back(
         criteria::evidence_from(e.indicator, e.person_id, e.date, e.value, e.source));
+  }
+  // And what partners' feeds said about its people (sfcohort/evidence.hpp).
+  auto fed = db::family_feed_evidence(store, family_id);
+  if (!fed) return fed.error();
+  for (const auto& e : *fed) {
+    h.evidence.push_back(
+        criteria::evidence_from(e.indicator, e.person_id.value_or(""), e.date, e.value, e.source));
   }
   return h;
 }
