@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <unordered_map>
@@ -340,9 +341,12 @@ Status set_bands(Store& store, std::optional<double> possible, std::optional<dou
   const double p = possible.value_or(w->possible), s = strong.value_or(w->strong);
   if (!(p > 0 && p < 1) || !(s > 0 && s < 1))
     return invalid_input("band thresholds are probabilities between 0 and 1 (exclusive)");
-  if (p >= s)
-    return invalid_input("the possible threshold (" + std::to_string(p) +
-                         ") must be below the strong one (" + std::to_string(s) + ")");
+  if (p >= s) {
+    char msg[96];
+    std::snprintf(msg, sizeof msg, "the possible threshold (%g) must be below the strong one (%g)",
+                  p, s);
+    return invalid_input(msg);
+  }
   auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   if (possible) SF_TRY(match_weights::set_band(store, "possible", p));
