@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/rejects.hpp"
 #include "cohort/changes.hpp"
 #include "db/person_history.hpp"
 #include "match/blocking.hpp"
@@ -282,43 +283,6 @@ class RowPipeline {
   std::thread thread_;
 };
 
-// The rejects file: each invalid row as read, between a `row` column (its
-// number as the spreadsheet shows it) and an `error` column, written in
-// pieces as it grows and made visible only by commit().
-class Rejects {
- public:
-  Status open(const std::string& path, const std::vector<std::string>& header) {
-    auto f = AtomicFile::create(path, 0600);
-    if (!f) return f.error();
-    file_.emplace(std::move(*f));
-    columns_ = header.size();
-    std::vector<std::string> h = {"row"};
-    h.insert(h.end(), header.begin(), header.end());
-    h.push_back("error");
-    append_csv_row(buf_, h);
-    return Ok{};
-  }
-  Status add(size_t n, std::vector<std::string> row, const std::string& problem) {
-    if (!file_) return Ok{};
-    row.resize(columns_);
-    row.insert(row.begin(), std::to_string(n));
-    row.push_back(problem);
-    append_csv_row(buf_, row);
-    if (buf_.size() <= (1 << 16)) return Ok{};
-    SF_TRY(file_->write(buf_));
-    buf_.clear();
-    return Ok{};
-  }
-  // The rest, written before the import commits; commit() after it.
-  Status flush() { return file_ ? file_->write(buf_) : Status(Ok{}); }
-  Status commit() { return file_ ? file_->commit() : Status(Ok{}); }
-
- private:
-  std::optional<AtomicFile> file_;
-  size_t columns_ = 0;
-  std::string buf_;
-};
-
 // Writes the valid rows of an import, in the transaction the caller holds.
 class Writer {
  public:
@@ -526,7 +490,7 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
   auto columns = map_columns((*reader)->header(), opt.maps, file, rep.warnings);
   if (!columns) return columns.error();
   (*reader)->set_date_columns({columns->dob, columns->joined_on});
-  Rejects rejects;
+  RejectsFile rejects;
   if (opt.rejects_path && !opt.dry_run)
     SF_TRY(rejects.open(*opt.rejects_path, (*reader)->header()));
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "base/rejects.hpp"
 #include "db/evidence.hpp"
 #include "sfcohort/csv.hpp"
 #include "sfcohort/evidence.hpp"
@@ -173,42 +174,6 @@ std::string fingerprint(const Parsed& p, const std::string& source) {
   return to_hex(sha256(s));
 }
 
-// The rejects file, as import writes its own: a row column, the row as
-// read, an error column; visible only once committed.
-class Rejects {
- public:
-  Status open(const std::string& path, const std::vector<std::string>& header) {
-    auto f = AtomicFile::create(path, 0600);
-    if (!f) return f.error();
-    file_.emplace(std::move(*f));
-    columns_ = header.size();
-    std::vector<std::string> h = {"row"};
-    h.insert(h.end(), header.begin(), header.end());
-    h.push_back("error");
-    append_csv_row(buf_, h);
-    return Ok{};
-  }
-  void add(const Parsed& p) {
-    if (!file_) return;
-    std::vector<std::string> row = p.fields;
-    row.resize(columns_);
-    row.insert(row.begin(), std::to_string(p.n));
-    row.push_back(p.problem.field.empty() ? p.problem.message
-                                          : p.problem.field + ": " + p.problem.message);
-    append_csv_row(buf_, row);
-  }
-  Status commit() {
-    if (!file_) return Ok{};
-    SF_TRY(file_->write(buf_));
-    return file_->commit();
-  }
-
- private:
-  std::optional<AtomicFile> file_;
-  size_t columns_ = 0;
-  std::string buf_;
-};
-
 // Looks every valid row up: the rows to store, from SOURCE (feed id unset).
 Result<std::vector<db::EvidenceRecord>> match_rows(Store& store, const std::vector<Parsed>& rows,
                                                    const std::string& source) {
@@ -321,7 +286,7 @@ Result<ImportReport> import_feed(Store& store, const ImportOptions& opt) {
   (*reader)->set_date_columns({cols.index("dob"), cols.index("date")});
   const Date today = *parse_date(Store::today());
   std::vector<Parsed> rows;
-  Rejects rejects;
+  RejectsFile rejects;
   if (opt.rejects_path) SF_TRY(rejects.open(*opt.rejects_path, (*reader)->header()));
   TableRow row;
   for (;;) {
@@ -334,7 +299,9 @@ Result<ImportReport> import_feed(Store& store, const ImportOptions& opt) {
     if (!p.problem.message.empty()) {
       ++rep.rejected;
       if (rep.errors.size() < ImportReport::kMaxErrors) rep.errors.push_back(p.problem);
-      rejects.add(p);
+      SF_TRY(rejects.add(p.n, p.fields,
+                         p.problem.field.empty() ? p.problem.message
+                                                 : p.problem.field + ": " + p.problem.message));
     }
     rows.push_back(std::move(p));
   }
