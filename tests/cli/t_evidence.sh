@@ -119,6 +119,15 @@ expect_output evidence-rejects
 expect_file evidence-rejects.csv rejects.csv
 same "$(db_query "select count(*) from evidence where feed_id = 'E000006'")" 1 \
   "--rejects: the valid row imported"
+# Every row invalid with --rejects: nothing imported, and the rows the
+# error points to are in the rejects file.
+printf 'given_name,surname,dob,postcode,date,value\nCal,Stone,2004-04-05,HD1 2AB,2026-01-05,3\n' >all-bad.csv
+before=$(db_sum)
+expect_rc 2 "--rejects, every row invalid" sf evidence import all-bad.csv \
+  --indicator dv_police_callout --rejects all-rejects.csv
+has "see the rejects file" err "the hint names the file"
+same "$(sed 1d all-rejects.csv | cut -d, -f1)" "2" "the invalid row set aside"
+same "$(db_sum)" "$before" "nothing written to the database"
 
 # ---- review ---------------------------------------------------------------
 expect_rc 0 "review list" sf evidence review

@@ -312,11 +312,14 @@ Result<ImportReport> import_feed(Store& store, const ImportOptions& opt) {
     rep.aborted = true;
     return rep;
   }
-  if (rep.rows == rep.rejected)
+  if (rep.rows == rep.rejected) {
+    // The rows set aside are what the hint points to: the file is kept.
+    if (rep.rows) SF_TRY(rejects.commit());
     return Error(Errc::kInvalidInput, rep.file + ": no usable rows: nothing imported",
                  {rep.rows ? "every row was invalid: see the rejects file"
                            : "the file has a "
                              "header but no rows"});
+  }
   auto already = db::feed_by_digest(store, rep.sha256, opt.indicator);
   if (!already) return already.error();
   if (*already) {
