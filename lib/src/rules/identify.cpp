@@ -8,6 +8,7 @@
 #include <set>
 
 #include "db/evidence.hpp"
+#include "db/identify_rows.hpp"
 #include "sfcohort/nomination.hpp"
 #include "sfcohort/text.hpp"
 
@@ -30,52 +31,48 @@ struct Outsider {
   std::vector<const EvidenceRecord*> rows;
 };
 
-// The cohort families holding evidence, evaluated.
+// The cohort families holding evidence, evaluated (read in one pass:
+// db/identify_rows.hpp).
 Status cohort_households(Store& store, const criteria::CriteriaSet& set, const Date& as_of,
                          Identified& out) {
-  auto ids = db::families_with_evidence(store);
-  if (!ids) return ids.error();
-  auto attached = db::evidence_in_state(store, "attached");
-  if (!attached) return attached.error();
-  std::map<std::string, std::vector<const EvidenceRecord*>> by_family;
-  for (const auto& e : *attached) by_family[e.family_id].push_back(&e);
-  for (const auto& fid : *ids) {
-    auto h = nomination::family_household(store, fid);
-    if (!h) return h.error();
-    auto fam = store.family(fid);
-    if (!fam) return fam.error();
+  return db::each_evidence_family(store, [&](const db::EvidenceFamily& f) -> Status {
     HouseholdResult r;
-    r.key = fid;
-    r.family_id = fid;
+    r.key = f.id;
+    r.family_id = f.id;
     r.in_cohort = true;
-    r.family_status = *fam ? (*fam)->status : "";
-    auto it = by_family.find(fid);
+    r.family_status = f.status;
+    criteria::Household h;
+    for (const auto& p : f.members) {
+      criteria::Member m = criteria::member_from(p.id, p.given_name, p.dob, p.role);
+      if (p.resident) {
+        m.resident = *p.resident;
+        m.relationship = p.relationship;
+      }
+      r.names[m.id] = m.name;
+      h.members.push_back(std::move(m));
+    }
     std::set<std::string> sources;
-    size_t from_feeds = 0;
-    if (it != by_family.end()) {
-      // Already in the household (nomination::family_household reads them):
-      // counted here for the why.
-      for (const auto* e : it->second) {
-        sources.insert(e->source);
-        ++from_feeds;
+    for (const auto* rows : {&f.typed, &f.fed}) {
+      for (const auto& e : *rows) {
+        h.evidence.push_back(
+            criteria::evidence_from(e.indicator, e.person_id, e.date, e.value, e.source));
       }
     }
-    for (const auto& m : h->members) r.names[m.id] = m.name;
-    r.why = "cohort family " + fid + " (" + plural(h->members.size(), "person", "people") + ")";
-    if (from_feeds)
-      r.why += ": " + plural(from_feeds, "feed row", "feed rows") + " matched to its people (" +
+    for (const auto& e : f.fed) sources.insert(e.source);
+    r.why = "cohort family " + f.id + " (" + plural(h.members.size(), "person", "people") + ")";
+    if (!f.fed.empty())
+      r.why += ": " + plural(f.fed.size(), "feed row", "feed rows") + " matched to its people (" +
                plural(sources.size(), "source", "sources") + ")";
-    const size_t typed = h->evidence.size() - from_feeds;
-    if (typed)
-      r.why += (from_feeds ? "; " : ": ") + plural(typed, "item", "items") +
+    if (!f.typed.empty())
+      r.why += (f.fed.empty() ? ": " : "; ") + plural(f.typed.size(), "item", "items") +
                " from accepted nominations";
-    r.outcome = set.evaluate(*h, as_of);
-    r.household = std::move(*h);
+    r.outcome = set.evaluate(h, as_of);
+    r.household = std::move(h);
     ++out.cohort_evaluated;
     if (r.outcome.eligible) ++out.cohort_eligible;
     out.households.push_back(std::move(r));
-  }
-  return Ok{};
+    return Ok{};
+  });
 }
 
 // The candidate households formed from the rows about people outside the

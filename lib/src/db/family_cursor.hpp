@@ -1,0 +1,63 @@
+// Reading per-family tables side by side in one pass (db/programme_rows.hpp,
+// db/identify_rows.hpp): a cursor per table, each ordered by family id (text
+// compared bytewise: BINARY on SQLite, COLLATE "C" on PostgreSQL), and a read
+// snapshot around them. Private to lib/src/db.
+#pragma once
+
+#include <string>
+
+#include "db/sqlite.hpp"
+
+namespace sfcohort::db {
+
+// One of the per-family tables, read in family order alongside the families:
+// FILL takes the current row (columns from 1; column 0 is the family id).
+class Cursor {
+ public:
+  Cursor(sql::Db& db, const char* sql) : st_(db.prepare(sql)) {}
+  Status start() {
+    if (!st_) return st_.error();
+    return advance();
+  }
+  // Feeds FILL every row of FAMILY, which must not be behind the cursor.
+  template <typename Fill>
+  Status take(const std::string& family, Fill fill) {
+    while (has_ && st_->text(0) < family) SF_TRY(advance());
+    while (has_ && st_->text(0) == family) {
+      fill(*st_);
+      SF_TRY(advance());
+    }
+    return Ok{};
+  }
+
+ private:
+  Status advance() {
+    auto r = st_->step();
+    if (!r) return r.error();
+    has_ = *r;
+    return Ok{};
+  }
+  Result<sql::Stmt> st_;
+  bool has_ = false;
+};
+
+// A deferred transaction: the reads that follow see one snapshot. Ended
+// (committed: it wrote nothing) when it goes out of scope.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(sql::Db& db) : db_(db) {}
+  Status begin() {
+    SF_TRY(db_.conn().begin_read());
+    open_ = true;
+    return Ok{};
+  }
+  ~ReadSnapshot() {
+    if (open_) (void)db_.exec("COMMIT");
+  }
+
+ private:
+  sql::Db& db_;
+  bool open_ = false;
+};
+
+}  // namespace sfcohort::db
