@@ -58,8 +58,9 @@ std::string evidence_text(const identify::HouseholdResult& r) {
 }
 
 const std::vector<std::string> kColumns = {
-    "household",    "in_cohort", "family_id", "status",  "eligible", "counted",   "threshold",
-    "criteria_met", "evidence",  "people",    "address", "why",      "nomination"};
+    "household", "in_cohort", "family_id",    "status",        "eligible",
+    "counted",   "threshold", "criteria_met", "evidence",      "people",
+    "address",   "why",       "nomination",   "pending_review"};
 
 std::vector<std::string> row_of(const identify::HouseholdResult& r) {
   return {r.key,
@@ -74,7 +75,8 @@ std::vector<std::string> row_of(const identify::HouseholdResult& r) {
           people_text(r),
           address_text(r),
           r.why,
-          r.nomination_id.empty() ? "" : r.nomination_id + " (" + r.nomination_status + ")"};
+          r.nomination_id.empty() ? "" : r.nomination_id + " (" + r.nomination_status + ")",
+          r.in_cohort ? "" : std::to_string(r.pending_review)};
 }
 
 std::string text_of(const identify::Identified& id) {
@@ -101,8 +103,8 @@ std::string text_of(const identify::Identified& id) {
   out += count(id.cohort_evaluated, "cohort family", "cohort families") + " with evidence (" +
          std::to_string(id.cohort_eligible) + " eligible), " +
          count(id.candidates, "candidate household", "candidate households") + " (" +
-         std::to_string(id.candidates_eligible) + " eligible); " +
-         std::to_string(id.households.size()) + " listed\n";
+         std::to_string(id.candidates_eligible) + " eligible); " + std::to_string(id.listed) +
+         " listed\n";
   if (!id.nominated.empty()) {
     out += "nominated (pending, for the team to decide):";
     for (const auto& n : id.nominated) out += " " + n;
@@ -137,6 +139,7 @@ std::string json_of(const identify::Identified& id) {
                       {"sex", p.sex},
                       {"role", p.role}});
       h["people"] = ps;
+      h["pending_review"] = {{"rows", r.pending_review}, {"possibly", r.possibly}};
     }
     h["why"] = r.why;
     h["nomination"] =
@@ -183,29 +186,39 @@ Result<int> run_identify(const Globals& g, const IdentifyCmd& o) {
     if (!f) return f.error();
     file.emplace(std::move(*f));
   }
-  auto id = identify::identify(*store, opt);
-  if (!id) return id.error();
+  // A workbook or CSV file takes each household as it is evaluated; text
+  // and JSON are written from the whole listing.
+  std::string text;
+  identify::Listed each;
   if (book) {
     std::vector<xlsx::Writer::Kind> kinds(kColumns.size(), xlsx::Writer::Kind::kText);
     kinds[5] = kinds[6] = xlsx::Writer::Kind::kNumber;
     SF_TRY(book->header(kColumns, kinds));
-    for (const auto& r : id->households) SF_TRY(book->row(row_of(r)));
+    each = [&book](const identify::HouseholdResult& r) { return book->row(row_of(r)); };
+  } else if (o.format == "csv") {
+    append_csv_row(text, kColumns);
+    each = [&text, &file](const identify::HouseholdResult& r) -> Status {
+      append_csv_row(text, row_of(r));
+      if (text.size() < (1u << 20)) return Ok{};
+      SF_TRY(file->write(text));
+      text.clear();
+      return Ok{};
+    };
+  }
+  auto id = identify::identify(*store, opt, each);
+  if (!id) return id.error();
+  if (book) {
     SF_TRY(book->commit());
   } else {
-    std::string text;
-    if (o.format == "csv") {
-      append_csv_row(text, kColumns);
-      for (const auto& r : id->households) append_csv_row(text, row_of(r));
-    } else {
-      text = o.format == "json" ? json_of(*id) : text_of(*id);
-    }
+    if (o.format == "json") text = json_of(*id);
+    if (o.format == "text") text = text_of(*id);
     SF_TRY(file->write(text));
     SF_TRY(file->commit());
   }
   if (o.output != "-") note(g, "identify: " + o.output);
   if (!id->nominated.empty() && o.format != "text")
     note(g, std::to_string(id->nominated.size()) + " nominations made, pending");
-  return id->households.empty() ? 1 : 0;
+  return id->listed == 0 ? 1 : 0;
 }
 
 }  // namespace

@@ -64,6 +64,34 @@ same "$(grep -c 'N00000[12] (pending)' "$T/out")" 2 "csv: each candidate's nomin
 same "$(db_query "select count(*) from audit where command = 'identify'")" 13 \
   "each run audited (and the nominations made)"
 
+# A row awaiting review away from its possible match's home counts for a
+# candidate household, provisionally and said so; rejected, it is an
+# outside row; accepted, it is the cohort person's. The school row awaiting
+# review at its possible match's own home (Laura Hurst, Flat 3) counts for
+# no candidate.
+printf 'given_name,surname,dob,postcode,house,date\nLaura,Hirst,2008-09-21,HD7 5XX,9,2026-06-01\nKyle,Hurstfield,1985-01-01,HD7 5XX,9,2026-05-01\n' >asb.csv
+printf 'given_name,surname,dob,postcode,house,date\nKyle,Hurstfield,1985-01-01,HD7 5XX,9,2026-04-01\n' >dwp2.csv
+sf -q evidence import asb.csv --indicator asb_recorded --source "ASB team" >/dev/null 2>&1 ||
+  fail "asb feed"
+sf -q evidence import dwp2.csv --indicator out_of_work_benefit --source DWP >/dev/null 2>&1 ||
+  fail "second dwp feed"
+pending=$(sf -q evidence review --format json | jq -r '.[] | select(.feed_person.postcode == "HD7 5XX") | .id')
+same "$(sf -q evidence review --format json | jq -r 'length')" 2 "two rows await review"
+expect_rc 0 "identify --new with a row awaiting review" sf -q identify --new --format json
+same "$(jq -r '.households[] | select(.household == "C:HD7 5XX|9") | [(.result.met | join(",")), .pending_review.rows, (.pending_review.possibly | join(","))] | join(" ")' "$T/out")" \
+  "1,4 1 P0004821" "the pending row counts, and says whom it may be"
+same "$(jq -r '.households[] | select(.household == "C:HD7 5XX|9") | .why' "$T/out")" \
+  "same postcode and house: 2 people, 3 feed rows from 2 sources not matched to the cohort, 1 of them awaiting evidence review (possibly P0004821)" \
+  "the why says the household rests on a row awaiting review"
+same "$(jq -r '[.households[] | select(.address.postcode == "HD1 3DH")] | length' "$T/out")" 0 \
+  "a row at its possible match's own home forms no candidate"
+expect_rc 0 "csv: the pending column" sf -q identify --new --format csv
+same "$(grep '^C:HD7 5XX|9,' "$T/out" | awk -F, '{ print $NF }')" 1 "csv: one row pending"
+sf -q evidence review --reject "$pending" --reason "another Laura" >/dev/null 2>&1 || fail "reject"
+expect_rc 0 "identify --new after the rejection" sf -q identify --new --format json
+same "$(jq -r '.households[] | select(.household == "C:HD7 5XX|9") | [(.result.met | join(",")), .pending_review.rows] | join(" ")' "$T/out")" \
+  "1,4 0" "rejected, the row is an outside row: still counted, no longer pending"
+
 # Bad options.
 expect_rc 2 "a bad --as-of" sf identify --as-of 31/02/2026
 one_line_error "a bad --as-of"

@@ -10,8 +10,19 @@
 // is given (a postcode holds many households). People without a postcode
 // are each a household of their own. Each household's `why` says how it
 // was formed.
+//
+// Rows awaiting review (a possible match, not yet accepted or rejected)
+// count for a candidate household too, provisionally, when the address the
+// partner gave is not the possible match's: until a person decides, the
+// row may be about someone the cohort does not hold, and leaving it out
+// would hide the household. Such a candidate says how many of its rows
+// await review and whom they might be; accepting a row moves it to the
+// cohort person's family, rejecting it makes it an outside row. A row
+// giving the possible match's own address (a twin, a namesake at home)
+// counts for no candidate.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +53,9 @@ struct HouseholdResult {
   std::string why;
   criteria::Household household;  // the members and evidence evaluated
   criteria::Outcome outcome;
+  // A candidate's rows awaiting review, and the cohort people they may be.
+  int pending_review = 0;
+  std::vector<std::string> possibly;
   // A nomination made for this candidate by `identify --nominate`.
   std::string nomination_id, nomination_status;
 };
@@ -57,7 +71,10 @@ struct Options {
 struct Identified {
   std::string criteria_set, summary;
   Date as_of;
-  std::vector<HouseholdResult> households;  // cohort families first (by id), then candidates
+  // Cohort families first (by id), then candidates; empty when they were
+  // handed to a Listed callback instead.
+  std::vector<HouseholdResult> households;
+  size_t listed = 0;
   int cohort_evaluated = 0, cohort_eligible = 0;
   int candidates = 0, candidates_eligible = 0;
   std::vector<std::string> nominated;  // ids of the nominations made now
@@ -71,5 +88,13 @@ struct Identified {
 // nominations' own). Errors: an unknown set (kInvalidInput); nominate
 // without a legal basis (kInvalidInput).
 Result<Identified> identify(Store& store, const Options& opt);
+
+// As identify(), but each household listed is handed to LISTED (in the same
+// order) instead of being kept, so a listing of every household need not
+// be held at once: as it is evaluated, or with nominate once its
+// nomination is made. An error from LISTED stops it, before the audit
+// entry.
+using Listed = std::function<Status(const HouseholdResult&)>;
+Result<Identified> identify(Store& store, const Options& opt, const Listed& listed);
 
 }  // namespace sfcohort::identify

@@ -36,7 +36,7 @@ constexpr const char* kRowCols =
     "e.pk, e.feed_id, e.row_no, e.fingerprint, e.indicator, e.date, e.value, e.source, e.state, "
     "e.person_id, e.band, e.score, e.why, e.given_name, e.surname, e.dob, e.sex, e.postcode, "
     "e.house, e.address, e.address_family, e.decided_at, e.decided_by, e.decision, e.reason, "
-    "COALESCE(p.family_id, '')";
+    "COALESCE(p.family_id, ''), COALESCE(p.postcode, ''), COALESCE(p.house, '')";
 
 EvidenceRecord read_row(const sql::Stmt& st) {
   EvidenceRecord e;
@@ -66,6 +66,8 @@ EvidenceRecord read_row(const sql::Stmt& st) {
   e.decision = st.text_or_null(23);
   e.reason = st.text_or_null(24);
   e.family_id = st.text(25);
+  e.person_postcode = st.text(26);
+  e.person_house = st.text(27);
   return e;
 }
 

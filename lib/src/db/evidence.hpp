@@ -40,7 +40,8 @@ struct EvidenceRecord {
   std::string given_name, surname, dob, sex, postcode, house, address;
   std::string address_family;
   std::optional<std::string> decided_at, decided_by, decision, reason;
-  std::string family_id;  // read only: the family of person_id, when there is one
+  // Read only: the family and address of person_id, when there is one.
+  std::string family_id, person_postcode, person_house;
 };
 
 // The id the next feed gets: E and six digits, one more than the highest.

@@ -174,6 +174,10 @@ std::string fingerprint(const Parsed& p, const std::string& source) {
   return to_hex(sha256(s));
 }
 
+bool same_house(const std::string& a, const std::string& b) {
+  return !trim(a).empty() && to_lower_ascii(trim(a)) == to_lower_ascii(trim(b));
+}
+
 // Looks every valid row up: the rows to store, from SOURCE (feed id unset).
 Result<std::vector<db::EvidenceRecord>> match_rows(Store& store, const std::vector<Parsed>& rows,
                                                    const std::string& source) {
@@ -223,7 +227,13 @@ Result<std::vector<db::EvidenceRecord>> match_rows(Store& store, const std::vect
       e.postcode = p.q.postcode;
       e.house = p.q.house;
       e.address = p.address;
-      if (!best && !r->household.empty()) e.address_family = r->household.front().family_id;
+      // A cohort family at the very address (not only the house number:
+      // 38B is not 38) makes it shared (sfcohort/identify.hpp).
+      for (const auto& h : r->household) {
+        if (best || !same_house(h.house, p.q.house)) continue;
+        e.address_family = h.family_id;
+        break;
+      }
     }
     out.push_back(std::move(e));
   }

@@ -25,6 +25,24 @@ std::string plural(size_t n, const std::string& one, const std::string& many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// Where the listed households go: kept in the result, or handed on.
+struct Lister {
+  Identified& out;
+  const Listed* hand_on;          // null: keep them all
+  bool keep;                      // keep even so (nominations are made afterwards)
+  std::vector<Disclosure> shown;  // the cohort people listed
+  Status add(HouseholdResult&& r) {
+    ++out.listed;
+    if (r.in_cohort)
+      for (const auto& [id, name] : r.names) shown.push_back({id, r.family_id, ""});
+    if (keep || !hand_on) {
+      out.households.push_back(std::move(r));
+      return Ok{};
+    }
+    return (*hand_on)(r);
+  }
+};
+
 // One person outside the cohort: their rows, and the address they last gave.
 struct Outsider {
   const EvidenceRecord* at = nullptr;  // the row giving name, dob and address
@@ -34,7 +52,7 @@ struct Outsider {
 // The cohort families holding evidence, evaluated (read in one pass:
 // db/identify_rows.hpp).
 Status cohort_households(Store& store, const criteria::CriteriaSet& set, const Date& as_of,
-                         Identified& out) {
+                         bool only_new, Identified& out, Lister& list) {
   return db::each_evidence_family(store, [&](const db::EvidenceFamily& f) -> Status {
     HouseholdResult r;
     r.key = f.id;
@@ -67,20 +85,30 @@ Status cohort_households(Store& store, const criteria::CriteriaSet& set, const D
       r.why += (f.fed.empty() ? ": " : "; ") + plural(f.typed.size(), "item", "items") +
                " from accepted nominations";
     r.outcome = set.evaluate(h, as_of);
-    r.household = std::move(h);
     ++out.cohort_evaluated;
     if (r.outcome.eligible) ++out.cohort_eligible;
-    out.households.push_back(std::move(r));
-    return Ok{};
+    if (only_new) return Ok{};  // counted, not listed
+    r.household = std::move(h);
+    return list.add(std::move(r));
   });
 }
 
 // The candidate households formed from the rows about people outside the
 // cohort, evaluated.
 Status candidate_households(Store& store, const criteria::CriteriaSet& set, const Date& as_of,
-                            Identified& out) {
+                            bool only_new, Identified& out, Lister& list) {
   auto rows = db::evidence_in_state(store, "outside");
   if (!rows) return rows.error();
+  // Rows awaiting review, away from their possible match's home, count
+  // provisionally (sfcohort/identify.hpp).
+  auto pending = db::evidence_in_state(store, "review");
+  if (!pending) return pending.error();
+  for (auto& e : *pending) {
+    const bool at_match_home =
+        !e.postcode.empty() && e.postcode == e.person_postcode &&
+        to_lower_ascii(trim(e.house)) == to_lower_ascii(trim(e.person_house));
+    if (!at_match_home) rows->push_back(std::move(e));
+  }
   std::map<std::string, Outsider> people;
   for (const auto& e : *rows) {
     Outsider& o = people[person_key(e)];
@@ -148,22 +176,36 @@ Status candidate_households(Store& store, const criteria::CriteriaSet& set, cons
             criteria::evidence_from(e->indicator, p.id, e->date, e->value, e->source));
         sources.insert(e->source);
         ++n_rows;
+        if (e->state != "review") continue;
+        ++r.pending_review;
+        if (e->person_id &&
+            std::find(r.possibly.begin(), r.possibly.end(), *e->person_id) == r.possibly.end())
+          r.possibly.push_back(*e->person_id);
       }
       if (r.address.empty()) r.address = a.address;
       r.people.push_back(std::move(p));
     }
     r.why = g.why + ": " + plural(r.people.size(), "person", "people") + ", " +
             plural(n_rows, "feed row", "feed rows") + " from " +
-            plural(sources.size(), "source", "sources") + " matching nobody in the cohort";
+            plural(sources.size(), "source", "sources");
+    if (r.pending_review == 0) {
+      r.why += " matching nobody in the cohort";
+    } else {
+      std::string ids;
+      for (const auto& id : r.possibly) ids += (ids.empty() ? "" : ", ") + id;
+      r.why += " not matched to the cohort, " + std::to_string(r.pending_review) +
+               " of them awaiting evidence review (possibly " + ids + ")";
+    }
     if (auto n = noms->find(key); n != noms->end()) {
       r.nomination_id = n->second.first;
       r.nomination_status = n->second.second;
     }
     r.outcome = set.evaluate(h, as_of);
-    r.household = std::move(h);
     ++out.candidates;
     if (r.outcome.eligible) ++out.candidates_eligible;
-    out.households.push_back(std::move(r));
+    if (only_new && (!r.outcome.eligible || !r.nomination_id.empty())) continue;
+    r.household = std::move(h);
+    SF_TRY(list.add(std::move(r)));
   }
   return Ok{};
 }
@@ -202,7 +244,9 @@ std::string nomination_text(const HouseholdResult& r, const Options& opt, const 
 
 }  // namespace
 
-Result<Identified> identify(Store& store, const Options& opt) {
+Result<Identified> identify(Store& store, const Options& opt) { return identify(store, opt, {}); }
+
+Result<Identified> identify(Store& store, const Options& opt, const Listed& listed) {
   if (opt.nominate && trim(opt.legal_basis).empty())
     return Error(Errc::kInvalidInput, "nominating needs the legal basis for sharing the data",
                  {"e.g. \"UK GDPR Art 6(1)(e); Art 9(2)(g); Children Act 2004 s10\""});
@@ -212,25 +256,21 @@ Result<Identified> identify(Store& store, const Options& opt) {
   out.criteria_set = set->name();
   out.summary = set->summary();
   out.as_of = opt.as_of.value_or(*parse_date(Store::today()));
-  SF_TRY(cohort_households(store, *set, out.as_of, out));
-  SF_TRY(candidate_households(store, *set, out.as_of, out));
-  if (opt.only_new || opt.nominate) {
-    std::erase_if(out.households, [](const HouseholdResult& r) {
-      return r.in_cohort || !r.outcome.eligible || !r.nomination_id.empty();
-    });
-  }
-  std::vector<Disclosure> shown;
-  for (const auto& r : out.households) {
-    if (!r.in_cohort) continue;
-    for (const auto& [id, name] : r.names) shown.push_back({id, r.family_id, ""});
-  }
-  nlohmann::json detail = {
-      {"criteria_set", out.criteria_set}, {"as_of", out.as_of.iso()},
-      {"families", out.cohort_evaluated}, {"families_eligible", out.cohort_eligible},
-      {"candidates", out.candidates},     {"candidates_eligible", out.candidates_eligible},
-      {"listed", out.households.size()}};
+  // Listing only the new eligible households, the others are counted and
+  // dropped as they are evaluated.
+  const bool only_new = opt.only_new || opt.nominate;
+  Lister list{out, listed ? &listed : nullptr, opt.nominate, {}};
+  SF_TRY(cohort_households(store, *set, out.as_of, only_new, out, list));
+  SF_TRY(candidate_households(store, *set, out.as_of, only_new, out, list));
+  nlohmann::json detail = {{"criteria_set", out.criteria_set},
+                           {"as_of", out.as_of.iso()},
+                           {"families", out.cohort_evaluated},
+                           {"families_eligible", out.cohort_eligible},
+                           {"candidates", out.candidates},
+                           {"candidates_eligible", out.candidates_eligible},
+                           {"listed", out.listed}};
   if (opt.only_new) detail["new"] = true;
-  SF_TRY(store.audit("", detail, std::move(shown)));
+  SF_TRY(store.audit("", detail, std::move(list.shown)));
   if (!opt.nominate) return out;
   // Each nomination is submitted (and audited) as `nominate submit` would;
   // then one entry records which household each was made for.
@@ -244,7 +284,7 @@ Result<Identified> identify(Store& store, const Options& opt) {
     out.nominated.push_back(r.nomination_id);
     made[r.key] = r.nomination_id;
   }
-  if (out.nominated.empty()) return out;
+  if (out.nominated.empty()) return out;  // nothing listed either
   auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   const std::string now = Store::now_utc();
@@ -252,6 +292,8 @@ Result<Identified> identify(Store& store, const Options& opt) {
     SF_TRY(db::insert_candidate_nomination(store, r.key, r.nomination_id, now));
   SF_TRY(store.audit("", {{"action", "nominate"}, {"nominations", made}}));
   SF_TRY(tx->commit());
+  if (listed)
+    for (const auto& r : out.households) SF_TRY(listed(r));
   return out;
 }
 
