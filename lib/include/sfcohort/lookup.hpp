@@ -204,4 +204,11 @@ class Matcher {
   std::unique_ptr<Impl> impl_;
 };
 
+// Looks every query of QUERIES up over INDEX on THREADS threads, each with
+// its own matcher: the results in the order of QUERIES. The first error
+// (kInterrupted when the user interrupts) stops them all and is returned.
+Result<std::vector<LookupResult>> lookup_all(const std::shared_ptr<const CohortIndex>& index,
+                                             const std::vector<const Query*>& queries,
+                                             const LookupOptions& opts, int threads);
+
 }  // namespace sfcohort

@@ -178,64 +178,91 @@ bool same_house(const std::string& a, const std::string& b) {
   return !trim(a).empty() && to_lower_ascii(trim(a)) == to_lower_ascii(trim(b));
 }
 
+// The evidence row of P, whose lookup gave R, from SOURCE (feed id unset).
+db::EvidenceRecord evidence_of(const Parsed& p, const LookupResult& r, const std::string& source) {
+  db::EvidenceRecord e;
+  e.row = static_cast<int64_t>(p.n);
+  e.fingerprint = fingerprint(p, source);
+  e.indicator = p.indicator;
+  e.date = p.date;
+  e.value = p.value;
+  e.source = source;
+  const Match* best = r.matches.empty() ? nullptr : &r.matches.front();
+  e.band = best ? std::string(band_name(best->band)) : "none";
+  if (best) {
+    e.person_id = best->person.id;
+    e.score = best->score;
+    e.why = best->why.to_string();
+  }
+  if (best && (best->band == Band::kExact || best->band == Band::kStrong)) {
+    e.state = "attached";
+    return e;
+  }
+  e.state = best ? "review" : "outside";
+  e.given_name = p.q.given_name;
+  e.surname = p.q.surname;
+  e.dob = p.q.dob;
+  e.sex = p.q.sex;
+  e.postcode = p.q.postcode;
+  e.house = p.q.house;
+  e.address = p.address;
+  // A cohort family at the very address (not only the house number: 38B
+  // is not 38) makes it shared (sfcohort/identify.hpp).
+  for (const auto& h : r.household) {
+    if (best || !same_house(h.house, p.q.house)) continue;
+    e.address_family = h.family_id;
+    break;
+  }
+  return e;
+}
+
 // Looks every valid row up: the rows to store, from SOURCE (feed id unset).
+// A feed large enough for the cohort index is looked up over it on both
+// cores; a small one through the store.
 Result<std::vector<db::EvidenceRecord>> match_rows(Store& store, const std::vector<Parsed>& rows,
                                                    const std::string& source) {
-  auto direct = Matcher::create(store);
-  if (!direct) return direct.error();
-  std::optional<Matcher> matcher;
-  auto pay = CohortIndex::rows_to_pay_off(store);
-  if (!pay) return pay.error();
-  if (static_cast<int64_t>(rows.size()) >= *pay) {
-    auto index = CohortIndex::load(store);
-    if (!index) return index.error();
-    if (*index) matcher.emplace(Matcher::create(*index));
-  }
-  Matcher& m = matcher ? *matcher : *direct;
   LookupOptions lo;
   lo.limit = 1;
   lo.household_details = false;
   std::vector<db::EvidenceRecord> out;
   out.reserve(rows.size());
+  auto m = Matcher::create(store);  // first: it indexes anyone stored unindexed
+  if (!m) return m.error();
+  auto pay = CohortIndex::rows_to_pay_off(store);
+  if (!pay) return pay.error();
+  std::shared_ptr<const CohortIndex> index;
+  if (static_cast<int64_t>(rows.size()) >= *pay) {
+    auto loaded = CohortIndex::load(store);
+    if (!loaded) return loaded.error();
+    index = std::move(*loaded);
+  }
+  if (index) {
+    // In slices, so the results held at once stay few.
+    constexpr size_t kSlice = 8192;
+    std::vector<const Parsed*> valid;
+    for (const Parsed& p : rows)
+      if (p.problem.message.empty()) valid.push_back(&p);
+    for (size_t from = 0; from < valid.size(); from += kSlice) {
+      const size_t to = std::min(from + kSlice, valid.size());
+      std::vector<const Query*> qs;
+      for (size_t i = from; i < to; ++i) qs.push_back(&valid[i]->q);
+      auto results = lookup_all(index, qs, lo, 2);
+      if (!results) {
+        if (results.error().code == Errc::kInterrupted)
+          return Error(Errc::kInterrupted, "interrupted: nothing was imported");
+        return results.error();
+      }
+      for (size_t i = from; i < to; ++i)
+        out.push_back(evidence_of(*valid[i], (*results)[i - from], source));
+    }
+    return out;
+  }
   for (const Parsed& p : rows) {
     if (!p.problem.message.empty()) continue;
     if (interrupted()) return Error(Errc::kInterrupted, "interrupted: nothing was imported");
-    auto r = m.lookup(p.q, lo);
+    auto r = m->lookup(p.q, lo);
     if (!r) return r.error();
-    db::EvidenceRecord e;
-    e.row = static_cast<int64_t>(p.n);
-    e.fingerprint = fingerprint(p, source);
-    e.indicator = p.indicator;
-    e.date = p.date;
-    e.value = p.value;
-    e.source = source;
-    const Match* best = r->matches.empty() ? nullptr : &r->matches.front();
-    e.band = best ? std::string(band_name(best->band)) : "none";
-    if (best) {
-      e.person_id = best->person.id;
-      e.score = best->score;
-      e.why = best->why.to_string();
-    }
-    if (best && (best->band == Band::kExact || best->band == Band::kStrong)) {
-      e.state = "attached";
-    } else {
-      e.state = best ? "review" : "outside";
-      e.given_name = p.q.given_name;
-      e.surname = p.q.surname;
-      e.dob = p.q.dob;
-      e.sex = p.q.sex;
-      e.postcode = p.q.postcode;
-      e.house = p.q.house;
-      e.address = p.address;
-      // A cohort family at the very address (not only the house number:
-      // 38B is not 38) makes it shared (sfcohort/identify.hpp).
-      for (const auto& h : r->household) {
-        if (best || !same_house(h.house, p.q.house)) continue;
-        e.address_family = h.family_id;
-        break;
-      }
-    }
-    out.push_back(std::move(e));
+    out.push_back(evidence_of(p, *r, source));
   }
   return out;
 }

@@ -238,6 +238,37 @@ TEST_CASE("a lookup over a CohortIndex answers as a lookup over the store") {
   CHECK(with_household > 100);
 }
 
+TEST_CASE("lookup_all: many queries on two threads, answered as one by one, in order") {
+  Store s = cohort();
+  auto index = CohortIndex::load(s);
+  REQUIRE(index.has_value());
+  REQUIRE(*index);
+  Matcher one = Matcher::create(*index);
+  LookupOptions opts;
+  opts.household_details = false;
+  opts.limit = 3;
+  // Enough queries that both threads take several steps.
+  std::vector<Query> qs;
+  for (int i = 0; i < 12; ++i)
+    for (const Query& q : queries()) qs.push_back(q);
+  std::vector<const Query*> ptrs;
+  for (const Query& q : qs) ptrs.push_back(&q);
+  auto all = lookup_all(*index, ptrs, opts, 2);
+  REQUIRE(all.has_value());
+  REQUIRE(all->size() == qs.size());
+  int matched = 0;
+  for (size_t i = 0; i < qs.size(); ++i) {
+    auto r = one.lookup(qs[i], opts);
+    REQUIRE(r.has_value());
+    CHECK(describe((*all)[i]) == describe(*r));
+    matched += !r->matches.empty();
+  }
+  CHECK(matched > 0);
+  auto none = lookup_all(*index, {}, opts, 2);
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+}
+
 TEST_CASE("a CohortIndex over people far apart in pk order (read in ranges; sparse pks)") {
   Store s = cohort();
   // People stored with large pks: the index reads people in ranges of pks,
