@@ -46,6 +46,25 @@ same "$n" 1 "the police feed's entry names its digest and source"
 expect_rc 0 "check a family with feed evidence" sf check F000123 --as-of 2026-08-01
 expect_output evidence-check-family
 
+# family show, person show and sar show it too, with its source and feed;
+# a row waiting for review as a possible match is shown, marked so, to the
+# person it names and in their subject access request, not to the family.
+expect_rc 0 "family show with feed evidence" sf family show F000123
+expect_output evidence-family-show
+expect_rc 0 "family show as json" sf -q family show F000124 --format json
+same "$(jq -r '[.evidence[] | "\(.person_id):\(.feed):\(.state):\(.source)"] | join(",")' "$T/out")" \
+  "P0004822:E000001:attached:Education Welfare" "family json: the attached row, not the one in review"
+expect_rc 0 "person show with a row in review" sf person show P0004821
+expect_output evidence-person-show-review
+expect_rc 0 "person show as json" sf -q person show P0004812 --format json
+same "$(jq -r '[.evidence[] | "\(.indicator):\(.value):\(.feed):\(.state)"] | join(",")' "$T/out")" \
+  "school_attendance_pct:84.5:E000001:attached" "person json: the feed's row"
+expect_rc 0 "sar names the row in review" sf -q sar P0004821 --format json
+same "$(jq -r '[.evidence[] | "\(.indicator):\(.feed):\(.state):\(.source)"] | join(",")' "$T/out")" \
+  "school_attendance_pct:E000001:review:Education Welfare" "sar json: the row in review, with its state"
+expect_rc 0 "sar as text" sf -q sar P0004821
+has "awaiting review" out "sar text: the row in review marked"
+
 # ---- the same feed again, and the same rows in another file ----------------
 before=$(db_sum)
 expect_rc 0 "the same feed again" sf evidence import dwp-out-of-work.csv \

@@ -1,4 +1,7 @@
 #include "db/programme_rows.hpp"
+
+#include <algorithm>
+
 #include "db/store_access.hpp"
 
 #include "db/sqlite.hpp"
@@ -74,11 +77,19 @@ Status each_programme_family(Store& store,
   Cursor evidence(db,
                   "SELECT family_id, indicator, COALESCE(person_id, ''), date, value, source "
                   "FROM family_evidence ORDER BY family_id, date");
+  // Partners' feeds: the attached rows, through each family's people in
+  // family order (person_family, then evidence_state per person), so that
+  // no sort of the evidence is needed on either backend.
+  Cursor fed(db,
+             "SELECT p.family_id, e.indicator, p.id, e.date, e.value, e.source "
+             "FROM person p JOIN evidence e ON e.state = 'attached' AND e.person_id = p.id "
+             "ORDER BY p.family_id");
   Cursor agencies(db,
                   "SELECT family_id, name, role, contact, lead FROM family_agency "
                   "ORDER BY family_id, pk");
   SF_TRY(members.start());
   SF_TRY(evidence.start());
+  SF_TRY(fed.start());
   SF_TRY(agencies.start());
   ProgrammeFamily f;
   for (;;) {
@@ -103,6 +114,16 @@ Status each_programme_family(Store& store,
       if (!s.is_null(4)) e.value = s.real(4);
       f.evidence.push_back(std::move(e));
     }));
+    SF_TRY(fed.take(f.id, [&f](sql::Stmt& s) {
+      ProgrammeEvidence e{s.text(1), s.text(2), s.text(3), s.text(5), std::nullopt};
+      if (!s.is_null(4)) e.value = s.real(4);
+      f.evidence.push_back(std::move(e));
+    }));
+    // Typed and fed evidence together by date, whatever order a backend
+    // gave one family's feed rows in.
+    std::stable_sort(
+        f.evidence.begin(), f.evidence.end(),
+        [](const ProgrammeEvidence& a, const ProgrammeEvidence& b) { return a.date < b.date; });
     SF_TRY(agencies.take(f.id, [&f](sql::Stmt& s) {
       f.agencies.push_back({s.text(1), s.text(2), s.text(3), s.int64(4) != 0});
     }));
