@@ -61,6 +61,16 @@ class ReadSnapshot {
 
 }  // namespace
 
+// Partners' feeds: the attached rows, through each family's people in
+// family order. CROSS JOIN keeps person the outer loop in SQLite (its
+// person_family index gives the order, evidence_state finds each person's
+// rows: streamed, no sort of the evidence); PostgreSQL plans it as a plain
+// join.
+const char* const kProgrammeFeedSql =
+    "SELECT p.family_id, e.indicator, p.id, e.date, e.value, e.source "
+    "FROM person p CROSS JOIN evidence e "
+    "WHERE e.state = 'attached' AND e.person_id = p.id ORDER BY p.family_id";
+
 Status each_programme_family(Store& store,
                              const std::function<Status(const ProgrammeFamily&)>& visit) {
   sql::Db& db = db::connection(store);
@@ -77,13 +87,7 @@ Status each_programme_family(Store& store,
   Cursor evidence(db,
                   "SELECT family_id, indicator, COALESCE(person_id, ''), date, value, source "
                   "FROM family_evidence ORDER BY family_id, date");
-  // Partners' feeds: the attached rows, through each family's people in
-  // family order (person_family, then evidence_state per person), so that
-  // no sort of the evidence is needed on either backend.
-  Cursor fed(db,
-             "SELECT p.family_id, e.indicator, p.id, e.date, e.value, e.source "
-             "FROM person p JOIN evidence e ON e.state = 'attached' AND e.person_id = p.id "
-             "ORDER BY p.family_id");
+  Cursor fed(db, kProgrammeFeedSql);
   Cursor agencies(db,
                   "SELECT family_id, name, role, contact, lead FROM family_agency "
                   "ORDER BY family_id, pk");

@@ -39,6 +39,10 @@ struct ProgrammeFamily {
   std::vector<ProgrammeAgency> agencies;
 };
 
+// The query that reads the feeds' attached evidence in family order (for
+// the test that pins its plan).
+extern const char* const kProgrammeFeedSql;
+
 // Calls VISIT once per family, in id order. Stops at, and returns, the first
 // error VISIT returns. Reads only, in one read transaction (a consistent
 // snapshot).
