@@ -78,8 +78,11 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
   if (!rep) return rep.error();
   for (const auto& w : rep->warnings) warn(g, w);
   if (rep->aborted) {
+    // A workbook's rows by sheet and row, as Excel shows them.
+    const std::string where =
+        rep->file + (rep->sheet.empty() ? "" : ": sheet '" + rep->sheet + "'");
     for (const auto& e : rep->errors)
-      std::fprintf(stderr, "sfcohort: error: %s: row %zu: %s%s%s\n", rep->file.c_str(), e.row,
+      std::fprintf(stderr, "sfcohort: error: %s: row %zu: %s%s%s\n", where.c_str(), e.row,
                    e.field.c_str(), e.field.empty() ? "" : ": ", e.message.c_str());
     if (rep->rejected > rep->errors.size())
       std::fprintf(stderr, "sfcohort: error: %s: %zu more invalid rows not shown\n",

@@ -60,7 +60,9 @@ ordered_json evidence_json(const std::vector<family::Evidence>& ev) {
                  {"date", e.date},
                  {"value", e.value ? ordered_json(*e.value) : ordered_json(nullptr)},
                  {"source", e.source},
-                 {"nomination", e.nomination_id}});
+                 {"nomination", e.nomination_id},
+                 {"feed", e.feed_id},
+                 {"state", e.state}});
   return a;
 }
 
@@ -88,9 +90,12 @@ void print_evidence(const std::vector<family::Evidence>& ev) {
       std::snprintf(b, sizeof b, " = %g", *e.value);
       v = b;
     }
+    // Where it came from: the nomination it was typed into, or the feed.
+    std::string from = e.feed_id.empty() ? e.nomination_id : "feed " + e.feed_id;
+    if (e.state == "review") from += ", a possible match awaiting review";
     std::printf("  %s  %s%s  %s%s  (%s)\n", e.date.c_str(), e.indicator.c_str(), v.c_str(),
                 e.person_id.empty() ? "household" : e.person_id.c_str(),
-                e.source.empty() ? "" : (", " + e.source).c_str(), e.nomination_id.c_str());
+                e.source.empty() ? "" : (", " + e.source).c_str(), from.c_str());
   }
 }
 

@@ -133,6 +133,8 @@ show sfcohort evidence import "$EXAMPLES/feeds/school-attendance.csv" --indicato
 show sfcohort evidence import "$EXAMPLES/feeds/police-domestic-abuse.csv" --indicator dv_police_callout --source "West Yorkshire Police"
 show sfcohort evidence import "$EXAMPLES/feeds/dwp-out-of-work.csv" --indicator out_of_work_benefit --source DWP --map "date=Claim Start"
 show sfcohort evidence review
+say "A family's record now shows what the feeds said about its people, each row with its source and feed"
+show sfcohort family show F000123
 say "The households not yet in the cohort that the feeds show eligible"
 show sfcohort identify --new
 show sfcohort identify --nominate --legal-basis "UK GDPR Art 6(1)(e); Art 9(2)(g); Children Act 2004 s10"

@@ -46,6 +46,25 @@ same "$n" 1 "the police feed's entry names its digest and source"
 expect_rc 0 "check a family with feed evidence" sf check F000123 --as-of 2026-08-01
 expect_output evidence-check-family
 
+# family show, person show and sar show it too, with its source and feed;
+# a row waiting for review as a possible match is shown, marked so, to the
+# person it names and in their subject access request, not to the family.
+expect_rc 0 "family show with feed evidence" sf family show F000123
+expect_output evidence-family-show
+expect_rc 0 "family show as json" sf -q family show F000124 --format json
+same "$(jq -r '[.evidence[] | "\(.person_id):\(.feed):\(.state):\(.source)"] | join(",")' "$T/out")" \
+  "P0004822:E000001:attached:Education Welfare" "family json: the attached row, not the one in review"
+expect_rc 0 "person show with a row in review" sf person show P0004821
+expect_output evidence-person-show-review
+expect_rc 0 "person show as json" sf -q person show P0004812 --format json
+same "$(jq -r '[.evidence[] | "\(.indicator):\(.value):\(.feed):\(.state)"] | join(",")' "$T/out")" \
+  "school_attendance_pct:84.5:E000001:attached" "person json: the feed's row"
+expect_rc 0 "sar names the row in review" sf -q sar P0004821 --format json
+same "$(jq -r '[.evidence[] | "\(.indicator):\(.feed):\(.state):\(.source)"] | join(",")' "$T/out")" \
+  "school_attendance_pct:E000001:review:Education Welfare" "sar json: the row in review, with its state"
+expect_rc 0 "sar as text" sf -q sar P0004821
+has "awaiting review" out "sar text: the row in review marked"
+
 # ---- the same feed again, and the same rows in another file ----------------
 before=$(db_sum)
 expect_rc 0 "the same feed again" sf evidence import dwp-out-of-work.csv \
@@ -170,5 +189,59 @@ same "$(db_query "select state from evidence where pk = $2")" outside "rejected:
 same "$(db_query "select count(*) from audit where command = 'evidence review'")" 5 \
   "review: audited (two lists, one accept, one file; refusals not)"
 sf -q audit verify >/dev/null 2>&1 && ok || fail "the audit trail verifies"
+
+# ---- a workbook feed ----------------------------------------------------------
+# As a school's system exports it: a sheet named Attendance, dates as date
+# cells, percentages as numbers (written by python3-openpyxl, as t_xlsx
+# makes its workbooks). A cell holding an Excel error is refused by sheet,
+# row and column, nothing written; the good workbook is imported and read
+# again changes nothing.
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+  /usr/bin/python3 - <<'PY'
+import datetime, openpyxl
+D = datetime.datetime
+def book(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Attendance"
+    ws.append(["Forename", "Surname", "Date of Birth", "Postcode", "House Number",
+               "Attendance %", "Period End"])
+    for r in rows:
+        ws.append(r)
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, D):
+                c.number_format = "dd/mm/yyyy"
+    return wb, ws
+rows = [["Jonathan", "Smith", D(2009, 3, 14), "HD1 2AB", 12, 82.5, D(2026, 8, 1)],
+        ["Tyler", "Ackroyd", D(2014, 10, 2), "HD4 6ZZ", 7, 88, D(2026, 8, 1)],
+        ["Aisha", "Hussain", D(2010, 10, 4), "WF13 2JR", 27, 79.25, D(2026, 8, 1)]]
+wb, ws = book("school.xlsx", rows)
+wb.save("school.xlsx")
+wb, ws = book("school-bad.xlsx", rows)
+ws.cell(row=3, column=6).value = "#N/A"
+ws.cell(row=3, column=6).data_type = "e"
+wb.save("school-bad.xlsx")
+PY
+  before=$(db_sum)
+  expect_rc 2 "a workbook with an Excel error in a cell" sf evidence import school-bad.xlsx \
+    --indicator school_attendance_pct --source "Education Welfare" --map "date=Period End"
+  expect_output evidence-xlsx-bad-cell
+  same "$(db_sum)" "$before" "a bad workbook: nothing written"
+  expect_rc 0 "a workbook feed" sf evidence import school.xlsx \
+    --indicator school_attendance_pct --source "Education Welfare" --map "date=Period End"
+  expect_output evidence-xlsx
+  feed=$(db_query "select id from evidence_feed where file like '%school.xlsx'")
+  same "$(db_query "select person_id || '=' || value from evidence where feed_id = '$feed' and state = 'attached' order by person_id" | tr '\n' ,)" \
+    "P0004812=82.5,P0004832=79.25," "the workbook's rows attached with their values"
+  same "$(db_query "select date from evidence where feed_id = '$feed' group by date")" 2026-08-01 \
+    "a date cell read as its date"
+  before=$(db_sum)
+  expect_rc 0 "the workbook again" sf -q evidence import school.xlsx \
+    --indicator school_attendance_pct --source "Education Welfare" --map "date=Period End"
+  same "$(db_sum)" "$before" "the same workbook again changes nothing"
+else
+  fail "python3-openpyxl is needed (it is in the Makefile's PACKAGES)"
+fi
 
 finish

@@ -100,4 +100,34 @@ expect_rc 2 "an unknown criteria set" sf report --criteria kirklees-2051
 one_line_error "an unknown criteria set"
 same "$(db_sum)" "$before" "bad options leave the database as it was"
 
+# ---- partners' feeds count ------------------------------------------------
+# Evidence imported from a feed (attached to the cohort's people) counts as
+# evidence typed into a nomination does: anti-social behaviour recorded for
+# a Smith (F000123) and a Hirst (F000124), and an out-of-work benefit for
+# the Hirsts' mother, meet criterion 1 for two families, criterion 4 for one
+# more, and make the Hirsts eligible.
+expect_rc 0 "report before the feeds" sf -q report --format json
+same "$(jq -r '.criteria[] | select(.id == 1) | .families' "$T/out")" 0 "no family meets criterion 1 yet"
+same "$(jq -r '.eligible' "$T/out")" 1 "one eligible family before the feeds"
+cat >asb.csv <<'CSV'
+Forename,Surname,DOB,Postcode,House,Date
+Craig,Smith,03/11/1981,HD1 2AB,12,2026-05-01
+Sarah,Hirst,02/04/1985,HD1 3DH,Flat 3,2026-04-12
+CSV
+cat >dwp.csv <<'CSV'
+Forename,Surname,DOB,Postcode,House,Date
+Sarah,Hirst,02/04/1985,HD1 3DH,Flat 3,2026-03-01
+CSV
+sf -q evidence import asb.csv --indicator asb_recorded --source "Kirklees ASB Team" >/dev/null 2>&1 ||
+  fail "evidence import asb.csv"
+sf -q evidence import dwp.csv --indicator out_of_work_benefit --source DWP >/dev/null 2>&1 ||
+  fail "evidence import dwp.csv"
+same "$(db_query "select count(*) from evidence where state = 'attached'")" 3 "the feeds' rows attached"
+expect_rc 0 "report with feed evidence" sf report --from 2024-01-01
+expect_output report-feeds
+expect_rc 0 "report with feed evidence, json" sf -q report --format json
+same "$(jq -r '[.criteria[] | select(.families > 0) | "\(.id)=\(.families)"] | join(",")' "$T/out")" \
+  "1=2,2=1,4=2,5=1" "json: the criteria met, the feeds' evidence counted"
+same "$(jq -r '.eligible' "$T/out")" 2 "json: the Hirsts eligible on the feeds' evidence"
+
 finish

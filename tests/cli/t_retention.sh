@@ -13,6 +13,17 @@ sf family close F000124 --reason "left the area" --on 2026-01-10 >/dev/null
 # A nomination rejected today: due a year on.
 sf nominate submit "$SRC/examples/nomination-troubled-families-2015.json" >/dev/null 2>&1
 sf nominate decide N000001 --reject --reason "not eligible" >/dev/null 2>&1 || fail "reject"
+# Partners' feed rows naming F000123's people: one attached, one a possible
+# match waiting for review, which keeps the name as the partner spelt it.
+cat >feed.csv <<'CSV'
+Forename,Surname,DOB,Postcode,House,Date
+Michelle,Smith,21/07/1983,HD1 2AB,12,2025-12-01
+Jonathan,Smyth,13/03/2009,HD2 1AA,3,2025-12-02
+CSV
+sf evidence import feed.csv --indicator asb_recorded --source "ASB Team" >/dev/null 2>&1 ||
+  fail "evidence import"
+same "$(db_query "SELECT group_concat(state) FROM (SELECT state FROM evidence WHERE person_id IN ('P0004810', 'P0004812') ORDER BY state)")" \
+  "attached,review" "the feed's rows name F000123's people"
 
 expect_rc 0 "schedule" sf retention schedule
 expect_output retention-schedule
@@ -64,9 +75,11 @@ expect_rc 2 "the family is gone" sf family show F000123
 expect_rc 0 "others stay" sf person show P0004820
 same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM disclosure WHERE family_id = 'F000123'")" 0 "disclosures gone"
 same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM family_status WHERE family_id = 'F000123'")" 0 "status history gone"
+same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM evidence")" 0 \
+  "the feed's rows about them gone, attached and in review"
 same "$(sqlite3 "$SFCOHORT_DB" "SELECT count(*) FROM name_freq WHERE name = 'JONATHAN'")" 0 "name count gone"
 expect_rc 1 "not found by a lookup" sf lookup --given Jonathan --surname Smith --dob 14/03/2009
-for name in Jonathan Michelle "stepped down"; do
+for name in Jonathan Michelle Smyth "stepped down"; do
   if grep -qa "$name" "$SFCOHORT_DB" "$SFCOHORT_DB-wal" 2>/dev/null; then
     fail "'$name' is still in the database file's bytes"
   else

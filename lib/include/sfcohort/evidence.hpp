@@ -40,7 +40,8 @@ struct RowProblem {
 };
 
 struct ImportReport {
-  std::string file;  // as messages name it
+  std::string file;   // as messages name it
+  std::string sheet;  // a workbook's sheet read, for messages; "" for CSV
   std::string feed_id;
   std::string sha256;
   std::string source;

@@ -49,12 +49,20 @@ Result<FamilyStatusChange> reopen(Store& store, const std::string& family_id,
 // them (never a partner's).
 Result<std::map<std::string, std::string>> closed_texts(Store& store, const LookupResult& res);
 
+// A piece of evidence: typed into a nomination, or from a partner's feed
+// (`evidence import`, sfcohort/evidence.hpp).
 struct Evidence {
   std::string indicator;
   std::string person_id;  // "" for the household
   std::string date;
   std::optional<double> value;
-  std::string source, nomination_id;
+  std::string source;
+  std::string nomination_id;  // the nomination it was typed into; "" from a feed
+  std::string feed_id;        // the feed it came in (E000001); "" typed
+  // A feed row's state: attached (matched to the person, or accepted in
+  // review) or review (a possible match to the person, not yet decided);
+  // "" typed.
+  std::string state;
 };
 
 struct Agency {
@@ -74,7 +82,7 @@ struct FamilyView {
   std::optional<FamilyStatusChange> closure;  // when closed now
   std::vector<Agency> agencies;               // newest record first
   std::vector<NominationRef> nominations;     // by id
-  std::vector<Evidence> evidence;             // by date
+  std::vector<Evidence> evidence;             // typed and attached from feeds, by date
 };
 
 // Everything held about FAMILY_ID, with an audit entry (subject the family,
@@ -86,7 +94,9 @@ struct PersonView {
   Family family;
   std::optional<FamilyStatusChange> closure;  // of their family, when closed
   std::vector<NominationRef> nominations;     // naming them
-  std::vector<Evidence> evidence;             // about them
+  // About them, by date: typed, attached from feeds, and feed rows waiting
+  // for review as a possible match to them.
+  std::vector<Evidence> evidence;
 };
 
 // The person PERSON_ID, their family's status, the nominations and evidence

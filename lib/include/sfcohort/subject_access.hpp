@@ -17,7 +17,9 @@ namespace sfcohort::subject_access {
 // with when it was first stored and last changed), "family" (its id,
 // status, dates, lead agency and status history, reasons included: the
 // subject is entitled to them), "nominations" and "evidence" naming the
-// person, "record_history" (the audit entries whose subject is the person
+// person (typed into a nomination, or from a partner's feed: attached to
+// the person, or waiting for review as a possible match to them, each with
+// its feed id and state), "record_history" (the audit entries whose subject is the person
 // or the family: when, who, what command) and "disclosures" (every lookup
 // that returned the person, every export and sealed reply that contained
 // them: when, the officer, the command, the partner). Unknown person:

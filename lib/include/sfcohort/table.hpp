@@ -40,6 +40,8 @@ class RowSource {
   virtual size_t blank_rows() const = 0;
   // What messages call the input: its path, or "standard input".
   virtual const std::string& name() const = 0;
+  // The workbook's sheet being read, for messages; "" for a text format.
+  virtual std::string sheet() const { return {}; }
   // Bytes of the input read so far, for progress.
   virtual uint64_t bytes_read() const = 0;
   // Reads what is left without parsing it, so an observer sees every byte.

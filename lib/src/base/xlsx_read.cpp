@@ -436,6 +436,7 @@ class XlsxSource : public RowSource {
   Result<bool> next(TableRow& row) override;
   size_t blank_rows() const override { return blank_; }
   const std::string& name() const override { return name_; }
+  std::string sheet() const override { return sheet_name_; }
   uint64_t bytes_read() const override {
     const uint64_t total = sheet_ ? sheet_->total() : 0;
     return total ? static_cast<uint64_t>(static_cast<double>(size_) *
@@ -455,6 +456,7 @@ class XlsxSource : public RowSource {
 
   zip_t* z_ = nullptr;
   std::string name_, where_;  // the file; "FILE: sheet 'NAME'"
+  std::string sheet_name_;
   uint64_t size_ = 0;
   std::string entry_;
   SharedStrings sst_;
@@ -518,6 +520,7 @@ Result<std::string> XlsxSource::sheet_entry(const std::string& wanted) {
       return Error(Errc::kInvalidInput, name_ + ": no sheet '" + wanted + "'",
                    {"the workbook's sheets are " + names});
   }
+  sheet_name_ = sheet->first;
   where_ = name_ + ": sheet '" + sheet->first + "'";
   auto t = rels.targets.find(sheet->second);
   if (t == rels.targets.end())

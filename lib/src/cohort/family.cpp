@@ -1,11 +1,13 @@
 // Closing and reopening families, and what `family show` and `person show`
 // gather. The status history is the store's (lib/src/db/family_status.cpp);
-// what accepted nominations recorded is db/nominations'.
+// what accepted nominations recorded is db/nominations', what partners'
+// feeds gave (evidence import) is db/evidence's.
 #include "sfcohort/family.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "db/evidence.hpp"
 #include "db/nominations.hpp"
 #include "sfcohort/text.hpp"
 
@@ -51,7 +53,19 @@ Result<FamilyStatusChange> record(Store& store, const std::string& family_id,
 
 Evidence evidence_of(const db::FamilyEvidence& e) {
   return Evidence{e.indicator, e.person_id.value_or(""), e.date, e.value,
-                  e.source,    e.nomination_id};
+                  e.source,    e.nomination_id,          "",     ""};
+}
+
+Evidence evidence_of(const db::EvidenceRecord& e) {
+  return Evidence{e.indicator, e.person_id.value_or(""), e.date, e.value, e.source, "", e.feed_id,
+                  e.state};
+}
+
+// Typed and fed evidence in one list by date (each list comes by date).
+void add_fed(std::vector<Evidence>& into, const std::vector<db::EvidenceRecord>& fed) {
+  for (const auto& e : fed) into.push_back(evidence_of(e));
+  std::stable_sort(into.begin(), into.end(),
+                   [](const Evidence& a, const Evidence& b) { return a.date < b.date; });
 }
 
 Result<std::vector<NominationRef>> refs(Store& store, const std::vector<std::string>& ids) {
@@ -161,6 +175,9 @@ Result<FamilyView> show(Store& store, const std::string& family_id) {
   auto ev = db::family_evidence(store, family_id);
   if (!ev) return ev.error();
   for (const auto& e : *ev) v.evidence.push_back(evidence_of(e));
+  auto fed = db::family_feed_evidence(store, family_id);
+  if (!fed) return fed.error();
+  add_fed(v.evidence, *fed);
   auto ids = store.nominations_of_family(family_id);
   if (!ids) return ids.error();
   auto n = refs(store, *ids);
@@ -188,6 +205,9 @@ Result<PersonView> person_view(Store& store, const std::string& person_id) {
   if (!ev) return ev.error();
   for (const auto& e : *ev)
     if (e.person_id && *e.person_id == person_id) v.evidence.push_back(evidence_of(e));
+  auto fed = db::person_feed_evidence(store, person_id);
+  if (!fed) return fed.error();
+  add_fed(v.evidence, *fed);
   auto ids = store.nominations_naming_person(person_id);
   if (!ids) return ids.error();
   auto n = refs(store, *ids);

@@ -51,6 +51,16 @@ std::string scalar(const OJ& v) {
   return v.dump();
 }
 
+// Where a piece of evidence came from, for the letter: the nomination it
+// was typed into, or the partner's feed (and whether it is only a possible
+// match, not yet decided).
+std::string evidence_origin(const OJ& e) {
+  if (scalar(e["feed"]).empty()) return scalar(e["nomination"]);
+  const std::string state = scalar(e["state"]);
+  return "feed " + scalar(e["feed"]) +
+         (state == "review" ? ", a possible match to you, awaiting review" : "");
+}
+
 }  // namespace
 
 Result<OJ> gather(Store& store, const std::string& person_id) {
@@ -107,7 +117,9 @@ Result<OJ> gather(Store& store, const std::string& person_id) {
                   {"date", e.date},
                   {"value", e.value ? OJ(*e.value) : OJ(nullptr)},
                   {"source", e.source},
-                  {"nomination", e.nomination_id}});
+                  {"nomination", e.nomination_id},
+                  {"feed", e.feed_id},
+                  {"state", e.state}});
   out["evidence"] = ev;
   OJ rec = OJ::array();
   for (const auto& e : *about) rec.push_back(entry_json(e, false));
@@ -162,7 +174,7 @@ std::string to_text(const OJ& sar) {
   section("Evidence", sar["evidence"], [](const OJ& e) {
     return scalar(e["date"]) + "  " + scalar(e["indicator"]) +
            (e["value"].is_null() ? "" : " = " + scalar(e["value"])) + "  from " +
-           scalar(e["source"]) + " (" + scalar(e["nomination"]) + ")";
+           scalar(e["source"]) + " (" + evidence_origin(e) + ")";
   });
   section("Record history", sar["record_history"], [](const OJ& e) {
     return scalar(e["at"]) + "  " + scalar(e["officer"]) + "  " + scalar(e["command"]);

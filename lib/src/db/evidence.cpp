@@ -192,6 +192,20 @@ Result<std::vector<EvidenceRecord>> family_feed_evidence(Store& store,
   return rows;
 }
 
+Result<std::vector<EvidenceRecord>> person_feed_evidence(Store& store,
+                                                         const std::string& person_id) {
+  // Through evidence_person; outside rows have no person.
+  auto st = cached(store, std::string("SELECT ") + kRowCols +
+                              " FROM evidence e LEFT JOIN person p ON p.id = e.person_id WHERE "
+                              "e.person_id = ?1 AND e.state IN ('attached', 'review') "
+                              "ORDER BY e.date, e.pk");
+  if (!st) return st.error();
+  (*st)->bind(1, person_id);
+  auto rows = read_rows(**st);
+  (*st)->reset();
+  return rows;
+}
+
 Result<std::optional<EvidenceRecord>> evidence_row(Store& store, int64_t pk) {
   auto st = connection(store).prepare(std::string("SELECT ") + kRowCols +
                                       " FROM evidence e LEFT JOIN person p ON p.id = e.person_id "

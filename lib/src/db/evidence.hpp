@@ -73,6 +73,11 @@ Result<std::vector<EvidenceRecord>> evidence_in_state(Store& store, const std::s
 Result<std::vector<EvidenceRecord>> family_feed_evidence(Store& store,
                                                          const std::string& family_id);
 
+// The rows naming PERSON_ID: attached to them, or waiting for review as a
+// possible match to them; by date.
+Result<std::vector<EvidenceRecord>> person_feed_evidence(Store& store,
+                                                         const std::string& person_id);
+
 // The row PK, if there is one.
 Result<std::optional<EvidenceRecord>> evidence_row(Store& store, int64_t pk);
 

@@ -1,10 +1,23 @@
 #include "db/programme_rows.hpp"
+
+#include <algorithm>
+
 #include "db/store_access.hpp"
 
 #include "db/family_cursor.hpp"
 #include "db/sqlite.hpp"
 
 namespace sfcohort::db {
+
+// Partners' feeds: the attached rows, through each family's people in
+// family order. CROSS JOIN keeps person the outer loop in SQLite (its
+// person_family index gives the order, evidence_state finds each person's
+// rows: streamed, no sort of the evidence); PostgreSQL plans it as a plain
+// join.
+const char* const kProgrammeFeedSql =
+    "SELECT p.family_id, e.indicator, p.id, e.date, e.value, e.source "
+    "FROM person p CROSS JOIN evidence e "
+    "WHERE e.state = 'attached' AND e.person_id = p.id ORDER BY p.family_id";
 
 Status each_programme_family(Store& store,
                              const std::function<Status(const ProgrammeFamily&)>& visit) {
@@ -22,11 +35,13 @@ Status each_programme_family(Store& store,
   Cursor evidence(db,
                   "SELECT family_id, indicator, COALESCE(person_id, ''), date, value, source "
                   "FROM family_evidence ORDER BY family_id, date");
+  Cursor fed(db, kProgrammeFeedSql);
   Cursor agencies(db,
                   "SELECT family_id, name, role, contact, lead FROM family_agency "
                   "ORDER BY family_id, pk");
   SF_TRY(members.start());
   SF_TRY(evidence.start());
+  SF_TRY(fed.start());
   SF_TRY(agencies.start());
   ProgrammeFamily f;
   for (;;) {
@@ -51,6 +66,16 @@ Status each_programme_family(Store& store,
       if (!s.is_null(4)) e.value = s.real(4);
       f.evidence.push_back(std::move(e));
     }));
+    SF_TRY(fed.take(f.id, [&f](sql::Stmt& s) {
+      ProgrammeEvidence e{s.text(1), s.text(2), s.text(3), s.text(5), std::nullopt};
+      if (!s.is_null(4)) e.value = s.real(4);
+      f.evidence.push_back(std::move(e));
+    }));
+    // Typed and fed evidence together by date, whatever order a backend
+    // gave one family's feed rows in.
+    std::stable_sort(
+        f.evidence.begin(), f.evidence.end(),
+        [](const ProgrammeEvidence& a, const ProgrammeEvidence& b) { return a.date < b.date; });
     SF_TRY(agencies.take(f.id, [&f](sql::Stmt& s) {
       f.agencies.push_back({s.text(1), s.text(2), s.text(3), s.int64(4) != 0});
     }));

@@ -84,6 +84,10 @@ Status delete_family(Store& store, const std::string& family_id) {
       "(SELECT id FROM nomination WHERE family_id = ?1)",
       "DELETE FROM nomination WHERE family_id = ?1",
       "DELETE FROM family_status WHERE family_id = ?1",
+      // Partners' feed rows about its people, attached or awaiting review
+      // (the foreign key cascades too; said here so that it does not rest
+      // on it).
+      "DELETE FROM evidence WHERE person_id IN (SELECT id FROM person WHERE family_id = ?1)",
       "DELETE FROM person WHERE family_id = ?1",
       "DELETE FROM family WHERE id = ?1",
   };

@@ -317,6 +317,7 @@ Result<ImportReport> import_feed(Store& store, const ImportOptions& opt) {
   if (!reader) return reader.error();
   ImportReport rep;
   rep.file = (*reader)->name();
+  rep.sheet = (*reader)->sheet();
   rep.criteria_set = set->name();
   Columns cols;
   SF_TRY(cols.bind((*reader)->header(), opt, rep.file, rep.warnings));

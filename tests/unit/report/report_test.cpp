@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <map>
 #include <sstream>
 
+#include "db/evidence.hpp"
+#include "db/programme_rows.hpp"
 #include "fixtures.hpp"
 #include "sfcohort/report.hpp"
 
@@ -102,4 +105,51 @@ TEST_CASE("report: the HTML page escapes what it shows and loads nothing") {
   CHECK(html.find("<North>") == std::string::npos);
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("default-src 'none'") != std::string::npos);
+}
+
+TEST_CASE("report: partners' feed evidence attached to a family's people counts; review does not") {
+  Store s = programme();
+  db::FeedRecord feed{
+      "E000001", "digest", "", "ASB Team", "feed.csv", "kirklees-2015", "2026-06-01T00:00:00Z",
+      "tester"};
+  REQUIRE(db::insert_feed(s, feed).has_value());
+  int64_t row = 1;
+  auto add = [&](const char* indicator, const char* person, const char* state) {
+    db::EvidenceRecord e;
+    e.feed_id = "E000001";
+    e.row = ++row;
+    e.fingerprint = "fp" + std::to_string(row);
+    e.indicator = indicator;
+    e.date = "2026-05-01";
+    e.source = "ASB Team";
+    e.state = state;
+    e.person_id = person;
+    e.band = "STRONG";
+    REQUIRE(db::insert_evidence(s, e).value_or(false));
+  };
+  report::Options o;
+  o.to = day("2026-06-30");
+  auto before = report::build(s, o);
+  REQUIRE(before.has_value());
+  add("asb_recorded", "P1", "attached");
+  add("child_in_need", "P1", "attached");
+  add("asb_recorded", "P3", "review");  // a possible match: not evidence until accepted
+  auto r = report::build(s, o);
+  REQUIRE(r.has_value());
+  std::map<int, int64_t> met;
+  for (const auto& c : r->criteria) met[c.id] = c.families;
+  CHECK(met[1] == 1);
+  CHECK(met[3] == 1);
+  CHECK(r->eligible == before->eligible + 1);
+  REQUIRE(r->problems_per_family.size() > 2);
+  CHECK(r->problems_per_family[2] == 1);
+}
+
+TEST_CASE("report: the feeds' evidence is read in family order from the indexes, not sorted") {
+  Store s = testing::memory_store("report");
+  const std::string plan = testing::query_plan(s, db::kProgrammeFeedSql);
+  CAPTURE(plan);
+  CHECK(plan.find("SCAN p USING INDEX person_family") != std::string::npos);
+  CHECK(plan.find("evidence_state (state=? AND person_id=?)") != std::string::npos);
+  CHECK(plan.find("TEMP B-TREE") == std::string::npos);
 }
