@@ -3,9 +3,9 @@
 # generated feeds of ROWS rows each (`sfcohort-gen feeds`, whose truth says
 # which households outside the cohort meet 2 or more kirklees-2015 criteria)
 # imported with `sfcohort evidence import`, then `sfcohort identify` over
-# everything and `identify --new` scored against that truth (precision and
-# recall of the eligible new households). Each step a whole process (wall
-# and max RSS). Prints markdown on stdout; progress on stderr.
+# everything, `identify --new` scored against that truth (precision and
+# recall of the eligible new households), and `report` over the result.
+# Each step a whole process (wall and max RSS). Prints markdown on stdout; progress on stderr.
 #   bench/identify.sh BUILD_DIR
 # PEOPLE=100000 ROWS=10000 bench/identify.sh build   # a quick run
 . "$(dirname "$0")/common.sh" "${1:-}"
@@ -53,6 +53,12 @@ echo "| identify (every household with evidence, CSV) | ${WALL} s | $(mib "$RSS_
 measure identify-new "$SF" -q identify --as-of "$AS_OF" --new --format csv --output "$SCRATCH/new.csv"
 [ "$RC" -le 1 ] || { echo "| identify --new | failed, exit $RC | | |"; exit 1; }
 echo "| identify --new | ${WALL} s | $(mib "$RSS_KB") | |"
+
+note "report"
+measure report "$SF" -q report --format text --output "$SCRATCH/report.txt" \
+  --target 3810 --target-period 2015-04-01..2020-03-31
+[ "$RC" -eq 0 ] || { echo "| report | failed, exit $RC | | |"; exit 1; }
+echo "| report (text, with the feeds' evidence) | ${WALL} s | $(mib "$RSS_KB") | |"
 
 # Precision and recall of the eligible new households against the truth.
 csv_awk '{ csv($0) } NR > 1 { print F[1] }' "$SCRATCH/new.csv" | sort >"$SCRATCH/found"

@@ -66,6 +66,9 @@ Result<int> run_import(const Globals& g, const ImportCmd& o) {
                         {"blank", rep->blank},         {"written", !rep->aborted && !o.dry_run},
                         {"sha256", rep->sha256}};
     std::printf("%s\n", j.dump().c_str());
+  } else if (rep->aborted) {
+    // Nothing was imported: the error below says so, and no summary says
+    // what would have been (the JSON object has written: false).
   } else {
     std::printf("read %s rows: %s imported, %s updated, %s unchanged, %s rejected\n",
                 with_commas(static_cast<long long>(rep->read)).c_str(),
