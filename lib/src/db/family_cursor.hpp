@@ -1,7 +1,8 @@
 // Reading per-family tables side by side in one pass (db/programme_rows.hpp,
 // db/identify_rows.hpp): a cursor per table, each ordered by family id (text
 // compared bytewise: BINARY on SQLite, COLLATE "C" on PostgreSQL), and a read
-// snapshot around them. Private to lib/src/db.
+// snapshot around them (which the cohort index's scan takes too:
+// db/index_scan.cpp). Private to lib/src/db.
 #pragma once
 
 #include <string>

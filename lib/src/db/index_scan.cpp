@@ -5,6 +5,7 @@
 #include <latch>
 #include <thread>
 
+#include "db/family_cursor.hpp"
 #include "db/sql.hpp"
 
 namespace sfcohort::index_scan {
@@ -12,22 +13,6 @@ namespace {
 
 using match_tables::EntriesView;
 using match_tables::NameKind;
-
-// Each connection reads in one transaction, so what it reads is one state
-// of the database even if a writer commits meanwhile.
-struct ReadTransaction {
-  sql::Db& db;
-  bool open = false;
-  explicit ReadTransaction(sql::Db& d) : db(d) {}
-  Status begin() {
-    SF_TRY(db.conn().begin_read());
-    open = true;
-    return Ok{};
-  }
-  ~ReadTransaction() {
-    if (open) (void)db.exec("COMMIT");
-  }
-};
 
 // What both threads share. People are read in ranges of pks, by whichever
 // thread is free: the postings take one connection less time than the
@@ -192,7 +177,7 @@ Result<bool> scan(Store& store, Store* second, Sink& sink) {
   std::latch families_read(1);
   bool families_ok = false;  // written before the latch opens, read after
   auto on_main = [&]() -> Status {
-    ReadTransaction tx(db::connection(store));
+    db::ReadSnapshot tx(db::connection(store));
     Status st = [&]() -> Status {
       SF_TRY(tx.begin());
       SF_TRY(read_names(db::connection(store), sink));
@@ -206,7 +191,7 @@ Result<bool> scan(Store& store, Store* second, Sink& sink) {
     return read_people(db::connection(store), work, 0);
   };
   auto on_second = [&]() -> Status {
-    ReadTransaction tx(db::connection(*second));
+    db::ReadSnapshot tx(db::connection(*second));
     SF_TRY(tx.begin());
     SF_TRY(read_postings(db::connection(*second), work));
     families_read.wait();
