@@ -94,6 +94,7 @@ has '"N000001"' out "and the rejected nomination"
 same "$(db_query "SELECT count(*) FROM nomination")" 0 "the nomination is gone"
 expect_rc 0 "again: nothing" sf retention --apply
 has "deleted 0 people" out "nothing left to dispose of"
+same "$(cat "$T/err")" "" "nothing deleted: no note about copies"
 expect_rc 0 "verify again" sf audit verify
 
 # A disposed digest altered (as a database's owner could): verify finds it.

@@ -185,6 +185,8 @@ Result<Disposed> apply(Store& store, const std::string& as_of) {
   detail["disclosures"] = out.disclosures;
   SF_TRY(store.audit("retention", detail));
   SF_TRY(tx->commit());
+  // Nothing deleted: no copy to see to (and no note about one).
+  if (out.families + out.nominations + out.disclosures == 0) return out;
   auto erased = store.erase_deleted_content(true);
   if (!erased) return erased.error();
   out.note = std::move(*erased);

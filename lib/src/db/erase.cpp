@@ -22,7 +22,7 @@ constexpr const char* kDisposed =
 
 Result<std::string> vacuum_disposed(sql::Db& db) {
   // VACUUM is the tables' owner's (or a superuser's): a manager who is
-  // neither leaves it to the owner's routine VACUUM (autovacuum).
+  // neither leaves it to the owner's scheduled VACUUM.
   auto may = db.scalar_int(
       "SELECT (pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') OR "
       "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user))::int "
@@ -30,9 +30,9 @@ Result<std::string> vacuum_disposed(sql::Db& db) {
   if (!may) return may.error();
   if (*may == 0) {
     return std::string(
-        "the deleted rows stay in the server's table files until the tables are vacuumed: "
-        "the owner's routine VACUUM (autovacuum) does it; see sfcohort-retention(1) for the "
-        "server's log, backups and dumps");
+        "the deleted rows stay in the server's table files until the tables are vacuumed, "
+        "which is their owner's to do; see sfcohort-retention(1), also for the server's log, "
+        "backups and dumps");
   }
   if (auto v = db.exec(std::string("VACUUM ") + kDisposed); !v) {
     return v.error().with_context(
