@@ -73,6 +73,7 @@ Result<int> run_retention(const Globals& g, const RetentionOptions& o) {
   }
   auto done = retention::apply(*store, o.as_of);
   if (!done) return done.error();
+  if (!done->note.empty()) note(g, "note: " + done->note);
   if (o.format == "json") {
     auto j = due_json(done->due);
     j["disposed"] = {{"families", done->families},

@@ -177,7 +177,7 @@ test_cmp() {
 # expected/NAME, or written there when refreshing (removed if ACTUAL is empty).
 #
 # On PostgreSQL, where an output differs by design (the audit's actor is the
-# database user; an entry records its disclosures' count, not their digest),
+# database user; a disposal notes what copies remain on the server),
 # expected/pg/NAME pins it instead of expected/NAME; refreshing on
 # PostgreSQL writes expected/pg/NAME only where it differs from expected/NAME.
 compare_expected() {

@@ -77,8 +77,8 @@ if on_sqlite; then
   expect_rc 1 "verify, a partner changed" sf audit verify
   cp saved.db "$SFCOHORT_DB"
 else
-  # PostgreSQL covers each entry's count of rows, not yet their digest (a
-  # changed partner is not found there: see README, "A team on PostgreSQL").
+  # On PostgreSQL the server recorded each entry's count and keyed digest
+  # (schema/pg/0013); the owner alters the rows here.
   row=$(db_query "SELECT person_id, audit_seq, partner, family_id FROM disclosure
     WHERE person_id = 'P0004812' AND partner <> ''")
   IFS='|' read -r r_person r_seq r_partner r_family <<<"$row"
@@ -89,6 +89,10 @@ else
   db_query "INSERT INTO disclosure VALUES ('P0004810', $r_seq, '', 'F000123')"
   expect_rc 1 "verify, a row added" sf audit verify
   db_query "DELETE FROM disclosure WHERE person_id = 'P0004810' AND audit_seq = $r_seq"
+  db_query "UPDATE disclosure SET partner = 'Someone Else' WHERE partner <> ''"
+  expect_rc 1 "verify, a partner changed" sf audit verify
+  has "disclosure rows of entry $r_seq" out "names the entry"
+  db_query "UPDATE disclosure SET partner = '$r_partner' WHERE partner = 'Someone Else'"
 fi
 expect_rc 0 "verify restored" sf audit verify
 

@@ -4,7 +4,9 @@
 # server (exit 5, nothing written); the audit trail is appended on the
 # server (actor: the database user; one order under concurrent clients, 16
 # officers looking up while a manager imports; append-only even for the
-# owner) and verifies; a wrong URI, a server that is down, a wrong password
+# owner) and verifies; the disclosure record is written and digested by the
+# server alone; a manager disposes at the end of retention (an officer may
+# not) and the trail still verifies; a wrong URI, a server that is down, a wrong password
 # and a missing schema are one-line errors, exit 3, nothing written. Run by
 # ctest against tests/pg/cluster.sh's cluster.
 source "$SRC/tests/cli/lib.sh"
@@ -28,7 +30,7 @@ expect_rc 0 "init" sf init
 has "created postgresql://" out "init"
 hasnt "audit key" out "init: the trail's key is the server's"
 [ ! -e "$SFCOHORT_KEYS/audit.key" ] && ok || fail "init on PostgreSQL wrote an audit key file"
-same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 12 "schema version kept in the database"
+same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 13 "schema version kept in the database"
 expect_rc 0 "init again" sf init
 has "is up to date" out "init again"
 expect_rc 0 "import" sf -q import people.csv
@@ -136,15 +138,50 @@ same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" "$((people + 1 + 3000
 expect_rc 0 "verify after the concurrent import" as_user "$AUD" audit verify
 has "intact" out "verify after the concurrent import"
 
-# Disposal is refused on PostgreSQL for now (no secure erase there):
-# exit 3, one line and a hint, nothing deleted; the schedule is shown.
+# The disclosure record is written only by the server's functions
+# (schema/pg/0013), which keep its keyed digest: an officer's lookup
+# recorded rows without INSERT on the table, and may neither add rows nor
+# record a digest of its own.
+disclosed=$(psql_q -c "SELECT count(*) FROM sfcohort.disclosure WHERE person_id = 'P0004812'")
+[ "$disclosed" -gt 0 ] && ok || fail "the officers' lookups recorded what they returned"
+same "$(psql_q -c "SELECT count(*) FROM sfcohort.audit WHERE detail LIKE '{\"disclosed\":{\"digest\":\"%'
+  AND seq IN (SELECT audit_seq FROM sfcohort.disclosure)")" \
+  "$(psql_q -c 'SELECT count(DISTINCT audit_seq) FROM sfcohort.disclosure')" "each records a keyed digest"
+as_off() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -d "postgresql://$OFF@/$PG_DB?host=$PGHOST" -c "$1"; }
+run as_off "INSERT INTO sfcohort.disclosure VALUES ('P0004815', 1, '', 'F000124')"
+has "permission denied" err "an officer may not write disclosure rows"
+run as_off "SELECT sfcohort.audit_append_disclosed('lookup', '', '', '{\"disclosed\":{\"people\":0}}', '[]')"
+has 'without "disclosed"' err "an officer may not record a digest of its own"
+run as_off "SELECT sfcohort.dispose_disclosures('[\"P0004812\"]')"
+has "permission denied" err "an officer may not dispose of disclosure rows"
+
+# Disposal at the end of retention: an officer is refused by the server
+# (exit 5, nothing deleted); a manager disposes in one transaction with its
+# entry, the disclosure rows' digest kept, and the trail verifies; a
+# disposed digest altered is found.
+expect_rc 0 "a family closed" as_user $MAN family close F000123 --reason "moved away" --on 2019-01-02
+disclosed=$(psql_q -c "SELECT count(*) FROM sfcohort.disclosure WHERE family_id = 'F000123'")
 before=$(db_sum)
-expect_rc 3 "retention --apply refused" sf retention --apply
-one_line_error "retention --apply refused"
-has "not yet available on a PostgreSQL database" err "retention refusal named"
-same "$(db_sum)" "$before" "retention --apply deleted nothing"
-expect_rc 0 "the retention schedule" sf retention
-has "closed_family" out "the schedule shown"
+expect_rc 5 "an officer may not dispose" as_user $OFF retention --apply
+one_line_error "officer retention --apply"
+has "permission denied" err "officer disposal refused by the server"
+same "$(db_sum)" "$before" "the officer's disposal deleted nothing"
+expect_rc 0 "a manager disposes" as_user $MAN retention --apply
+has "deleted 2 people in 1 families" out "the family disposed of"
+has "until the tables are vacuumed" err "the manager is told VACUUM is the owner's"
+same "$(psql_q -c "SELECT count(*) FROM sfcohort.person WHERE family_id = 'F000123'")" 0 "its people gone"
+same "$(psql_q -c "SELECT count(*) FROM sfcohort.disclosure WHERE family_id = 'F000123'")" 0 "their disclosures gone"
+same "$(psql_q -c 'SELECT sum(people) FROM sfcohort.disclosure_disposed')" "$disclosed" "their digest kept"
+same "$(psql_q -c "SELECT actor FROM sfcohort.audit WHERE command = 'retention apply'")" $MAN "the disposal's entry"
+expect_rc 0 "verify after the disposal" as_user $AUD audit verify
+has "intact" out "verify after the disposal"
+saved=$(psql_q -c 'SELECT digest FROM sfcohort.disclosure_disposed ORDER BY audit_seq LIMIT 1')
+psql_q -c "UPDATE sfcohort.disclosure_disposed SET digest = md5(digest) || md5(digest)
+  WHERE digest = '$saved'" >/dev/null
+expect_rc 1 "a disposed digest altered" as_user $AUD audit verify
+has "have been altered" out "the altered digest found"
+psql_q -c "UPDATE sfcohort.disclosure_disposed SET digest = '$saved' WHERE digest = md5('$saved') || md5('$saved')" >/dev/null
+expect_rc 0 "verify restored" as_user $AUD audit verify
 
 # Tampering (as the owner, triggers off) is found.
 psql_q -c "ALTER TABLE sfcohort.audit DISABLE TRIGGER USER;

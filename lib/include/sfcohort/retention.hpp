@@ -55,11 +55,15 @@ Result<Due> due(Store& store, const std::string& as_of);
 struct Disposed {
   Due due;
   int64_t people = 0, families = 0, nominations = 0, disclosures = 0;
+  // What copies of the deleted data remain, for the user ("" on SQLite,
+  // where none do).
+  std::string note;
 };
 // Deletes everything due on AS_OF, in one transaction with an audit entry
 // (subject "retention"; detail as_of, schedule, counts, family and
 // nomination ids, and the disposed disclosures' digest), then makes sure
-// no copy of the deleted data stays in the database file or its log.
+// no copy of the deleted data stays in the database file or its log
+// (on PostgreSQL: vacuums the tables if the user owns them; see note).
 Result<Disposed> apply(Store& store, const std::string& as_of);
 
 }  // namespace sfcohort::retention

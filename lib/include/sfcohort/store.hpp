@@ -231,12 +231,14 @@ class Store {
   // {"people": N, "digest": D}: what the disposal's own audit entry must
   // record as "disposed_disclosures" for `audit verify` to account for them.
   Result<nlohmann::json> dispose_disclosures(const std::vector<std::string>& person_ids);
-  // SQLite only. Before a disposal (AFTER_COMMIT false): content deleted
-  // from now on is overwritten with zeros (secure_delete). After its commit:
+  // Before a disposal (AFTER_COMMIT false) and after its commit: what can
+  // be done about copies of what it deleted. SQLite: content deleted from
+  // now on is overwritten with zeros (secure_delete), and after the commit
   // the write-ahead log is folded into the file and truncated, so no copy
-  // of a deleted page stays in either. A backend that keeps no such copies
-  // does nothing.
-  Status erase_deleted_content(bool after_commit);
+  // of a deleted page stays in either. PostgreSQL: after the commit the
+  // tables concerned are vacuumed if the user owns them. Returns a note for
+  // the user on what copies remain ("" when none).
+  Result<std::string> erase_deleted_content(bool after_commit);
 
   // Calls FN(family_id, person_id) for every person of a family whose status
   // is cohort (active), by family id; stops at FN's first error.

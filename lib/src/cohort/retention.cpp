@@ -141,7 +141,7 @@ Result<Due> due(Store& store, const std::string& as_of) {
 }
 
 Result<Disposed> apply(Store& store, const std::string& as_of) {
-  SF_TRY(store.erase_deleted_content(false));
+  if (auto e = store.erase_deleted_content(false); !e) return e.error();
   auto tx = store.begin_transaction();
   if (!tx) return tx.error();
   // Read inside the transaction: what is deleted is what was counted.
@@ -185,7 +185,11 @@ Result<Disposed> apply(Store& store, const std::string& as_of) {
   detail["disclosures"] = out.disclosures;
   SF_TRY(store.audit("retention", detail));
   SF_TRY(tx->commit());
-  SF_TRY(store.erase_deleted_content(true));
+  // Nothing deleted: no copy to see to (and no note about one).
+  if (out.families + out.nominations + out.disclosures == 0) return out;
+  auto erased = store.erase_deleted_content(true);
+  if (!erased) return erased.error();
+  out.note = std::move(*erased);
   return out;
 }
 

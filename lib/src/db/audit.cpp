@@ -314,26 +314,30 @@ namespace {
 
 // On PostgreSQL the server appends: audit_append() (schema/pg/0005) locks
 // the head row, so concurrent clients append in one order, and makes the MAC
-// with the key it keeps; actor and os_user are the authenticated user. The
-// client holds no key, so an entry's disclosure rows are covered by their
-// count in the entry, not by a keyed digest as on SQLite.
+// with the key it keeps; actor and os_user are the authenticated user. An
+// entry that discloses people is appended by audit_append_disclosed()
+// (schema/pg/0013), which also writes the rows and records their keyed
+// digest, made with that key, as the client does on SQLite.
 Status append_on_server(Store& store, const std::string& subject, const nlohmann::json& detail,
                         std::vector<Disclosure>* disclosed) {
   const bool disclosing = disclosed && !disclosed->empty();
-  nlohmann::json with = detail.is_null() ? nlohmann::json::object() : detail;
-  if (disclosing) {
-    unique_disclosures(*disclosed);
-    with["disclosed"] = {{"people", disclosed->size()}};
-  }
-  auto st = db::cached(store, "SELECT audit_append(?1, ?2, ?3, ?4)");
-  if (!st) return st.error();
+  const nlohmann::json with = detail.is_null() ? nlohmann::json::object() : detail;
   const Context& ctx = store.context();
+  if (!disclosing) {
+    auto st = db::cached(store, "SELECT audit_append(?1, ?2, ?3, ?4)");
+    if (!st) return st.error();
+    (*st)->bind(1, ctx.command).bind(2, ctx.purpose).bind(3, subject).bind(4, with.dump());
+    SF_TRY((*st)->run());
+    return Ok{};
+  }
+  unique_disclosures(*disclosed);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& d : *disclosed) rows.push_back({d.person_id, d.partner, d.family_id});
+  auto st = db::cached(store, "SELECT audit_append_disclosed(?1, ?2, ?3, ?4, ?5)");
+  if (!st) return st.error();
   (*st)->bind(1, ctx.command).bind(2, ctx.purpose).bind(3, subject).bind(4, with.dump());
-  auto r = (*st)->step();
-  if (!r) return r.error();
-  const int64_t seq = *r ? (*st)->int64(0) : 0;
-  (*st)->reset();
-  if (disclosing) SF_TRY(insert_disclosures(store, seq, *disclosed));
+  (*st)->bind(5, rows.dump());
+  SF_TRY((*st)->run());
   return Ok{};
 }
 
@@ -559,8 +563,11 @@ void check_head(Store& store, Walk& w) {
     out.problem = std::move(why);
   };
   if (!head) {
-    return fail(1, "the audit head file " + hp +
-                       " is missing, so a cut-off tail or a replaced database cannot be ruled out");
+    // On PostgreSQL the head is the server's row (audit_head).
+    const std::string what = db::connection(store).postgres() ? "the server's audit head row"
+                                                              : "the audit head file " + hp;
+    return fail(1,
+                what + " is missing, so a cut-off tail or a replaced database cannot be ruled out");
   }
   if (head->seq > last) {
     return fail(last + 1, "entries " + std::to_string(last + 1) + " to " +

@@ -160,7 +160,8 @@ Status check_disclosures(Store& store, Walk& w, const std::string& audit_key) {
   for (const auto& [seq, want] : w.disclosed) {
     auto it = sums.find(seq);
     const DisclosureSum have = it == sums.end() ? DisclosureSum{} : it->second;
-    // An entry the server appended (PostgreSQL) records the count alone.
+    // An entry the server appended on PostgreSQL before schema/pg/0013
+    // records the count alone (its MAC keeps it so).
     const bool digest_kept = !want.second.empty();
     if (have.people != want.first ||
         (digest_kept && !equal_constant_time(have.hex(), want.second))) {
@@ -180,8 +181,29 @@ Status check_disclosures(Store& store, Walk& w, const std::string& audit_key) {
   return Ok{};
 }
 
+namespace {
+
+// On PostgreSQL the server moves the rows (schema/pg/0013): the digest
+// needs its key.
+Result<nlohmann::json> dispose_on_server(Store& store, const std::vector<std::string>& person_ids) {
+  auto st = db::cached(store, "SELECT dispose_disclosures(?1)");
+  if (!st) return st.error();
+  (*st)->bind(1, nlohmann::json(person_ids).dump());
+  auto r = (*st)->step();
+  if (!r) return r.error();
+  auto out = nlohmann::json::parse(*r ? (*st)->text(0) : std::string(), nullptr, false);
+  (*st)->reset();
+  if (!out.is_object() || !out["people"].is_number_integer() || !out["digest"].is_string()) {
+    return Error(Errc::kEnvironment, "the server's disposal of disclosure rows answered nothing");
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<nlohmann::json> dispose_disclosures(Chain& c, Store& store,
                                            const std::vector<std::string>& person_ids) {
+  if (db::connection(store).postgres()) return dispose_on_server(store, person_ids);
   if (c.key.empty()) {
     auto k = load_key(c.keys_dir);
     if (!k) return k.error();

@@ -15,26 +15,34 @@ constexpr const char* kTrail = "audit, audit_head, audit_key";
 // Everything else personal: read by every role but the auditor.
 constexpr const char* kCohort =
     "family, person, match_bucket, match_person, name_freq, nomination, nomination_member, "
-    "family_evidence, family_agency, family_consent, partner, family_status, disclosure, "
-    "disclosure_disposed, retention, person_change, person_alias, match_weight, match_training, "
-    "match_band, evidence_feed, evidence, candidate_nomination";
+    "family_evidence, family_agency, family_consent, partner, family_status, retention, "
+    "person_change, person_alias, match_weight, match_training, match_band, evidence_feed, "
+    "evidence, candidate_nomination";
+// The disclosure record: written only by the owner's functions of
+// schema/pg/0013 (audit_append_disclosed, dispose_disclosures), which keep
+// its keyed digest; read by every role. The REVOKE takes back what roles
+// granted before that migration held.
+constexpr const char* kDisclosure = "disclosure, disclosure_disposed";
 
 std::vector<std::string> grants(const std::string& role) {
   std::vector<std::string> g = {
       "GRANT USAGE ON SCHEMA sfcohort TO " + role,
       "GRANT SELECT ON schema_version, meta TO " + role,
       "GRANT EXECUTE ON FUNCTION audit_append(text, text, text, text) TO " + role,
+      // What a command returned or disclosed is recorded with its entry.
+      "GRANT EXECUTE ON FUNCTION audit_append_disclosed(text, text, text, text, text) TO " + role,
+      std::string("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ") + kDisclosure + " FROM " + role,
+      // The disclosure record is part of the trail: verify checks its rows.
+      std::string("GRANT SELECT ON ") + kDisclosure + " TO " + role,
   };
   if (role == "sfcohort_auditor") {
     g.push_back(std::string("GRANT SELECT ON ") + kTrail + " TO " + role);
-    // The disclosure record is part of the trail: verify counts its rows.
-    g.push_back("GRANT SELECT ON disclosure, disclosure_disposed TO " + role);
   } else if (role == "sfcohort_officer") {
     g.push_back(std::string("GRANT SELECT ON ") + kCohort + " TO " + role);
     g.push_back("GRANT INSERT, UPDATE ON nomination, nomination_member TO " + role);
-    // What a lookup returned to the officer is recorded as it is answered.
-    g.push_back("GRANT INSERT ON disclosure TO " + role);
   } else {
+    // Retention's disposal of people's disclosure rows.
+    g.push_back("GRANT EXECUTE ON FUNCTION dispose_disclosures(text) TO " + role);
     g.push_back(std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kCohort + " TO " + role);
     g.push_back("GRANT INSERT, UPDATE ON meta TO " + role);
     // UPDATE: an import takes new people's keys in blocks (setval).
