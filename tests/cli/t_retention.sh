@@ -24,7 +24,7 @@ Jonathan,Smyth,13/03/2009,HD2 1AA,3,2025-12-02
 CSV
 sf evidence import feed.csv --indicator asb_recorded --source "ASB Team" >/dev/null 2>&1 ||
   fail "evidence import"
-same "$(db_query "SELECT group_concat(state) FROM (SELECT state FROM evidence WHERE person_id IN ('P0004810', 'P0004812') ORDER BY state)")" \
+same "$(db_query "SELECT state FROM evidence WHERE person_id IN ('P0004810', 'P0004812') ORDER BY state" | paste -sd,)" \
   "attached,review" "the feed's rows name F000123's people"
 
 expect_rc 0 "schedule" sf retention schedule
