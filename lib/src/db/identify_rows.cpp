@@ -20,7 +20,7 @@ ProgrammeEvidence evidence_row(sql::Stmt& s) {
 Status each_evidence_family(Store& store,
                             const std::function<Status(const EvidenceFamily&)>& visit) {
   sql::Db& db = db::connection(store);
-  ReadSnapshot snapshot(db);
+  ReadSnapshot snapshot(db, true);
   SF_TRY(snapshot.begin());
   // Each person's latest nomination (few people have one): looked up by id.
   std::unordered_map<std::string, std::pair<bool, std::string>> membership;

@@ -22,7 +22,7 @@ const char* const kProgrammeFeedSql =
 Status each_programme_family(Store& store,
                              const std::function<Status(const ProgrammeFamily&)>& visit) {
   sql::Db& db = db::connection(store);
-  ReadSnapshot snapshot(db);
+  ReadSnapshot snapshot(db, true);
   SF_TRY(snapshot.begin());
   auto families = db.prepare(
       "SELECT f.id, f.status, COALESCE(f.joined_on, ''), f.lead_agency, f.lead_contact, "
