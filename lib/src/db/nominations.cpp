@@ -53,15 +53,9 @@ Result<std::vector<MemberMatch>> stored_matches(Store& store, const std::string&
       "WHERE nomination_id = ?1 AND matched_person IS NOT NULL ORDER BY member_id");
   if (!st) return st.error();
   (*st)->bind(1, id);
-  std::vector<MemberMatch> out;
-  for (;;) {
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back({(*st)->text(0), (*st)->text(1), (*st)->text(2), (*st)->text(3)});
-  }
-  (*st)->reset();
-  return out;
+  return rows_of(st, [](sql::Stmt& s) -> MemberMatch {
+    return {s.text(0), s.text(1), s.text(2), s.text(3)};
+  });
 }
 
 }  // namespace

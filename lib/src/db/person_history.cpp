@@ -21,15 +21,9 @@ Result<std::vector<PersonChange>> person_changes(Store& store, const std::string
                    "JOIN person p ON p.pk = c.person_pk WHERE p.id = ?1 ORDER BY c.pk");
   if (!st) return st.error();
   (*st)->bind(1, person_id);
-  std::vector<PersonChange> out;
-  for (;;) {
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back({(*st)->text(0), (*st)->text(1), (*st)->text(2), (*st)->text(3)});
-  }
-  (*st)->reset();
-  return out;
+  return rows_of(st, [](sql::Stmt& s) -> PersonChange {
+    return {s.text(0), s.text(1), s.text(2), s.text(3)};
+  });
 }
 
 Status link_person_alias(Store& store, const std::string& alias, int64_t person_pk,

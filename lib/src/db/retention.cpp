@@ -19,15 +19,9 @@ Result<std::vector<RetentionRule>> retention_rules(Store& store) {
   auto st =
       cached(store, "SELECT class, duration, updated_at, updated_by FROM retention ORDER BY class");
   if (!st) return st.error();
-  std::vector<RetentionRule> out;
-  for (;;) {
-    auto r = (*st)->step();
-    if (!r) return r.error();
-    if (!*r) break;
-    out.push_back({(*st)->text(0), (*st)->text(1), (*st)->text(2), (*st)->text(3)});
-  }
-  (*st)->reset();
-  return out;
+  return rows_of(st, [](sql::Stmt& s) -> RetentionRule {
+    return {s.text(0), s.text(1), s.text(2), s.text(3)};
+  });
 }
 
 Status set_retention_rule(Store& store, const RetentionRule& r) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/sqlite.hpp"
@@ -26,19 +27,25 @@ inline Result<sql::Stmt*> cached(Store& store, const std::string& sql) {
   return StoreAccess::cached(store, sql);
 }
 
-// The first column of every row of ST (bound, not yet stepped), as text;
-// ST is reset afterwards.
-inline Result<std::vector<std::string>> column_texts(Result<sql::Stmt*> st) {
+// MAKE of every row of ST (bound, not yet stepped); ST is reset afterwards.
+template <typename Make>
+auto rows_of(Result<sql::Stmt*> st, Make make)
+    -> Result<std::vector<decltype(make(std::declval<sql::Stmt&>()))>> {
   if (!st) return st.error();
-  std::vector<std::string> out;
+  std::vector<decltype(make(std::declval<sql::Stmt&>()))> out;
   for (;;) {
     auto r = (*st)->step();
     if (!r) return r.error();
     if (!*r) break;
-    out.push_back((*st)->text(0));
+    out.push_back(make(**st));
   }
   (*st)->reset();
   return out;
+}
+
+// The first column of every row of ST, as text (as rows_of).
+inline Result<std::vector<std::string>> column_texts(Result<sql::Stmt*> st) {
+  return rows_of(st, [](sql::Stmt& s) { return s.text(0); });
 }
 
 }  // namespace db
