@@ -305,10 +305,23 @@ class Writer {
   // earlier import, then the matcher), so a person a later file names under
   // a new id is linked and moved, not added twice. The matcher reads the
   // cohort as it was before this import's rows.
+  //
+  // Ids are looked up in the store, each a few queries, until as many as
+  // pay for loading the cohort index have been; the rest (a file of new
+  // people) are looked up in the index, which asks the database nothing.
+  // The ids linked before are read once, so an id that is not one costs no
+  // query either: on PostgreSQL a query would also send the rows the bulk
+  // load holds, one COPY a row.
   Status link_unknown_ids() {
     auto m = Matcher::create(store_);
     if (!m) return m.error();
     matcher_.emplace(std::move(*m));
+    auto pay = CohortIndex::rows_to_pay_off(store_);
+    if (!pay) return pay.error();
+    store_lookups_left_ = *pay;
+    auto linked = db::linked_ids(store_);
+    if (!linked) return linked.error();
+    linked_.insert(linked->begin(), linked->end());
     return Ok{};
   }
 
@@ -394,12 +407,21 @@ class Writer {
   // of (exact or strong; never a twin or one of two plausible people) that
   // this file has not named already. Sets LINKED_ID to P's id for a new link.
   Result<std::optional<Person>> known_as_other(const Person& p, std::string& linked_id) {
-    auto a = db::person_by_alias(store_, p.id);
-    if (!a || *a) return a;
+    if (linked_.count(p.id)) {
+      auto a = db::person_by_alias(store_, p.id);
+      if (!a || *a) return a;
+    }
+    if (!index_loaded_ && store_lookups_left_-- <= 0) {
+      index_loaded_ = true;
+      auto index = CohortIndex::load(store_);
+      if (!index) return index.error();
+      if (*index) matcher_.emplace(Matcher::create(std::move(*index)));
+    }
     LookupOptions lo;
     lo.min_band = Band::kStrong;
     lo.limit = 1;
     lo.household = false;
+    lo.household_details = false;
     auto r =
         matcher_->lookup(Query(p.given_name, p.surname, p.dob, p.postcode, p.house, p.sex), lo);
     if (!r) return r.error();
@@ -438,6 +460,9 @@ class Writer {
   match::BulkIndex bulk_;
   std::unordered_set<std::string> families_known_;
   std::optional<Matcher> matcher_;  // see link_unknown_ids()
+  int64_t store_lookups_left_ = 0;
+  bool index_loaded_ = false;
+  std::unordered_set<std::string> linked_;  // ids linked to a person before
   const std::string now_ = Store::now_utc();
 };
 

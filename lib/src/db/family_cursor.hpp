@@ -56,6 +56,9 @@ class ReadSnapshot {
  public:
   explicit ReadSnapshot(sql::Db& db, bool mapped = false) : db_(db), mapped_(mapped) {}
   Status begin() {
+    // Inside a transaction (an import reading the cohort it writes to), the
+    // reads are that transaction's: nothing to begin, nothing to commit.
+    if (db_.in_transaction()) return Ok{};
     if (mapped_) mapped_ = !db_.postgres() && db_.exec("PRAGMA mmap_size = 2147418112").has_value();
     SF_TRY(db_.conn().begin_read());
     open_ = true;

@@ -364,4 +364,6 @@ Result<int64_t> people_indexed(Store& store) {
       "SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");
 }
 
+bool queries_are_round_trips(Store& store) { return db::connection(store).postgres(); }
+
 }  // namespace sfcohort::match_tables

@@ -100,5 +100,9 @@ Status add_name_count(Store& store, NameKind kind, std::string_view name, int64_
 Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name);
 // The people indexed (the kEveryone count).
 Result<int64_t> people_indexed(Store& store);
+// Whether each query is a round trip to a server (PostgreSQL), not a call
+// into a library reading a file (SQLite): a lookup in the store then costs
+// several times more against loading the cohort index.
+bool queries_are_round_trips(Store& store);
 
 }  // namespace sfcohort::match_tables

@@ -48,6 +48,10 @@ Result<std::optional<Person>> person_by_alias(Store& store, const std::string& a
   return store.person_by_pk(*pk);
 }
 
+Result<std::vector<std::string>> linked_ids(Store& store) {
+  return column_texts(cached(store, "SELECT alias FROM person_alias"));
+}
+
 Result<std::vector<std::string>> person_aliases(Store& store, const std::string& person_id) {
   auto st = cached(store,
                    "SELECT a.alias FROM person_alias a JOIN person p ON p.pk = a.person_pk "

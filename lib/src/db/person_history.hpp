@@ -30,6 +30,9 @@ Status link_person_alias(Store& store, const std::string& alias, int64_t person_
                          const std::string& at);
 // The person ALIAS was linked to, if any.
 Result<std::optional<Person>> person_by_alias(Store& store, const std::string& alias);
+// Every id linked to a person by an earlier import (an import asks this once,
+// not once a row).
+Result<std::vector<std::string>> linked_ids(Store& store);
 // The ids linked to PERSON_ID, in the order they were linked.
 Result<std::vector<std::string>> person_aliases(Store& store, const std::string& person_id);
 
