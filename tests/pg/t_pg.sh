@@ -33,8 +33,22 @@ hasnt "audit key" out "init: the trail's key is the server's"
 same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 13 "schema version kept in the database"
 expect_rc 0 "init again" sf init
 has "is up to date" out "init again"
+constraints() {
+  psql_q -c "SELECT string_agg(conname || ':' || pg_get_constraintdef(oid), ' ' ORDER BY conname)
+    FROM pg_constraint WHERE conrelid IN ('sfcohort.person'::regclass, 'sfcohort.match_person'::regclass)"
+  psql_q -c "SELECT string_agg(indexdef, ' ' ORDER BY indexname) FROM pg_indexes
+    WHERE schemaname = 'sfcohort' AND tablename IN ('person', 'family', 'match_person')"
+}
+before_import=$(constraints)
+case $before_import in
+  *"person_family_id_fkey:FOREIGN KEY (family_id) REFERENCES sfcohort.family(id)"*"person_postcode"*) ok ;;
+  *) fail "the constraints to check are not read: $before_import" ;;
+esac
 expect_rc 0 "import" sf -q import people.csv
 same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" 3 "people on the server"
+# The first load, by the tables' owner, built the indexes and checked the
+# foreign keys at its commit: every one is back, the same.
+same "$(constraints)" "$before_import" "indexes and foreign keys as before the first load"
 expect_rc 0 "lookup" sf lookup --given Jon --surname smith --dob 14/3/2009 --postcode hd12ab --house 12
 has "P0004812" out "lookup finds the person"
 expect_rc 0 "apostrophe is data" sf lookup --given Sarah --surname "O'Brien" --dob 1985-04-02

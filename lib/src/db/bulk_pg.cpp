@@ -7,8 +7,10 @@
 namespace sfcohort::pg_bulk {
 namespace {
 
-// Rows sent at once; pks taken from the sequence at once.
+// Rows sent at once; pks taken from the sequence at once (several sends'
+// worth, so that taking them seldom waits for a send).
 constexpr size_t kRows = 8192;
+constexpr size_t kPks = 8 * kRows;
 
 constexpr const char* kPersonCols =
     "pk, id, family_id, given_name, middle_names, surname, dob, sex, role, postcode, house, "
@@ -40,11 +42,6 @@ Result<std::unique_ptr<Writer>> Writer::begin(sql::Db& db) {
   // other writers of people wait until the load ends (readers do not), as
   // they would for an import on SQLite.
   SF_TRY(db.exec("LOCK TABLE person IN SHARE ROW EXCLUSIVE MODE"));
-  // The staging tables are this session's, dropped with the transaction.
-  SF_TRY(db.exec(std::string("CREATE TEMP TABLE stage_family ON COMMIT DROP AS SELECT ") +
-                 kFamilyCols + " FROM family WITH NO DATA; " +
-                 "CREATE TEMP TABLE stage_person ON COMMIT DROP AS SELECT " + kPersonCols +
-                 " FROM person WITH NO DATA"));
   SF_TRY(load_ids(db, "person", w->people_));
   SF_TRY(load_ids(db, "family", w->families_));
   Writer* raw = w.get();
@@ -69,9 +66,9 @@ Result<int64_t> Writer::add_person(const Person& p, const std::string& now) {
     auto last = db_.scalar_int(
         "SELECT setval(pg_get_serial_sequence('sfcohort.person', 'pk'), "
         "nextval(pg_get_serial_sequence('sfcohort.person', 'pk')) + " +
-        std::to_string(kRows - 1) + ")");
+        std::to_string(kPks - 1) + ")");
     if (!last) return last.error();
-    for (int64_t k = *last - static_cast<int64_t>(kRows) + 1; k <= *last; ++k) pks_.push_back(k);
+    for (int64_t k = *last - static_cast<int64_t>(kPks) + 1; k <= *last; ++k) pks_.push_back(k);
   }
   const int64_t pk = pks_[next_pk_++];
   std::string& row = person_rows_;
@@ -85,7 +82,7 @@ Result<int64_t> Writer::add_person(const Person& p, const std::string& now) {
   sql::copy_field(row, now);
   row += '\n';
   people_.insert(hash_id(p.id));
-  if (++buffered_ >= kRows) SF_TRY(flush());
+  if (++buffered_ >= kRows) SF_TRY(flush(true));
   return pk;
 }
 
@@ -103,25 +100,25 @@ void Writer::add_family(const Family& f, const std::string& now) {
   ++buffered_;
 }
 
-Status Writer::flush() {
+Status Writer::flush(bool later) {
   if (buffered_ == 0) return Ok{};
-  // Taken first: a failure below must not send the same rows twice.
-  std::string families = std::move(family_rows_), people = std::move(person_rows_);
+  // Taken first: a failure below must not send the same rows twice. Every id
+  // is new (may_have_*), so the rows are copied into the tables themselves;
+  // a family before its people.
+  sql::Conn::Copies copies;
+  if (!family_rows_.empty())
+    copies.emplace_back(std::string("COPY family (") + kFamilyCols + ") FROM STDIN",
+                        std::move(family_rows_));
+  if (!person_rows_.empty())
+    copies.emplace_back(std::string("COPY person (") + kPersonCols + ") FROM STDIN",
+                        std::move(person_rows_));
   family_rows_.clear();
   person_rows_.clear();
   buffered_ = 0;
-  // The hook stays set: the connection skips it while it runs.
-  if (!families.empty()) {
-    SF_TRY(
-        db_.copy_in(std::string("COPY stage_family (") + kFamilyCols + ") FROM STDIN", families));
-    SF_TRY(db_.exec(std::string("INSERT INTO family (") + kFamilyCols + ") SELECT " + kFamilyCols +
-                    " FROM stage_family; TRUNCATE stage_family"));
-  }
-  if (!people.empty()) {
-    SF_TRY(db_.copy_in(std::string("COPY stage_person (") + kPersonCols + ") FROM STDIN", people));
-    SF_TRY(db_.exec(std::string("INSERT INTO person (") + kPersonCols + ") SELECT " + kPersonCols +
-                    " FROM stage_person; TRUNCATE stage_person"));
-  }
+  // A full buffer is sent while the import reads on; the hook's flush (a
+  // statement waits for the rows) is sent at once.
+  if (later) return db_.copy_in_later(std::move(copies));
+  for (const auto& [copy_sql, data] : copies) SF_TRY(db_.copy_in(copy_sql, data));
   return Ok{};
 }
 

@@ -1,12 +1,11 @@
 // An import's writes on PostgreSQL (Store::BulkLoad): new families and
-// people are buffered, sent with COPY into staging tables (temporary, the
-// load's own) and merged into the cohort with one INSERT ... SELECT, all in
-// the load's transaction, rather than one round trip a row. Whatever runs
-// next on the connection first flushes the buffer (the connection's
-// before-statement hook), so every read, the import's own included, sees
-// the rows as if each had been inserted alone. The ids stored before the
-// load are known by their hashes, so asking whether a new id is stored
-// costs no round trip. Private to lib/src/db.
+// people are buffered and sent with COPY, in the load's transaction, rather
+// than one round trip a row; a full buffer is sent while the import goes on
+// reading and matching. Whatever runs next on the connection first flushes
+// the buffer (the connection's before-statement hook), so every read, the
+// import's own included, sees the rows as if each had been inserted alone.
+// The ids stored before the load are known by their hashes, so asking
+// whether a new id is stored costs no round trip. Private to lib/src/db.
 #pragma once
 
 #include <cstdint>
@@ -42,8 +41,10 @@ class Writer {
   Result<int64_t> add_person(const Person& p, const std::string& now);
   // Buffers a family that may_have_family() said is not stored.
   void add_family(const Family& f, const std::string& now);
-  // Writes what is buffered: families first, then people.
-  Status flush();
+  // Writes what is buffered: families first, then people; with LATER, on
+  // the connection's own thread while the load goes on (sql::Conn::
+  // copy_in_later): the next statement waits for them.
+  Status flush(bool later = false);
 
  private:
   explicit Writer(sql::Db& db) : db_(db) {}

@@ -92,6 +92,11 @@ Status Conn::copy_out(std::string_view, const std::function<bool(const CopyRow&)
 Status Conn::copy_in(std::string_view, std::string_view) {
   return internal_error("database: COPY is PostgreSQL's, not SQLite's");
 }
+Status Conn::copy_in_later(Copies copies) {
+  for (const auto& [copy_sql, data] : copies) SF_TRY(copy_in(copy_sql, data));
+  return Ok{};
+}
+
 void Conn::set_before_statement(std::function<Status()>) {}
 
 }  // namespace sfcohort::sql

@@ -183,11 +183,10 @@ Status update_postings_pg(sql::Db& db, const std::vector<Entry>& adds,
   return Ok{};
 }
 
-// put_indexed_people on PostgreSQL: one COPY into a staging table, one merge.
-Status put_indexed_people_pg(sql::Db& db, std::span<const IndexedPerson> people) {
-  SF_TRY(
-      db.exec("CREATE TEMP TABLE IF NOT EXISTS stage_match_person (pk bigint, keys bytea, given "
-              "text, surname text) ON COMMIT DROP"));
+// put_indexed_people on PostgreSQL: new people's rows copied into the table
+// while the caller goes on (sql::Conn::copy_in_later); others' into a
+// staging table, merged by one statement.
+Status put_indexed_people_pg(sql::Db& db, std::span<const IndexedPerson> people, bool new_people) {
   std::string rows, scratch;
   for (const IndexedPerson& r : people) {
     rows += std::to_string(r.pk);
@@ -196,6 +195,14 @@ Status put_indexed_people_pg(sql::Db& db, std::span<const IndexedPerson> people)
     sql::copy_field(rows, r.surname);
     rows += '\n';
   }
+  if (new_people) {
+    sql::Conn::Copies copies;
+    copies.emplace_back("COPY match_person (pk, keys, given, surname) FROM STDIN", std::move(rows));
+    return db.copy_in_later(std::move(copies));
+  }
+  SF_TRY(
+      db.exec("CREATE TEMP TABLE IF NOT EXISTS stage_match_person (pk bigint, keys bytea, given "
+              "text, surname text) ON COMMIT DROP"));
   SF_TRY(db.copy_in("COPY stage_match_person (pk, keys, given, surname) FROM STDIN", rows));
   return db.exec(
       "INSERT INTO match_person(pk, keys, given, surname) SELECT pk, keys, given, surname FROM "
@@ -283,12 +290,12 @@ Result<bool> indexed_person(Store& store, int64_t pk, IndexedPerson& out) {
   return *found;
 }
 
-Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows) {
+Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows, bool new_people) {
   // Fifty rows to a statement: a tenth of the statements an import of new
   // people would otherwise run.
   constexpr size_t kBatch = 50;
   if (db::connection(store).postgres() && rows.size() >= kBatch)
-    return put_indexed_people_pg(db::connection(store), rows);
+    return put_indexed_people_pg(db::connection(store), rows, new_people);
   std::string scratch;
   size_t i = 0;
   if (rows.size() >= kBatch) {
@@ -297,7 +304,7 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows) {
       sql += (j ? ",(?" : "(?") + std::to_string(j * 4 + 1) + ",?" + std::to_string(j * 4 + 2) +
              ",?" + std::to_string(j * 4 + 3) + ",?" + std::to_string(j * 4 + 4) + ")";
     }
-    sql += kPersonUpsert;
+    if (!new_people) sql += kPersonUpsert;
     auto st = db::cached(store, sql);
     if (!st) return st.error();
     for (; i + kBatch <= rows.size(); i += kBatch) {
@@ -346,6 +353,31 @@ Status add_name_count(Store& store, NameKind kind, std::string_view name, int64_
   if (!st) return st.error();
   (*st)->bind(1, kind_text(kind)).bind(2, name).bind(3, delta);
   return (*st)->run();
+}
+
+Status add_name_counts(Store& store, std::span<const NameDelta> deltas) {
+  sql::Db& db = db::connection(store);
+  if (!db.postgres() || deltas.size() < 64) {
+    for (const NameDelta& d : deltas) SF_TRY(add_name_count(store, d.kind, d.name, d.delta));
+    return Ok{};
+  }
+  SF_TRY(
+      db.exec("CREATE TEMP TABLE IF NOT EXISTS stage_name_freq (kind text, name text, n bigint) "
+              "ON COMMIT DROP"));
+  std::string rows;
+  for (const NameDelta& d : deltas) {
+    if (d.delta == 0) continue;
+    sql::copy_field(rows, kind_text(d.kind), true);
+    sql::copy_field(rows, d.name);
+    sql::copy_field(rows, std::to_string(d.delta));
+    rows += '\n';
+  }
+  if (rows.empty()) return Ok{};
+  SF_TRY(db.copy_in("COPY stage_name_freq (kind, name, n) FROM STDIN", rows));
+  return db.exec(
+      "INSERT INTO name_freq(kind, name, n) SELECT kind, name, sum(n) FROM stage_name_freq "
+      "GROUP BY kind, name ON CONFLICT(kind, name) DO UPDATE SET n = name_freq.n + excluded.n; "
+      "TRUNCATE stage_name_freq");
 }
 
 Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name) {

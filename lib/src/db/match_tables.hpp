@@ -81,7 +81,11 @@ struct IndexedPerson {
 // The row of PK into OUT; false, OUT untouched, when PK is not indexed.
 Result<bool> indexed_person(Store& store, int64_t pk, IndexedPerson& out);
 // Writes ROWS, each replacing any row of its pk; many rows to a statement.
-Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows);
+// With NEW_PEOPLE (none of their pks has a row: a bulk's new people) the
+// rows are inserted without the check for one (on PostgreSQL an upsert
+// costs twice an insert).
+Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows,
+                          bool new_people = false);
 // Deletes the match_person rows of PKS; and the name counts at 0 or below
 // (lib/src/db/match_dispose.cpp).
 Status delete_indexed_people(Store& store, const std::vector<int64_t>& pks);
@@ -96,6 +100,14 @@ Result<std::vector<int64_t>> unindexed_people(Store& store);
 enum class NameKind : char { kGiven = 'G', kSurname = 'S', kEveryone = '#' };
 // Adds DELTA to the count of NAME.
 Status add_name_count(Store& store, NameKind kind, std::string_view name, int64_t delta);
+// Adds each delta to its name's count (a bulk's): on PostgreSQL one COPY
+// and one statement, not a round trip a name.
+struct NameDelta {
+  NameKind kind;
+  std::string_view name;
+  int64_t delta;
+};
+Status add_name_counts(Store& store, std::span<const NameDelta> deltas);
 // The count of NAME; 0 when it has none.
 Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name);
 // The people indexed (the kEveryone count).

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "db/sql.hpp"
@@ -269,7 +270,10 @@ class PgStmt final : public StmtImpl {
 class PgConn final : public Conn {
  public:
   explicit PgConn(PGconn* c) : c_(c) {}
-  ~PgConn() override { pq().PQfinish(c_); }
+  ~PgConn() override {
+    (void)join_later();
+    pq().PQfinish(c_);
+  }
   Backend backend() const override { return Backend::kPostgres; }
   Result<std::unique_ptr<StmtImpl>> prepare(std::string_view sql) override {
     int params = 0;
@@ -278,7 +282,11 @@ class PgConn final : public Conn {
   }
   Status exec(std::string_view sql) override {
     // A rollback discards whatever a bulk writer still holds.
-    if (sql != "ROLLBACK") SF_TRY(before());
+    if (sql != "ROLLBACK") {
+      SF_TRY(before());
+    } else {
+      (void)join_later();  // what it sent is rolled back with the rest
+    }
     int params = 0;
     const std::string text = translate(sql, params);
     PGresult* r = pq().PQexec(c_, text.c_str());
@@ -286,8 +294,14 @@ class PgConn final : public Conn {
     pq().PQclear(r);
     return s;
   }
-  int64_t changes() const override { return changes_; }
-  bool in_transaction() const override { return pq().PQtransactionStatus(c_) != PQTRANS_IDLE; }
+  int64_t changes() const override {
+    wait_later();
+    return changes_;
+  }
+  bool in_transaction() const override {
+    wait_later();
+    return pq().PQtransactionStatus(c_) != PQTRANS_IDLE;
+  }
   Status begin_write() override { return exec("BEGIN"); }
   Status begin_read() override { return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   Status commit() override {
@@ -302,7 +316,10 @@ class PgConn final : public Conn {
     pq().PQclear(r);
     return s;
   }
-  Error last_error(std::string_view what) const override { return pg_error(c_, nullptr, what); }
+  Error last_error(std::string_view what) const override {
+    wait_later();
+    return pg_error(c_, nullptr, what);
+  }
 
   // OK for a result that succeeded (recording how many rows it changed).
   Status check(PGresult* r, std::string_view what) {
@@ -319,9 +336,12 @@ class PgConn final : public Conn {
 
   Status copy_out(std::string_view query, const std::function<bool(const CopyRow&)>& row) override;
   Status copy_in(std::string_view copy_sql, std::string_view data) override;
+  Status copy_in_later(Copies copies) override;
   void set_before_statement(std::function<Status()> hook) override { before_ = std::move(hook); }
-  // Runs the before-statement hook, unless it is what is running.
+  // Waits for what copy_in_later() sends; then runs the before-statement
+  // hook, unless it is what is running.
   Status before() {
+    SF_TRY(join_later());
     if (!before_ || in_before_) return Ok{};
     in_before_ = true;
     Status s = before_();
@@ -350,7 +370,24 @@ class PgConn final : public Conn {
     return s;
   }
 
+  // The end of what copy_in_later() sends: its first error, if any.
+  Status join_later() {
+    if (!later_.joinable()) return Ok{};
+    wait_later();
+    Status s = std::move(later_status_);
+    later_status_ = Ok{};
+    return s;
+  }
+  // The thread gone, its status kept for the next before().
+  void wait_later() const {
+    if (later_.joinable()) later_.join();
+  }
+  // COPY_SQL and DATA sent, and its result read, without the hook.
+  Status send_copy(const std::string& copy_sql, std::string_view data);
+
   PGconn* c_;
+  mutable std::thread later_;  // sending copy_in_later()'s rows, the connection its own
+  Status later_status_ = Ok{};
   std::function<Status()> before_;
   bool in_before_ = false;
   int64_t changes_ = 0;
@@ -400,7 +437,23 @@ Status PgConn::copy_out(std::string_view query, const std::function<bool(const C
 
 Status PgConn::copy_in(std::string_view copy_sql, std::string_view data) {
   SF_TRY(before());
-  SF_TRY(start_copy(std::string(copy_sql), PGRES_COPY_IN));
+  return send_copy(std::string(copy_sql), data);
+}
+
+Status PgConn::copy_in_later(Copies copies) {
+  SF_TRY(before());
+  // The thread alone uses the connection until before() joins it.
+  later_ = std::thread([this, copies = std::move(copies)] {
+    for (const auto& [copy_sql, data] : copies) {
+      later_status_ = send_copy(copy_sql, data);
+      if (!later_status_) return;
+    }
+  });
+  return Ok{};
+}
+
+Status PgConn::send_copy(const std::string& copy_sql, std::string_view data) {
+  SF_TRY(start_copy(copy_sql, PGRES_COPY_IN));
   constexpr size_t kPiece = 1 << 20;
   bool sent = true;
   for (size_t at = 0; at < data.size() && sent; at += kPiece) {

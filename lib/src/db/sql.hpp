@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sfcohort/result.hpp"
@@ -83,6 +84,14 @@ class Conn {
   // format, sent by the COPY ... FROM STDIN statement COPY_SQL.
   virtual Status copy_out(std::string_view query, const std::function<bool(const CopyRow&)>& row);
   virtual Status copy_in(std::string_view copy_sql, std::string_view data);
+  // COPIES, each a COPY ... FROM STDIN and its data, sent in order on a
+  // thread of the connection's own while the caller goes on: the next use of
+  // the connection (any statement, commit, rollback) first waits for them
+  // and returns their error, if one failed. Never two uses at once, so the
+  // caller must not hold the connection's attention meanwhile (a COPY it
+  // started, a statement it steps). Sent at once, as copy_in, on SQLite.
+  using Copies = std::vector<std::pair<std::string, std::string>>;
+  virtual Status copy_in_later(Copies copies);
   // Run before any later statement on the connection (not within itself):
   // a bulk writer's buffered rows are flushed there, so every read sees
   // them. Empty to remove. PostgreSQL only.
@@ -183,6 +192,7 @@ class Db {
   Status copy_in(std::string_view copy_sql, std::string_view data) {
     return conn_->copy_in(copy_sql, data);
   }
+  Status copy_in_later(Conn::Copies copies) { return conn_->copy_in_later(std::move(copies)); }
   Conn& conn() { return *conn_; }
   // The SQLite connection, or null on PostgreSQL.
   sqlite3* sqlite_handle() const { return conn_ ? conn_->sqlite_handle() : nullptr; }

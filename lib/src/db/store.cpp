@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "db/audit_internal.hpp"
 #include "db/bulk_pg.hpp"
 #include "db/sqlite.hpp"
+#include "db/store_access.hpp"
 #include "db/store_internal.hpp"
 #include "sfcohort/hash.hpp"
 #include "sfcohort/io.hpp"
@@ -300,6 +302,53 @@ Status Store::BulkLoad::commit() {
   return Ok{};
 }
 
+namespace {
+
+// The first load into an empty cohort on PostgreSQL, by the tables' owner
+// (who alone may alter them): the secondary indexes of person and family are
+// built from the loaded rows, and the foreign keys of person and match_person
+// checked over them, once at the commit, rather than row by row (at
+// 1,000,000 people, 20 s of inserts to 10 s in all). Dropped inside the
+// load's transaction, which holds the tables until it ends: a load that does
+// not commit leaves them as they were. Adds to AT_COMMIT what rebuilds them.
+Status defer_pg_constraints(sql::Db& db, std::vector<std::string>& at_commit) {
+  auto owner = db.scalar_int(
+      "SELECT (pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') AND "
+      "NOT EXISTS (SELECT 1 FROM person))::int FROM pg_catalog.pg_class c "
+      "WHERE c.oid = 'person'::regclass");
+  if (!owner) return owner.error();
+  if (*owner == 0) return Ok{};
+  auto index_st = db.prepare(
+      "SELECT i.indexname, i.indexdef FROM pg_catalog.pg_indexes i WHERE i.schemaname = "
+      "current_schema() AND i.tablename IN ('person', 'family') AND NOT EXISTS (SELECT 1 FROM "
+      "pg_catalog.pg_constraint k WHERE k.conindid = (quote_ident(i.schemaname) || '.' || "
+      "quote_ident(i.indexname))::regclass) ORDER BY i.indexname");
+  if (!index_st) return index_st.error();
+  auto indexes = db::rows_of(
+      &*index_st, [](const sql::Stmt& st) { return std::make_pair(st.text(0), st.text(1)); });
+  if (!indexes) return indexes.error();
+  auto key_st = db.prepare(
+      "SELECT conname, conrelid::regclass::text, pg_catalog.pg_get_constraintdef(oid) FROM "
+      "pg_catalog.pg_constraint WHERE contype = 'f' AND conrelid IN ('person'::regclass, "
+      "'match_person'::regclass) ORDER BY conname");
+  if (!key_st) return key_st.error();
+  auto keys = db::rows_of(&*key_st, [](const sql::Stmt& st) {
+    return std::array{st.text(0), st.text(1), st.text(2)};
+  });
+  if (!keys) return keys.error();
+  for (const auto& [name, create] : *indexes) {
+    SF_TRY(db.exec("DROP INDEX \"" + name + "\""));
+    at_commit.push_back(create);
+  }
+  for (const auto& [name, table, def] : *keys) {
+    SF_TRY(db.exec("ALTER TABLE " + table + " DROP CONSTRAINT \"" + name + "\""));
+    at_commit.push_back("ALTER TABLE " + table + " ADD CONSTRAINT \"" + name + "\" " + def);
+  }
+  return Ok{};
+}
+
+}  // namespace
+
 Result<Store::BulkLoad> Store::begin_bulk_load(bool dry_run) {
   sql::Db& db = impl_->db;
   if (db.postgres()) {
@@ -307,6 +356,7 @@ Result<Store::BulkLoad> Store::begin_bulk_load(bool dry_run) {
     if (!tx) return tx.error();
     BulkLoad load(this, false);
     load.tx_ = std::make_unique<sql::Transaction>(std::move(*tx));
+    if (!dry_run) SF_TRY(defer_pg_constraints(db, load.deferred_indexes_));
     auto writer = pg_bulk::Writer::begin(db);
     if (!writer) return writer.error();
     impl_->bulk = std::move(*writer);

@@ -58,7 +58,7 @@ Status count(Store& store, BulkIndex::State* bulk, NameKind kind, const std::str
 
 // Writes the buffered rows of a bulk's new people.
 Status flush_people(Store& store, BulkIndex::State& b) {
-  SF_TRY(match_tables::put_indexed_people(store, b.people));
+  SF_TRY(match_tables::put_indexed_people(store, b.people, true));
   b.people.clear();
   return Ok{};
 }
@@ -225,10 +225,11 @@ Status BulkIndex::finish() {
   if (!maxm) return maxm.error();
   s->max_pk_before = *maxm;
   SF_TRY(match_tables::update_postings(store_, std::move(adds), {}));
-  for (const auto& [k, delta] : s->freq) {
-    SF_TRY(match_tables::add_name_count(store_, static_cast<NameKind>(k[0]),
-                                        std::string_view(k).substr(1), delta));
-  }
+  std::vector<match_tables::NameDelta> deltas;
+  deltas.reserve(s->freq.size());
+  for (const auto& [k, delta] : s->freq)
+    deltas.push_back({static_cast<NameKind>(k[0]), std::string_view(k).substr(1), delta});
+  SF_TRY(match_tables::add_name_counts(store_, deltas));
   s->freq.clear();
   return Ok{};
 }
