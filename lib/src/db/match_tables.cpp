@@ -210,26 +210,61 @@ Status put_indexed_people_pg(sql::Db& db, std::span<const IndexedPerson> people,
       std::string(kPersonUpsert) + "; TRUNCATE stage_match_person");
 }
 
+// The postings of K found in DATA, a bucket's row, added to PKS.
+void take_postings(std::string_view data, uint64_t k, size_t max_block, std::vector<int64_t>& pks) {
+  const EntriesView v(data.data(), data.size());
+  const size_t from = v.lower_bound(k);
+  size_t to = from;
+  while (to < v.size() && v.key(to) == k) ++to;
+  if (to - from <= max_block)
+    for (size_t i = from; i < to; ++i) pks.push_back(v.pk(i));
+}
+
+// people_with_keys on PostgreSQL: every bucket in one query, not a round
+// trip to the server a key.
+Status people_with_keys_pg(Store& store, std::vector<uint64_t> keys, size_t max_block,
+                           std::vector<int64_t>& pks) {
+  std::sort(keys.begin(), keys.end());
+  std::string buckets = "{";
+  int64_t last = -1;
+  for (uint64_t k : keys) {
+    if (bucket_of(k) == last) continue;
+    last = bucket_of(k);
+    buckets += (buckets.size() > 1 ? "," : "") + std::to_string(last);
+  }
+  buckets += '}';
+  auto st = db::cached(store,
+                       "SELECT bucket, data FROM match_bucket WHERE bucket = ANY(?1::bigint[]) "
+                       "ORDER BY bucket");
+  if (!st) return st.error();
+  (*st)->bind(1, buckets);
+  size_t i = 0;
+  for (;;) {
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    const int64_t b = (*st)->int64(0);
+    while (i < keys.size() && bucket_of(keys[i]) < b) ++i;
+    for (; i < keys.size() && bucket_of(keys[i]) == b; ++i)
+      take_postings((*st)->blob(1), keys[i], max_block, pks);
+  }
+  (*st)->reset();
+  return Ok{};
+}
+
 }  // namespace
 
 Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
                         std::vector<int64_t>& pks) {
+  if (db::connection(store).postgres()) return people_with_keys_pg(store, keys, max_block, pks);
   auto st = db::cached(store, "SELECT data FROM match_bucket WHERE bucket = ?1");
   if (!st) return st.error();
   for (uint64_t k : keys) {
     (*st)->bind(1, bucket_of(k));
     auto r = (*st)->step();
     if (!r) return r.error();
-    if (*r) {
-      // Read in place: a bucket is copied nowhere on a probe.
-      const std::string_view data = (*st)->blob(0);
-      const EntriesView v(data.data(), data.size());
-      const size_t from = v.lower_bound(k);
-      size_t to = from;
-      while (to < v.size() && v.key(to) == k) ++to;
-      if (to - from <= max_block)
-        for (size_t i = from; i < to; ++i) pks.push_back(v.pk(i));
-    }
+    // Read in place: a bucket is copied nowhere on a probe.
+    if (*r) take_postings((*st)->blob(0), k, max_block, pks);
     (*st)->reset();
   }
   return Ok{};

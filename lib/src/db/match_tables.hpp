@@ -60,7 +60,7 @@ class EntriesView {
 // Appends to PKS the people holding each of KEYS, in no particular order and
 // possibly more than once, but none for a key more than MAX_BLOCK people hold
 // (not selective). Every probe is an indexed read through a statement
-// prepared once per store.
+// prepared once per store; on PostgreSQL, one query reads every bucket.
 Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
                         std::vector<int64_t>& pks);
 
