@@ -49,7 +49,7 @@ perl -e '
   my @h = fields($h); my %c; @c{@h} = (0..$#h);
   for my $k (qw(truth_person_id perturbation match person_id)) { die "no column $k\n" unless exists $c{$k} }
   my (%n, %found, %strong, %fstrong);
-  my ($all, $true, $tfound, $tstrong, $single, $sstrong, $false, $twin, $nstrong, $neg, $negp) = (0) x 11;
+  my ($all, $true, $tfound, $tstrong, $single, $sstrong, $false, $twin, $nstrong, $neg, $negp, $errright) = (0) x 12;
   while (my $l = <$in>) { $l =~ s/\r?\n$//; my @f = fields($l);
     my ($truth, $kind, $band, $pid) = @f[@c{qw(truth_person_id perturbation match person_id)}];
     $all++; $n{$kind}++;
@@ -59,6 +59,7 @@ perl -e '
     if ($truth ne "") { $true++;
       if ($right && $band ne "none" && $band ne "error") { $found{$kind}++; $tfound++ }
       if ($right && $isstrong) { $strong{$kind}++; $tstrong++ }
+      $errright++ if $right && $band eq "error";
       if ($single{$kind}) { $single++; $sstrong++ if $right && $isstrong }
     } else { $neg++; $negp++ if $band ne "none" && $band ne "error" }
     if ($isstrong && !$right) { $false++; $fstrong{$kind}++; $twin++ if $kind =~ /twin/ }
@@ -75,6 +76,9 @@ perl -e '
   my $uk = $mix ne "febrl";
   printf "noise model: %s\n", $mix;
   printf "true matches found at possible or better: %.2f%% (%d of %d; target %s%%)\n", $pf, $tfound, $true, $uk ? "99.5" : "93";
+  # A row with an unreadable field (a postcode no area has) is answered
+  # error, with what the other fields found in its why: not counted found.
+  printf "  of the rest, answered error (a field unreadable) with the person found on the other fields: %d\n", $errright;
   printf "true matches found at strong or better:   %.2f%% (%d of %d)\n", $pst, $tstrong, $true;
   printf "precision of strong answers: %.3f%% (%d of %d right%s)\n", $prec, $nstrong - $false, $nstrong, $uk ? "" : "; target 99.9%";
   printf "single-perturbation true matches strong:  %.2f%% (%d of %d%s)\n", $ps, $sstrong, $single, $uk ? "; target 98%" : "" if $single;

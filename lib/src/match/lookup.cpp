@@ -340,13 +340,15 @@ Result<std::vector<Candidate>> score(Source& source, match::PersonNormaliser& no
   return cands;
 }
 
-// Two plausible people: neither is strong.
+// Two plausible people: neither is strong. Nor is one outweighed by
+// another that reaches possible (Elijah Thomas elsewhere, beside Kai Elijah
+// Thomas-Francis at the very address).
 void demote_ambiguous(std::vector<Candidate>& cands) {
   for (auto& x : cands) {
     if (x.band < Band::kStrong) continue;
     for (const auto& y : cands) {
-      if (&x == &y || y.band == Band::kNone || !y.cmp.could_be_same) continue;
-      if (y.cmp.bits >= x.cmp.bits - match::kAmbiguityBits) {
+      if (&x == &y || y.band == Band::kNone) continue;
+      if (y.cmp.bits >= x.cmp.bits - (y.cmp.could_be_same ? match::kAmbiguityBits : 0)) {
         x.band = Band::kPossible;
         break;
       }

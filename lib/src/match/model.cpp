@@ -795,6 +795,16 @@ void one_value_differs(Comparison& c) {
   }
 }
 
+// A date of birth a digit out, of someone who lives elsewhere, is as often
+// a namesake as the same person: it counts as a date near, not as the typo
+// it may be (a common name has many namesakes born a digit apart).
+void digit_elsewhere(Comparison& c, const Weights& w, bool q_dob_valid) {
+  if (c.dob_as != DobLevel::kDigit || c.postcode_as != PostcodeLevel::kDiffers) return;
+  const double b = level_bits(w, Field::kDob, static_cast<int>(DobLevel::kNear)) -
+                   level_bits(w, Field::kDob, static_cast<int>(DobLevel::kDigit));
+  c.bits += q_dob_valid ? b : b / 2.0;
+}
+
 }  // namespace
 
 Comparison compare(const Norm& q, const Norm& p, double given_tf, double surname_tf,
@@ -888,6 +898,7 @@ Comparison compare(const QueryParts& qp, const Norm& p, double given_tf, double 
     c.bits += q.postcode_valid ? b : (b > 0 ? b - 1.0 : 0.0);
   }
   c.why.house = house_level(q.house, p.house);
+  digit_elsewhere(c, w, q.dob_valid);
   // A house number only means something in the same postcode.
   if (c.postcode_as == PostcodeLevel::kExact || c.postcode_as == PostcodeLevel::kNear)
     c.bits += level_bits(w, Field::kHouse, static_cast<int>(c.why.house));

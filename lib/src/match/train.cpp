@@ -117,10 +117,24 @@ std::array<std::vector<double>, match::kFields> estimate_u(Person& people, size_
   return count;
 }
 
+// How a training pass finds the pairs it learns from. Splink's way: each
+// pass learns m only for the fields its blocking leaves free, since a field
+// the pairs were chosen to agree on shows how often it agrees among the
+// pairs blocking found, not among all records of one person.
+enum class Blocking {
+  // The name keys (given name, surname and date of birth, fuzzily): learns
+  // the postcode's m (and the sex's); finds the people who moved.
+  kNames,
+  // The address key (postcode and house): learns the names' and the date of
+  // birth's m; finds the people whose surname changed or who are written
+  // with an initial, whom the name keys find less often.
+  kAddress,
+};
+
 // The pairs blocking gives for each query, counted by pattern of levels.
 std::unordered_map<uint32_t, double> blocked_patterns(Person& people,
                                                       const std::vector<Query>& queries,
-                                                      int64_t& pairs) {
+                                                      Blocking blocking, int64_t& pairs) {
   std::unordered_map<uint32_t, double> patterns;
   std::vector<uint32_t> slots;
   for (const Query& query : queries) {
@@ -129,11 +143,17 @@ std::unordered_map<uint32_t, double> blocked_patterns(Person& people,
     q.sex = match::sex_of(query.sex);
     if (query.address_only()) continue;
     const match::QueryParts qp(q);
-    // Blocked on the name keys only: the address key would bring the whole
-    // household, whose pairs EM would take for the matches.
-    std::vector<uint64_t> keys = match::query_keys(q);
     const uint64_t home = match::address_key(q);
-    keys.erase(std::remove(keys.begin(), keys.end(), home), keys.end());
+    std::vector<uint64_t> keys;
+    if (blocking == Blocking::kNames) {
+      // The address key would bring the whole household, whose pairs EM
+      // would take for the matches.
+      keys = match::query_keys(q);
+      keys.erase(std::remove(keys.begin(), keys.end(), home), keys.end());
+    } else if (home != 0) {
+      keys = {home};
+    }
+    if (keys.empty()) continue;
     slots.clear();
     people.x.probe(keys, 150, slots);
     std::sort(slots.begin(), slots.end());
@@ -150,44 +170,53 @@ std::unordered_map<uint32_t, double> blocked_patterns(Person& people,
   return patterns;
 }
 
-// m by expectation-maximisation over the blocked pairs: a mixture of the
-// same person (m) and different people (u of blocked pairs, a nuisance
-// here: the weights use the u of random pairs), starting from the built-in m.
+// m over the blocked pairs, by expectation-maximisation of the share of
+// them that are the same person: each pair is the same person with the
+// odds that share and the fields in EVIDENCE give (their m from START, u
+// from random pairs, as Splink keeps u fixed), and the m of each field in
+// LEARN is the share of each of its levels among those pairs, weighed by
+// the evidence of the other fields only. A field never vouches for itself,
+// and the m learned is not fed back into the evidence: left to, a household
+// at one address (one surname, other given names and dates of birth) or
+// the namesakes a name key brings became the matches.
+using FieldSet = std::array<bool, match::kFields>;
 std::array<std::vector<double>, match::kFields> estimate_m(
     const std::unordered_map<uint32_t, double>& patterns,
-    const std::array<std::vector<double>, match::kFields>& u_random) {
+    const std::array<std::vector<double>, match::kFields>& u,
+    const std::array<std::vector<double>, match::kFields>& start, const FieldSet& learn,
+    const FieldSet& evidence) {
   const match::Weights& builtin = match::Weights::builtin();
-  std::array<std::vector<double>, match::kFields> m = builtin.m, ub = u_random;
+  std::array<std::vector<double>, match::kFields> m = start;
   double lambda = 0.3;
   for (int iteration = 0; iteration < 40; ++iteration) {
-    std::array<std::vector<double>, match::kFields> sm, su;
-    for (auto f : kLearned) {
-      const auto fi = static_cast<size_t>(f);
-      sm[fi].assign(m[fi].size(), 0.0);
-      su[fi].assign(m[fi].size(), 0.0);
-    }
+    std::array<std::vector<double>, match::kFields> sm;
+    for (auto f : kLearned)
+      sm[static_cast<size_t>(f)].assign(m[static_cast<size_t>(f)].size(), 0.0);
     double matched = 0, total = 0;
     for (const auto& [pattern, count] : patterns) {
       const Levels l = levels_of_pattern(pattern);
-      double pm = lambda, pu = 1 - lambda;
+      std::array<double, kLearned.size()> ratio{};
+      double odds = lambda / (1 - lambda);
       for (size_t k = 0; k < kLearned.size(); ++k) {
         const auto fi = static_cast<size_t>(kLearned[k]);
-        pm *= m[fi][static_cast<size_t>(l[k])];
-        pu *= ub[fi][static_cast<size_t>(l[k])];
+        const auto li = static_cast<size_t>(l[k]);
+        ratio[k] = evidence[fi] ? start[fi][li] / u[fi][li] : 1.0;
+        odds *= ratio[k];
       }
-      const double w = pm + pu > 0 ? pm / (pm + pu) : 0;
-      matched += count * w;
+      matched += count * odds / (1 + odds);
       total += count;
       for (size_t k = 0; k < kLearned.size(); ++k) {
         const auto fi = static_cast<size_t>(kLearned[k]);
-        sm[fi][static_cast<size_t>(l[k])] += count * w;
-        su[fi][static_cast<size_t>(l[k])] += count * (1 - w);
+        if (!learn[fi]) continue;
+        const double others = ratio[k] > 0 ? odds / ratio[k] : 0;
+        sm[fi][static_cast<size_t>(l[k])] += count * others / (1 + others);
       }
     }
     if (total <= 0) break;
     lambda = std::clamp(matched / total, 1e-6, 1 - 1e-6);
     for (auto f : kLearned) {
       const auto fi = static_cast<size_t>(f);
+      if (!learn[fi]) continue;
       // m over the levels that say something (a missing or invalid value
       // says nothing of who the person is), shrunk towards the built-in m
       // by kPriorPairs pairs: levels that blocking hides (a date of birth
@@ -198,9 +227,7 @@ std::array<std::vector<double>, match::kFields> estimate_m(
           informative += sm[fi][l];
           builtin_informative += builtin.m[fi][l];
         }
-      const double nu = total - matched, levels = static_cast<double>(m[fi].size());
       for (size_t l = 0; l < m[fi].size(); ++l) {
-        ub[fi][l] = (su[fi][l] + 0.5 / levels) / (nu + 0.5);
         if (uninformative(f, static_cast<int>(l))) {
           m[fi][l] = builtin.m[fi][l];
           continue;
@@ -211,6 +238,53 @@ std::array<std::vector<double>, match::kFields> estimate_m(
       }
     }
   }
+  return m;
+}
+
+// m in two passes, as Splink trains one EM session per blocking rule, each
+// learning the fields its blocking leaves free:
+//  - the names' and the date of birth's m from the pairs at the queries'
+//    addresses, told apart by the given name, date of birth and sex (the
+//    surname is shared by the household, the postcode by every pair);
+//  - then the postcode's and the sex's from the pairs the name keys find
+//    whose names and date of birth agree (below), the names' m held at the
+//    first pass's.
+std::array<std::vector<double>, match::kFields> learn_m(
+    Person& people, const std::vector<Query>& sample,
+    const std::array<std::vector<double>, match::kFields>& u, int64_t& pairs) {
+  using match::Field;
+  auto at = [](Field f) { return static_cast<size_t>(f); };
+  std::array<std::vector<double>, match::kFields> m = match::Weights::builtin().m;
+  int64_t address_pairs = 0;
+  const auto at_address = blocked_patterns(people, sample, Blocking::kAddress, address_pairs);
+  if (address_pairs > 0) {
+    FieldSet learn{}, evidence{};
+    learn[at(Field::kGiven)] = learn[at(Field::kSurname)] = learn[at(Field::kDob)] = true;
+    evidence[at(Field::kGiven)] = evidence[at(Field::kDob)] = evidence[at(Field::kSex)] = true;
+    m = estimate_m(at_address, u, m, learn, evidence);
+  }
+  int64_t name_pairs = 0;
+  auto by_name = blocked_patterns(people, sample, Blocking::kNames, name_pairs);
+  // Only pairs whose names agree closely and whose date of birth is exact:
+  // a name key also brings namesakes a digit or a year apart, who are many
+  // for a common name (the u of random pairs does not know which names are
+  // common) and live elsewhere.
+  for (auto it = by_name.begin(); it != by_name.end();) {
+    const Levels l = levels_of_pattern(it->first);
+    const auto g = static_cast<GivenLevel>(l[0]);
+    const auto s = static_cast<SurnameLevel>(l[1]);
+    const bool close = (g == GivenLevel::kExact || g == GivenLevel::kVariant) &&
+                       (s == SurnameLevel::kExact || s == SurnameLevel::kPart) &&
+                       static_cast<DobLevel>(l[2]) == DobLevel::kExact;
+    it = close ? std::next(it) : by_name.erase(it);
+  }
+  if (!by_name.empty()) {
+    FieldSet learn{}, evidence{};
+    learn[at(Field::kPostcode)] = learn[at(Field::kSex)] = true;
+    for (auto f : kLearned) evidence[at(f)] = true;
+    m = estimate_m(by_name, u, m, learn, evidence);
+  }
+  pairs = address_pairs + name_pairs;
   return m;
 }
 
@@ -288,11 +362,9 @@ Result<Model> train(Store& store, const Options& opts) {
   }
   int64_t blocked = 0;
   if (!sample.empty()) {
-    auto patterns = blocked_patterns(people, sample, blocked);
-    if (blocked > 0) {
-      auto m = estimate_m(patterns, u);
+    auto m = learn_m(people, sample, u, blocked);
+    if (blocked > 0)
       for (auto f : kLearned) w.m[static_cast<size_t>(f)] = m[static_cast<size_t>(f)];
-    }
   }
   w.finish();
 
