@@ -139,17 +139,30 @@ class Loader final : public index_scan::Sink {
     Arena::Writer& out = writers_[reader];
     const uint32_t at = out.start(n);
     if (at == kNone) return false;
+    const uint32_t family = x_.family(p.family_id);
     for (int i = 0; i < IndexData::kFieldCount; ++i) {
       if (i == IndexData::kFamily) {
-        const uint32_t family = x_.family(f[i]);
         out.put_length(family == kNone ? 0 : size_t{family} + 1);
         if (family != kNone) continue;
       }
       out.put_length(f[i].size());
       out.put(f[i]);
     }
-    chunks_[chunk].pk.push_back(p.pk);
-    chunks_[chunk].field_at.push_back(at);
+    Chunk& c = chunks_[chunk];
+    c.pk.push_back(p.pk);
+    c.field_at.push_back(at);
+    c.reader = reader;
+    Parsed& parsed = parsed_[reader];
+    PersonForms pf;
+    pf.given = parsed.given.id(p.given_name, names::parse_given);
+    pf.middle = parsed.middle.id(p.middle_names, names::parse_middle);
+    pf.surname = parsed.surname.id(p.surname, names::parse_surname);
+    pf.dob = parsed.dob.id(p.dob, dob_form);
+    pf.postcode = parsed.postcode.id(p.postcode, postcode_compact);
+    pf.house = parsed.house.id(p.house, parse_house);
+    pf.family = family;
+    pf.sex = sex_of(p.sex);
+    c.forms.push_back(pf);
     return true;
   }
 
@@ -161,25 +174,80 @@ class Loader final : public index_scan::Sink {
     x_.total = static_cast<double>(total_);
     join_people();
     postings_to_slots(x_);
+    join_forms();
   }
 
  private:
+  // The second reader's forms follow the first's (a text both read is
+  // parsed twice, and numbered twice: harmless, forms are only read).
   void join_people() {
     size_t n = 0;
     for (const auto& c : chunks_) n += c.pk.size();
     reserve_huge(x_.pk, n);
     reserve_huge(x_.field_at, n);
+    reserve_huge(x_.person_forms, n);
+    const Parsed& first = parsed_[0];
+    const PersonForms after_first{
+        static_cast<uint32_t>(first.given.size()),    static_cast<uint32_t>(first.middle.size()),
+        static_cast<uint32_t>(first.surname.size()),  static_cast<uint32_t>(first.dob.size()),
+        static_cast<uint32_t>(first.postcode.size()), static_cast<uint32_t>(first.house.size())};
     for (auto& c : chunks_) {
       x_.pk.insert(x_.pk.end(), c.pk.begin(), c.pk.end());
       x_.field_at.insert(x_.field_at.end(), c.field_at.begin(), c.field_at.end());
+      if (c.reader == 1) {
+        for (auto& f : c.forms) {
+          f.given += after_first.given;
+          f.middle += after_first.middle;
+          f.surname += after_first.surname;
+          f.dob += after_first.dob;
+          f.postcode += after_first.postcode;
+          f.house += after_first.house;
+        }
+      }
+      x_.person_forms.insert(x_.person_forms.end(), c.forms.begin(), c.forms.end());
       c = {};
     }
+  }
+
+  template <class T>
+  static void append(std::vector<T>& to, Interner<T>& a, Interner<T>& b) {
+    to.reserve(a.size() + b.size());
+    for (auto* from : {&a, &b})
+      for (auto& v : from->forms()) to.push_back(std::move(v));
+    a = {};
+    b = {};
+  }
+
+  void join_forms() {
+    IndexData::Forms& f = x_.forms;
+    Parsed& a = parsed_[0];
+    Parsed& b = parsed_[1];
+    append(f.given, a.given, b.given);
+    append(f.middle, a.middle, b.middle);
+    append(f.surname, a.surname, b.surname);
+    append(f.dob, a.dob, b.dob);
+    append(f.postcode, a.postcode, b.postcode);
+    append(f.house, a.house, b.house);
+    for (const auto& g : f.given) f.given_tf.push_back(x_.tf(x_.given_n, g.first));
+    for (const auto& s : f.surname) f.surname_tf.push_back(x_.tf(x_.surname_n, s.full));
   }
 
   struct Chunk {
     std::vector<int64_t> pk;
     std::vector<uint32_t> field_at;
+    std::vector<PersonForms> forms;
+    int reader = 0;
   };
+  // Each reader's distinct texts, parsed.
+  struct Parsed {
+    Interner<names::GivenName> given;
+    Interner<std::vector<std::string>> middle;
+    Interner<names::Surname> surname;
+    Interner<DobForm> dob;
+    Interner<std::string> postcode;
+    Interner<House> house;
+  };
+  Parsed parsed_[2];
   IndexData& x_;
   int64_t total_ = 0;
   size_t next_bucket_ = 0;
@@ -226,6 +294,37 @@ void IndexData::person_fields(uint32_t slot, std::string_view (&out)[kFieldCount
     }
     out[i] = Arena::get(p);
   }
+}
+
+DobForm dob_form(std::string_view dob) {
+  DobForm d;
+  d.text = trim(dob);
+  if (!d.text.empty()) d.date = parse_date_lenient(d.text);
+  return d;
+}
+
+double IndexData::tf(const std::unordered_map<std::string, int64_t>& counts,
+                     const std::string& name) const {
+  if (name.empty() || total <= 0) return 0.0;
+  auto it = counts.find(name);
+  return it == counts.end() ? 0.0 : static_cast<double>(it->second) / total;
+}
+
+void IndexData::norm(uint32_t slot, Norm& n, double& given_tf, double& surname_tf) const {
+  const PersonForms& p = person_forms[slot];
+  n.given = forms.given[p.given];
+  n.middle = forms.middle[p.middle];
+  n.surname = forms.surname[p.surname];
+  const DobForm& dob = forms.dob[p.dob];
+  n.dob_text = dob.text;
+  n.dob = dob.date;
+  n.dob_valid = false;
+  n.postcode = forms.postcode[p.postcode];
+  n.postcode_valid = false;
+  n.house = forms.house[p.house];
+  n.sex = p.sex;
+  given_tf = forms.given_tf[p.given];
+  surname_tf = forms.surname_tf[p.surname];
 }
 
 void IndexData::probe(const std::vector<uint64_t>& query, size_t max_block,
@@ -287,6 +386,14 @@ size_t CohortIndex::memory_bytes() const {
   n += x.pk.size() * 8 + x.field_at.size() * 4 + x.fields.bytes();
   n += x.family_table.size() * 4 + x.family_at.size() * 4 + x.family_ids.bytes() +
        x.cohort.size() / 8;
+  n += x.person_forms.size() * sizeof(match::PersonForms);
+  const IndexData::Forms& f = x.forms;
+  // Strings past the short-string buffer and vectors' elements roughly: a
+  // few thousand of each.
+  n += (f.given.size() + f.surname.size()) * (sizeof(names::GivenName) + 8 + 32);
+  n += f.middle.size() * (sizeof(std::vector<std::string>) + 32);
+  n += f.dob.size() * sizeof(match::DobForm) + f.postcode.size() * sizeof(std::string) +
+       f.house.size() * sizeof(match::House);
   for (const auto* m : {&x.given_n, &x.surname_n})
     for (const auto& [name, count] : *m) n += name.capacity() + 64;
   return n;

@@ -6,16 +6,19 @@
 // (db/index_scan.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "match/model.hpp"
 #include "match/weights.hpp"
 #include "sfcohort/lookup.hpp"
 
@@ -87,6 +90,87 @@ class Arena {
   std::vector<std::unique_ptr<char, Free>> blocks_;
 };
 
+// The distinct texts of one field, each parsed once: a cohort of a million
+// people holds a few thousand given names, surnames and houses, so a lookup
+// scores a candidate from forms made at load instead of parsing (or hashing)
+// its texts again. Loading asks for every person's texts while SQLite's pages
+// stream through the cache, so the table is flat (one cache miss a text, where
+// std::unordered_map took two or three). Not thread-safe: each loading thread
+// has its own.
+template <class T>
+class Interner {
+ public:
+  // The number of TEXT's form, made by PARSE(TEXT) the first time TEXT is
+  // seen. Numbers count up from 0.
+  template <class Parse>
+  uint32_t id(std::string_view text, Parse parse) {
+    // People come in pk order, a family's together: the text of the person
+    // before (a surname, a postcode, a house) is the likeliest.
+    if (last_ != kNone && key(last_) == text) return last_;
+    if (2 * (forms_.size() + 1) > slots_.size()) grow();
+    const uint64_t h = std::hash<std::string_view>()(text);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.id == kNone) {
+        s = {h, static_cast<uint32_t>(forms_.size())};
+        forms_.push_back(parse(text));
+        keys_.append(text);
+        key_end_.push_back(static_cast<uint32_t>(keys_.size()));
+        return last_ = s.id;
+      }
+      if (s.hash == h && key(s.id) == text) return last_ = s.id;
+    }
+  }
+  // The forms, by number.
+  std::vector<T>& forms() { return forms_; }
+  size_t size() const { return forms_.size(); }
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id = kNone;
+  };
+  std::string_view key(uint32_t id) const {
+    const uint32_t from = id == 0 ? 0 : key_end_[id - 1];
+    return std::string_view(keys_).substr(from, key_end_[id] - from);
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<size_t>(64, slots_.size() * 2));
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.id == kNone) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].id != kNone) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::string keys_;         // the texts one after another; text I ends at key_end_[I]
+  std::vector<uint32_t> key_end_;
+  uint32_t last_ = kNone;  // the number asked for last
+  std::vector<T> forms_;
+};
+
+// A date of birth as normalise_person() reads it: the text trimmed, and the
+// date it gives.
+struct DobForm {
+  std::string text;
+  std::optional<Date> date;
+};
+DobForm dob_form(std::string_view dob);
+
+// What a lookup scores of each person, made once at load: the numbers of
+// the forms of its fields (IndexData::Forms), its family's position
+// (UINT32_MAX when missing) and its sex as sex_of() reads it.
+struct PersonForms {
+  uint32_t given = 0, middle = 0, surname = 0, dob = 0, postcode = 0, house = 0;
+  uint32_t family = UINT32_MAX;
+  char sex = 0;
+};
+
 struct IndexData {
   // Key postings, as in match_bucket: keys[] sorted and distinct; the people
   // holding keys[i] are posting[starts[i]] .. posting[starts[i + 1] - 1]
@@ -126,6 +210,21 @@ struct IndexData {
   Arena family_ids;
   std::vector<bool> cohort;
 
+  // Each person's forms, by slot, and the forms they number: parsed as
+  // normalise_person() parses the fields, with the share of the cohort with
+  // each given name's first name and each surname (as IndexSource's tf()).
+  std::vector<PersonForms> person_forms;
+  struct Forms {
+    std::vector<names::GivenName> given;
+    std::vector<double> given_tf;
+    std::vector<std::vector<std::string>> middle;
+    std::vector<names::Surname> surname;
+    std::vector<double> surname_tf;
+    std::vector<DobForm> dob;
+    std::vector<std::string> postcode;
+    std::vector<House> house;
+  } forms;
+
   // name_freq: people per folded given name and surname, and everyone indexed.
   std::unordered_map<std::string, int64_t> given_n, surname_n;
   double total = 0;
@@ -140,6 +239,12 @@ struct IndexData {
     const char* p = family_ids.at(family_at[family]);
     return Arena::get(p);
   }
+  // N set to the person in SLOT as normalise_person() and sex_of() make it
+  // (assigned member by member, so N's strings keep their storage), and the
+  // shares of the cohort with its given name and surname.
+  void norm(uint32_t slot, Norm& n, double& given_tf, double& surname_tf) const;
+  // The share of the cohort with folded NAME in COUNTS (0 when unknown).
+  double tf(const std::unordered_map<std::string, int64_t>& counts, const std::string& name) const;
   // Appends the slots of the people holding each of KEYS, except for a key
   // more than MAX_BLOCK people hold.
   void probe(const std::vector<uint64_t>& keys, size_t max_block,
