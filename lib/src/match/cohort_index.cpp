@@ -134,24 +134,12 @@ class Loader final : public index_scan::Sink {
     const std::string_view f[IndexData::kFieldCount] = {p.id,           p.family_id, p.given_name,
                                                         p.middle_names, p.surname,   p.dob,
                                                         p.postcode,     p.house,     p.sex};
-    size_t n = 0;
+    size_t n = sizeof(PersonForms);
     for (const auto& v : f) n += v.size() + 5;
     Arena::Writer& out = writers_[reader];
     const uint32_t at = out.start(n);
     if (at == kNone) return false;
     const uint32_t family = x_.family(p.family_id);
-    for (int i = 0; i < IndexData::kFieldCount; ++i) {
-      if (i == IndexData::kFamily) {
-        out.put_length(family == kNone ? 0 : size_t{family} + 1);
-        if (family != kNone) continue;
-      }
-      out.put_length(f[i].size());
-      out.put(f[i]);
-    }
-    Chunk& c = chunks_[chunk];
-    c.pk.push_back(p.pk);
-    c.field_at.push_back(at);
-    c.reader = reader;
     Parsed& parsed = parsed_[reader];
     PersonForms pf;
     pf.given = parsed.given.id(p.given_name, names::parse_given);
@@ -162,7 +150,18 @@ class Loader final : public index_scan::Sink {
     pf.house = parsed.house.id(p.house, parse_house);
     pf.family = family;
     pf.sex = sex_of(p.sex);
-    c.forms.push_back(pf);
+    pf.reader = static_cast<uint8_t>(reader);
+    out.put(std::string_view(reinterpret_cast<const char*>(&pf), sizeof pf));
+    for (int i = 0; i < IndexData::kFieldCount; ++i) {
+      if (i == IndexData::kFamily) {
+        out.put_length(family == kNone ? 0 : size_t{family} + 1);
+        if (family != kNone) continue;
+      }
+      out.put_length(f[i].size());
+      out.put(f[i]);
+    }
+    chunks_[chunk].pk.push_back(p.pk);
+    chunks_[chunk].field_at.push_back(at);
     return true;
   }
 
@@ -178,65 +177,38 @@ class Loader final : public index_scan::Sink {
   }
 
  private:
-  // The second reader's forms follow the first's (a text both read is
-  // parsed twice, and numbered twice: harmless, forms are only read).
   void join_people() {
     size_t n = 0;
     for (const auto& c : chunks_) n += c.pk.size();
     reserve_huge(x_.pk, n);
     reserve_huge(x_.field_at, n);
-    reserve_huge(x_.person_forms, n);
-    const Parsed& first = parsed_[0];
-    const PersonForms after_first{
-        static_cast<uint32_t>(first.given.size()),    static_cast<uint32_t>(first.middle.size()),
-        static_cast<uint32_t>(first.surname.size()),  static_cast<uint32_t>(first.dob.size()),
-        static_cast<uint32_t>(first.postcode.size()), static_cast<uint32_t>(first.house.size())};
     for (auto& c : chunks_) {
       x_.pk.insert(x_.pk.end(), c.pk.begin(), c.pk.end());
       x_.field_at.insert(x_.field_at.end(), c.field_at.begin(), c.field_at.end());
-      if (c.reader == 1) {
-        for (auto& f : c.forms) {
-          f.given += after_first.given;
-          f.middle += after_first.middle;
-          f.surname += after_first.surname;
-          f.dob += after_first.dob;
-          f.postcode += after_first.postcode;
-          f.house += after_first.house;
-        }
-      }
-      x_.person_forms.insert(x_.person_forms.end(), c.forms.begin(), c.forms.end());
       c = {};
     }
   }
 
-  template <class T>
-  static void append(std::vector<T>& to, Interner<T>& a, Interner<T>& b) {
-    to.reserve(a.size() + b.size());
-    for (auto* from : {&a, &b})
-      for (auto& v : from->forms()) to.push_back(std::move(v));
-    a = {};
-    b = {};
-  }
-
+  // A text both readers read is parsed twice: harmless, forms are only read.
   void join_forms() {
-    IndexData::Forms& f = x_.forms;
-    Parsed& a = parsed_[0];
-    Parsed& b = parsed_[1];
-    append(f.given, a.given, b.given);
-    append(f.middle, a.middle, b.middle);
-    append(f.surname, a.surname, b.surname);
-    append(f.dob, a.dob, b.dob);
-    append(f.postcode, a.postcode, b.postcode);
-    append(f.house, a.house, b.house);
-    for (const auto& g : f.given) f.given_tf.push_back(x_.tf(x_.given_n, g.first));
-    for (const auto& s : f.surname) f.surname_tf.push_back(x_.tf(x_.surname_n, s.full));
+    for (int r = 0; r < 2; ++r) {
+      IndexData::Forms& f = x_.forms[r];
+      Parsed& in = parsed_[r];
+      f.given = std::move(in.given.forms());
+      f.middle = std::move(in.middle.forms());
+      f.surname = std::move(in.surname.forms());
+      f.dob = std::move(in.dob.forms());
+      f.postcode = std::move(in.postcode.forms());
+      f.house = std::move(in.house.forms());
+      in = {};
+      for (const auto& g : f.given) f.given_tf.push_back(x_.tf(x_.given_n, g.first));
+      for (const auto& s : f.surname) f.surname_tf.push_back(x_.tf(x_.surname_n, s.full));
+    }
   }
 
   struct Chunk {
     std::vector<int64_t> pk;
     std::vector<uint32_t> field_at;
-    std::vector<PersonForms> forms;
-    int reader = 0;
   };
   // Each reader's distinct texts, parsed.
   struct Parsed {
@@ -282,7 +254,7 @@ uint32_t Arena::Writer::start(size_t n) {
 
 void IndexData::person_fields(uint32_t slot, std::string_view (&out)[kFieldCount],
                               uint32_t& family) const {
-  const char* p = fields.at(field_at[slot]);
+  const char* p = fields.at(field_at[slot]) + sizeof(PersonForms);
   for (int i = 0; i < kFieldCount; ++i) {
     if (i == kFamily) {
       if (const size_t f = Arena::get_number(p)) {
@@ -310,8 +282,8 @@ double IndexData::tf(const std::unordered_map<std::string, int64_t>& counts,
   return it == counts.end() ? 0.0 : static_cast<double>(it->second) / total;
 }
 
-void IndexData::norm(uint32_t slot, Norm& n, double& given_tf, double& surname_tf) const {
-  const PersonForms& p = person_forms[slot];
+void IndexData::norm(const PersonForms& p, Norm& n, double& given_tf, double& surname_tf) const {
+  const Forms& forms = this->forms[p.reader];
   n.given = forms.given[p.given];
   n.middle = forms.middle[p.middle];
   n.surname = forms.surname[p.surname];
@@ -386,14 +358,14 @@ size_t CohortIndex::memory_bytes() const {
   n += x.pk.size() * 8 + x.field_at.size() * 4 + x.fields.bytes();
   n += x.family_table.size() * 4 + x.family_at.size() * 4 + x.family_ids.bytes() +
        x.cohort.size() / 8;
-  n += x.person_forms.size() * sizeof(match::PersonForms);
-  const IndexData::Forms& f = x.forms;
-  // Strings past the short-string buffer and vectors' elements roughly: a
-  // few thousand of each.
-  n += (f.given.size() + f.surname.size()) * (sizeof(names::GivenName) + 8 + 32);
-  n += f.middle.size() * (sizeof(std::vector<std::string>) + 32);
-  n += f.dob.size() * sizeof(match::DobForm) + f.postcode.size() * sizeof(std::string) +
-       f.house.size() * sizeof(match::House);
+  for (const IndexData::Forms& f : x.forms) {
+    // Strings past the short-string buffer and vectors' elements roughly: a
+    // few thousand of each.
+    n += (f.given.size() + f.surname.size()) * (sizeof(names::GivenName) + 8 + 32);
+    n += f.middle.size() * (sizeof(std::vector<std::string>) + 32);
+    n += f.dob.size() * sizeof(match::DobForm) + f.postcode.size() * sizeof(std::string) +
+         f.house.size() * sizeof(match::House);
+  }
   for (const auto* m : {&x.given_n, &x.surname_n})
     for (const auto& [name, count] : *m) n += name.capacity() + 64;
   return n;

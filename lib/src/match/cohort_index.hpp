@@ -113,13 +113,19 @@ class Interner {
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
       if (s.id == kNone) {
-        s = {h, static_cast<uint32_t>(forms_.size())};
+        s.hash = h;
+        s.id = static_cast<uint32_t>(forms_.size());
+        s.size = static_cast<uint32_t>(text.size());
+        if (text.size() <= sizeof s.text) std::memcpy(s.text, text.data(), text.size());
         forms_.push_back(parse(text));
         keys_.append(text);
         key_end_.push_back(static_cast<uint32_t>(keys_.size()));
         return last_ = s.id;
       }
-      if (s.hash == h && key(s.id) == text) return last_ = s.id;
+      if (s.hash == h && s.size == text.size() &&
+          (text.size() <= sizeof s.text ? std::memcmp(s.text, text.data(), text.size()) == 0
+                                        : key(s.id) == text))
+        return last_ = s.id;
     }
   }
   // The forms, by number.
@@ -128,9 +134,13 @@ class Interner {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+  // A short text is kept in its slot too: the slot is then all a lookup
+  // reads.
   struct Slot {
     uint64_t hash = 0;
     uint32_t id = kNone;
+    uint32_t size = 0;
+    char text[16];
   };
   std::string_view key(uint32_t id) const {
     const uint32_t from = id == 0 ? 0 : key_end_[id - 1];
@@ -163,12 +173,14 @@ struct DobForm {
 DobForm dob_form(std::string_view dob);
 
 // What a lookup scores of each person, made once at load: the numbers of
-// the forms of its fields (IndexData::Forms), its family's position
-// (UINT32_MAX when missing) and its sex as sex_of() reads it.
+// the forms of its fields (in IndexData::forms[reader], the forms of the
+// thread that read the person), its family's position (UINT32_MAX when
+// missing) and its sex as sex_of() reads it.
 struct PersonForms {
   uint32_t given = 0, middle = 0, surname = 0, dob = 0, postcode = 0, house = 0;
   uint32_t family = UINT32_MAX;
   char sex = 0;
+  uint8_t reader = 0;
 };
 
 struct IndexData {
@@ -182,8 +194,9 @@ struct IndexData {
   std::vector<uint32_t> posting;
 
   // People, in pk order (a slot is a position in these). Each person's
-  // fields are stored one after another in `fields` from field_at[slot],
-  // each as a LEB128 length and its bytes, in the order of Field; but the
+  // PersonForms (its bytes) and then its fields are stored one after
+  // another in `fields` from field_at[slot], each field as a LEB128 length
+  // and its bytes, in the order of Field; but the
   // family is a LEB128 of 1 + its position among the families, or 0 and its
   // id (a person whose family is missing).
   enum Field {
@@ -210,10 +223,11 @@ struct IndexData {
   Arena family_ids;
   std::vector<bool> cohort;
 
-  // Each person's forms, by slot, and the forms they number: parsed as
-  // normalise_person() parses the fields, with the share of the cohort with
-  // each given name's first name and each surname (as IndexSource's tf()).
-  std::vector<PersonForms> person_forms;
+  // The forms PersonForms number, by reader: parsed as normalise_person()
+  // parses the fields, with the share of the cohort with each given name's
+  // first name and each surname (tf()). Kept with the fields, a person's
+  // forms cost loading nothing more than their bytes (a table by slot was
+  // filled by chunks and copied: 0.3 s of page faults and copying).
   struct Forms {
     std::vector<names::GivenName> given;
     std::vector<double> given_tf;
@@ -223,7 +237,7 @@ struct IndexData {
     std::vector<DobForm> dob;
     std::vector<std::string> postcode;
     std::vector<House> house;
-  } forms;
+  } forms[2];
 
   // name_freq: people per folded given name and surname, and everyone indexed.
   std::unordered_map<std::string, int64_t> given_n, surname_n;
@@ -239,10 +253,15 @@ struct IndexData {
     const char* p = family_ids.at(family_at[family]);
     return Arena::get(p);
   }
-  // N set to the person in SLOT as normalise_person() and sex_of() make it
-  // (assigned member by member, so N's strings keep their storage), and the
-  // shares of the cohort with its given name and surname.
-  void norm(uint32_t slot, Norm& n, double& given_tf, double& surname_tf) const;
+  PersonForms person_forms(uint32_t slot) const {
+    PersonForms p;
+    std::memcpy(&p, fields.at(field_at[slot]), sizeof p);
+    return p;
+  }
+  // N set to the person of forms P as normalise_person() and sex_of() make
+  // it (assigned member by member, so N's strings keep their storage), and
+  // the shares of the cohort with its given name and surname.
+  void norm(const PersonForms& p, Norm& n, double& given_tf, double& surname_tf) const;
   // The share of the cohort with folded NAME in COUNTS (0 when unknown).
   double tf(const std::unordered_map<std::string, int64_t>& counts, const std::string& name) const;
   // Appends the slots of the people holding each of KEYS, except for a key

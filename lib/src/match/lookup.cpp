@@ -209,10 +209,8 @@ class IndexSource final : public Source {
     // A key may name a pk with no person (the store's lookup skips it too).
     while (!slots_.empty() && slots_.back() == UINT32_MAX) slots_.pop_back();
     // Each person is a cache miss or two: all are asked for at once.
-    for (uint32_t s : slots_) {
-      __builtin_prefetch(&x_.person_forms[s]);
-      __builtin_prefetch(&x_.pk[s]);
-    }
+    for (uint32_t s : slots_) __builtin_prefetch(&x_.field_at[s]);
+    for (uint32_t s : slots_) __builtin_prefetch(x_.fields.at(x_.field_at[s]));
     ids.assign(slots_.begin(), slots_.end());
     return Ok{};
   }
@@ -230,8 +228,9 @@ class IndexSource final : public Source {
     p = Fields{};
     p.pk = x_.pk[s];
     p.slot = s;
-    p.family = x_.person_forms[s].family;
-    x_.norm(s, n, gtf, stf);
+    const match::PersonForms forms = x_.person_forms(s);
+    p.family = forms.family;
+    x_.norm(forms, n, gtf, stf);
     return true;
   }
 

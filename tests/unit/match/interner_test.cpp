@@ -33,6 +33,22 @@ TEST_CASE("interner: one number and one parse for each distinct text") {
   CHECK(in.forms() == std::vector<std::string>{"<SMITH>", "<>", "<JONES>", "<SMIT>", "<SMITHS>"});
 }
 
+TEST_CASE("interner: texts longer than a slot holds") {
+  match::Interner<std::string> in;
+  auto same = [](std::string_view t) { return std::string(t); };
+  const std::string a = "FEATHERSTONEHAUGH-SMYTHE", b = "FEATHERSTONEHAUGH-SMYTHES";
+  const std::string c = "0123456789ABCDEF", d = "0123456789ABCDEG";  // 16 bytes: the most kept
+  CHECK(in.id(a, same) == 0);
+  CHECK(in.id(b, same) == 1);
+  CHECK(in.id(c, same) == 2);
+  CHECK(in.id(d, same) == 3);
+  CHECK(in.id(a, same) == 0);
+  CHECK(in.id(c, same) == 2);
+  CHECK(in.id(b, same) == 1);
+  CHECK(in.id(d, same) == 3);
+  CHECK(in.forms() == std::vector<std::string>{a, b, c, d});
+}
+
 TEST_CASE("interner: numbers stay as the table grows") {
   match::Interner<std::string> in;
   auto same = [](std::string_view t) { return std::string(t); };
@@ -77,7 +93,8 @@ TEST_CASE("a CohortIndex scores each person as the store's normalisation does") 
     const match::Norm want = match::normalise_person(f[F::kGiven], f[F::kMiddle], f[F::kSurname],
                                                      f[F::kDob], f[F::kPostcode], f[F::kHouse]);
     double gtf = -1, stf = -1;
-    x.norm(slot, n, gtf, stf);
+    const match::PersonForms pf = x.person_forms(slot);
+    x.norm(pf, n, gtf, stf);
     CHECK(n.given.first == want.given.first);
     CHECK(n.given.others == want.given.others);
     CHECK(n.middle == want.middle);
@@ -93,13 +110,17 @@ TEST_CASE("a CohortIndex scores each person as the store's normalisation does") 
     CHECK(n.house.flat == want.house.flat);
     CHECK(n.house.name == want.house.name);
     CHECK(n.sex == match::sex_of(f[F::kSex]));
-    CHECK(x.person_forms[slot].family == family);
+    CHECK(pf.family == family);
     CHECK(gtf == x.tf(x.given_n, want.given.first));
     CHECK(stf == x.tf(x.surname_n, want.surname.full));
   }
-  // Shared texts share a form: two people named Smith-Jones, one surname.
-  CHECK(x.person_forms[0].surname == x.person_forms[4].surname);
-  CHECK(x.forms.surname.size() == 4);
+  // Shared texts share a form (one reader here): three people named
+  // Smith-Jones, one surname.
+  const match::PersonForms first = x.person_forms(0);
+  CHECK(first.reader == 0);
+  CHECK(x.person_forms(4).surname == first.surname);
+  CHECK(x.forms[0].surname.size() == 4);
+  CHECK(x.forms[1].surname.empty());
   // The most common surname's share, from the stored name counts.
-  CHECK(x.forms.surname_tf[x.person_forms[0].surname] == doctest::Approx(3.0 / 6.0));
+  CHECK(x.forms[0].surname_tf[first.surname] == doctest::Approx(3.0 / 6.0));
 }
