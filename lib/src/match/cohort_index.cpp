@@ -134,14 +134,26 @@ class Loader final : public index_scan::Sink {
     const std::string_view f[IndexData::kFieldCount] = {p.id,           p.family_id, p.given_name,
                                                         p.middle_names, p.surname,   p.dob,
                                                         p.postcode,     p.house,     p.sex};
-    size_t n = 0;
+    size_t n = sizeof(PersonForms);
     for (const auto& v : f) n += v.size() + 5;
     Arena::Writer& out = writers_[reader];
     const uint32_t at = out.start(n);
     if (at == kNone) return false;
+    const uint32_t family = x_.family(p.family_id);
+    Parsed& parsed = parsed_[reader];
+    PersonForms pf;
+    pf.given = parsed.given.id(p.given_name, names::parse_given);
+    pf.middle = parsed.middle.id(p.middle_names, names::parse_middle);
+    pf.surname = parsed.surname.id(p.surname, names::parse_surname);
+    pf.dob = parsed.dob.id(p.dob, dob_form);
+    pf.postcode = parsed.postcode.id(p.postcode, postcode_compact);
+    pf.house = parsed.house.id(p.house, parse_house);
+    pf.family = family;
+    pf.sex = sex_of(p.sex);
+    pf.reader = static_cast<uint8_t>(reader);
+    out.put(std::string_view(reinterpret_cast<const char*>(&pf), sizeof pf));
     for (int i = 0; i < IndexData::kFieldCount; ++i) {
       if (i == IndexData::kFamily) {
-        const uint32_t family = x_.family(f[i]);
         out.put_length(family == kNone ? 0 : size_t{family} + 1);
         if (family != kNone) continue;
       }
@@ -161,6 +173,7 @@ class Loader final : public index_scan::Sink {
     x_.total = static_cast<double>(total_);
     join_people();
     postings_to_slots(x_);
+    join_forms();
   }
 
  private:
@@ -176,10 +189,37 @@ class Loader final : public index_scan::Sink {
     }
   }
 
+  // A text both readers read is parsed twice: harmless, forms are only read.
+  void join_forms() {
+    for (int r = 0; r < 2; ++r) {
+      IndexData::Forms& f = x_.forms[r];
+      Parsed& in = parsed_[r];
+      f.given = std::move(in.given.forms());
+      f.middle = std::move(in.middle.forms());
+      f.surname = std::move(in.surname.forms());
+      f.dob = std::move(in.dob.forms());
+      f.postcode = std::move(in.postcode.forms());
+      f.house = std::move(in.house.forms());
+      in = {};
+      for (const auto& g : f.given) f.given_tf.push_back(x_.tf(x_.given_n, g.first));
+      for (const auto& s : f.surname) f.surname_tf.push_back(x_.tf(x_.surname_n, s.full));
+    }
+  }
+
   struct Chunk {
     std::vector<int64_t> pk;
     std::vector<uint32_t> field_at;
   };
+  // Each reader's distinct texts, parsed.
+  struct Parsed {
+    Interner<names::GivenName> given;
+    Interner<std::vector<std::string>> middle;
+    Interner<names::Surname> surname;
+    Interner<DobForm> dob;
+    Interner<std::string> postcode;
+    Interner<House> house;
+  };
+  Parsed parsed_[2];
   IndexData& x_;
   int64_t total_ = 0;
   size_t next_bucket_ = 0;
@@ -214,7 +254,7 @@ uint32_t Arena::Writer::start(size_t n) {
 
 void IndexData::person_fields(uint32_t slot, std::string_view (&out)[kFieldCount],
                               uint32_t& family) const {
-  const char* p = fields.at(field_at[slot]);
+  const char* p = fields.at(field_at[slot]) + sizeof(PersonForms);
   for (int i = 0; i < kFieldCount; ++i) {
     if (i == kFamily) {
       if (const size_t f = Arena::get_number(p)) {
@@ -226,6 +266,37 @@ void IndexData::person_fields(uint32_t slot, std::string_view (&out)[kFieldCount
     }
     out[i] = Arena::get(p);
   }
+}
+
+DobForm dob_form(std::string_view dob) {
+  DobForm d;
+  d.text = trim(dob);
+  if (!d.text.empty()) d.date = parse_date_lenient(d.text);
+  return d;
+}
+
+double IndexData::tf(const std::unordered_map<std::string, int64_t>& counts,
+                     const std::string& name) const {
+  if (name.empty() || total <= 0) return 0.0;
+  auto it = counts.find(name);
+  return it == counts.end() ? 0.0 : static_cast<double>(it->second) / total;
+}
+
+void IndexData::norm(const PersonForms& p, Norm& n, double& given_tf, double& surname_tf) const {
+  const Forms& forms = this->forms[p.reader];
+  n.given = forms.given[p.given];
+  n.middle = forms.middle[p.middle];
+  n.surname = forms.surname[p.surname];
+  const DobForm& dob = forms.dob[p.dob];
+  n.dob_text = dob.text;
+  n.dob = dob.date;
+  n.dob_valid = false;
+  n.postcode = forms.postcode[p.postcode];
+  n.postcode_valid = false;
+  n.house = forms.house[p.house];
+  n.sex = p.sex;
+  given_tf = forms.given_tf[p.given];
+  surname_tf = forms.surname_tf[p.surname];
 }
 
 void IndexData::probe(const std::vector<uint64_t>& query, size_t max_block,
@@ -287,6 +358,14 @@ size_t CohortIndex::memory_bytes() const {
   n += x.pk.size() * 8 + x.field_at.size() * 4 + x.fields.bytes();
   n += x.family_table.size() * 4 + x.family_at.size() * 4 + x.family_ids.bytes() +
        x.cohort.size() / 8;
+  for (const IndexData::Forms& f : x.forms) {
+    // Strings past the short-string buffer and vectors' elements roughly: a
+    // few thousand of each.
+    n += (f.given.size() + f.surname.size()) * (sizeof(names::GivenName) + 8 + 32);
+    n += f.middle.size() * (sizeof(std::vector<std::string>) + 32);
+    n += f.dob.size() * sizeof(match::DobForm) + f.postcode.size() * sizeof(std::string) +
+         f.house.size() * sizeof(match::House);
+  }
   for (const auto* m : {&x.given_n, &x.surname_n})
     for (const auto& [name, count] : *m) n += name.capacity() + 64;
   return n;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -32,6 +33,9 @@ struct Fields {
   std::string_view id, family_id, given_name, middle_names, surname, dob, postcode, house, sex;
   // A source may leave family_id empty and keep where to find it here.
   uint32_t family = UINT32_MAX;
+  // A source may leave the fields but pk and family empty until complete(),
+  // and keep where to find them here.
+  uint32_t slot = UINT32_MAX;
 };
 
 Person person_of(const Fields& f) {
@@ -49,6 +53,8 @@ Person person_of(const Fields& f) {
   return p;
 }
 
+// Candidates are kept between lookups (Matcher::Impl::cands), so a Norm's
+// strings keep their storage and scoring one is copying a few short names.
 struct Candidate {
   Fields person;
   match::Norm norm;
@@ -68,17 +74,21 @@ class Source {
   // The people at Q's postcode (and house, when the source can only find
   // people by both), ascending, as candidates() gives them.
   virtual Status at_address(const match::Norm& q, std::vector<int64_t>& ids) = 0;
-  // Fills F; false when the person is gone. F's views stay valid until
-  // the next lookup starts (begin()).
-  virtual Result<bool> scored_fields(int64_t id, Fields& f) = 0;
+  // What scoring reads of person ID: F's pk and what in_cohort() and
+  // family_id() read (the rest may wait for complete()); N, the person as
+  // normalise_person() and sex_of() make it, every member assigned; and the
+  // shares of the cohort with N's given name and surname. False when the
+  // person is gone. F's views stay valid until the next lookup starts
+  // (begin()).
+  virtual Result<bool> scored(int64_t id, Fields& f, match::Norm& n, double& given_tf,
+                              double& surname_tf) = 0;
+  // Fills the rest of F (from scored()).
+  virtual void complete(Fields&) {}
   virtual void begin() {}
-  // The share of the cohort with this folded given name or surname.
-  virtual Result<double> given_tf(const std::string& name) = 0;
-  virtual Result<double> surname_tf(const std::string& name) = 0;
   // Whether F's family is in the cohort, and its id.
   virtual Result<bool> in_cohort(const Fields& f) = 0;
   virtual std::string_view family_id(const Fields& f) { return f.family_id; }
-  // The person reported for a candidate C (from scored_fields).
+  // The person reported for a candidate C (from scored()).
   virtual Result<Person> reported(const Fields& c) = 0;
   virtual Status household_details(Household& hh) = 0;
   // How many people the cohort holds (indexed).
@@ -105,7 +115,21 @@ class StoreSource final : public Source {
   // for the few that are reported (most candidates score nothing).
   void begin() override { fetched_.clear(); }
 
-  Result<bool> scored_fields(int64_t pk, Fields& f) override {
+  Result<bool> scored(int64_t pk, Fields& f, match::Norm& n, double& gtf, double& stf) override {
+    auto found = scored_fields(pk, f);
+    if (!found || !*found) return found;
+    n = normalise_(f.given_name, f.middle_names, f.surname, f.dob, f.postcode, f.house);
+    n.sex = match::sex_of(f.sex);
+    auto g = tf(match_tables::NameKind::kGiven, n.given.first, given_tf_);
+    if (!g) return g.error();
+    auto s = tf(match_tables::NameKind::kSurname, n.surname.full, surname_tf_);
+    if (!s) return s.error();
+    gtf = *g;
+    stf = *s;
+    return true;
+  }
+
+  Result<bool> scored_fields(int64_t pk, Fields& f) {
     Person& p = fetched_.emplace_back();
     auto found = store_.person_match_fields(pk, p);
     if (!found) return found.error();
@@ -116,13 +140,6 @@ class StoreSource final : public Source {
     f = Fields{p.pk,  p.id,       p.family_id, p.given_name, p.middle_names, p.surname,
                p.dob, p.postcode, p.house,     p.sex,        UINT32_MAX};
     return true;
-  }
-
-  Result<double> given_tf(const std::string& name) override {
-    return tf(match_tables::NameKind::kGiven, name, given_tf_);
-  }
-  Result<double> surname_tf(const std::string& name) override {
-    return tf(match_tables::NameKind::kSurname, name, surname_tf_);
   }
 
   Result<bool> in_cohort(const Fields& f) override {
@@ -173,6 +190,7 @@ class StoreSource final : public Source {
   }
 
   Store& store_;
+  match::PersonNormaliser normalise_;
   std::deque<Person> fetched_;  // this lookup's candidates (a deque: they do not move)
   std::unordered_map<std::string, double> given_tf_, surname_tf_;
   std::unordered_map<std::string, bool> cohort_family_;  // family id -> status is 'cohort'
@@ -204,11 +222,23 @@ class IndexSource final : public Source {
     return candidates({key}, ids);
   }
 
-  Result<bool> scored_fields(int64_t slot, Fields& p) override {
+  // Scoring reads the forms made at load, not the person's fields.
+  Result<bool> scored(int64_t slot, Fields& p, match::Norm& n, double& gtf, double& stf) override {
+    const auto s = static_cast<uint32_t>(slot);
+    p = Fields{};
+    p.pk = x_.pk[s];
+    p.slot = s;
+    const match::PersonForms forms = x_.person_forms(s);
+    p.family = forms.family;
+    x_.norm(forms, n, gtf, stf);
+    return true;
+  }
+
+  void complete(Fields& p) override {
+    if (p.slot == UINT32_MAX) return;
     std::string_view f[match::IndexData::kFieldCount];
-    x_.person_fields(static_cast<uint32_t>(slot), f, p.family);
+    x_.person_fields(p.slot, f, p.family);
     using F = match::IndexData;
-    p.pk = x_.pk[static_cast<size_t>(slot)];
     p.id = f[F::kId];
     p.family_id = f[F::kFamily];
     p.given_name = f[F::kGiven];
@@ -218,22 +248,23 @@ class IndexSource final : public Source {
     p.postcode = f[F::kPostcode];
     p.house = f[F::kHouse];
     p.sex = f[F::kSex];
-    return true;
   }
 
   double people() const override { return x_.total; }
   const match::Weights& weights() const override { return x_.weights; }
-  Result<double> given_tf(const std::string& name) override { return tf(x_.given_n, name); }
-  Result<double> surname_tf(const std::string& name) override { return tf(x_.surname_n, name); }
   // A person whose family is missing is in none (as in the store).
   Result<bool> in_cohort(const Fields& f) override {
     return f.family != UINT32_MAX && x_.cohort[f.family];
   }
   std::string_view family_id(const Fields& f) override {
-    return f.family != UINT32_MAX ? x_.family_id(f.family) : f.family_id;
+    if (f.family != UINT32_MAX) return x_.family_id(f.family);
+    Fields full = f;
+    complete(full);
+    return full.family_id;  // a view of the index
   }
   Result<Person> reported(const Fields& c) override {
     Fields f = c;
+    complete(f);
     f.family_id = family_id(c);
     return person_of(f);
   }
@@ -242,12 +273,6 @@ class IndexSource final : public Source {
   }
 
  private:
-  double tf(const std::unordered_map<std::string, int64_t>& counts, const std::string& name) const {
-    if (name.empty() || x_.total <= 0) return 0.0;
-    auto it = counts.find(name);
-    return it == counts.end() ? 0.0 : static_cast<double>(it->second) / x_.total;
-  }
-
   std::shared_ptr<const CohortIndex> index_;
   const match::IndexData& x_;
   std::vector<uint32_t> slots_;
@@ -257,7 +282,7 @@ class IndexSource final : public Source {
 
 struct Matcher::Impl {
   std::unique_ptr<Source> source;
-  match::PersonNormaliser normalise;
+  std::vector<Candidate> cands;  // the last lookup's, kept for their storage
 };
 
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -305,26 +330,21 @@ Band band_of(const match::Comparison& cmp, double p, const match::Weights& w) {
   return Band::kPossible;
 }
 
-// Scores the people IDS (from Source::candidates) against Q, keeping those
-// of families in the cohort.
-Result<std::vector<Candidate>> score(Source& source, match::PersonNormaliser& normalise,
-                                     const match::Norm& q, const std::vector<int64_t>& ids) {
+// Scores the people IDS (from Source::candidates) against Q into the first
+// elements of CANDS (grown as needed, never shrunk: its elements' storage is
+// reused), keeping those of families in the cohort; returns how many.
+Result<size_t> score(Source& source, const match::Norm& q, const std::vector<int64_t>& ids,
+                     std::vector<Candidate>& cands) {
   const match::QueryParts qp(q);
-  std::vector<Candidate> cands;
-  cands.reserve(ids.size());
+  if (cands.size() < ids.size()) cands.resize(ids.size());
+  size_t kept = 0;
   for (int64_t id : ids) {
-    Candidate c;
-    auto found = source.scored_fields(id, c.person);
+    Candidate& c = cands[kept];
+    double gtf = 0, stf = 0;
+    auto found = source.scored(id, c.person, c.norm, gtf, stf);
     if (!found) return found.error();
     if (!*found) continue;
-    const Fields& p = c.person;
-    c.norm = normalise(p.given_name, p.middle_names, p.surname, p.dob, p.postcode, p.house);
-    c.norm.sex = match::sex_of(p.sex);
-    auto gtf = source.given_tf(c.norm.given.first);
-    if (!gtf) return gtf.error();
-    auto stf = source.surname_tf(c.norm.surname.full);
-    if (!stf) return stf.error();
-    c.cmp = match::compare(qp, c.norm, *gtf, *stf, source.weights());
+    c.cmp = match::compare(qp, c.norm, gtf, stf, source.weights());
     c.p = match::probability(c.cmp.bits, source.people());
     c.band = band_of(c.cmp, c.p, source.weights());
     // Only people of families in the cohort (not nominated or closed) count;
@@ -335,15 +355,15 @@ Result<std::vector<Candidate>> score(Source& source, match::PersonNormaliser& no
       if (!in_cohort) return in_cohort.error();
       if (!*in_cohort) continue;
     }
-    cands.push_back(std::move(c));
+    ++kept;
   }
-  return cands;
+  return kept;
 }
 
 // Two plausible people: neither is strong. Nor is one outweighed by
 // another that reaches possible (Elijah Thomas elsewhere, beside Kai Elijah
 // Thomas-Francis at the very address).
-void demote_ambiguous(std::vector<Candidate>& cands) {
+void demote_ambiguous(std::span<Candidate> cands) {
   for (auto& x : cands) {
     if (x.band < Band::kStrong) continue;
     for (const auto& y : cands) {
@@ -358,7 +378,7 @@ void demote_ambiguous(std::vector<Candidate>& cands) {
 
 // Best first; candidates stay in pk order among equals. The order is
 // sorted, not the candidates, which are large to move.
-std::vector<size_t> best_first(const std::vector<Candidate>& cands) {
+std::vector<size_t> best_first(std::span<const Candidate> cands) {
   std::vector<size_t> order(cands.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) {
@@ -370,7 +390,7 @@ std::vector<size_t> best_first(const std::vector<Candidate>& cands) {
   return order;
 }
 
-Status add_matches(Source& source, const std::vector<Candidate>& cands,
+Status add_matches(Source& source, std::span<const Candidate> cands,
                    const std::vector<size_t>& order, const LookupOptions& opts, LookupResult& out) {
   for (size_t i : order) {
     const Candidate& c = cands[i];
@@ -391,7 +411,7 @@ Status add_matches(Source& source, const std::vector<Candidate>& cands,
 }
 
 // The household: cohort families at the queried postcode and house.
-Status add_household(Source& source, const match::Norm& q, const std::vector<Candidate>& cands,
+Status add_household(Source& source, const match::Norm& q, std::span<const Candidate> cands,
                      const std::vector<size_t>& order, const LookupOptions& opts,
                      LookupResult& out) {
   std::map<std::string, Household> fams;
@@ -407,7 +427,11 @@ Status add_household(Source& source, const match::Norm& q, const std::vector<Can
     const std::string_view family_id = source.family_id(c.person);
     Household& hh = fams[std::string(family_id)];
     hh.family_id = family_id;
-    if (hh.house.empty()) hh.house = c.person.house;
+    if (hh.house.empty()) {
+      Fields full = c.person;
+      source.complete(full);
+      hh.house = full.house;
+    }
     if (same || hh.why.empty())
       hh.why = same ? "same postcode and house" : "same postcode and house number";
     bool matched = c.band >= Band::kStrong;
@@ -430,17 +454,18 @@ Status add_household(Source& source, const match::Norm& q, const std::vector<Can
 
 // An address-only lookup: the cohort families with someone at Q's postcode
 // (and house, when given), with their lead and size.
-Status address_households(Source& source, match::PersonNormaliser& normalise, const match::Norm& q,
-                          const LookupOptions& opts, LookupResult& out) {
+Status address_households(Source& source, const match::Norm& q, const LookupOptions& opts,
+                          LookupResult& out) {
   std::vector<int64_t> ids;
   SF_TRY(source.at_address(q, ids));
   std::map<std::string, Household> fams;
+  match::Norm p;
   for (int64_t id : ids) {
     Fields f;
-    auto found = source.scored_fields(id, f);
+    double gtf = 0, stf = 0;
+    auto found = source.scored(id, f, p, gtf, stf);
     if (!found) return found.error();
     if (!*found) continue;
-    match::Norm p = normalise("", "", "", "", f.postcode, f.house);
     if (p.postcode != q.postcode) continue;
     HouseLevel h = q.house.empty() ? HouseLevel::kMissing : match::compare(q, p, 0, 0).why.house;
     const bool same_number =
@@ -454,6 +479,7 @@ Status address_households(Source& source, match::PersonNormaliser& normalise, co
     Household& hh = fams[std::string(family_id)];
     if (hh.family_id.empty()) {
       hh.family_id = family_id;
+      source.complete(f);
       hh.house = f.house;
     }
     if (q.house.empty())
@@ -485,7 +511,7 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
                            "' is not a valid UK postcode: compared as written");
   if (query.address_only()) {
     source.begin();
-    SF_TRY(address_households(source, impl_->normalise, q, opts, out));
+    SF_TRY(address_households(source, q, opts, out));
     return out;
   }
 
@@ -494,13 +520,14 @@ Result<LookupResult> Matcher::lookup(const Query& query, const LookupOptions& op
   std::vector<int64_t> ids;
   source.begin();
   SF_TRY(source.candidates(keys, ids));
-  auto cands = score(source, impl_->normalise, q, ids);
-  if (!cands) return cands.error();
-  demote_ambiguous(*cands);
-  const std::vector<size_t> order = best_first(*cands);
-  SF_TRY(add_matches(source, *cands, order, opts, out));
+  auto kept = score(source, q, ids, impl_->cands);
+  if (!kept) return kept.error();
+  const std::span<Candidate> cands(impl_->cands.data(), *kept);
+  demote_ambiguous(cands);
+  const std::vector<size_t> order = best_first(cands);
+  SF_TRY(add_matches(source, cands, order, opts, out));
   if (opts.household && match::address_key(q) != 0)
-    SF_TRY(add_household(source, q, *cands, order, opts, out));
+    SF_TRY(add_household(source, q, cands, order, opts, out));
   return out;
 }
 

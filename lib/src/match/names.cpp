@@ -300,27 +300,45 @@ void Variants::add_csv(std::string_view text) {
   }
 }
 
+namespace {
+// FNV-1a: names are a few letters, and it needs no set-up.
+uint64_t name_hash(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+std::string_view name_at(const CompiledTable& t, uint32_t i) {
+  return {t.text + t.off[i], t.off[i + 1] - t.off[i]};
+}
+}  // namespace
+
 Variants Variants::compiled(const CompiledTable& t) {
   Variants v;
   v.table_ = &t;
+  size_t size = 16;
+  while (size < size_t{t.n} * 2) size *= 2;
+  auto slots = std::make_shared<std::vector<uint32_t>>(size, 0);
+  for (uint32_t i = 0; i < t.n; ++i) {
+    size_t h = name_hash(name_at(t, i)) & (size - 1);
+    while ((*slots)[h] != 0) h = (h + 1) & (size - 1);
+    (*slots)[h] = i + 1;
+  }
+  v.by_hash_ = std::move(slots);
   return v;
 }
 
 long Variants::find(std::string_view name) const {
   const CompiledTable& t = *table_;
-  uint32_t lo = 0, hi = t.n;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    std::string_view m(t.text + t.off[mid], t.off[mid + 1] - t.off[mid]);
-    if (m < name) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+  const std::vector<uint32_t>& slots = *by_hash_;
+  const size_t mask = slots.size() - 1;
+  for (size_t h = name_hash(name) & mask;; h = (h + 1) & mask) {
+    const uint32_t e = slots[h];
+    if (e == 0) return -1;
+    if (name_at(t, e - 1) == name) return e - 1;
   }
-  if (lo < t.n && std::string_view(t.text + t.off[lo], t.off[lo + 1] - t.off[lo]) == name)
-    return lo;
-  return -1;
 }
 
 std::vector<std::string> Variants::groups(std::string_view name) const {
