@@ -187,6 +187,9 @@ class Store {
   // dob, postcode, house) and PK into OUT, the others left as they were;
   // false when there is no such person. One indexed read.
   Result<bool> person_match_fields(int64_t pk, Person& out);
+  // The same for each of PKS that is stored, added to OUT in no set order:
+  // on PostgreSQL one query, not a round trip a person.
+  Status people_match_fields(const std::vector<int64_t>& pks, std::vector<Person>& out);
   // The largest pk of a person; 0 when there is none.
   Result<int64_t> max_person_pk();
   // A person in FAMILY_ID with these names and date of birth (compared after

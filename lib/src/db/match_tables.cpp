@@ -426,6 +426,35 @@ Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name) {
   return n;
 }
 
+Result<std::vector<std::pair<std::string, int64_t>>> name_counts(
+    Store& store, NameKind kind, const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  if (!db::connection(store).postgres()) {
+    for (const std::string& name : names) {
+      auto n = name_count(store, kind, name);
+      if (!n) return n.error();
+      if (*n) out.emplace_back(name, *n);
+    }
+    return out;
+  }
+  // An array literal: each name quoted, its quotes and backslashes escaped.
+  std::string list = "{";
+  for (const std::string& name : names) {
+    list += list.size() > 1 ? ",\"" : "\"";
+    for (char c : name) {
+      if (c == '"' || c == '\\') list += '\\';
+      list += c;
+    }
+    list += '"';
+  }
+  list += '}';
+  auto st =
+      db::cached(store, "SELECT name, n FROM name_freq WHERE kind = ?1 AND name = ANY(?2::text[])");
+  if (!st) return st.error();
+  (*st)->bind(1, kind_text(kind)).bind(2, list);
+  return db::rows_of(st, [](const sql::Stmt& s) { return std::make_pair(s.text(0), s.int64(1)); });
+}
+
 Result<int64_t> people_indexed(Store& store) {
   return db::connection(store).scalar_int(
       "SELECT coalesce(max(n), 0) FROM name_freq WHERE kind = '#'");

@@ -110,6 +110,10 @@ struct NameDelta {
 Status add_name_counts(Store& store, std::span<const NameDelta> deltas);
 // The count of NAME; 0 when it has none.
 Result<int64_t> name_count(Store& store, NameKind kind, std::string_view name);
+// The counts of NAMES (distinct) that have one, by name: on PostgreSQL one
+// query, not a round trip a name.
+Result<std::vector<std::pair<std::string, int64_t>>> name_counts(
+    Store& store, NameKind kind, const std::vector<std::string>& names);
 // The people indexed (the kEveryone count).
 Result<int64_t> people_indexed(Store& store);
 // Whether each query is a round trip to a server (PostgreSQL), not a call

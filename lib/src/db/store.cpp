@@ -560,6 +560,42 @@ Result<bool> Store::family_in_cohort(const std::string& family_id) {
   return v;
 }
 
+Status Store::people_match_fields(const std::vector<int64_t>& pks, std::vector<Person>& out) {
+  if (!impl_->db.postgres()) {
+    for (int64_t pk : pks) {
+      Person p;
+      auto found = person_match_fields(pk, p);
+      if (!found) return found.error();
+      if (*found) out.push_back(std::move(p));
+    }
+    return Ok{};
+  }
+  std::string list = "{";
+  for (int64_t pk : pks) list += (list.size() > 1 ? "," : "") + std::to_string(pk);
+  list += '}';
+  auto st = cached(
+      "SELECT pk, family_id, given_name, middle_names, surname, dob, postcode, house, sex FROM "
+      "person WHERE pk = ANY(?1::bigint[])");
+  if (!st) return st.error();
+  (*st)->bind(1, list);
+  auto rows = db::rows_of(st, [](const sql::Stmt& s) {
+    Person p;
+    p.pk = s.int64(0);
+    p.family_id = s.text(1);
+    p.given_name = s.text(2);
+    p.middle_names = s.text(3);
+    p.surname = s.text(4);
+    p.dob = s.text(5);
+    p.postcode = s.text(6);
+    p.house = s.text(7);
+    p.sex = s.text(8);
+    return p;
+  });
+  if (!rows) return rows.error();
+  for (Person& p : *rows) out.push_back(std::move(p));
+  return Ok{};
+}
+
 Result<bool> Store::person_match_fields(int64_t pk, Person& p) {
   auto st = cached(
       "SELECT family_id, given_name, middle_names, surname, dob, postcode, house, sex FROM "

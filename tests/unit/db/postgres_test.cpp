@@ -186,3 +186,41 @@ TEST_CASE("copy rows: COPY's binary tuples read, malformed ones refused") {
   CHECK_FALSE(r.parse(t.substr(0, 20)));
   CHECK_FALSE(r.parse(std::string("\xff\xff", 2)));
 }
+
+TEST_CASE("postgres: copy_in_later sends in order while the caller goes on; errors come back") {
+  if (test_cluster().empty()) {
+    MESSAGE("no test cluster (SFCOHORT_TEST_PG): run by ctest as pg_unit");
+    return;
+  }
+  sql::Db db = connect();
+  REQUIRE(db.exec("CREATE TEMP TABLE p (i bigint PRIMARY KEY)"));
+  REQUIRE(db.exec("CREATE TEMP TABLE q (i bigint REFERENCES p(i))"));
+  auto rows = [](int from, int to) {
+    std::string r;
+    for (int i = from; i <= to; ++i) r += std::to_string(i) + "\n";
+    return r;
+  };
+  // Two copies in one send: the second's foreign keys need the first's rows.
+  sql::Conn::Copies copies;
+  copies.emplace_back("COPY p FROM STDIN", rows(1, 20000));
+  copies.emplace_back("COPY q FROM STDIN", rows(1, 20000));
+  REQUIRE(db.copy_in_later(std::move(copies)));
+  // The next statement waits for them and sees every row.
+  CHECK(db.scalar_int("SELECT count(*) FROM q").value() == 20000);
+  // A send the server refuses: the error is the next statement's, which
+  // does not run; the one after it does.
+  sql::Conn::Copies bad;
+  bad.emplace_back("COPY p FROM STDIN", rows(19999, 20001));  // two already there
+  REQUIRE(db.copy_in_later(std::move(bad)));
+  auto refused = db.scalar_int("SELECT count(*) FROM p");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("duplicate key") != std::string::npos);
+  CHECK(db.scalar_int("SELECT count(*) FROM p").value() == 20000);
+  // In a transaction, a rollback waits for what is being sent and undoes it.
+  REQUIRE(db.exec("BEGIN"));
+  sql::Conn::Copies more;
+  more.emplace_back("COPY p FROM STDIN", rows(30001, 60000));
+  REQUIRE(db.copy_in_later(std::move(more)));
+  REQUIRE(db.exec("ROLLBACK"));
+  CHECK(db.scalar_int("SELECT count(*) FROM p").value() == 20000);
+}
