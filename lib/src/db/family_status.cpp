@@ -63,7 +63,10 @@ Result<std::optional<FamilyStatusChange>> Store::family_closure(const std::strin
 }
 
 Result<std::vector<std::string>> Store::closed_family_ids() {
-  return db::column_texts(cached("SELECT id FROM family WHERE status = 'closed' ORDER BY id"));
+  // A closed family has its closed_on (record_family_status sets both): the
+  // partial index on closed_on finds them without reading every family.
+  return db::column_texts(cached(
+      "SELECT id FROM family WHERE closed_on IS NOT NULL AND status = 'closed' ORDER BY id"));
 }
 
 Result<std::vector<std::string>> Store::nominations_naming_person(const std::string& person_id) {
