@@ -59,6 +59,25 @@ bool CopyRow::parse(std::string_view data) {
   return true;
 }
 
+std::string array_literal(const std::vector<int64_t>& values) {
+  std::string out = "{";
+  for (int64_t v : values) out += (out.size() > 1 ? "," : "") + std::to_string(v);
+  return out + '}';
+}
+
+std::string array_literal(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& v : values) {
+    out += out.size() > 1 ? ",\"" : "\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+
 void copy_field(std::string& row, std::string_view field, bool first) {
   if (!first) row += '\t';
   for (char c : field) {

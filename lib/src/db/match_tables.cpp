@@ -225,19 +225,14 @@ void take_postings(std::string_view data, uint64_t k, size_t max_block, std::vec
 Status people_with_keys_pg(Store& store, std::vector<uint64_t> keys, size_t max_block,
                            std::vector<int64_t>& pks) {
   std::sort(keys.begin(), keys.end());
-  std::string buckets = "{";
-  int64_t last = -1;
-  for (uint64_t k : keys) {
-    if (bucket_of(k) == last) continue;
-    last = bucket_of(k);
-    buckets += (buckets.size() > 1 ? "," : "") + std::to_string(last);
-  }
-  buckets += '}';
+  std::vector<int64_t> buckets;
+  for (uint64_t k : keys)
+    if (buckets.empty() || buckets.back() != bucket_of(k)) buckets.push_back(bucket_of(k));
   auto st = db::cached(store,
                        "SELECT bucket, data FROM match_bucket WHERE bucket = ANY(?1::bigint[]) "
                        "ORDER BY bucket");
   if (!st) return st.error();
-  (*st)->bind(1, buckets);
+  (*st)->bind(1, sql::array_literal(buckets));
   size_t i = 0;
   for (;;) {
     auto r = (*st)->step();
@@ -437,21 +432,10 @@ Result<std::vector<std::pair<std::string, int64_t>>> name_counts(
     }
     return out;
   }
-  // An array literal: each name quoted, its quotes and backslashes escaped.
-  std::string list = "{";
-  for (const std::string& name : names) {
-    list += list.size() > 1 ? ",\"" : "\"";
-    for (char c : name) {
-      if (c == '"' || c == '\\') list += '\\';
-      list += c;
-    }
-    list += '"';
-  }
-  list += '}';
   auto st =
       db::cached(store, "SELECT name, n FROM name_freq WHERE kind = ?1 AND name = ANY(?2::text[])");
   if (!st) return st.error();
-  (*st)->bind(1, kind_text(kind)).bind(2, list);
+  (*st)->bind(1, kind_text(kind)).bind(2, sql::array_literal(names));
   return db::rows_of(st, [](const sql::Stmt& s) { return std::make_pair(s.text(0), s.int64(1)); });
 }
 

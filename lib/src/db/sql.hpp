@@ -227,6 +227,12 @@ class Transaction {
   Db* db_ = nullptr;
 };
 
+// A PostgreSQL array literal of VALUES, bound as text and cast in the query
+// (= ANY(?1::bigint[]), ::text[]): one query for many keys. Texts are
+// quoted, their quotes and backslashes escaped.
+std::string array_literal(const std::vector<int64_t>& values);
+std::string array_literal(const std::vector<std::string>& values);
+
 // Appends FIELD to ROW in COPY's text format (escaped; a null as \N), after
 // a tab unless it is the row's first field.
 void copy_field(std::string& row, std::string_view field, bool first = false);

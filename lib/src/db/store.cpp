@@ -560,6 +560,27 @@ Result<bool> Store::family_in_cohort(const std::string& family_id) {
   return v;
 }
 
+namespace {
+
+// What lookups score of a person, after its pk: the columns and their reader.
+constexpr const char* kMatchFields =
+    "SELECT pk, family_id, given_name, middle_names, surname, dob, postcode, house, sex FROM "
+    "person WHERE ";
+
+void read_match_fields(const sql::Stmt& s, Person& p) {
+  p.pk = s.int64(0);
+  p.family_id = s.text(1);
+  p.given_name = s.text(2);
+  p.middle_names = s.text(3);
+  p.surname = s.text(4);
+  p.dob = s.text(5);
+  p.postcode = s.text(6);
+  p.house = s.text(7);
+  p.sex = s.text(8);
+}
+
+}  // namespace
+
 Status Store::people_match_fields(const std::vector<int64_t>& pks, std::vector<Person>& out) {
   if (!impl_->db.postgres()) {
     for (int64_t pk : pks) {
@@ -570,25 +591,13 @@ Status Store::people_match_fields(const std::vector<int64_t>& pks, std::vector<P
     }
     return Ok{};
   }
-  std::string list = "{";
-  for (int64_t pk : pks) list += (list.size() > 1 ? "," : "") + std::to_string(pk);
-  list += '}';
-  auto st = cached(
-      "SELECT pk, family_id, given_name, middle_names, surname, dob, postcode, house, sex FROM "
-      "person WHERE pk = ANY(?1::bigint[])");
+  static const std::string query = std::string(kMatchFields) + "pk = ANY(?1::bigint[])";
+  auto st = cached(query);
   if (!st) return st.error();
-  (*st)->bind(1, list);
+  (*st)->bind(1, sql::array_literal(pks));
   auto rows = db::rows_of(st, [](const sql::Stmt& s) {
     Person p;
-    p.pk = s.int64(0);
-    p.family_id = s.text(1);
-    p.given_name = s.text(2);
-    p.middle_names = s.text(3);
-    p.surname = s.text(4);
-    p.dob = s.text(5);
-    p.postcode = s.text(6);
-    p.house = s.text(7);
-    p.sex = s.text(8);
+    read_match_fields(s, p);
     return p;
   });
   if (!rows) return rows.error();
@@ -597,29 +606,15 @@ Status Store::people_match_fields(const std::vector<int64_t>& pks, std::vector<P
 }
 
 Result<bool> Store::person_match_fields(int64_t pk, Person& p) {
-  auto st = cached(
-      "SELECT family_id, given_name, middle_names, surname, dob, postcode, house, sex FROM "
-      "person WHERE pk = ?1");
+  static const std::string query = std::string(kMatchFields) + "pk = ?1";
+  auto st = cached(query);
   if (!st) return st.error();
-  sql::Stmt& s = **st;
-  s.bind(1, pk);
-  auto r = s.step();
+  (*st)->bind(1, pk);
+  auto r = (*st)->step();
   if (!r) return r.error();
-  if (!*r) {
-    s.reset();
-    return false;
-  }
-  p.pk = pk;
-  p.family_id = s.text(0);
-  p.given_name = s.text(1);
-  p.middle_names = s.text(2);
-  p.surname = s.text(3);
-  p.dob = s.text(4);
-  p.postcode = s.text(5);
-  p.house = s.text(6);
-  p.sex = s.text(7);
-  s.reset();
-  return true;
+  if (*r) read_match_fields(**st, p);
+  (*st)->reset();
+  return *r;
 }
 
 Result<int64_t> Store::max_person_pk() {

@@ -224,3 +224,19 @@ TEST_CASE("postgres: copy_in_later sends in order while the caller goes on; erro
   REQUIRE(db.exec("ROLLBACK"));
   CHECK(db.scalar_int("SELECT count(*) FROM p").value() == 20000);
 }
+
+TEST_CASE("postgres: array literals quote texts and escape their quotes and backslashes") {
+  CHECK(sql::array_literal(std::vector<int64_t>{}) == "{}");
+  CHECK(sql::array_literal(std::vector<int64_t>{3, -1, 40}) == "{3,-1,40}");
+  CHECK(sql::array_literal(std::vector<std::string>{"O'BRIEN", "A \"B\"", "C\\D", ""}) ==
+        "{\"O'BRIEN\",\"A \\\"B\\\"\",\"C\\\\D\",\"\"}");
+  if (test_cluster().empty()) return;
+  // What the server reads back is each text as it was.
+  sql::Db db = connect();
+  const std::vector<std::string> names{"O'BRIEN", "A \"B\"", "C\\D", "{x,y}", ""};
+  auto st = db.prepare("SELECT count(*) FROM unnest(?1::text[]) AS t(v) WHERE v = ANY(?2::text[])");
+  REQUIRE(st);
+  st->bind(1, sql::array_literal(names)).bind(2, sql::array_literal(names));
+  REQUIRE(st->step().value());
+  CHECK(st->int64(0) == 5);
+}
