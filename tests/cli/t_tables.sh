@@ -92,10 +92,10 @@ has "columns: surname <- 'Pupil Surname', dob <- 'Born'" err "mapped columns nam
 # Batch answers never hide an error: every bad row of the issue's list is
 # match=error with a why naming the field and the problem; the lookup on the
 # other fields runs where it can and says so; exit 0, errors counted.
-printf 'ref,given_name,surname,dob,postcode,house\n1,Jonathan,Smith,12/03/15,HD1 2AB,"Rose Cottage, Mill Lane"\n2,Jonathan,Smith,31/09/2015,HD1 2AB,"Rose Cottage, Mill Lane"\n3,Jonathan,Smith,2015/03/12,,\n4,Jonathan,Smith,2012-04-03,XX1 1XX,\n\n5,Jonathan,Smith\n6,Jon\000,Smith,2012-04-03,HD1 2AB,\n7,"Jonathan,Smith,2012-04-03,HD1 2AB,\n8,Jonathan,Smith,2012-04-03,HD1 2AB,"Rose Cottage, Mill Lane"\n' > badrows.csv
+printf 'ref,given_name,surname,dob,postcode,house\n1,Jonathan,Smith,12/03/15,HD1 2AB,"Rose Cottage, Mill Lane"\n2,Jonathan,Smith,31/09/2015,HD1 2AB,"Rose Cottage, Mill Lane"\n3,Jonathan,Smith,2015/03/12,,\n4,Jonathan,Smith,2012-04-03,N/A,\n\n5,Jonathan,Smith\n6,Jon\000,Smith,2012-04-03,HD1 2AB,\n7,"Jonathan,Smith,2012-04-03,HD1 2AB,\n8,Jonathan,Smith,2012-04-03,HD1 2AB,"Rose Cottage, Mill Lane"\n9,Jonathan,Smith,2012-04-03,HD1 A2B,"Rose Cottage, Mill Lane"\n' > badrows.csv
 expect_rc 0 "a batch with bad rows runs" sf lookup --batch badrows.csv --output answers.csv
-has "checked 8 rows" err "every row answered"
-has "1 exact, 0 strong, 0 possible, 0 none, 7 errors (rows 2, 3, 4, 5, 7, 8, 9)" err "errors counted with their rows"
+has "checked 9 rows" err "every row answered"
+has "1 exact, 1 strong, 0 possible, 0 none, 7 errors (rows 2, 3, 4, 5, 7, 8, 9)" err "errors counted with their rows"
 expect_output tables-batch-errors
 expect_file tables-batch-errors.csv answers.csv
 same "$(grep -c ',none,' answers.csv)" "0" "no error hidden as none"
@@ -103,7 +103,9 @@ has "2,Jonathan,Smith,31/09/2015,HD1 2AB,\"Rose Cottage, Mill Lane\",error,0.979
 has "dob '31/09/2015' is not a date; looked up on the other fields: possible" answers.csv "why names the field and what was done"
 has "dob '12/03/15' has a two-digit year" answers.csv "two-digit year"
 has "dob '2015/03/12' is not a date" answers.csv "year first with slashes"
-has "postcode 'XX1 1XX' is not a valid UK postcode; looked up on the other fields: strong" answers.csv "bad postcode"
+has "postcode 'N/A' is not a valid UK postcode; looked up on the other fields: strong" answers.csv "no postcode at all: an error"
+has '9,Jonathan,Smith,2012-04-03,HD1 A2B,"Rose Cottage, Mill Lane",strong,' answers.csv "a mistyped postcode: answered, not an error"
+has "postcode=invalid" answers.csv "a mistyped postcode: compared as written, and why says so"
 has "has 3 fields, the header has 6; not looked up" answers.csv "a row of three fields"
 has "'given_name' holds a NUL byte; looked up on the other fields" answers.csv "a NUL byte: that row only"
 has "a quoted field is not closed on its line" answers.csv "unclosed quote: that row only"

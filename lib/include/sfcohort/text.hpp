@@ -47,6 +47,10 @@ struct Postcode {
 // real format rules (areas, district and inward letter restrictions, GIR 0AA).
 // Refused with "'HD1 2CC' is not a valid UK postcode".
 Result<Postcode> parse_postcode(std::string_view text);
+// Whether TEXT is shaped like a postcode, valid or not: five to seven
+// letters and digits, at least two of each, and nothing else
+// but spaces ('H5D 7XB', a typo of 'HD5 7XB', is; 'N/A' and '12' are not).
+bool shaped_like_postcode(std::string_view text);
 // Upper case with every character but A-Z and 0-9 removed: "hd1-2ab" -> "HD12AB".
 std::string postcode_compact(std::string_view text);
 

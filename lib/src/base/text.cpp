@@ -280,6 +280,19 @@ Result<Postcode> parse_postcode(std::string_view text) {
   return p;
 }
 
+bool shaped_like_postcode(std::string_view text) {
+  size_t letters = 0, digits = 0;
+  for (char c : text) {
+    if (is_digit(c))
+      ++digits;
+    else if (is_alpha(c) || (c >= 'a' && c <= 'z'))
+      ++letters;
+    else if (c != ' ')
+      return false;
+  }
+  return letters >= 2 && digits >= 2 && letters + digits >= 5 && letters + digits <= 7;
+}
+
 Result<std::string> parse_sex(std::string_view text) {
   std::string t = to_upper_ascii(trim(text));
   if (t.empty() || t == "M" || t == "F" || t == "X" || t == "U") return t;

@@ -34,7 +34,11 @@ Query query_of(const Layout& layout, const Row& r, std::vector<std::string>& pro
     }
   }
   if (!trim(q.postcode).empty()) {
-    if (auto pc = parse_postcode(q.postcode); !pc) {
+    // A postcode mistyped into one no area has ('H5D 7XB', 'HO4 4LL') is a
+    // messy record, not an unreadable one: compared as written, as a single
+    // lookup does, its why says postcode=invalid. What is not shaped like a
+    // postcode at all ('N/A', a date, a house number) is an error.
+    if (auto pc = parse_postcode(q.postcode); !pc && !shaped_like_postcode(q.postcode)) {
       problems.push_back("postcode " + pc.error().message);
       skipped.push_back("postcode");
       q.postcode.clear();

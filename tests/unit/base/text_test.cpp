@@ -95,6 +95,18 @@ TEST_CASE("postcodes: the real UK rules, any case and spacing") {
   CHECK(postcode_compact("hd1-2ab ") == "HD12AB");
 }
 
+TEST_CASE("postcodes: a mistyped one is told from what is no postcode at all") {
+  for (const char* typo : {"H5D 7XB", "HO4 4LL", "HD1 2CC", "hd12cc", "DB19 9DX", "XX1 1XX"}) {
+    CAPTURE(typo);
+    CHECK(shaped_like_postcode(typo));
+  }
+  for (const char* other : {"", "N/A", "12", "12/03/2015", "unknown", "NFA", "HD1-2AB",
+                            "HD1 2AB3 X", "12345", "HD1", "Flat 2"}) {
+    CAPTURE(other);
+    CHECK_FALSE(shaped_like_postcode(other));
+  }
+}
+
 TEST_CASE("names: cleaned, not mangled") {
   CHECK(*clean_name("  O'Brien ") == "O'Brien");
   CHECK(*clean_name("Smith-Jones") == "Smith-Jones");
