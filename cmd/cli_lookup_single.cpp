@@ -45,8 +45,8 @@ std::string match_text(const Query& q, const Match& m) {
   for (auto& c : band) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   char line[512];
   std::string name = m.person.given_name.empty()
-                         ? to_upper_ascii(m.person.surname)
-                         : m.person.given_name + " " + to_upper_ascii(m.person.surname);
+                         ? to_upper(m.person.surname)
+                         : m.person.given_name + " " + to_upper(m.person.surname);
   // The band in a column of 8 ("STRONG  Jonathan"), never run into the
   // name ("POSSIBLE  Muhammad").
   band.append(band.size() + 2 > 8 ? 2 : 8 - band.size(), ' ');
@@ -94,7 +94,7 @@ std::string household_text(const Query& q, const Household& h) {
     for (size_t i = 0; i < h.similar.size(); ++i) {
       const Person& p = h.similar[i];
       if (i) out += "; ";
-      out += (p.given_name.empty() ? "" : p.given_name + " ") + to_upper_ascii(p.surname) + " b. " +
+      out += (p.given_name.empty() ? "" : p.given_name + " ") + to_upper(p.surname) + " b. " +
              p.dob + " is a member";
       twins = twins && p.dob == dob_q;
     }

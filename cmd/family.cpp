@@ -116,7 +116,7 @@ void print_family(const family::FamilyView& v) {
   std::printf("members: %zu\n", v.members.size());
   for (const auto& p : v.members)
     std::printf("  %s  %s %s  b. %s  %s  %s %s\n", p.id.c_str(), p.given_name.c_str(),
-                to_upper_ascii(p.surname).c_str(), p.dob.c_str(), p.role.c_str(), p.house.c_str(),
+                to_upper(p.surname).c_str(), p.dob.c_str(), p.role.c_str(), p.house.c_str(),
                 p.postcode.c_str());
   std::printf("status history:%s\n", v.history.empty() ? " none recorded" : "");
   for (const auto& c : v.history)
@@ -206,7 +206,7 @@ Result<int> run_person_show(const Globals& g, const FamilyOptions& o) {
   }
   std::printf("person %s: %s%s%s %s  b. %s  %s%s\n", p.id.c_str(), p.given_name.c_str(),
               p.middle_names.empty() ? "" : " ", p.middle_names.c_str(),
-              to_upper_ascii(p.surname).c_str(), p.dob.c_str(), p.role.c_str(),
+              to_upper(p.surname).c_str(), p.dob.c_str(), p.role.c_str(),
               p.sex.empty() ? "" : (" " + p.sex).c_str());
   const std::string place = p.address.empty() ? p.house : p.address;
   std::printf("address: %s%s%s\n", place.c_str(), place.empty() ? "" : ", ", p.postcode.c_str());

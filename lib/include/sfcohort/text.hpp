@@ -63,6 +63,9 @@ Result<std::string> clean_name(std::string_view text);
 
 std::string trim(std::string_view s);
 std::string to_upper_ascii(std::string_view s);
+// Upper case by Unicode's rules, for showing a surname: "Wójcik" -> "WÓJCIK".
+// Bytes that are not UTF-8 are kept as they are.
+std::string to_upper(std::string_view s);
 std::string to_lower_ascii(std::string_view s);
 bool is_valid_utf8(std::string_view s);
 // Appends code point CP (below 0x10000) to OUT as UTF-8.

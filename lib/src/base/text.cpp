@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <string>
 
+#include <utf8proc.h>
+
 namespace sfcohort {
 namespace {
 
@@ -338,6 +340,26 @@ std::string to_upper_ascii(std::string_view s) {
   std::string o(s);
   for (auto& c : o) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return o;
+}
+
+std::string to_upper(std::string_view s) {
+  std::string o;
+  o.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    utf8proc_int32_t cp = -1;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) {
+      o += s[i++];
+      continue;
+    }
+    utf8proc_uint8_t buf[4];
+    auto w = utf8proc_encode_char(utf8proc_toupper(cp), buf);
+    o.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(w));
+    i += static_cast<size_t>(n);
   }
   return o;
 }

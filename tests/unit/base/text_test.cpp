@@ -144,3 +144,12 @@ TEST_CASE("edit_distance: optimal string alignment, bounded") {
   CHECK(edit_distance("kitten", "sitting") == 3);
   CHECK(edit_distance("kitten", "sitting", 2) == 3);  // past MAX: MAX+1
 }
+
+TEST_CASE("to_upper: Unicode letters too, other bytes kept") {
+  CHECK(to_upper("Wójcik") == "WÓJCIK");
+  CHECK(to_upper("Bąk-Şahin") == "BĄK-ŞAHIN");
+  CHECK(to_upper("o'brien") == "O'BRIEN");
+  CHECK(to_upper(std::string("a\xff"
+                             "b")) == std::string("A\xff"
+                                                  "B"));
+}
