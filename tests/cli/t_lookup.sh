@@ -110,4 +110,20 @@ same "$(grep -o '"mode": "single"' "$T/out" | wc -l)" 10 "each single lookup aud
 expect_rc 0 "audit verify" sf audit verify
 expect_output lookup-audit-verify
 
+# Every name misspelt and the postcode mistyped, the date of birth and house
+# right: found by the key on date of birth and house, for a person to review.
+expect_rc 0 "every name misspelt" sf lookup --given Katrazyna --surname Mowak --dob 1990-11-03 --postcode "LS11 6DA" --house "Flat 3, 12"
+has "Katarzyna NOWAK  b. 1990-11-03" out "found on date of birth and house"
+
+# An index of an earlier sfcohort's keys (no version row) is built again by
+# the next lookup, in one transaction. Here its keys are all gone: only a
+# rebuild finds anyone.
+db_query "DELETE FROM match_bucket; DELETE FROM meta WHERE key = 'match_keys'"
+expect_rc 0 "lookup over an index of older keys" sf lookup --given Jonathan --surname Smith --dob 2009-03-14 --postcode "HD1 2AB" --house 12
+has "EXACT   Jonathan SMITH" out "the index was built again"
+same "$(db_query "SELECT value FROM meta WHERE key = 'match_keys'")" 2 "the keys' version is recorded"
+same "$(db_query "SELECT count(*) FROM match_person")" 6 "everyone indexed once"
+expect_rc 0 "every name misspelt, after the rebuild" sf lookup --given Katrazyna --surname Mowak --dob 1990-11-03 --postcode "LS11 6DA" --house "Flat 3, 12"
+has "Katarzyna NOWAK  b. 1990-11-03" out "the new key is in the rebuilt index"
+
 finish

@@ -190,6 +190,9 @@ class Store {
   // The same for each of PKS that is stored, added to OUT in no set order:
   // on PostgreSQL one query, not a round trip a person.
   Status people_match_fields(const std::vector<int64_t>& pks, std::vector<Person>& out);
+  // The same for the first LIMIT people with a pk above AFTER, ascending:
+  // a whole cohort read page by page (the match index rebuilt).
+  Status people_match_fields_after(int64_t after, int64_t limit, std::vector<Person>& out);
   // The largest pk of a person; 0 when there is none.
   Result<int64_t> max_person_pk();
   // A person in FAMILY_ID with these names and date of birth (compared after

@@ -352,6 +352,29 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows, boo
   return Ok{};
 }
 
+Status lock_index(Store& store) {
+  sql::Db& db = db::connection(store);
+  if (!db.postgres()) return Ok{};
+  return db.exec("LOCK TABLE match_person IN EXCLUSIVE MODE");
+}
+
+Status clear_index(Store& store) {
+  sql::Db& db = db::connection(store);
+  SF_TRY(db.exec("DELETE FROM match_bucket"));
+  SF_TRY(db.exec("DELETE FROM match_person"));
+  return db.exec("DELETE FROM name_freq");
+}
+
+Result<bool> may_write_index(Store& store) {
+  sql::Db& db = db::connection(store);
+  if (!db.postgres()) return true;
+  auto may = db.scalar_int(
+      "SELECT CASE WHEN has_table_privilege('sfcohort.match_person', 'DELETE') "
+      "AND has_table_privilege('sfcohort.meta', 'UPDATE') THEN 1 ELSE 0 END");
+  if (!may) return may.error();
+  return *may == 1;
+}
+
 Result<int64_t> max_indexed_pk(Store& store) {
   return db::connection(store).scalar_int("SELECT coalesce(max(pk), 0) FROM match_person");
 }

@@ -21,6 +21,14 @@
 
 namespace sfcohort::match_tables {
 
+// The version of the keys match::person_keys computes, kept in meta under
+// kKeysVersionMeta. It goes up whenever what the keys are changes (2: the
+// date of birth and house key), and a cohort indexed under another version
+// is indexed again (match::refresh_index). A database without the meta row
+// is of version 1, unless nobody is indexed in it yet.
+inline constexpr int kKeysVersion = 2;
+inline constexpr const char* kKeysVersionMeta = "match_keys";
+
 // A posting: a key and the pk of a person holding it.
 using Entry = std::pair<uint64_t, int64_t>;
 
@@ -90,6 +98,15 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows,
 // (lib/src/db/match_dispose.cpp).
 Status delete_indexed_people(Store& store, const std::vector<int64_t>& pks);
 Status drop_unused_names(Store& store);
+// Empties the match tables (keys, people, name counts), in the caller's
+// transaction, before the index is built again. lock_index first keeps
+// another client from doing the same meanwhile (on PostgreSQL a table lock
+// that readers pass; on SQLite the write transaction is the lock).
+Status lock_index(Store& store);
+Status clear_index(Store& store);
+// Whether this connection may write the match tables: always on SQLite; on
+// PostgreSQL, a role the server lets (a manager, the owner), not an officer.
+Result<bool> may_write_index(Store& store);
 // The largest pk indexed; 0 when none is.
 Result<int64_t> max_indexed_pk(Store& store);
 // The pks of stored people with no match_person row, ascending.

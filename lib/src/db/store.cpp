@@ -16,6 +16,7 @@
 #include "base/embedded.hpp"
 #include "db/audit_internal.hpp"
 #include "db/bulk_pg.hpp"
+#include "db/match_tables.hpp"
 #include "db/sqlite.hpp"
 #include "db/store_access.hpp"
 #include "db/store_internal.hpp"
@@ -63,6 +64,12 @@ Status ensure_database_id(sql::Db& db) {
     if (!st) return st.error();
     st->bind(1, to_hex(raw, sizeof raw)).bind(2, Store::now_utc());
     SF_TRY(st->run());
+    // A new database's match index (empty) is of the current keys' version;
+    // one from before database ids that already holds people is not.
+    SF_TRY(db.exec("INSERT INTO meta(key, value) SELECT '" +
+                   std::string(match_tables::kKeysVersionMeta) + "', '" +
+                   std::to_string(match_tables::kKeysVersion) +
+                   "' WHERE NOT EXISTS (SELECT 1 FROM match_person)"));
   }
   return Ok{};
 }
@@ -595,6 +602,21 @@ Status Store::people_match_fields(const std::vector<int64_t>& pks, std::vector<P
   auto st = cached(query);
   if (!st) return st.error();
   (*st)->bind(1, sql::array_literal(pks));
+  auto rows = db::rows_of(st, [](const sql::Stmt& s) {
+    Person p;
+    read_match_fields(s, p);
+    return p;
+  });
+  if (!rows) return rows.error();
+  for (Person& p : *rows) out.push_back(std::move(p));
+  return Ok{};
+}
+
+Status Store::people_match_fields_after(int64_t after, int64_t limit, std::vector<Person>& out) {
+  static const std::string query = std::string(kMatchFields) + "pk > ?1 ORDER BY pk LIMIT ?2";
+  auto st = cached(query);
+  if (!st) return st.error();
+  (*st)->bind(1, after).bind(2, limit);
   auto rows = db::rows_of(st, [](const sql::Stmt& s) {
     Person p;
     read_match_fields(s, p);

@@ -181,6 +181,54 @@ Status index_unindexed(Store& store) {
   return tx->commit();
 }
 
+namespace {
+
+Result<bool> keys_are_current(Store& store) {
+  auto v = store.meta(match_tables::kKeysVersionMeta);
+  if (!v) return v.error();
+  if (*v && **v == std::to_string(match_tables::kKeysVersion)) return true;
+  auto maxm = match_tables::max_indexed_pk(store);
+  if (!maxm) return maxm.error();
+  return *maxm == 0;  // nobody indexed: nothing is of an older version
+}
+
+}  // namespace
+
+Status refresh_index(Store& store) {
+  auto current = keys_are_current(store);
+  if (!current) return current.error();
+  if (!*current) {
+    auto may = match_tables::may_write_index(store);
+    if (!may) return may.error();
+    if (*may) {
+      auto tx = store.begin_transaction();
+      if (!tx) return tx.error();
+      SF_TRY(match_tables::lock_index(store));
+      // Another process may have rebuilt it while this one waited.
+      auto again = store.meta(match_tables::kKeysVersionMeta);
+      if (!again) return again.error();
+      if (!*again || **again != std::to_string(match_tables::kKeysVersion)) {
+        SF_TRY(match_tables::clear_index(store));
+        BulkIndex bulk(store);
+        constexpr int64_t kPage = 8192;
+        std::vector<Person> page;
+        for (int64_t after = 0;;) {
+          page.clear();
+          SF_TRY(store.people_match_fields_after(after, kPage, page));
+          for (const Person& p : page) SF_TRY(index_person(store, p));
+          if (static_cast<int64_t>(page.size()) < kPage) break;
+          after = page.back().pk;
+        }
+        SF_TRY(bulk.finish());
+        SF_TRY(store.set_meta(match_tables::kKeysVersionMeta,
+                              std::to_string(match_tables::kKeysVersion)));
+      }
+      SF_TRY(tx->commit());
+    }
+  }
+  return index_unindexed(store);
+}
+
 Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block,
              std::vector<int64_t>& pks) {
   SF_TRY(match_tables::people_with_keys(store, keys, max_block, pks));

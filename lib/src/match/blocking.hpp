@@ -36,6 +36,15 @@ Status remove_people(Store& store, const std::vector<int64_t>& pks);
 // transaction of its own. Cheap when there is none: two indexed reads.
 Status index_unindexed(Store& store);
 
+// What every lookup runs first: indexes the whole cohort again, in one
+// transaction, when it was indexed under keys of an earlier version
+// (match_tables::kKeysVersion: an sfcohort that computed other keys), and
+// then index_unindexed(). A role that may not write the match tables (an
+// officer on PostgreSQL) leaves an old index as it is and is answered from
+// it: the keys it lacks find nobody, the others as before, until a manager's
+// command brings it up to date. Cheap when nothing is to do: one meta read.
+Status refresh_index(Store& store);
+
 // The people sharing one of KEYS, in ascending pk order, without duplicates.
 // A key held by more than MAX_BLOCK people is skipped (not selective).
 Status probe(Store& store, const std::vector<uint64_t>& keys, size_t max_block,

@@ -344,7 +344,7 @@ Result<Matcher> Matcher::create(Store& store) {
   // it than it saved (measured: 8.3 s of CPU for 30,000 queries, 7.7 s with
   // 16 MiB, and a third of the memory).
   SF_TRY(store.set_cache_kib(16384));
-  SF_TRY(match::index_unindexed(store));
+  SF_TRY(match::refresh_index(store));
   auto total = match_tables::people_indexed(store);
   if (!total) return total.error();
   source->total = static_cast<double>(*total);

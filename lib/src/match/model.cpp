@@ -175,6 +175,8 @@ std::string initial(const std::string& name) {
 //   S  surname Soundex + date, day/month sorted (given name varied; swaps)
 //   Y  initial + surname Soundex + year     (a digit wrong in day or month)
 //   M  initial + surname Soundex + day, month (a digit wrong in the year)
+// and, apart from the names (dob_house_key):
+//   D  date of birth + house             (every name misspelt; the postcode too)
 void add_name_keys(const std::vector<std::string>& groups, const std::vector<std::string>& initials,
                    const std::vector<std::string>& codes,
                    const std::vector<std::string>& full_codes, const Date& d, bool swapped_dates,
@@ -190,6 +192,10 @@ void add_name_keys(const std::vector<std::string>& groups, const std::vector<std
       out.push_back(KeyHash().add("Y").add(i).add(c).add(std::to_string(d.year)).done());
       for (const auto& x : dates) out.push_back(KeyHash().add("M").add(i).add(c).add(md(x)).done());
     }
+}
+
+uint64_t dob_house_key(const Date& d, const House& h) {
+  return KeyHash().add("D").add(ymd(d)).add(h.building()).done();
 }
 
 void sort_unique(std::vector<uint64_t>& v) {
@@ -309,6 +315,7 @@ std::vector<uint64_t> person_keys(const Norm& p) {
     if (std::string c = names::soundex(p.surname.full); !c.empty()) full.push_back(c);
     add_name_keys(given_groups(p.given), {initial(p.given.first)}, surname_codes(p.surname), full,
                   *p.dob, false, out);
+    if (!p.house.empty()) out.push_back(dob_house_key(*p.dob, p.house));
   }
   if (uint64_t a = address_key(p)) out.push_back(a);
   sort_unique(out);
@@ -343,6 +350,12 @@ std::vector<uint64_t> query_keys(const Norm& q) {
     auto groups2 = given_groups(g);
     auto codes2 = surname_codes(s);
     add_name_keys(groups2, {initial(g.first)}, codes2, codes2, *q.dob, true, out);
+    if (!q.house.empty()) {
+      out.push_back(dob_house_key(*q.dob, q.house));
+      const Date& d = *q.dob;
+      if (d.day != d.month && d.day <= 12)
+        out.push_back(dob_house_key(Date{d.year, d.day, d.month}, q.house));
+    }
   }
   if (uint64_t a = address_key(q)) out.push_back(a);
   sort_unique(out);
