@@ -8,8 +8,9 @@
 # Reported: true matches found at possible or better and at strong, the
 # precision of strong answers, and the not-in-cohort queries answered
 # possible or better. Exit 1 when a target of the model is missed:
-#   UK-style (default, single, hard): found >= 99.5% (issue 11 aims at
-#     99.7%), single-perturbation strong >= 98%, false strong <= 0.1% of all
+#   UK-style (default, single, hard): found >= 99.7% for default (issue
+#     11's target), 99.5% for single and hard; single-perturbation strong
+#     >= 98%, false strong <= 0.1% of all
 #     queries, no twin strong, not-in-cohort at possible <= 1%;
 #   febrl: found >= 93%, precision of strong >= 99.9%, not-in-cohort at
 #     possible <= 3% (the UK-style 1% is not met here yet: namesakes).
@@ -74,8 +75,9 @@ perl -e '
   my $prec = $nstrong ? 100 * ($nstrong - $false) / $nstrong : 100;
   my $pfalse = $all ? 100 * $false / $all : 0; my $pneg = $neg ? 100 * $negp / $neg : 0;
   my $uk = $mix ne "febrl";
+  my $ukfound = $mix eq "default" ? 99.7 : 99.5;
   printf "noise model: %s\n", $mix;
-  printf "true matches found at possible or better: %.2f%% (%d of %d; target %s%%)\n", $pf, $tfound, $true, $uk ? "99.5" : "93";
+  printf "true matches found at possible or better: %.2f%% (%d of %d; target %s%%)\n", $pf, $tfound, $true, $uk ? $ukfound : "93";
   # A row with an unreadable field (a postcode no area has) is answered
   # error, with what the other fields found in its why: not counted found.
   printf "  of the rest, answered error (a field unreadable) with the person found on the other fields: %d\n", $errright;
@@ -85,7 +87,7 @@ perl -e '
   printf "false strong answers: %.2f%% of all queries (%d of %d%s)\n", $pfalse, $false, $all, $uk ? "; target at most 0.1%" : "";
   printf "not-in-cohort queries answered possible or better: %.2f%% (%d of %d; target at most %s%%)\n", $pneg, $negp, $neg, $uk ? "1" : "3";
   printf "twins strong for the other twin: %d (target 0)\n", $twin if $uk;
-  my $ok = $uk ? ($pf >= 99.5 && $ps >= 98 && $pfalse <= 0.1 && $twin == 0 && $pneg <= 1)
+  my $ok = $uk ? ($pf >= $ukfound && $ps >= 98 && $pfalse <= 0.1 && $twin == 0 && $pneg <= 1)
                : ($pf >= 93 && $prec >= 99.9 && $pneg <= 3);
   print $ok ? "quality: all targets met\n" : "quality: TARGETS MISSED\n";
   exit($ok ? 0 : 1);
