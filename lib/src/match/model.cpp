@@ -789,9 +789,13 @@ void one_value_differs(Comparison& c) {
   // included: a person should look (possible, never strong). The given name:
   // a twin, or the same person under another name; the date of birth: a
   // namesake parent or child, or a wrong date.
+  // A postcode or a surname one character out (a typo) still counts as
+  // agreeing here: the answer is for a person to review either way.
   const bool same_home =
-      c.why.postcode == PostcodeLevel::kExact && c.why.house == HouseLevel::kExact;
-  if (same_home && c.why.surname == SurnameLevel::kExact) {
+      (c.why.postcode == PostcodeLevel::kExact || c.why.postcode == PostcodeLevel::kNear) &&
+      c.why.house == HouseLevel::kExact;
+  if (same_home &&
+      (c.why.surname == SurnameLevel::kExact || c.why.surname == SurnameLevel::kFuzzy)) {
     if (c.why.given_name == GivenLevel::kDiffers && c.why.dob == DobLevel::kExact &&
         c.why.sex != SexLevel::kDiffers) {
       c.why.twin_or_alias = true;

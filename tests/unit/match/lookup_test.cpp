@@ -342,6 +342,18 @@ TEST_CASE("twins: never a strong match for each other; the household shows the f
   CHECK(lauren.household[0].family_id == "F4");
   CHECK(lauren.household[0].people == 2);
   CHECK(lauren.household[0].lead_agency == "Family Intervention Project");
+  // A typo in the surname or the postcode leaves it a case to review.
+  for (const Query& q : {Query{"Lauren", "Hirts", "2008-09-12", "HD2 1XY", "7"},
+                         Query{"Lauren", "Hirst", "2008-09-12", "HD2 1YX", "7"}}) {
+    CAPTURE(q.surname);
+    CAPTURE(q.postcode);
+    auto typo = look(s, q);
+    REQUIRE(typo.matches.size() == 2);
+    for (const auto& m : typo.matches) {
+      CHECK(m.band == Band::kPossible);
+      CHECK(m.why.twin_or_alias);
+    }
+  }
   // Away from the address, another given name is no match at all.
   CHECK(look(s, {"Lauren", "Hirst", "2008-09-12", "", ""}).matches.empty());
   // A sibling born on another day, at the address: none, named in the household.
