@@ -586,6 +586,19 @@ void read_match_fields(const sql::Stmt& s, Person& p) {
   p.sex = s.text(8);
 }
 
+// Appends the match fields of every row ST (bound, a kMatchFields query)
+// gives.
+Status append_match_fields(const Result<sql::Stmt*>& st, std::vector<Person>& out) {
+  auto rows = db::rows_of(st, [](const sql::Stmt& s) {
+    Person p;
+    read_match_fields(s, p);
+    return p;
+  });
+  if (!rows) return rows.error();
+  for (Person& p : *rows) out.push_back(std::move(p));
+  return Ok{};
+}
+
 }  // namespace
 
 Status Store::people_match_fields(const std::vector<int64_t>& pks, std::vector<Person>& out) {
@@ -602,14 +615,7 @@ Status Store::people_match_fields(const std::vector<int64_t>& pks, std::vector<P
   auto st = cached(query);
   if (!st) return st.error();
   (*st)->bind(1, sql::array_literal(pks));
-  auto rows = db::rows_of(st, [](const sql::Stmt& s) {
-    Person p;
-    read_match_fields(s, p);
-    return p;
-  });
-  if (!rows) return rows.error();
-  for (Person& p : *rows) out.push_back(std::move(p));
-  return Ok{};
+  return append_match_fields(st, out);
 }
 
 Status Store::people_match_fields_after(int64_t after, int64_t limit, std::vector<Person>& out) {
@@ -617,14 +623,7 @@ Status Store::people_match_fields_after(int64_t after, int64_t limit, std::vecto
   auto st = cached(query);
   if (!st) return st.error();
   (*st)->bind(1, after).bind(2, limit);
-  auto rows = db::rows_of(st, [](const sql::Stmt& s) {
-    Person p;
-    read_match_fields(s, p);
-    return p;
-  });
-  if (!rows) return rows.error();
-  for (Person& p : *rows) out.push_back(std::move(p));
-  return Ok{};
+  return append_match_fields(st, out);
 }
 
 Result<bool> Store::person_match_fields(int64_t pk, Person& p) {
