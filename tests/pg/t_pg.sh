@@ -114,6 +114,17 @@ has "admin grant" err "officer import hint"
 same "$(psql_q -c 'SELECT count(*) FROM sfcohort.person')" "$people" "officer import wrote nothing"
 same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" "$entries" "nor an audit entry"
 expect_rc 0 "an officer looks up" as_user $OFF lookup --given Jon --surname smith --dob 2009-03-14
+# A cohort indexed under older match keys (no version row): an officer's
+# lookup is answered from them and writes nothing; a manager's indexes the
+# cohort again.
+psql_q -c "DELETE FROM sfcohort.meta WHERE key = 'match_keys'" >/dev/null
+expect_rc 0 "an officer looks up over older keys" as_user $OFF lookup --given Jon --surname smith --dob 2009-03-14
+has "Jonathan SMITH" out "answered from the older keys"
+same "$(psql_q -c "SELECT count(*) FROM sfcohort.meta WHERE key = 'match_keys'")" 0 "an officer leaves the index as it is"
+expect_rc 0 "a manager looks up over older keys" as_user $MAN lookup --given Jon --surname smith --dob 2009-03-14
+has "Jonathan SMITH" out "answered after indexing again"
+same "$(psql_q -c "SELECT value FROM sfcohort.meta WHERE key = 'match_keys'")" 2 "a manager's lookup indexed the cohort again"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.match_person')" "$people" "everyone indexed once"
 expect_rc 5 "an officer may not verify the trail" as_user $OFF audit verify
 expect_rc 5 "an officer may not grant" as_user $OFF admin grant $OFF --role manager
 expect_rc 0 "a manager imports" as_user $MAN -q import more.csv
