@@ -125,5 +125,11 @@ same "$(db_query "SELECT value FROM meta WHERE key = 'match_keys'")" 2 "the keys
 same "$(db_query "SELECT count(*) FROM match_person")" 6 "everyone indexed once"
 expect_rc 0 "every name misspelt, after the rebuild" sf lookup --given Katrazyna --surname Mowak --dob 1990-11-03 --postcode "LS11 6DA" --house "Flat 3, 12"
 has "Katarzyna NOWAK  b. 1990-11-03" out "the new key is in the rebuilt index"
+# An import over older keys indexes the cohort again first, then imports.
+db_query "DELETE FROM meta WHERE key = 'match_keys'"
+printf 'family_id,person_id,given_name,surname,dob,postcode,house\nF000127,P0009999,Amir,Khan,2010-05-05,HD2 1AA,3\n' >more.csv
+expect_rc 0 "an import over older keys" sf -q import more.csv
+same "$(db_query "SELECT value FROM meta WHERE key = 'match_keys'")" 2 "the import indexed the cohort again"
+same "$(db_query "SELECT count(*) FROM match_person")" 7 "everyone indexed once, the new person too"
 
 finish

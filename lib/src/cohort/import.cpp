@@ -520,6 +520,10 @@ Result<ImportReport> import_csv(Store& store, const ImportOptions& opt) {
     SF_TRY(rejects.open(*opt.rejects_path, (*reader)->header()));
 
   const Date today = *parse_date(Store::today());
+  // A cohort indexed under older match keys is indexed again first, in a
+  // transaction of its own: the import's links and new people then use the
+  // current keys.
+  if (!opt.dry_run) SF_TRY(match::refresh_index(store));
   auto load = store.begin_bulk_load(opt.dry_run);
   if (!load) return load.error();
   changes::Log log;

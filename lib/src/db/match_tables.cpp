@@ -365,6 +365,8 @@ Status clear_index(Store& store) {
   return db.exec("DELETE FROM name_freq");
 }
 
+bool in_transaction(Store& store) { return db::connection(store).in_transaction(); }
+
 Result<bool> may_write_index(Store& store) {
   sql::Db& db = db::connection(store);
   if (!db.postgres()) return true;

@@ -104,6 +104,9 @@ Status drop_unused_names(Store& store);
 // that readers pass; on SQLite the write transaction is the lock).
 Status lock_index(Store& store);
 Status clear_index(Store& store);
+// Whether a transaction is open on STORE's connection (a command's own
+// write, which the index is not rebuilt inside).
+bool in_transaction(Store& store);
 // Whether this connection may write the match tables: always on SQLite; on
 // PostgreSQL, a role the server lets (a manager, the owner), not an officer.
 Result<bool> may_write_index(Store& store);

@@ -197,7 +197,10 @@ Result<bool> keys_are_current(Store& store) {
 Status refresh_index(Store& store) {
   auto current = keys_are_current(store);
   if (!current) return current.error();
-  if (!*current) {
+  // Inside a command's own write (an import linking ids, a nomination) the
+  // older keys answer; that command's import rebuilds first (import_csv),
+  // and otherwise the next lookup does.
+  if (!*current && !match_tables::in_transaction(store)) {
     auto may = match_tables::may_write_index(store);
     if (!may) return may.error();
     if (*may) {

@@ -42,7 +42,9 @@ Status index_unindexed(Store& store);
 // then index_unindexed(). A role that may not write the match tables (an
 // officer on PostgreSQL) leaves an old index as it is and is answered from
 // it: the keys it lacks find nobody, the others as before, until a manager's
-// command brings it up to date. Cheap when nothing is to do: one meta read.
+// command brings it up to date. Inside a transaction already open on STORE
+// (a command's own write) it is not rebuilt either. Cheap when nothing is to
+// do: one meta read.
 Status refresh_index(Store& store);
 
 // The people sharing one of KEYS, in ascending pk order, without duplicates.
