@@ -266,6 +266,11 @@ Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t 
 }
 
 Status update_postings(Store& store, std::vector<Entry> adds, std::vector<Entry> dels) {
+  // The buckets are read, then written: on PostgreSQL a rebuild of the
+  // index (lock_index) is waited for first, so what is read is what it
+  // wrote, not what it replaced.
+  if (db::connection(store).postgres())
+    SF_TRY(db::connection(store).exec("LOCK TABLE match_person IN ROW EXCLUSIVE MODE"));
   std::sort(adds.begin(), adds.end());
   adds.erase(std::unique(adds.begin(), adds.end()), adds.end());
   std::sort(dels.begin(), dels.end());
@@ -355,7 +360,7 @@ Status put_indexed_people(Store& store, std::span<const IndexedPerson> rows, boo
 Status lock_index(Store& store) {
   sql::Db& db = db::connection(store);
   if (!db.postgres()) return Ok{};
-  return db.exec("LOCK TABLE match_person IN EXCLUSIVE MODE");
+  return db.exec("LOCK TABLE match_person IN EXCLUSIVE MODE NOWAIT");
 }
 
 Status clear_index(Store& store) {
@@ -370,9 +375,14 @@ bool in_transaction(Store& store) { return db::connection(store).in_transaction(
 Result<bool> may_write_index(Store& store) {
   sql::Db& db = db::connection(store);
   if (!db.postgres()) return true;
+  // has_table_privilege with a list is true when any one is held: each
+  // privilege the rebuild uses is asked apart.
   auto may = db.scalar_int(
-      "SELECT CASE WHEN has_table_privilege('sfcohort.match_person', 'DELETE') "
-      "AND has_table_privilege('sfcohort.meta', 'UPDATE') THEN 1 ELSE 0 END");
+      "SELECT CASE WHEN bool_and(has_table_privilege('sfcohort.' || t, p)) "
+      "AND has_table_privilege('sfcohort.meta', 'INSERT') "
+      "AND has_table_privilege('sfcohort.meta', 'UPDATE') THEN 1 ELSE 0 END "
+      "FROM unnest(ARRAY['match_bucket', 'match_person', 'name_freq']) AS t, "
+      "unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p");
   if (!may) return may.error();
   return *may == 1;
 }

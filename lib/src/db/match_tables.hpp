@@ -101,7 +101,8 @@ Status drop_unused_names(Store& store);
 // Empties the match tables (keys, people, name counts), in the caller's
 // transaction, before the index is built again. lock_index first keeps
 // another client from doing the same meanwhile (on PostgreSQL a table lock
-// that readers pass; on SQLite the write transaction is the lock).
+// that readers pass and writers of postings wait for, failing at once when
+// another client holds it; on SQLite the write transaction is the lock).
 Status lock_index(Store& store);
 Status clear_index(Store& store);
 // Whether a transaction is open on STORE's connection (a command's own

@@ -183,50 +183,69 @@ Status index_unindexed(Store& store) {
 
 namespace {
 
-Result<bool> keys_are_current(Store& store) {
+enum class KeysState { kCurrent, kOlder, kUnmarked };
+
+// kUnmarked: nobody indexed yet in a database from before the version row;
+// whatever is indexed next is of the current keys.
+Result<KeysState> keys_state(Store& store) {
   auto v = store.meta(match_tables::kKeysVersionMeta);
   if (!v) return v.error();
-  if (*v && **v == std::to_string(match_tables::kKeysVersion)) return true;
+  if (*v && **v == std::to_string(match_tables::kKeysVersion)) return KeysState::kCurrent;
   auto maxm = match_tables::max_indexed_pk(store);
   if (!maxm) return maxm.error();
-  return *maxm == 0;  // nobody indexed: nothing is of an older version
+  return *maxm == 0 ? KeysState::kUnmarked : KeysState::kOlder;
+}
+
+Status set_keys_version(Store& store) {
+  return store.set_meta(match_tables::kKeysVersionMeta, std::to_string(match_tables::kKeysVersion));
+}
+
+// Indexes everyone again in TX, which holds the match tables' lock.
+Status rebuild(Store& store) {
+  // Another process may have rebuilt it while this one waited.
+  auto again = store.meta(match_tables::kKeysVersionMeta);
+  if (!again) return again.error();
+  if (*again && **again == std::to_string(match_tables::kKeysVersion)) return Ok{};
+  SF_TRY(match_tables::clear_index(store));
+  BulkIndex bulk(store);
+  constexpr int64_t kPage = 8192;
+  std::vector<Person> page;
+  for (int64_t after = 0;;) {
+    page.clear();
+    SF_TRY(store.people_match_fields_after(after, kPage, page));
+    for (const Person& p : page) SF_TRY(index_person(store, p));
+    if (static_cast<int64_t>(page.size()) < kPage) break;
+    after = page.back().pk;
+  }
+  SF_TRY(bulk.finish());
+  return set_keys_version(store);
 }
 
 }  // namespace
 
 Status refresh_index(Store& store) {
-  auto current = keys_are_current(store);
-  if (!current) return current.error();
+  auto state = keys_state(store);
+  if (!state) return state.error();
   // Inside a command's own write (an import linking ids, a nomination) the
   // older keys answer; that command's import rebuilds first (import_csv),
-  // and otherwise the next lookup does.
-  if (!*current && !match_tables::in_transaction(store)) {
+  // and otherwise the next lookup does. So does a role that may not write
+  // the match tables.
+  if (*state != KeysState::kCurrent && !match_tables::in_transaction(store)) {
     auto may = match_tables::may_write_index(store);
     if (!may) return may.error();
-    if (*may) {
+    if (*may && *state == KeysState::kUnmarked) {
+      SF_TRY(set_keys_version(store));
+    } else if (*may) {
+      // Another process rebuilding holds the lock: this one is answered
+      // from the older keys rather than wait for it (or fail).
       auto tx = store.begin_transaction();
-      if (!tx) return tx.error();
-      SF_TRY(match_tables::lock_index(store));
-      // Another process may have rebuilt it while this one waited.
-      auto again = store.meta(match_tables::kKeysVersionMeta);
-      if (!again) return again.error();
-      if (!*again || **again != std::to_string(match_tables::kKeysVersion)) {
-        SF_TRY(match_tables::clear_index(store));
-        BulkIndex bulk(store);
-        constexpr int64_t kPage = 8192;
-        std::vector<Person> page;
-        for (int64_t after = 0;;) {
-          page.clear();
-          SF_TRY(store.people_match_fields_after(after, kPage, page));
-          for (const Person& p : page) SF_TRY(index_person(store, p));
-          if (static_cast<int64_t>(page.size()) < kPage) break;
-          after = page.back().pk;
+      if (tx) {
+        auto locked = match_tables::lock_index(store);
+        if (locked) {
+          SF_TRY(rebuild(store));
+          SF_TRY(tx->commit());
         }
-        SF_TRY(bulk.finish());
-        SF_TRY(store.set_meta(match_tables::kKeysVersionMeta,
-                              std::to_string(match_tables::kKeysVersion)));
       }
-      SF_TRY(tx->commit());
     }
   }
   return index_unindexed(store);

@@ -43,7 +43,8 @@ Status index_unindexed(Store& store);
 // officer on PostgreSQL) leaves an old index as it is and is answered from
 // it: the keys it lacks find nobody, the others as before, until a manager's
 // command brings it up to date. Inside a transaction already open on STORE
-// (a command's own write) it is not rebuilt either. Cheap when nothing is to
+// (a command's own write) it is not rebuilt either, nor while another
+// process rebuilds it (its lock is not waited for). Cheap when nothing is to
 // do: one meta read.
 Status refresh_index(Store& store);
 
