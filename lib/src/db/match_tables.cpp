@@ -266,11 +266,6 @@ Status people_with_keys(Store& store, const std::vector<uint64_t>& keys, size_t 
 }
 
 Status update_postings(Store& store, std::vector<Entry> adds, std::vector<Entry> dels) {
-  // The buckets are read, then written: on PostgreSQL a rebuild of the
-  // index (lock_index) is waited for first, so what is read is what it
-  // wrote, not what it replaced.
-  if (db::connection(store).postgres())
-    SF_TRY(db::connection(store).exec("LOCK TABLE match_person IN ROW EXCLUSIVE MODE"));
   std::sort(adds.begin(), adds.end());
   adds.erase(std::unique(adds.begin(), adds.end()), adds.end());
   std::sort(dels.begin(), dels.end());
@@ -361,6 +356,12 @@ Status lock_index(Store& store) {
   sql::Db& db = db::connection(store);
   if (!db.postgres()) return Ok{};
   return db.exec("LOCK TABLE match_person IN EXCLUSIVE MODE NOWAIT");
+}
+
+Status lock_for_writing(Store& store) {
+  sql::Db& db = db::connection(store);
+  if (!db.postgres()) return Ok{};
+  return db.exec("LOCK TABLE match_person IN ROW EXCLUSIVE MODE");
 }
 
 Status clear_index(Store& store) {

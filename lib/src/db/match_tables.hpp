@@ -105,6 +105,11 @@ Status drop_unused_names(Store& store);
 // another client holds it; on SQLite the write transaction is the lock).
 Status lock_index(Store& store);
 Status clear_index(Store& store);
+// What a writer of the index takes before it reads what it will change (a
+// person's keys, a bucket): on PostgreSQL it waits for a rebuild holding
+// lock_index, so what it reads is what the rebuild wrote, not what it
+// replaced; held to the end of the transaction, so once is enough.
+Status lock_for_writing(Store& store);
 // Whether a transaction is open on STORE's connection (a command's own
 // write, which the index is not rebuilt inside).
 bool in_transaction(Store& store);

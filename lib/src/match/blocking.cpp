@@ -107,6 +107,7 @@ Status index_person(Store& store, const Person& p) {
   Prepared computed;
   const Prepared* pre = bulk ? bulk->prepared : nullptr;
   if (bulk) bulk->prepared = nullptr;
+  if (!bulk) SF_TRY(match_tables::lock_for_writing(store));  // a bulk took it
   if (!pre) {
     computed = prepare(p);
     pre = &computed;
@@ -264,7 +265,9 @@ BulkIndex::BulkIndex(Store& store, size_t people_buffered, size_t keys_buffered)
   s->people_buffered = std::max<size_t>(people_buffered, 1);
   s->keys_buffered = std::max<size_t>(keys_buffered, 1);
   // Without a way to report an error here, a failed query only costs speed:
-  // every person is then checked for earlier keys.
+  // every person is then checked for earlier keys (and a failed lock leaves
+  // the transaction failed, which the next statement reports).
+  (void)match_tables::lock_for_writing(store_);
   auto maxm = match_tables::max_indexed_pk(store_);
   s->max_pk_before = maxm ? *maxm : INT64_MAX;
   std::lock_guard<std::mutex> l(g_mu);
@@ -309,6 +312,7 @@ Status BulkIndex::finish() {
 namespace sfcohort::match {
 
 Status remove_people(Store& store, const std::vector<int64_t>& pks) {
+  SF_TRY(match_tables::lock_for_writing(store));
   std::vector<match_tables::Entry> dels;
   std::map<std::pair<match_tables::NameKind, std::string>, int64_t> names;
   int64_t indexed = 0;
