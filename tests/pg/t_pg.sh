@@ -30,7 +30,7 @@ expect_rc 0 "init" sf init
 has "created postgresql://" out "init"
 hasnt "audit key" out "init: the trail's key is the server's"
 [ ! -e "$SFCOHORT_KEYS/audit.key" ] && ok || fail "init on PostgreSQL wrote an audit key file"
-same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 13 "schema version kept in the database"
+same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 14 "schema version kept in the database"
 expect_rc 0 "init again" sf init
 has "is up to date" out "init again"
 constraints() {

@@ -1,0 +1,112 @@
+-- sfcohort schema for PostgreSQL, migration 14 (schema/0014_*.sql): the
+-- audit append in SQL. The first append of a connection loaded PL/pgSQL and
+-- ran hmac_sha256()'s byte loop over the key, about 8 ms of a single lookup
+-- whose own queries take 3. The key's HMAC pads (RFC 2104: the key padded to
+-- 64 bytes, XOR 0x36 and XOR 0x5c) and the disclosure digest's key are now
+-- made once, here, and kept beside the key in audit_key, which the same
+-- roles read (owner and auditors); the functions below are plain SQL. The
+-- MACs, the chain and the digests are the same bytes as before, so entries
+-- made before and after verify alike. PL/pgSQL stays for the triggers that
+-- refuse changes to the trail.
+
+-- K XOR PAD, each byte, with K the key padded to 64 bytes (hashed first if
+-- longer), as RFC 2104 makes its inner and outer pads.
+CREATE FUNCTION hmac_pad(key bytea, pad int) RETURNS bytea
+LANGUAGE sql IMMUTABLE STRICT SET search_path = sfcohort, pg_catalog AS $$
+  SELECT string_agg(decode(lpad(to_hex(get_byte(k, i) # pad), 2, '0'), 'hex'), ''::bytea
+                    ORDER BY i)
+  FROM (SELECT k || decode(repeat('00', 64 - length(k)), 'hex') AS k
+        FROM (SELECT CASE WHEN length(key) > 64 THEN sha256(key) ELSE key END AS k) AS s) AS p,
+       generate_series(0, 63) AS i
+$$;
+
+CREATE OR REPLACE FUNCTION hmac_sha256(msg bytea, key bytea) RETURNS bytea
+LANGUAGE sql IMMUTABLE STRICT SET search_path = sfcohort, pg_catalog AS $$
+  SELECT sha256(hmac_pad(key, 92) || sha256(hmac_pad(key, 54) || msg))
+$$;
+
+ALTER TABLE audit_key ADD COLUMN ipad bytea, ADD COLUMN opad bytea, ADD COLUMN disclosure bytea;
+UPDATE audit_key SET ipad = hmac_pad(key, 54), opad = hmac_pad(key, 92),
+                     disclosure = hmac_sha256(convert_to('sfcohort disclosure digest', 'UTF8'), key);
+ALTER TABLE audit_key ALTER COLUMN ipad SET NOT NULL, ALTER COLUMN opad SET NOT NULL,
+                      ALTER COLUMN disclosure SET NOT NULL;
+
+-- HMAC-SHA-256 of MSG under the audit key.
+CREATE FUNCTION audit_mac(msg bytea) RETURNS bytea
+LANGUAGE sql STABLE STRICT SET search_path = sfcohort, pg_catalog AS $$
+  SELECT sha256(opad || sha256(ipad || msg)) FROM audit_key
+$$;
+
+CREATE OR REPLACE FUNCTION disclosure_key() RETURNS bytea
+LANGUAGE sql STABLE SET search_path = sfcohort, pg_catalog AS $$
+  SELECT disclosure FROM audit_key
+$$;
+
+-- Makes the head from the genesis MAC if there is none yet (two first
+-- appends at once: the primary key lets one in), then locks it, so that
+-- what the caller reads of the head next is the newest and stays so until
+-- its transaction ends. Returns the head's seq.
+CREATE FUNCTION audit_lock_head() RETURNS bigint
+LANGUAGE sql SET search_path = sfcohort, pg_catalog SET jit = off AS $$
+  INSERT INTO audit_head(seq, mac)
+    SELECT 0, encode(audit_mac(convert_to('sfcohort audit genesis ' || value, 'UTF8')), 'hex')
+    FROM meta WHERE key = 'database_id' AND NOT EXISTS (SELECT FROM audit_head)
+    ON CONFLICT (one) DO NOTHING;
+  SELECT seq FROM audit_head FOR UPDATE;
+$$;
+
+-- Each statement of a SQL function reads a new snapshot (READ COMMITTED),
+-- so the entry is made from the head as it is once locked. The one-row
+-- tables are read as scalars: joined, never analysed, they were planned as
+-- thousands of rows, dear enough to be compiled (JIT), 130 ms.
+CREATE OR REPLACE FUNCTION audit_append(p_command text, p_purpose text, p_subject text, p_detail text)
+RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = sfcohort, pg_catalog SET jit = off AS $$
+  SELECT audit_lock_head();
+  WITH e AS (
+    SELECT seq + 1 AS n, mac AS prev, session_user::text AS who,
+           to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at
+    FROM audit_head
+  ), b AS (
+    SELECT e.*, '[' || n || ',' || to_json(at)::text || ',' || to_json(who)::text || ',' ||
+                to_json(p_command)::text || ',' || to_json(p_purpose)::text || ',' ||
+                to_json(p_subject)::text || ',' || to_json(p_detail)::text || ',' ||
+                to_json(who)::text || ']' AS body
+    FROM e
+  ), added AS (
+    INSERT INTO audit(seq, at, actor, command, purpose, subject, detail, prev_mac, mac, os_user)
+      SELECT n, at, who, p_command, p_purpose, p_subject, p_detail, prev,
+             encode(audit_mac(convert_to(prev || E'\n' || body, 'UTF8')), 'hex'), who
+      FROM b
+    RETURNING seq, mac
+  )
+  UPDATE audit_head SET seq = added.seq, mac = added.mac FROM added RETURNING added.seq;
+$$;
+
+-- A disclosing entry's detail from the client: a JSON object in which the
+-- server, not the client, puts "disclosed".
+CREATE DOMAIN audit_detail AS text
+  CONSTRAINT "the detail must be a JSON object without ""disclosed"""
+  CHECK (left(VALUE, 1) = '{' AND NOT (VALUE::jsonb ? 'disclosed'));
+
+CREATE OR REPLACE FUNCTION audit_append_disclosed(p_command text, p_purpose text, p_subject text,
+                                                  p_detail text, p_rows text)
+RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = sfcohort, pg_catalog SET jit = off AS $$
+  SELECT p_detail::audit_detail;
+  SELECT audit_lock_head();
+  SELECT audit_append(p_command, p_purpose, p_subject,
+           '{"disclosed":{"digest":"' || disclosure_hex(x) || '","people":' || people || '}' ||
+           CASE WHEN p_detail = '{}' THEN '}' ELSE ',' || substr(p_detail, 2) END)
+  FROM (SELECT count(*) AS people,
+               disclosure_xor(disclosure_row_digest((SELECT disclosure FROM audit_key),
+                                                    (SELECT seq FROM audit_head) + 1,
+                                                    r->>0, r->>1)) AS x
+        FROM json_array_elements(p_rows::json) AS r) AS s;
+  INSERT INTO disclosure(person_id, audit_seq, partner, family_id)
+    SELECT r->>0, (SELECT seq FROM audit_head), r->>1, coalesce(r->>2, '')
+    FROM json_array_elements(p_rows::json) AS r;
+  SELECT seq FROM audit_head;
+$$;
+
+REVOKE ALL ON FUNCTION hmac_pad(bytea, int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION audit_mac(bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION audit_lock_head() FROM PUBLIC;
