@@ -43,14 +43,17 @@ LANGUAGE sql STABLE SET search_path = sfcohort, pg_catalog AS $$
 $$;
 
 -- Makes the head from the genesis MAC if there is none yet (two first
--- appends at once: the primary key lets one in), then locks it, so that
--- what the caller reads of the head next is the newest and stays so until
--- its transaction ends. Returns the head's seq.
+-- appends at once: the primary key lets one in; without a database id the
+-- MAC is null and the insert fails, as the append must), then locks it, so
+-- that what the caller reads of the head next is the newest and stays so
+-- until its transaction ends. Returns the head's seq.
 CREATE FUNCTION audit_lock_head() RETURNS bigint
 LANGUAGE sql SET search_path = sfcohort, pg_catalog SET jit = off AS $$
   INSERT INTO audit_head(seq, mac)
-    SELECT 0, encode(audit_mac(convert_to('sfcohort audit genesis ' || value, 'UTF8')), 'hex')
-    FROM meta WHERE key = 'database_id' AND NOT EXISTS (SELECT FROM audit_head)
+    SELECT 0, encode(audit_mac(convert_to('sfcohort audit genesis ' ||
+                                          (SELECT value FROM meta WHERE key = 'database_id'),
+                                          'UTF8')), 'hex')
+    WHERE NOT EXISTS (SELECT FROM audit_head)
     ON CONFLICT (one) DO NOTHING;
   SELECT seq FROM audit_head FOR UPDATE;
 $$;
