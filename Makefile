@@ -7,11 +7,13 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian 12 packages: the build, the tests (mandoc, sqlite3, age, minisign, jq;
 # chromium and python3-pil render and check the HTML report), the lint
 # (clang-format, python3) and the demo; postgresql and libpq-dev: the team
-# backend (tests/pg/ starts a throwaway cluster of the server).
+# backend (tests/pg/ starts a throwaway cluster of the server); pgbouncer:
+# the pooler a team may put in front of it (tests/pg/t_pooler.sh).
 PACKAGES = g++ cmake make pkg-config libcli11-dev libsqlite3-dev libsodium-dev libssl-dev \
            nlohmann-json3-dev doctest-dev zlib1g-dev libutf8proc-dev libzip-dev libexpat1-dev \
            libxlsxwriter-dev mandoc sqlite3 age minisign jq clang-format python3 python3-jsonschema \
-           chromium python3-pil python3-openpyxl python3-xlsxwriter postgresql libpq-dev
+           chromium python3-pil python3-openpyxl python3-xlsxwriter postgresql libpq-dev \
+           pgbouncer
 
 # The C++ that `make lint` holds to the committed .clang-format.
 FORMATTED = $(shell find cmd lib tests bench -name '*.cpp' -o -name '*.hpp' | sort)
