@@ -8,6 +8,9 @@
 #   - a batch of QUERIES queries against the PEOPLE (queries/s),
 #   - OFFICERS officers each running single lookups in a loop while an
 #     import of MORE new people runs (p95 and max lookup latency, errors).
+# Where PgBouncer is installed, the same again through it (session mode,
+# tests/pg/pooler.sh), into a database of its own: the server keeps its
+# sessions between commands, so a command no longer waits for one to start.
 # Prints markdown on stdout; progress on stderr.
 #   bench/pg.sh BUILD_DIR
 # PEOPLE=100000 QUERIES=10000 MORE=10000 bench/pg.sh build   # a quick run
@@ -22,7 +25,8 @@ SEED=${SEED:-1}
 SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
 
 PG_ENVFILE="$SCRATCH/pg.env"
-trap 'bash "$SRC_DIR/tests/pg/cluster.sh" stop "$PG_ENVFILE"; rm -rf "$SCRATCH"' EXIT
+POOL_ENVFILE="$SCRATCH/pool.env"
+trap 'bash "$SRC_DIR/tests/pg/pooler.sh" stop "$POOL_ENVFILE"; bash "$SRC_DIR/tests/pg/cluster.sh" stop "$PG_ENVFILE"; rm -rf "$SCRATCH"' EXIT
 note "starting a PostgreSQL cluster"
 bash "$SRC_DIR/tests/pg/cluster.sh" start "$PG_ENVFILE"
 # shellcheck disable=SC1090
@@ -111,17 +115,18 @@ concurrent() {
 # run_backend NAME: every figure for the database SFCOHORT_DB names.
 run_backend() {
   local name=$1 import_line batch_line single more
+  local slug=${name// /-}
   note "$name: importing $PEOPLE people"
   "$SF" -q init >/dev/null
-  measure "import-$name" "$SF" -q import "$cohort"
+  measure "import-$slug" "$SF" -q import "$cohort"
   import_line="${WALL} s, $(mib "$RSS_KB") (exit $RC)"
   note "$name: a batch of $QUERIES queries"
-  measure "batch-$name" "$SF" -q lookup --batch "$SCRATCH/queries.csv" --output "$SCRATCH/out-$name.csv"
+  measure "batch-$slug" "$SF" -q lookup --batch "$SCRATCH/queries.csv" --output "$SCRATCH/out-$slug.csv"
   batch_line="$(awk -v n="$QUERIES" -v w="$WALL" 'BEGIN { printf "%.0f", n / w }') q/s (${WALL} s, $(mib "$RSS_KB"), exit $RC)"
   note "$name: $SINGLES single lookups"
   single=$(single_lookups)
   note "$name: $OFFICERS officers during an import of $MORE people"
-  more=$(concurrent "$name")
+  more=$(concurrent "$slug")
   echo "| $name | $import_line | $single s | $batch_line | $more |"
 }
 
@@ -129,12 +134,24 @@ echo "| backend | import $PEOPLE | single lookup (median) | batch $QUERIES | imp
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 SFCOHORT_DB=$SQLITE_DB run_backend SQLite
 SFCOHORT_DB=$PG_URI run_backend PostgreSQL
-if cmp -s "$SCRATCH/out-SQLite.csv" "$SCRATCH/out-PostgreSQL.csv"; then
-  echo
-  echo "The two batches' answers are the same, byte for byte."
-else
-  echo
-  echo "The two batches' answers differ."
+pooled=""
+if command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ]; then
+  note "starting PgBouncer in front of the cluster"
+  bash "$SRC_DIR/tests/pg/pooler.sh" start "$POOL_ENVFILE" "$PG_ENVFILE"
+  # shellcheck disable=SC1090
+  . "$POOL_ENVFILE"
+  "$PG_BIN/createdb" bench_pooled
+  SFCOHORT_DB="postgresql:///bench_pooled?$POOL_URI_HOST" run_backend "PostgreSQL via PgBouncer"
+  pooled=1
+fi
+echo
+same_answers="The batches' answers are the same, byte for byte"
+for f in "$SCRATCH"/out-*.csv; do
+  cmp -s "$SCRATCH/out-SQLite.csv" "$f" || same_answers="The batches' answers differ ($(basename "$f") from out-SQLite.csv)"
+done
+echo "$same_answers."
+if [ -n "$pooled" ]; then
+  echo "PgBouncer $(pgbouncer --version 2>/dev/null | head -n 1 | awk '{print $2}') in session mode, on the same machine over its Unix socket, a pool per user and database."
 fi
 for f in "$SCRATCH"/officer-*.err; do
   [ -s "$f" ] && { echo; echo "A failed lookup said: $(head -n 1 "$f")"; break; }
