@@ -135,7 +135,8 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 SFCOHORT_DB=$SQLITE_DB run_backend SQLite
 SFCOHORT_DB=$PG_URI run_backend PostgreSQL
 pooled=""
-if command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ]; then
+PGBOUNCER_BIN=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+if [ -x "$PGBOUNCER_BIN" ]; then
   note "starting PgBouncer in front of the cluster"
   bash "$SRC_DIR/tests/pg/pooler.sh" start "$POOL_ENVFILE" "$PG_ENVFILE"
   # shellcheck disable=SC1090
@@ -151,7 +152,7 @@ for f in "$SCRATCH"/out-*.csv; do
 done
 echo "$same_answers."
 if [ -n "$pooled" ]; then
-  echo "PgBouncer $(pgbouncer --version 2>/dev/null | head -n 1 | awk '{print $2}') in session mode, on the same machine over its Unix socket, a pool per user and database."
+  echo "PgBouncer $("$PGBOUNCER_BIN" --version 2>/dev/null | head -n 1 | awk '{print $2}') in session mode, on the same machine over its Unix socket; the officers are one database user, so one pool of server sessions serves them all."
 fi
 for f in "$SCRATCH"/officer-*.err; do
   [ -s "$f" ] && { echo; echo "A failed lookup said: $(head -n 1 "$f")"; break; }

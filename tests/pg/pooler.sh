@@ -24,13 +24,12 @@ stop() {
   if [ -n "${POOL_DIR:-}" ] && [ -d "$POOL_DIR" ]; then
     local pid i
     pid=$(cat "$POOL_DIR/pgbouncer.pid" 2>/dev/null || true)
-    if [ -n "$pid" ]; then
-      kill -TERM "$pid" 2>/dev/null || true
+    if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
       for i in $(seq 50); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
       done
-      kill -KILL "$pid" 2>/dev/null || true
+      if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
     fi
     rm -rf "$POOL_DIR"
   fi
@@ -50,6 +49,14 @@ case $cmd in
     # shellcheck disable=SC1090
     . "$pg_envfile"
     dir=$(mktemp -d /tmp/sfcohort-pool.XXXXXX)
+    # From here the environment file names the folder, so that stop (the
+    # caller's trap, or a failure below) finds and ends whatever started.
+    printf 'POOL_DIR=%q\n' "$dir" >"$envfile"
+    failed() {
+      cat "$dir/start.log" "$dir/pgbouncer.log" >&2 2>/dev/null || true
+      stop
+      exit 1
+    }
     chmod 755 "$dir"
     [ "$(id -u)" -eq 0 ] && chown nobody "$dir"
     : >"$dir/userlist.txt"
@@ -71,13 +78,12 @@ logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI
     chmod 644 "$dir"/*
-    as_nobody "$bin" -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 ||
-      { cat "$dir/start.log" "$dir/pgbouncer.log" >&2 2>/dev/null; rm -rf "$dir"; exit 1; }
+    as_nobody "$bin" -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 || failed
     for _ in $(seq 50); do
       [ -S "$dir/.s.PGSQL.6432" ] && break
       sleep 0.1
     done
-    [ -S "$dir/.s.PGSQL.6432" ] || { cat "$dir/pgbouncer.log" >&2; rm -rf "$dir"; exit 1; }
+    [ -S "$dir/.s.PGSQL.6432" ] || failed
     printf 'POOL_DIR=%q\nPOOL_URI_HOST=%q\n' "$dir" "host=$dir&port=6432" >"$envfile"
     ;;
   *)

@@ -179,6 +179,27 @@ run as_off "SELECT sfcohort.audit_append_disclosed('lookup', '', '', '{\"disclos
 has 'without "disclosed"' err "an officer may not record a digest of its own"
 run as_off "SELECT sfcohort.dispose_disclosures('[\"P0004812\"]')"
 has "permission denied" err "an officer may not dispose of disclosure rows"
+run as_off "SELECT sfcohort.audit_append('lookup', '', '', '{\"disclosed\":{\"people\":0}}')"
+has 'without "disclosed"' err "nor claim one in a plain entry"
+# The owner's functions do not use an officer's temporary tables or types
+# (looked in first, unless named last in the functions' search_path): a
+# temporary audit_key of the officer's does not key the entry, a temporary
+# audit does not receive it, a temporary audit_detail does not let a digest
+# of the officer's through.
+n=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+run as_off "CREATE TEMP TABLE audit_key (key bytea, ipad bytea, opad bytea, disclosure bytea);
+  INSERT INTO audit_key VALUES ('\\x00', '\\x00', '\\x00', '\\x00');
+  CREATE TEMP TABLE audit (seq bigint, at text, actor text, command text, purpose text,
+    subject text, detail text, prev_mac text, mac text, os_user text);
+  SELECT sfcohort.audit_append('lookup', '', '', '{}');
+  SELECT count(*) FROM audit"
+same "$RC $(tail -n 1 "$T/out")" "0 0" "an officer's temporary audit table received nothing"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" "$((n + 1))" "the entry is in the trail"
+run as_off "CREATE DOMAIN pg_temp.audit_detail AS text;
+  SELECT sfcohort.audit_append_disclosed('lookup', '', '', '{\"disclosed\":{\"people\":0}}', '[]')"
+has 'without "disclosed"' err "an officer's temporary type changes nothing"
+expect_rc 0 "the trail verifies after the officer's attempts" as_user $AUD audit verify
+has "intact" out "verified by the auditor"
 
 # Disposal at the end of retention: an officer is refused by the server
 # (exit 5, nothing deleted); a manager disposes in one transaction with its
