@@ -72,15 +72,14 @@ LANGUAGE sql SET search_path = sfcohort, pg_catalog, pg_temp SET jit = off AS $$
   SELECT seq FROM audit_head FOR UPDATE;
 $$;
 
--- The entry itself, for audit_append() and audit_append_disclosed(); no
--- role may call it. Each statement of a SQL function reads a new snapshot
--- (READ COMMITTED), so the entry is made from the head as it is once
--- locked. One-row tables are read as scalars: joined, never analysed, they
+-- The entry itself, for audit_append() and audit_append_disclosed(), which
+-- have locked the head (audit_lock_head) in a statement before; no role may
+-- call it. Each statement of a SQL function reads a new snapshot (READ
+-- COMMITTED), so the entry is made from the head as it is once locked. One-row tables are read as scalars: joined, never analysed, they
 -- were planned as thousands of rows, dear enough to be compiled (JIT: 130
 -- ms, the append 196 ms in all); jit is off here besides.
 CREATE FUNCTION audit_entry(p_command text, p_purpose text, p_subject text, p_detail text)
 RETURNS bigint LANGUAGE sql SET search_path = sfcohort, pg_catalog, pg_temp SET jit = off AS $$
-  SELECT audit_lock_head();
   WITH e AS (
     SELECT seq + 1 AS n, mac AS prev, session_user::text AS who,
            to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at
@@ -110,7 +109,9 @@ CREATE DOMAIN audit_detail AS text
 
 CREATE OR REPLACE FUNCTION audit_append(p_command text, p_purpose text, p_subject text, p_detail text)
 RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = sfcohort, pg_catalog, pg_temp AS $$
-  SELECT audit_entry(p_command, p_purpose, p_subject, p_detail::audit_detail);
+  SELECT p_detail::audit_detail;
+  SELECT audit_lock_head();
+  SELECT audit_entry(p_command, p_purpose, p_subject, p_detail);
 $$;
 
 CREATE OR REPLACE FUNCTION audit_append_disclosed(p_command text, p_purpose text, p_subject text,
