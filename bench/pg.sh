@@ -7,7 +7,9 @@
 #     best of 3 runs each),
 #   - a batch of QUERIES queries against the PEOPLE (queries/s),
 #   - OFFICERS officers each running single lookups in a loop while an
-#     import of MORE new people runs (p95 and max lookup latency, errors).
+#     import of MORE new people runs (p95 and max lookup latency, errors);
+#     on PostgreSQL each officer is a database user of their own, granted
+#     the officer role.
 # Where PgBouncer is installed, the same again through it (session mode,
 # tests/pg/pooler.sh), into a database of its own: the server keeps its
 # sessions between commands, so a command no longer waits for one to start.
@@ -24,6 +26,7 @@ SINGLES=${SINGLES:-20}
 SEED=${SEED:-1}
 SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
 
+officer_user() { echo "sf_bench_officer_$1"; }
 PG_ENVFILE="$SCRATCH/pg.env"
 POOL_ENVFILE="$SCRATCH/pool.env"
 trap 'bash "$SRC_DIR/tests/pg/pooler.sh" stop "$POOL_ENVFILE"; bash "$SRC_DIR/tests/pg/cluster.sh" stop "$PG_ENVFILE"; rm -rf "$SCRATCH"' EXIT
@@ -33,6 +36,11 @@ bash "$SRC_DIR/tests/pg/cluster.sh" start "$PG_ENVFILE"
 . "$PG_ENVFILE"
 "$PG_BIN/createdb" bench
 PG_URI="postgresql:///bench?host=$PGHOST"
+# The officers are a team: a database user each, granted the officer role
+# (sfcohort admin grant), so each looks up as the server lets an officer.
+for i in $(seq 1 "$OFFICERS"); do
+  "$PG_BIN/psql" -X -q -d postgres -c "CREATE ROLE $(officer_user "$i") LOGIN" >/dev/null
+done
 SQLITE_DB="$SCRATCH/cohort.db"
 
 echo "## sfcohort on PostgreSQL beside SQLite"
@@ -73,24 +81,27 @@ single_lookups() {
   median "${walls[@]}"
 }
 
-# officer N: single lookups in a loop until $SCRATCH/stop exists; one line
-# "seconds exit" a lookup in $SCRATCH/officer-N.
+# officer N: single lookups in a loop until $SCRATCH/stop exists, as the
+# database user officer_of N names (OFFICER_DB, with %u for that user; the
+# cohort SFCOHORT_DB names when unset); one line "microseconds exit" a
+# lookup in $SCRATCH/officer-N. Timed by the shell itself: a timing process
+# a lookup would take the CPU the officers share.
 officer() {
-  local n=$1 g s d p h t0 t1 rc
+  local n=$1 g s d p h t0 t1 rc db=$SFCOHORT_DB
+  [ -z "${OFFICER_DB:-}" ] || db=${OFFICER_DB//%u/$(officer_user "$n")}
   : >"$SCRATCH/officer-$n"
   while [ ! -e "$SCRATCH/stop" ]; do
     while IFS=$'\t' read -r g s d p h; do
       [ -e "$SCRATCH/stop" ] && break
-      t0=$EPOCHREALTIME
-      "$SF" -q lookup "--given=$g" "--surname=$s" "--dob=$d" "--postcode=$p" "--house=$h" \
+      t0=${EPOCHREALTIME/[.,]/}
+      SFCOHORT_DB=$db "$SF" -q lookup "--given=$g" "--surname=$s" "--dob=$d" "--postcode=$p" "--house=$h" \
         >/dev/null 2>>"$SCRATCH/officer-$n.err"
       rc=$?
-      t1=$EPOCHREALTIME
-      awk -v a="$t0" -v b="$t1" -v rc="$rc" 'BEGIN { printf "%.4f %d\n", b - a, rc }' >>"$SCRATCH/officer-$n"
+      t1=${EPOCHREALTIME/[.,]/}
+      echo "$((t1 - t0)) $rc" >>"$SCRATCH/officer-$n"
     done < <(tail -n +"$((n * 10 + 1))" "$SCRATCH/singles.tsv")
   done
 }
-
 # concurrent: OFFICERS officers during an import of MORE people; prints
 # the import's wall, the lookups, their p95 and max, and how many failed.
 concurrent() {
@@ -104,8 +115,8 @@ concurrent() {
   imp_rc=$RC
   touch "$SCRATCH/stop"
   for i in $pids; do wait "$i" || true; done
-  cat "$SCRATCH"/officer-[0-9]* | sort -g | awk -v w="$WALL" -v rc="$imp_rc" '
-    { t[NR] = $1; if ($2 > 1) bad++ }
+  cat "$SCRATCH"/officer-[0-9]* | sort -n | awk -v w="$WALL" -v rc="$imp_rc" '
+    { t[NR] = $1 / 1e6; if ($2 > 1) bad++ }
     END {
       p95 = NR ? t[int(NR * 0.95 + 0.999)] : 0
       printf "%s s (exit %d) | %d | %.3f s | %.3f s | %d", w, rc, NR, p95, (NR ? t[NR] : 0), bad
@@ -125,6 +136,9 @@ run_backend() {
   batch_line="$(awk -v n="$QUERIES" -v w="$WALL" 'BEGIN { printf "%.0f", n / w }') q/s (${WALL} s, $(mib "$RSS_KB"), exit $RC)"
   note "$name: $SINGLES single lookups"
   single=$(single_lookups)
+  if [ -n "${OFFICER_DB:-}" ]; then
+    for i in $(seq 1 "$OFFICERS"); do "$SF" -q admin grant "$(officer_user "$i")" --role officer >/dev/null; done
+  fi
   note "$name: $OFFICERS officers during an import of $MORE people"
   more=$(concurrent "$slug")
   echo "| $name | $import_line | $single s | $batch_line | $more |"
@@ -133,16 +147,19 @@ run_backend() {
 echo "| backend | import $PEOPLE | single lookup (median) | batch $QUERIES | import $MORE during lookups (wall) | lookups | p95 | max | failed |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 SFCOHORT_DB=$SQLITE_DB run_backend SQLite
-SFCOHORT_DB=$PG_URI run_backend PostgreSQL
+SFCOHORT_DB=$PG_URI OFFICER_DB="postgresql://%u@/bench?host=$PGHOST" run_backend PostgreSQL
 pooled=""
 PGBOUNCER_BIN=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
 if [ -x "$PGBOUNCER_BIN" ]; then
   note "starting PgBouncer in front of the cluster"
-  bash "$SRC_DIR/tests/pg/pooler.sh" start "$POOL_ENVFILE" "$PG_ENVFILE"
+  # shellcheck disable=SC2046
+  bash "$SRC_DIR/tests/pg/pooler.sh" start "$POOL_ENVFILE" "$PG_ENVFILE" \
+    $(for i in $(seq 1 "$OFFICERS"); do officer_user "$i"; done)
   # shellcheck disable=SC1090
   . "$POOL_ENVFILE"
   "$PG_BIN/createdb" bench_pooled
-  SFCOHORT_DB="postgresql:///bench_pooled?$POOL_URI_HOST" run_backend "PostgreSQL via PgBouncer"
+  SFCOHORT_DB="postgresql:///bench_pooled?$POOL_URI_HOST" \
+    OFFICER_DB="postgresql://%u@/bench_pooled?$POOL_URI_HOST" run_backend "PostgreSQL via PgBouncer"
   pooled=1
 fi
 echo
@@ -152,7 +169,7 @@ for f in "$SCRATCH"/out-*.csv; do
 done
 echo "$same_answers."
 if [ -n "$pooled" ]; then
-  echo "PgBouncer $("$PGBOUNCER_BIN" --version 2>/dev/null | head -n 1 | awk '{print $2}') in session mode, on the same machine over its Unix socket; the officers are one database user, so one pool of server sessions serves them all."
+  echo "PgBouncer $("$PGBOUNCER_BIN" --version 2>/dev/null | head -n 1 | awk '{print $2}') in session mode, on the same machine over its Unix socket, a pool for each database user."
 fi
 for f in "$SCRATCH"/officer-*.err; do
   [ -s "$f" ] && { echo; echo "A failed lookup said: $(head -n 1 "$f")"; break; }
