@@ -69,15 +69,9 @@ perl -e '
 "$SF" -q lookup --batch "$W/queries.csv" --output "$W/out.csv"
 if [ -n "${KEEP:-}" ]; then cp "$W/out.csv" "$W/cohort.csv" "$KEEP/"; fi
 
-perl -e '
+perl -I "$(dirname "$0")/../tests/cli/tools" -MCsv -e '
   use strict; use warnings;
-  sub fields { my ($l) = @_; my @f;
-    while ($l =~ /\G(?:"((?:[^"]|"")*)"|([^,]*))(,|$)/g) {
-      my $v = defined $1 ? $1 : $2; $v =~ s/""/"/g; push @f, $v; last if $3 eq "";
-    }
-    return @f; }
-  open my $in, "<", $ARGV[0] or die; my $h = <$in>; $h =~ s/^\x{ef}\x{bb}\x{bf}//; $h =~ s/\r?\n$//;
-  my @h = fields($h); my %c; @c{@h} = (0..$#h);
+  open my $in, "<", $ARGV[0] or die; my %c = header($in);
   my ($n, $found, $strong, $nstrong, $err, $errright, $neg, $negp, $negs) = (0) x 9;
   while (my $l = <$in>) { $l =~ s/\r?\n$//; my @f = fields($l);
     my ($truth, $band, $pid) = @f[@c{qw(truth_person_id match person_id)}];

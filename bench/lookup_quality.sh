@@ -36,18 +36,12 @@ if [ -n "${KEEP:-}" ]; then cp "$W/out.csv" "$W/cohort.csv" "$KEEP/"; fi
 
 # The output echoes the query columns (truth and perturbation included) and
 # appends match, score, family_id, person_id, candidates, why, household.
-perl -e '
+perl -I "$(dirname "$0")/../tests/cli/tools" -MCsv -e '
   use strict; use warnings;
   my $mix = $ARGV[1];
-  sub fields { my ($l) = @_; my @f;
-    while ($l =~ /\G(?:"((?:[^"]|"")*)"|([^,]*))(,|$)/g) {
-      my $v = defined $1 ? $1 : $2; $v =~ s/""/"/g; push @f, $v; last if $3 eq "";
-    }
-    return @f; }
   my %single = map { $_ => 1 } qw(exact case_format nickname spelling_variant typo_given typo_surname
     dob_swap dob_digit postcode_char names_reversed moved no_address surname_punct house_format);
-  open my $in, "<", $ARGV[0] or die; my $h = <$in>; $h =~ s/\r?\n$//;
-  my @h = fields($h); my %c; @c{@h} = (0..$#h);
+  open my $in, "<", $ARGV[0] or die; my %c = header($in);
   for my $k (qw(truth_person_id perturbation match person_id)) { die "no column $k\n" unless exists $c{$k} }
   my (%n, %found, %strong, %fstrong);
   my ($all, $true, $tfound, $tstrong, $single, $sstrong, $false, $twin, $nstrong, $neg, $negp, $errright) = (0) x 12;

@@ -64,15 +64,9 @@ awk '$1=="dob" && $2=="differs" && $NF+0 < -3 {f=1} END {exit !f}' show1.txt && 
 
 # Lookups use the stored weights; scores are probabilities in band order.
 expect_rc 0 "batch" sf lookup --batch queries.csv --output out.csv
-perl -e '
-  sub fields { my ($l) = @_; my @f;
-    while ($l =~ /\G(?:"((?:[^"]|"")*)"|([^,]*))(,|$)/g) {
-      my $v = defined $1 ? $1 : $2; $v =~ s/""/"/g; push @f, $v; last if $3 eq "";
-    }
-    return @f; }
+perl -I "$SRC/tests/cli/tools" -MCsv -e '
   my ($minstrong, $maxposs) = (2, -1);
-  open my $in, "<", $ARGV[0] or die; my $h = <$in>; $h =~ s/^\x{ef}\x{bb}\x{bf}//; $h =~ s/\r?\n$//;
-  my @h = fields($h); my %c; @c{@h} = (0..$#h);
+  open my $in, "<", $ARGV[0] or die; my %c = header($in);
   while (<$in>) { s/\r?\n$//; my @f = fields($_); my ($b, $s) = @f[@c{qw(match score)}];
     next unless defined $s && $s ne "";
     die "score $s out of 0..1\n" if $s < 0 || $s > 1;
@@ -87,14 +81,8 @@ expect_rc 0 "show bands" sf train --show
 has "possible from probability 0.5000, strong from 0.9990 (set by the team)" out "bands shown"
 has "match model: learned" out "bands alone do not retrain"
 expect_rc 0 "batch with the team's bands" sf lookup --batch queries.csv --output out2.csv
-perl -e '
-  sub fields { my ($l) = @_; my @f;
-    while ($l =~ /\G(?:"((?:[^"]|"")*)"|([^,]*))(,|$)/g) {
-      my $v = defined $1 ? $1 : $2; $v =~ s/""/"/g; push @f, $v; last if $3 eq "";
-    }
-    return @f; }
-  open my $in, "<", $ARGV[0] or die; my $h = <$in>; $h =~ s/^\x{ef}\x{bb}\x{bf}//; $h =~ s/\r?\n$//;
-  my @h = fields($h); my %c; @c{@h} = (0..$#h); my $bad = 0;
+perl -I "$SRC/tests/cli/tools" -MCsv -e '
+  open my $in, "<", $ARGV[0] or die; my %c = header($in); my $bad = 0;
   while (<$in>) { s/\r?\n$//; my @f = fields($_); my ($b, $s) = @f[@c{qw(match score)}];
     $bad++ if $b eq "possible" && ($s < 0.5 || $s >= 0.999);
     $bad++ if $b eq "strong" && $s < 0.999; }
