@@ -77,6 +77,18 @@ same "$(stat -c %a plain.csv)" "600" "plaintext file is owner-only"
 db_query "select detail from audit where command='export'" | grep -q '"plaintext":true' && ok || fail "plaintext audited"
 expect_rc 2 "--plaintext with --to" sf export --plaintext --to "NHS Trust"
 
+# An --output in a folder that is not there: one error, a hint naming the
+# folder, nothing written, whether sealed, plain or a workbook.
+expect_rc 3 "sealed export to a missing folder" sf export --to "NHS Trust" --output no/such/c.csv.age
+one_line_error "sealed export to a missing folder"
+expect_output export-missing-folder
+for how in "--plaintext" "--plaintext --format xlsx"; do
+  expect_rc 3 "$how to a missing folder" sf export $how --output no/such/c.out
+  one_line_error "$how to a missing folder"
+  has "sfcohort: hint: the folder no/such does not exist: create it or choose another" err "$how: hint"
+done
+[ ! -e no ] && ok || fail "an export to a missing folder made it"
+
 # --fields full: from accepted nominations, only for a partner allowed it,
 # only families with consent given; the others withheld and audited.
 expect_rc 0 "nominate template" sf nominate template

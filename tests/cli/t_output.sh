@@ -30,6 +30,14 @@ expect_rc 2 "--bom and --no-bom" sf lookup --batch q.csv --bom --no-bom
 expect_rc 0 "our output read back" sf -q lookup --batch out.csv --output again.csv --no-bom
 same "$(head -1 again.csv | cut -d, -f1)" "ref" "byte-order mark skipped on reading"
 
+# An --output in a missing folder is named in a hint, for every command that
+# writes one (they share the writer; export's own cases are in t_export.sh).
+for cmd in "lookup --batch q.csv" "lookup --batch q.csv --format xlsx" "report --format csv" \
+  "sar P1"; do
+  expect_rc 3 "$cmd to a missing folder" sf $cmd --output no/such/file
+  has "sfcohort: hint: the folder no/such does not exist: create it or choose another" err "$cmd: hint"
+done
+
 # JSON Lines: input under input, the answer under result, lists as arrays.
 expect_rc 0 "jsonl" sf -q lookup --batch q.csv --format jsonl --output out.jsonl
 same "$(head -c 1 out.jsonl)" "{" "JSON Lines has no byte-order mark"

@@ -50,6 +50,21 @@ std::string random_name(const std::string& dir, const std::string& prefix) {
   return name;
 }
 
+// The error for a file that could not be made in DIR, from errno. A folder
+// that is not there is what the person can fix, so the hint names it.
+Error create_error(const std::string& path, const std::string& dir, std::string_view what) {
+  const int e = errno;
+  Error err = errno_error(path, what);
+  if (e != ENOENT && e != ENOTDIR) return err;
+  std::error_code ec;
+  const auto type = std::filesystem::status(dir, ec).type();
+  if (type == std::filesystem::file_type::not_found)
+    err.hints.push_back("the folder " + dir + " does not exist: create it or choose another");
+  else if (type != std::filesystem::file_type::directory && !ec)
+    err.hints.push_back(dir + " is not a folder: choose another");
+  return err;
+}
+
 }  // namespace
 
 void remove_live_temporaries() {
@@ -77,7 +92,7 @@ Result<TempFile> TempFile::create(const std::string& dir, const std::string& pre
   sweep_stale(base, prefix);
   std::string tmpl = base + "/" + prefix + "-XXXXXX";
   int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return errno_error(tmpl, "cannot create a temporary file");
+  if (fd < 0) return create_error(tmpl, base, "cannot create a temporary file");
   ::fchmod(fd, 0600);
   // The lock tells a sweep in another process that this file is in use; a
   // second descriptor keeps it after stream() or close() give up the first.
@@ -203,11 +218,15 @@ Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
       return f;
     }
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-      return errno_error(path, "cannot create");
+      return create_error(path, dir, "cannot create");
     }
   }
   auto tmp = TempFile::create(dir, prefix);
-  if (!tmp) return Error(Errc::kEnvironment, path + ": cannot create: " + tmp.error().message);
+  if (!tmp) {
+    Error e = std::move(tmp).error();
+    e.message = path + ": cannot create: " + e.message;
+    return e;
+  }
   ::fchmod(tmp->fd(), static_cast<mode_t>(mode));
   f.f_ = tmp->stream();
   if (!f.f_) return errno_error(path, "cannot create");

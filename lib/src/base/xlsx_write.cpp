@@ -157,7 +157,13 @@ Result<Writer> Writer::create(const std::string& path, const std::string& sheet)
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   auto tmp = TempFile::create(TempFile::folder_of(path), ".sfcohort-xlsx");
-  if (!tmp) return tmp.error();
+  if (!tmp) {
+    // Named by the workbook asked for, not by the scratch name nobody chose.
+    Error e = std::move(tmp).error();
+    if (auto pos = e.message.find(": cannot create"); pos != std::string::npos)
+      e.message = path + e.message.substr(pos);
+    return e;
+  }
   impl->tmp.emplace(std::move(*tmp));
   impl->tmp->close();
   impl->tmpdir = TempFile::folder_of(path);
