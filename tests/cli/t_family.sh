@@ -28,6 +28,9 @@ expect_rc 2 "unknown outcome" sf family close F000123 --reason "moved" --outcome
 has "'gone' is not an outcome" err "outcome named"
 expect_rc 2 "reopen an active family" sf family reopen F000123 --reason "back"
 has "is not closed (status active)" err "not closed"
+has "sfcohort: hint: only a closed family is reopened" err "not closed: hint"
+one_line_error "reopen an active family"
+expect_output family-reopen-active
 expect_rc 2 "unknown person" sf person show P9999999
 has "no person 'P9999999'" err "unknown person named"
 one_line_error "unknown person"

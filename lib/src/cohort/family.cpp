@@ -135,9 +135,18 @@ Result<FamilyStatusChange> reopen(Store& store, const std::string& family_id,
   if (!r) return r.error();
   auto f = existing(store, family_id);
   if (!f) return f.error();
-  if (f->status != "closed")
-    return invalid_input("family '" + family_id + "' is not closed (status " +
-                         (f->status == "cohort" ? std::string("active") : f->status) + ")");
+  if (f->status == "cohort") {
+    return Error(Errc::kInvalidInput, "family '" + family_id + "' is not closed (status active)",
+                 {"only a closed family is reopened; its status history is in 'sfcohort family "
+                  "show " +
+                  family_id + "'"});
+  }
+  if (f->status != "closed") {
+    return Error(Errc::kInvalidInput,
+                 "family '" + family_id + "' is not closed (status " + f->status + ")",
+                 {"a nominated family joins the cohort when its nomination is accepted: "
+                  "'sfcohort nominate list' lists them"});
+  }
   return record(store, family_id, FamilyStatusChange{"cohort", Store::today(), *r, "", "", ""});
 }
 
