@@ -23,13 +23,6 @@ struct CheckOptions {
   std::string count;
 };
 
-// UTF-8 aware width, for aligning titles.
-size_t width(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string join_ints(const std::vector<int>& v) {
   std::string s;
   for (int i : v) s += (s.empty() ? "" : ", ") + std::to_string(i);
@@ -130,6 +123,17 @@ Result<int> run_check(const Globals& g, const CheckOptions& o) {
 
 }  // namespace
 
+size_t width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string pad(const std::string& s, size_t w) {
+  const size_t n = width(s);
+  return n < w ? s + std::string(w - n, ' ') : s;
+}
+
 std::string outcome_headline(const criteria::Outcome& o, const std::string& summary) {
   std::string s = o.criteria_set + " (" + summary + ") as of " + o.as_of.iso() + ": ";
   const bool needs = o.count == "needs";
@@ -165,18 +169,13 @@ std::string outcome_text(const criteria::Outcome& o, const std::string& summary,
   std::string out = outcome_headline(o, summary) + "\n";
   size_t w = 0;
   for (const auto& c : o.criteria) w = std::max(w, width(c.title));
-  auto pad = [&](const std::string& t) {
-    std::string s = t;
-    for (size_t n = width(t); n < w; ++n) s += ' ';
-    return s;
-  };
   size_t idw = 1;
   for (const auto& c : o.criteria) idw = std::max(idw, std::to_string(c.id).size());
   auto line = [&](const criteria::CriterionResult& c) {
     std::string mark = c.met ? (c.counted ? "✓" : "~") : "✗";
     std::string id = std::to_string(c.id);
     std::string head =
-        "  " + mark + " " + std::string(idw - id.size(), ' ') + id + " " + pad(c.title) + "  ";
+        "  " + mark + " " + std::string(idw - id.size(), ' ') + id + " " + pad(c.title, w) + "  ";
     const std::string indent(width(head), ' ');
     std::vector<std::string> reasons;
     if (c.met) {

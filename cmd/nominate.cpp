@@ -174,11 +174,13 @@ Result<int> run_list(const Globals& g, const NominateOptions& o) {
     std::printf("no nominations%s\n", o.status.empty() ? "" : (" " + o.status).c_str());
     return 0;
   }
-  std::printf("%-8s  %-8s  %-20s  %-12s  %-12s  %s\n", "ID", "STATUS", "SUBMITTED", "BY",
-              "ELIGIBLE", "FAMILY");
+  size_t by = 12;  // BY holds names as typed (--as): as wide as the widest
+  for (const auto& r : *rs) by = std::max(by, width(r.submitted_by));
+  std::printf("%-8s  %-8s  %-20s  %s  %-12s  %s\n", "ID", "STATUS", "SUBMITTED",
+              pad("BY", by).c_str(), "ELIGIBLE", "FAMILY");
   for (const auto& r : *rs) {
-    std::printf("%-8s  %-8s  %-20s  %-12s  %-12s  %s\n", r.id.c_str(), r.status.c_str(),
-                r.submitted_at.c_str(), r.submitted_by.c_str(),
+    std::printf("%-8s  %-8s  %-20s  %s  %-12s  %s\n", r.id.c_str(), r.status.c_str(),
+                r.submitted_at.c_str(), pad(r.submitted_by, by).c_str(),
                 r.eligible ? "eligible" : "not eligible", r.family_id.value_or("-").c_str());
   }
   return 0;

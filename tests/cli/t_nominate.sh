@@ -141,4 +141,15 @@ on_sqlite || actor=$PGUSER
 same "$(jq -r '[.[] | select(.subject == "N000002" and .command == "nominate decide")][0].actor' audit.json)" \
   "$actor" "decision audited with its actor"
 expect_rc 0 "audit verify" sf audit verify
+
+# The BY column is as wide as the longest name, counted in characters (on
+# SQLite, where --as names the submitter; a database of its own).
+sf -q --db "$T/names.db" init >/dev/null 2>&1
+for who in "Head of Service" "Siân Bąk" "tester"; do
+  sf -q --db "$T/names.db" nominate submit template.json --as "$who" >/dev/null 2>&1
+done
+expect_rc 0 "list with long names" sf --db "$T/names.db" nominate list
+expect_output nominate-list-long-names
+same "$(python3 -c 'import re, sys; print(len({re.search("(not )?eligible", l, re.I).start() for l in open(sys.argv[1], encoding="utf-8")}))' "$T/out")" \
+  "1" "columns aligned after a long name"
 finish
