@@ -1,5 +1,6 @@
 // sfcohort admin: the team's shared database. `admin grant USER --role R`
-// gives a database user one of the programme's roles on PostgreSQL.
+// gives a database user one of the programme's roles on PostgreSQL;
+// `admin revoke USER [--role R]` takes it (or every one) back.
 #include <cstdio>
 #include <memory>
 
@@ -14,18 +15,37 @@ struct AdminOptions {
   std::string role;
 };
 
-Result<int> run_grant(const Globals& g, const AdminOptions& o) {
-  Context ctx = g.context("admin grant");
+Result<Store> open_server(const Globals& g, const char* command) {
+  Context ctx = g.context(command);
   if (!Store::is_server(ctx.db_path)) {
     return Error(Errc::kInvalidInput,
                  "roles are kept by a PostgreSQL server; " + ctx.db_path + " is an SQLite file",
                  {"set SFCOHORT_DB (or --db) to the team's postgresql:// database"});
   }
-  auto store = Store::open(ctx);
+  return Store::open(ctx);
+}
+
+Result<int> run_grant(const Globals& g, const AdminOptions& o) {
+  auto store = open_server(g, "admin grant");
   if (!store) return store.error();
-  SF_TRY(store->grant_role(o.user, o.role));
-  std::printf("granted %s to %s (database role sfcohort_%s)\n", o.role.c_str(), o.user.c_str(),
-              o.role.c_str());
+  std::string group;
+  SF_TRY(store->grant_role(o.user, o.role, &group));
+  std::printf("granted %s to %s (database role %s)\n", o.role.c_str(), o.user.c_str(),
+              group.c_str());
+  return 0;
+}
+
+Result<int> run_revoke(const Globals& g, const AdminOptions& o) {
+  auto store = open_server(g, "admin revoke");
+  if (!store) return store.error();
+  auto roles = store->revoke_role(o.user, o.role);
+  if (!roles) return roles.error();
+  if (roles->empty()) {
+    std::printf("%s holds no %s role in this database: nothing to revoke\n", o.user.c_str(),
+                o.role.empty() ? "sfcohort" : o.role.c_str());
+    return 0;
+  }
+  for (const auto& r : *roles) std::printf("revoked %s from %s\n", r.c_str(), o.user.c_str());
   return 0;
 }
 
@@ -43,6 +63,12 @@ void add_admin(CLI::App& app, Globals& g, Action& action) {
       ->required()
       ->check(CLI::IsMember({"officer", "manager", "auditor"}));
   grant->callback([&g, &action, o] { action = [&g, o] { return run_grant(g, *o); }; });
+  CLI::App* revoke =
+      sub->add_subcommand("revoke", "take a role (or every role) of this database from a user");
+  revoke->add_option("user", o->user, "the database user")->required();
+  revoke->add_option("--role", o->role, "officer, manager or auditor (default: every one)")
+      ->check(CLI::IsMember({"officer", "manager", "auditor"}));
+  revoke->callback([&g, &action, o] { action = [&g, o] { return run_revoke(g, *o); }; });
 }
 
 }  // namespace sfcohort::cli

@@ -18,7 +18,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 #include "gen.hpp"
@@ -78,6 +80,18 @@ int usage(const std::string& m) {
   return 2;
 }
 
+// PATH could not be written: why (no such folder, no permission, a full
+// disk), with a hint when the folder is missing.
+int cannot_write(const std::string& path) {
+  const int e = errno;
+  std::fprintf(stderr, "sfcohort-gen: error: %s: cannot write (%s)\n", path.c_str(),
+               std::strerror(e));
+  if (e == ENOENT) {
+    std::fprintf(stderr, "sfcohort-gen: hint: the folder --dir names must exist: create it\n");
+  }
+  return 3;
+}
+
 }  // namespace
 
 int run_feeds(const std::vector<std::string>& args) {
@@ -112,7 +126,7 @@ int run_feeds(const std::vector<std::string>& args) {
   std::array<std::vector<Row>, kFeeds.size()> feeds;
   auto date_near = [&] { return iso_date(o.as_of - rng.range(1, 180)); };
   OutFile truth(o.dir + "/truth.csv");
-  if (!truth.get()) return 3;
+  if (!truth.get()) return cannot_write(o.dir + "/truth.csv");
   std::fprintf(truth.get(), "household,eligible,criteria\n");
   // Outside households until their children fill about 40% of the
   // attendance feed (the other feeds get fewer of their rows).
@@ -174,7 +188,7 @@ int run_feeds(const std::vector<std::string>& args) {
     for (size_t i = feeds[f].size() - 1; i > 0; --i)
       std::swap(feeds[f][i], feeds[f][rng.below(i + 1)]);
     OutFile out(o.dir + "/" + kFeeds[f] + ".csv");
-    if (!out.get()) return 3;
+    if (!out.get()) return cannot_write(o.dir + "/" + kFeeds[f] + ".csv");
     std::fprintf(out.get(), "given_name,surname,dob,postcode,house,date%s\n",
                  f == 0 ? ",value" : "");
     for (const Row& r : feeds[f]) {
@@ -182,9 +196,9 @@ int run_feeds(const std::vector<std::string>& args) {
                    csv(r.surname).c_str(), r.dob.c_str(), r.postcode.c_str(), csv(r.house).c_str(),
                    r.date.c_str(), f == 0 ? "," : "", r.value.c_str());
     }
-    if (!out.commit()) return 3;
+    if (!out.commit()) return cannot_write(o.dir + "/" + kFeeds[f] + ".csv");
   }
-  return truth.commit() ? 0 : 3;
+  return truth.commit() ? 0 : cannot_write(o.dir + "/truth.csv");
 }
 
 }  // namespace gen

@@ -41,6 +41,9 @@ if [ -n "${SFCOHORT_TEST_PG:-}" ]; then
 fi
 # on_sqlite: true unless the test runs on PostgreSQL.
 on_sqlite() { [ -z "$PG_MODE" ]; }
+# acting NAME: who a record names when NAME acts (--as, SFCOHORT_USER): NAME
+# on SQLite; on PostgreSQL the database user the server authenticated.
+acting() { if [ -n "$PG_MODE" ]; then echo "$PGUSER"; else echo "$1"; fi; }
 # db_query SQL: runs a query on the test's database, either backend; rows one
 # a line, columns separated by '|' (sqlite3's and psql -At's default).
 db_query() {

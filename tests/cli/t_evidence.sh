@@ -158,7 +158,7 @@ same "$(jq -r '.[0] | [.id, .person_id, .family_id] | join(",")' "$T/out")" "$id
 expect_rc 0 "accept" sf evidence review --accept "$id" --reason "same child, dob mistyped"
 expect_output evidence-review-accept
 same "$(db_query "select state || ',' || person_id || ',' || decided_by from evidence where pk = $id")" \
-  "attached,P0004821,tester" "accept: attached to the proposed person"
+  "attached,P0004821,$(acting tester)" "accept: attached to the proposed person"
 before=$(db_sum)
 expect_rc 2 "accept twice" sf evidence review --accept "$id"
 expect_output evidence-review-twice

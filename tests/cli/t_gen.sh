@@ -194,6 +194,12 @@ file == 1 { csv($0); dob[F[2]] = F[7]; next }
 no_complaints "dob_swap and no_address do what they say"
 
 # sfcohort import accepts what the generator writes: any other exit fails.
+expect_rc 3 "feeds into a folder that is not there" "$GEN" feeds --cohort "$T/c1.csv" --rows 10 --dir "$T/nowhere"
+one_line_error_gen() { [ "$(grep -vc '^sfcohort-gen: hint: ' "$T/err")" -eq 1 ] && ok || fail "$1: not one error line"; }
+one_line_error_gen "feeds into a folder that is not there"
+has "nowhere/truth.csv: cannot write" err "the file named"
+has "hint: the folder --dir names must exist" err "the folder's hint"
+[ ! -e "$T/nowhere" ] && ok || fail "feeds made the folder"
 expect_rc 0 "init" sf init
 expect_rc 0 "sfcohort import accepts the generated cohort" sf import --dry-run "$T/c1.csv"
 expect_output gen-import-dry-run

@@ -34,7 +34,7 @@ expect_output nominate-submit-not-eligible
 expect_rc 0 "list json" sf nominate list --format json
 same "$(jq -c '[.[] | .id]' "$T/out")" '["N000003","N000002","N000001"]' "newest first"
 same "$(jq -c '.[0] | keys_unsorted' "$T/out")" '["id","status","submitted_at","submitted_by","eligible","family_id"]' "list keys"
-same "$(jq -r '.[0].submitted_by' "$T/out")" "tester" "submitted by the actor"
+same "$(jq -r '.[0].submitted_by' "$T/out")" "$(acting tester)" "submitted by the actor"
 expect_rc 0 "list text" sf nominate list --status pending
 has "N000002   pending" out "row"
 expect_output nominate-list
@@ -61,7 +61,7 @@ same "$(db_query "select status||'|'||lead_agency||'|'||lead_contact from family
   "cohort|Family Intervention Project|01484 000000" "family with its lead agency"
 same "$(db_query "select count(*) from person where family_id='$fam'")" "4" "four people"
 same "$(db_query "select decided_by||'|'||reason from nomination where id='N000002'")" \
-  "Team Manager|criteria 2, 4 and 5" "who and why"
+  "$(acting "Team Manager")|criteria 2, 4 and 5" "who and why"
 same "$(db_query "select count(*) from family_evidence where family_id='$fam'")" "6" "evidence kept"
 same "$(db_query "select given||'|'||given_on||'|'||given_by from family_consent where family_id='$fam'")" \
   "1|2026-05-20|Donna Ackroyd" "consent kept"

@@ -30,7 +30,7 @@ expect_rc 0 "init" sf init
 has "created postgresql://" out "init"
 hasnt "audit key" out "init: the trail's key is the server's"
 [ ! -e "$SFCOHORT_KEYS/audit.key" ] && ok || fail "init on PostgreSQL wrote an audit key file"
-same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 14 "schema version kept in the database"
+same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" 15 "schema version kept in the database"
 expect_rc 0 "init again" sf init
 has "is up to date" out "init again"
 constraints() {
@@ -134,6 +134,63 @@ expect_rc 0 "an auditor verifies" as_user $AUD audit verify
 has "intact" out "auditor verify"
 expect_rc 2 "roles need a server" env SFCOHORT_DB="$T/file.db" "$SFCOHORT" admin grant $OFF --role officer
 one_line_error "roles need a server"
+# The group roles are this database's own: granted here, held nowhere else.
+same "$(psql_q -c "SELECT value FROM sfcohort.meta WHERE key = 'role_officer'")" "sfcohort_officer_$PG_DB" \
+  "the officers' group is named for the database"
+expect_rc 0 "grant names its group" sf admin grant $OFF --role officer
+has "(database role sfcohort_officer_$PG_DB)" out "grant names its group"
+# A second cohort on the server, owned by a user who is no superuser: the
+# groups need CREATEROLE, said plainly; given it, the owner grants.
+OTHER="${PG_DB}_other" OWN=own_$$
+psql_q -c "CREATE ROLE $OWN LOGIN" >/dev/null
+"$PG_BIN/createdb" -O "$OWN" "$OTHER"
+as_own() { SFCOHORT_DB="postgresql://$OWN@/$OTHER?host=$PGHOST" "$SFCOHORT" "$@"; }
+expect_rc 0 "a second cohort on the server" as_own -q init
+expect_rc 5 "its owner may not make groups without CREATEROLE" as_own admin grant $AUD --role officer
+one_line_error "no CREATEROLE"
+has "ALTER ROLE $OWN CREATEROLE" err "what the administrator runs"
+psql_q -c "ALTER ROLE $OWN CREATEROLE" >/dev/null
+expect_rc 0 "its own officer" as_own admin grant $AUD --role officer
+has "(database role sfcohort_officer_$OTHER)" out "the other cohort's group"
+expect_rc 5 "an officer of this cohort is refused in the other" \
+  env SFCOHORT_DB="postgresql://$OFF@/$OTHER?host=$PGHOST" "$SFCOHORT" lookup --given Jon --surname smith --dob 2009-03-14
+expect_rc 5 "an auditor here is not one there either" \
+  env SFCOHORT_DB="postgresql://$AUD@/$OTHER?host=$PGHOST" "$SFCOHORT" audit verify
+"$PG_BIN/dropdb" --force "$OTHER"
+psql_q -c "DROP OWNED BY $OWN; DROP ROLE $OWN" >/dev/null
+
+# What no privilege tells from a lookup, the server refuses by the command
+# named in its entry: an officer may not export, share or decide; nothing
+# written, no entry.
+entries=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+expect_rc 5 "an officer may not export" as_user $OFF export --plaintext --output "$T/off.csv"
+one_line_error "officer export"
+has 'permission denied for command "export"' err "officer export refused by the server"
+[ ! -e "$T/off.csv" ] && ok || fail "the officer's refused export left a file"
+same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" "$entries" "no entry for the refused export"
+expect_rc 0 "a manager exports" as_user $MAN export --plaintext --output "$T/man.csv"
+[ -s "$T/man.csv" ] && ok || fail "the manager's export wrote nothing"
+as_off() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -d "postgresql://$OFF@/$PG_DB?host=$PGHOST" -c "$1"; }
+run as_off "UPDATE sfcohort.nomination SET status = 'accepted'"
+has "permission denied" err "an officer may not decide a nomination by hand"
+expect_rc 0 "a manager answers a subject access request" as_user $MAN sar P0004812
+has "P0004812" out "the manager's subject access report"
+
+# Records name the user the server authenticated, as the entry does, not --as.
+expect_rc 0 "a manager closes as someone else" as_user $MAN --as "Someone Else" family close F000124 --reason "moved away" --on 2019-01-02
+same "$(psql_q -c "SELECT recorded_by FROM sfcohort.family_status WHERE family_id = 'F000124' ORDER BY on_date DESC LIMIT 1")" \
+  $MAN "the closure is recorded by the database user"
+expect_rc 0 "reopened" as_user $MAN family reopen F000124 --reason "back"
+
+# A role taken back is refused at once; a user holding none is told so.
+expect_rc 0 "revoke" sf admin revoke $OFF --role officer
+has "revoked officer from $OFF" out "revoke says what it took"
+expect_rc 5 "a revoked officer is refused" as_user $OFF lookup --given Jon --surname smith --dob 2009-03-14
+expect_rc 0 "revoke again" sf admin revoke $OFF
+has "$OFF holds no sfcohort role in this database" out "nothing to revoke"
+same "$(psql_q -c "SELECT command || ' ' || subject FROM sfcohort.audit WHERE command = 'admin revoke'")" \
+  "admin revoke $OFF" "the revocation audited once"
+expect_rc 0 "granted again" sf admin grant $OFF --role officer
 
 # 16 officers looking up while a manager imports 3,000 people: every
 # lookup answers, every command has its entry, the chain verifies.
@@ -172,7 +229,6 @@ disclosed=$(psql_q -c "SELECT count(*) FROM sfcohort.disclosure WHERE person_id 
 same "$(psql_q -c "SELECT count(*) FROM sfcohort.audit WHERE detail LIKE '{\"disclosed\":{\"digest\":\"%'
   AND seq IN (SELECT audit_seq FROM sfcohort.disclosure)")" \
   "$(psql_q -c 'SELECT count(DISTINCT audit_seq) FROM sfcohort.disclosure')" "each records a keyed digest"
-as_off() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -d "postgresql://$OFF@/$PG_DB?host=$PGHOST" -c "$1"; }
 run as_off "INSERT INTO sfcohort.disclosure VALUES ('P0004815', 1, '', 'F000124')"
 has "permission denied" err "an officer may not write disclosure rows"
 run as_off "SELECT sfcohort.audit_append_disclosed('lookup', '', '', '{\"disclosed\":{\"people\":0}}', '[]')"
@@ -256,6 +312,23 @@ one_line_error "wrong password"
 has "password authentication failed" err "wrong password named"
 has ".pgpass" err "wrong password hint"
 hasnt "wrong-one" err "the password is not shown"
+# A password in the connection string is refused, never shown; a mistyped
+# scheme is a connection string to report, not a file to make.
+run env SFCOHORT_DB="postgresql://sf_password:right-one@/$PG_DB?host=$PGHOST" \
+  "$SFCOHORT" lookup --given A --surname B --dob 2000-01-01
+same "$RC" 3 "a password in the URI: exit"
+one_line_error "a password in the URI"
+has "holds a password" err "a password in the URI named"
+has ".pgpass" err "a password in the URI: hint"
+hasnt "right-one" err "the password in the URI is not shown"
+run "$SFCOHORT" --db "postgres:host=$PGHOST dbname=$PG_DB password=right-one" init
+same "$RC" 3 "a password in the keyword form: exit"
+hasnt "right-one" err "the keyword form's password is not shown"
+hasnt "right-one" out "nor printed"
+run "$SFCOHORT" --db "postgresql:cohort" init
+same "$RC" 3 "a mistyped scheme: exit"
+has "not a PostgreSQL connection string" err "a mistyped scheme named"
+[ ! -e "postgresql:cohort" ] && ok || fail "a mistyped scheme made an SQLite file"
 same "$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')" "$n" "nothing written by the failures"
 
 finish

@@ -251,11 +251,17 @@ class Store {
   Status each_active_person(
       const std::function<Status(const std::string& family_id, const std::string& person_id)>& fn);
 
-  // On PostgreSQL: makes USER (an existing database user) a member of the
-  // group role sfcohort_ROLE (officer, manager or auditor), made and given
+  // On PostgreSQL: makes USER (an existing database user) a member of this
+  // database's group role for ROLE (officer, manager or auditor: named by
+  // the server's programme_role(), sfcohort_ROLE_DATABASE), made and given
   // its privileges on first use, so the server refuses what ROLE may not
-  // do; audited. Run by the database's owner. On SQLite: an error.
-  Status grant_role(const std::string& user, const std::string& role);
+  // do; audited; its name in GRANTED_AS. Run by the database's owner. On
+  // SQLite: an error.
+  Status grant_role(const std::string& user, const std::string& role,
+                    std::string* granted_as = nullptr);
+  // Takes ROLE (or, when empty, each of the three) of this database from
+  // USER; returns the roles taken (none: nothing done, nothing audited).
+  Result<std::vector<std::string>> revoke_role(const std::string& user, const std::string& role);
 
   // Current UTC time, YYYY-MM-DDTHH:MM:SSZ; today's date, YYYY-MM-DD.
   static std::string now_utc();

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <strings.h>
 #include <thread>
 #include <vector>
 
@@ -52,6 +53,7 @@ struct Libpq {
   decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor;
   decltype(&::PQstatus) PQstatus;
   decltype(&::PQtransactionStatus) PQtransactionStatus;
+  decltype(&::PQuser) PQuser;
 };
 
 template <typename F>
@@ -80,7 +82,8 @@ const Libpq* load_libpq() {
       bind(lib, "PQresultErrorField", f.PQresultErrorField) &&
       bind(lib, "PQresultStatus", f.PQresultStatus) &&
       bind(lib, "PQsetNoticeProcessor", f.PQsetNoticeProcessor) &&
-      bind(lib, "PQstatus", f.PQstatus) && bind(lib, "PQtransactionStatus", f.PQtransactionStatus);
+      bind(lib, "PQstatus", f.PQstatus) && bind(lib, "PQtransactionStatus", f.PQtransactionStatus) &&
+      bind(lib, "PQuser", f.PQuser);
   return ok ? &f : nullptr;
 }
 
@@ -275,6 +278,10 @@ class PgConn final : public Conn {
     pq().PQfinish(c_);
   }
   Backend backend() const override { return Backend::kPostgres; }
+  std::string user() const override {
+    const char* u = pq().PQuser(c_);
+    return u ? u : "";
+  }
   Result<std::unique_ptr<StmtImpl>> prepare(std::string_view sql) override {
     int params = 0;
     std::string text = translate(sql, params);
@@ -550,7 +557,9 @@ Error connect_error(const std::string& what, const std::string& why) {
 Result<Db> Db::connect_postgres(const std::string& conninfo, const std::string& what) {
   std::string info = conninfo;
   // "postgres:" before libpq's keyword form; a URI is given to libpq as is.
-  if (info.rfind("postgres:", 0) == 0 && info.rfind("postgres://", 0) != 0) info = info.substr(9);
+  if (strncasecmp(info.c_str(), "postgres:", 9) == 0 && info.compare(9, 2, "//") != 0) {
+    info = info.substr(9);
+  }
   const std::string shown = redact(what);
   if (!libpq()) {
     return Error(Errc::kEnvironment,
@@ -562,9 +571,27 @@ Result<Db> Db::connect_postgres(const std::string& conninfo, const std::string& 
   if (!opts) {
     std::string why = first_line(err ? err : "not a connection string");
     if (err) pq().PQfreemem(err);
-    return connect_error(shown, why);
+    Error e(Errc::kEnvironment, shown + ": not a PostgreSQL connection string (" + why + ")",
+            {"name the database as postgresql://[user@]host[:port]/dbname, or as postgres: "
+             "followed by libpq's key=value form"});
+    e.subject = Error::Subject::kDatabaseName;
+    return e;
+  }
+  // A password in the connection string would sit in the shell's history,
+  // the process list and the environment: libpq's password file or a client
+  // certificate keep it.
+  bool has_password = false;
+  for (const PQconninfoOption* o = opts; o->keyword; ++o) {
+    if (std::string_view(o->keyword) == "password" && o->val && *o->val) has_password = true;
   }
   pq().PQconninfoFree(opts);
+  if (has_password) {
+    Error e(Errc::kEnvironment, shown + ": the connection string holds a password",
+            {"remove it: keep it in ~/.pgpass (or the file PGPASSFILE names, mode 0600), or "
+             "use a client certificate"});
+    e.subject = Error::Subject::kDatabaseName;
+    return e;
+  }
   PGconn* c = pq().PQconnectdb(info.c_str());
   if (!c) return Error(Errc::kEnvironment, shown + ": out of memory connecting");
   auto conn = std::make_unique<PgConn>(c);
@@ -573,11 +600,10 @@ Result<Db> Db::connect_postgres(const std::string& conninfo, const std::string& 
       c, [](void*, const char*) {}, nullptr);
   if (pq().PQstatus(c) != CONNECTION_OK) {
     std::string why = pq().PQerrorMessage(c);
-    // libpq's message starts with where it tried; the reason is after it.
-    if (auto p = why.find("FATAL:  "); p != std::string::npos)
-      why = why.substr(p + 8);
-    else if (auto q = why.find("failed: "); q != std::string::npos)
-      why = why.substr(q + 8);
+    // libpq's message starts with where it tried; the server's reason, if
+    // it gave one, is after it. Without one, where it tried is kept: the
+    // socket or host and port, and what failed there.
+    if (auto p = why.find("FATAL:  "); p != std::string::npos) why = why.substr(p + 8);
     return connect_error(shown, first_line(why.c_str()));
   }
   Db db(std::move(conn));

@@ -1,7 +1,8 @@
 // The programme's roles on PostgreSQL (Store::grant_role): three group
-// roles, made on first use, whose privileges are what the server lets each
-// do. They are granted afresh on every call, so tables added by later
-// migrations are covered once the owner runs it again.
+// roles of the database's own (schema/pg/0015: programme_role()), made on
+// first use, whose privileges are what the server lets each do. They are
+// granted afresh on every call, so tables added by later migrations are
+// covered once the owner runs it again.
 #include "db/sql.hpp"
 #include "db/store_access.hpp"
 #include "sfcohort/store.hpp"
@@ -24,43 +25,55 @@ constexpr const char* kCohort =
 // granted before that migration held.
 constexpr const char* kDisclosure = "disclosure, disclosure_disposed";
 
-std::vector<std::string> grants(const std::string& role) {
+// ROLE: officer, manager or auditor; GROUP: its database role, quoted.
+std::vector<std::string> grants(const std::string& role, const std::string& group) {
   std::vector<std::string> g = {
-      "GRANT USAGE ON SCHEMA sfcohort TO " + role,
-      "GRANT SELECT ON schema_version, meta TO " + role,
-      "GRANT EXECUTE ON FUNCTION audit_append(text, text, text, text) TO " + role,
+      "GRANT USAGE ON SCHEMA sfcohort TO " + group,
+      "GRANT SELECT ON schema_version, meta TO " + group,
+      "GRANT EXECUTE ON FUNCTION audit_append(text, text, text, text) TO " + group,
       // What a command returned or disclosed is recorded with its entry.
-      "GRANT EXECUTE ON FUNCTION audit_append_disclosed(text, text, text, text, text) TO " + role,
-      std::string("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ") + kDisclosure + " FROM " + role,
+      "GRANT EXECUTE ON FUNCTION audit_append_disclosed(text, text, text, text, text) TO " + group,
+      std::string("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ") + kDisclosure + " FROM " + group,
       // The disclosure record is part of the trail: verify checks its rows.
-      std::string("GRANT SELECT ON ") + kDisclosure + " TO " + role,
+      std::string("GRANT SELECT ON ") + kDisclosure + " TO " + group,
   };
-  if (role == "sfcohort_auditor") {
-    g.push_back(std::string("GRANT SELECT ON ") + kTrail + " TO " + role);
-  } else if (role == "sfcohort_officer") {
-    g.push_back(std::string("GRANT SELECT ON ") + kCohort + " TO " + role);
-    g.push_back("GRANT INSERT, UPDATE ON nomination, nomination_member TO " + role);
+  if (role == "auditor") {
+    g.push_back(std::string("GRANT SELECT ON ") + kTrail + " TO " + group);
+  } else if (role == "officer") {
+    g.push_back(std::string("GRANT SELECT ON ") + kCohort + " TO " + group);
+    // Nominating, by hand or from identify; deciding (an UPDATE) is a
+    // manager's.
+    g.push_back("REVOKE UPDATE ON nomination, nomination_member FROM " + group);
+    g.push_back("GRANT INSERT ON nomination, nomination_member, candidate_nomination TO " + group);
   } else {
     // Retention's disposal of people's disclosure rows.
-    g.push_back("GRANT EXECUTE ON FUNCTION dispose_disclosures(text) TO " + role);
-    g.push_back(std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kCohort + " TO " + role);
-    g.push_back("GRANT INSERT, UPDATE ON meta TO " + role);
+    g.push_back("GRANT EXECUTE ON FUNCTION dispose_disclosures(text) TO " + group);
+    g.push_back(std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kCohort + " TO " + group);
+    g.push_back("GRANT INSERT, UPDATE ON meta TO " + group);
     // UPDATE: an import takes new people's keys in blocks (setval).
-    g.push_back("GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA sfcohort TO " + role);
+    g.push_back("GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA sfcohort TO " + group);
+    // A subject access request reports the entries about the person (the
+    // key and head stay the owner's and the auditors').
+    g.push_back("GRANT SELECT ON audit TO " + group);
   }
   return g;
 }
 
 }  // namespace
 
-Status Store::grant_role(const std::string& user, const std::string& role) {
-  sql::Db& db = this->db();
+namespace {
+
+// What grant and revoke need first: a server, a known role (or "" for every
+// role, where ANY_ROLE), an existing database user.
+Status check_user_and_role(sql::Db& db, const std::string& user, const std::string& role,
+                           bool any_role) {
   if (!db.postgres()) {
     return invalid_input(
         "roles are the database server's: this needs the team's PostgreSQL "
         "database, not an SQLite file");
   }
-  if (role != "officer" && role != "manager" && role != "auditor") {
+  if (!(any_role && role.empty()) && role != "officer" && role != "manager" &&
+      role != "auditor") {
     return invalid_input("unknown role '" + role + "' (officer, manager or auditor)");
   }
   auto who = db.prepare("SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = ?1");
@@ -72,15 +85,55 @@ Status Store::grant_role(const std::string& user, const std::string& role) {
     return Error(Errc::kInvalidInput, "no database user '" + user + "' on this server",
                  {"create it first (CREATE ROLE ... LOGIN, as the server's administrator)"});
   }
-  const std::string group = "sfcohort_" + role;
+  // Roles are given by the schema's owner (or a superuser), who needs
+  // CREATEROLE for the groups: said plainly, not as the first GRANT the
+  // server refuses.
+  auto owner = db.prepare(
+      "SELECT pg_has_role(session_user, n.nspowner, 'USAGE')::int, n.nspowner::regrole::text, "
+      "(r.rolsuper OR r.rolcreaterole)::int FROM pg_catalog.pg_namespace n, pg_catalog.pg_roles r "
+      "WHERE n.nspname = 'sfcohort' AND r.rolname = session_user");
+  if (!owner) return owner.error();
+  if (auto o = owner->step(); !o) return o.error();
+  if (owner->int64(0) == 0) {
+    return Error(Errc::kPolicy,
+                 "only the database's owner (" + owner->text(1) + ") gives and takes roles",
+                 {"run it as the user that ran 'sfcohort init'"});
+  }
+  if (owner->int64(2) == 0) {
+    return Error(Errc::kPolicy,
+                 "the groups of roles are made by a user with PostgreSQL's CREATEROLE, which " +
+                     owner->text(1) + " lacks",
+                 {"ask the server's administrator to run: ALTER ROLE " + owner->text(1) +
+                  " CREATEROLE"});
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Status Store::grant_role(const std::string& user, const std::string& role,
+                         std::string* granted_as) {
+  sql::Db& db = this->db();
+  SF_TRY(check_user_and_role(db, user, role, false));
   auto tx = begin_transaction();
   if (!tx) return tx.error();
+  // The database's own name for the group, fixed in meta when first made.
+  auto name = db.prepare("SELECT programme_role(?1), format('%I', programme_role(?1))");
+  if (!name) return name.error();
+  name->bind(1, role);
+  if (auto s = name->step(); !s) return s.error();
+  const std::string group = name->text(0), quoted = name->text(1);
   auto exists = db.prepare("SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = ?1");
   if (!exists) return exists.error();
   exists->bind(1, group);
   if (auto e = exists->step(); !e) return e.error();
-  if (exists->int64(0) == 0) SF_TRY(db.exec("CREATE ROLE " + group + " NOLOGIN"));
-  for (const auto& g : grants(group)) SF_TRY(db.exec(g));
+  if (exists->int64(0) == 0) SF_TRY(db.exec("CREATE ROLE " + quoted + " NOLOGIN"));
+  auto fix = db.prepare(
+      "INSERT INTO meta(key, value) VALUES ('role_' || ?1, ?2) ON CONFLICT (key) DO NOTHING");
+  if (!fix) return fix.error();
+  fix->bind(1, role).bind(2, group);
+  SF_TRY(fix->run());
+  for (const auto& g : grants(role, quoted)) SF_TRY(db.exec(g));
   // The user's name is quoted by the server.
   auto q = db.prepare("SELECT format('GRANT %I TO %I', ?1::text, ?2::text)");
   if (!q) return q.error();
@@ -88,7 +141,42 @@ Status Store::grant_role(const std::string& user, const std::string& role) {
   if (auto s = q->step(); !s) return s.error();
   SF_TRY(db.exec(q->text(0)));
   SF_TRY(audit(user, {{"role", role}, {"database_role", group}}));
+  if (granted_as) *granted_as = group;
   return tx->commit();
+}
+
+Result<std::vector<std::string>> Store::revoke_role(const std::string& user,
+                                                    const std::string& role) {
+  sql::Db& db = this->db();
+  SF_TRY(check_user_and_role(db, user, role, true));
+  auto tx = begin_transaction();
+  if (!tx) return tx.error();
+  // This database's groups USER is a member of (all three, or ROLE's).
+  auto held = db.prepare(
+      "SELECT r.role, format('REVOKE %I FROM %I', programme_role(r.role), ?1::text) "
+      "FROM unnest(ARRAY['officer', 'manager', 'auditor']) AS r(role) "
+      "JOIN pg_catalog.pg_roles g ON g.rolname = programme_role(r.role) "
+      "JOIN pg_catalog.pg_auth_members m ON m.roleid = g.oid "
+      "JOIN pg_catalog.pg_roles u ON u.oid = m.member AND u.rolname = ?1 "
+      "WHERE ?2 = '' OR r.role = ?2 ORDER BY r.role");
+  if (!held) return held.error();
+  held->bind(1, user).bind(2, role);
+  std::vector<std::pair<std::string, std::string>> revokes;
+  for (;;) {
+    auto r = held->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    revokes.emplace_back(held->text(0), held->text(1));
+  }
+  std::vector<std::string> roles;
+  for (const auto& [r, sql] : revokes) {
+    SF_TRY(db.exec(sql));
+    roles.push_back(r);
+  }
+  if (roles.empty()) return roles;
+  SF_TRY(audit(user, {{"revoked", roles}}));
+  SF_TRY(tx->commit());
+  return roles;
 }
 
 }  // namespace sfcohort

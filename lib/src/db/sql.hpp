@@ -78,6 +78,8 @@ class Conn {
   virtual Status commit() = 0;
   virtual Error last_error(std::string_view what) const = 0;
   virtual sqlite3* sqlite_handle() const { return nullptr; }
+  // The database user the server authenticated ("" on SQLite).
+  virtual std::string user() const { return ""; }
   // Bulk transfer, PostgreSQL only (an internal error on SQLite): QUERY's
   // rows streamed one at a time to ROW (which returns false to stop
   // reading), never the whole result at once; and DATA, rows in COPY's text
@@ -194,6 +196,8 @@ class Db {
   }
   Status copy_in_later(Conn::Copies copies) { return conn_->copy_in_later(std::move(copies)); }
   Conn& conn() { return *conn_; }
+  // The database user the server authenticated ("" on SQLite).
+  std::string user() const { return conn_ ? conn_->user() : ""; }
   // The SQLite connection, or null on PostgreSQL.
   sqlite3* sqlite_handle() const { return conn_ ? conn_->sqlite_handle() : nullptr; }
   explicit operator bool() const { return conn_ != nullptr; }

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <strings.h>
 #include <ctime>
 #include <unordered_map>
 
@@ -195,8 +196,11 @@ Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, st
   return s;
 }
 
+// Any spelling of either scheme: "postgresql:cohort" is a mistyped
+// connection string to report, not a file to create.
 bool Store::is_server(const std::string& db) {
-  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres:", 0) == 0;
+  return strncasecmp(db.c_str(), "postgresql:", 11) == 0 ||
+         strncasecmp(db.c_str(), "postgres:", 9) == 0;
 }
 
 bool Store::may_exist(const std::string& db) { return is_server(db) || file_exists(db); }

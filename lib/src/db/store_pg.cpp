@@ -70,7 +70,12 @@ Result<Store> Store::open_server(const Context& ctx, OpenMode mode) {
   bool created = false;
   auto version = migrate(*db, ctx.db_path, mode == OpenMode::kCreate, created);
   if (!version) return version.error();
-  return finish_open(std::move(*db), ctx, false, "", *version, created);
+  // Who acts is the user the server authenticated, in every record a
+  // command makes (a nomination's submitter, a closure's recorder), as in
+  // its audit entry, which the server writes: not --as.
+  Context as_user = ctx;
+  if (std::string user = db->user(); !user.empty()) as_user.actor = user;
+  return finish_open(std::move(*db), as_user, false, "", *version, created);
 }
 
 }  // namespace sfcohort
