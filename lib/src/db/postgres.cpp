@@ -8,10 +8,10 @@
 #include <dlfcn.h>
 #include <libpq-fe.h>
 
+#include <strings.h>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <strings.h>
 #include <thread>
 #include <vector>
 
@@ -82,8 +82,8 @@ const Libpq* load_libpq() {
       bind(lib, "PQresultErrorField", f.PQresultErrorField) &&
       bind(lib, "PQresultStatus", f.PQresultStatus) &&
       bind(lib, "PQsetNoticeProcessor", f.PQsetNoticeProcessor) &&
-      bind(lib, "PQstatus", f.PQstatus) && bind(lib, "PQtransactionStatus", f.PQtransactionStatus) &&
-      bind(lib, "PQuser", f.PQuser);
+      bind(lib, "PQstatus", f.PQstatus) &&
+      bind(lib, "PQtransactionStatus", f.PQtransactionStatus) && bind(lib, "PQuser", f.PQuser);
   return ok ? &f : nullptr;
 }
 

@@ -72,8 +72,7 @@ Status check_user_and_role(sql::Db& db, const std::string& user, const std::stri
         "roles are the database server's: this needs the team's PostgreSQL "
         "database, not an SQLite file");
   }
-  if (!(any_role && role.empty()) && role != "officer" && role != "manager" &&
-      role != "auditor") {
+  if (!(any_role && role.empty()) && role != "officer" && role != "manager" && role != "auditor") {
     return invalid_input("unknown role '" + role + "' (officer, manager or auditor)");
   }
   auto who = db.prepare("SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = ?1");
@@ -100,11 +99,11 @@ Status check_user_and_role(sql::Db& db, const std::string& user, const std::stri
                  {"run it as the user that ran 'sfcohort init'"});
   }
   if (owner->int64(2) == 0) {
-    return Error(Errc::kPolicy,
-                 "the groups of roles are made by a user with PostgreSQL's CREATEROLE, which " +
-                     owner->text(1) + " lacks",
-                 {"ask the server's administrator to run: ALTER ROLE " + owner->text(1) +
-                  " CREATEROLE"});
+    return Error(
+        Errc::kPolicy,
+        "the groups of roles are made by a user with PostgreSQL's CREATEROLE, which " +
+            owner->text(1) + " lacks",
+        {"ask the server's administrator to run: ALTER ROLE " + owner->text(1) + " CREATEROLE"});
   }
   return Ok{};
 }
