@@ -7,8 +7,8 @@
 -- database, so a user granted a role for one cohort held it in every cohort
 -- on the same server. A database now names its own, sfcohort_ROLE_DATABASE
 -- (a digest of the database's name instead when that is longer than a
--- role's name may be), fixed in meta when 'admin grant' first makes it, so
--- that renaming the database changes nothing. This database's privileges
+-- role's name may be), fixed in programme_role_name when 'admin grant'
+-- first makes it, so that renaming the database changes nothing. This database's privileges
 -- are taken back from the shared roles: its team is granted again, by its
 -- owner, into the database's own.
 --
@@ -18,10 +18,20 @@
 -- appends: audit_append() and audit_append_disclosed() now refuse, in the
 -- command's own transaction, a command the caller's role may not run.
 
+-- The groups' names, fixed when 'admin grant' first makes each. Written and
+-- read by the owner alone (grant, revoke, and the audit functions, which
+-- run as the owner): a manager, who writes meta, must not be able to point
+-- a role at another group (the auditors', or one of the server's own).
+CREATE TABLE programme_role_name (
+  role text COLLATE "C" PRIMARY KEY CHECK (role IN ('officer', 'manager', 'auditor')),
+  name text COLLATE "C" NOT NULL UNIQUE
+);
+REVOKE ALL ON programme_role_name FROM PUBLIC;
+
 CREATE FUNCTION programme_role(p_role text) RETURNS text
 LANGUAGE sql STABLE STRICT SET search_path = sfcohort, pg_catalog, pg_temp AS $$
   SELECT coalesce(
-    (SELECT value FROM meta WHERE key = 'role_' || p_role),
+    (SELECT name FROM programme_role_name WHERE role = p_role),
     CASE WHEN octet_length('sfcohort_' || p_role || '_' || current_database()) <= 63
          THEN 'sfcohort_' || p_role || '_' || current_database()
          ELSE 'sfcohort_' || p_role || '_' || left(md5(current_database()), 16) END)
@@ -55,7 +65,7 @@ $$;
 CREATE FUNCTION refuse_command(p_command text) RETURNS boolean
 LANGUAGE plpgsql SET search_path = sfcohort, pg_catalog, pg_temp AS $$
 BEGIN
-  RAISE EXCEPTION 'permission denied for command "%" (a manager''s)', p_command
+  RAISE EXCEPTION 'permission denied for command "%"', p_command
     USING ERRCODE = '42501';
 END $$;
 
@@ -106,3 +116,30 @@ BEGIN
     EXECUTE format('REVOKE ALL ON SCHEMA sfcohort FROM %I', r);
   END LOOP;
 END $$;
+
+-- A nomination is submitted pending, by the user the server authenticated,
+-- and decided by whoever decides it: an officer's INSERT can record neither
+-- a decision nor a name other than their own.
+CREATE FUNCTION nomination_actors() RETURNS trigger
+LANGUAGE plpgsql SET search_path = sfcohort, pg_catalog, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.status <> 'pending' OR NEW.decided_at IS NOT NULL OR NEW.decided_by IS NOT NULL
+       OR NEW.reason IS NOT NULL THEN
+      RAISE EXCEPTION 'permission denied: a nomination is submitted pending (it is decided by a manager)'
+        USING ERRCODE = '42501';
+    END IF;
+    NEW.submitted_by := session_user;
+  ELSE
+    IF NEW.submitted_by IS DISTINCT FROM OLD.submitted_by THEN
+      RAISE EXCEPTION 'permission denied: who submitted a nomination does not change'
+        USING ERRCODE = '42501';
+    END IF;
+    IF NEW.decided_by IS DISTINCT FROM OLD.decided_by AND NEW.decided_by IS NOT NULL THEN
+      NEW.decided_by := session_user;
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER nomination_actors BEFORE INSERT OR UPDATE ON nomination
+  FOR EACH ROW EXECUTE FUNCTION nomination_actors();

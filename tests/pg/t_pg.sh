@@ -135,7 +135,7 @@ has "intact" out "auditor verify"
 expect_rc 2 "roles need a server" env SFCOHORT_DB="$T/file.db" "$SFCOHORT" admin grant $OFF --role officer
 one_line_error "roles need a server"
 # The group roles are this database's own: granted here, held nowhere else.
-same "$(psql_q -c "SELECT value FROM sfcohort.meta WHERE key = 'role_officer'")" "sfcohort_officer_$PG_DB" \
+same "$(psql_q -c "SELECT name FROM sfcohort.programme_role_name WHERE role = 'officer'")" "sfcohort_officer_$PG_DB" \
   "the officers' group is named for the database"
 expect_rc 0 "grant names its group" sf admin grant $OFF --role officer
 has "(database role sfcohort_officer_$PG_DB)" out "grant names its group"
@@ -154,7 +154,8 @@ expect_rc 0 "its own officer" as_own admin grant $AUD --role officer
 has "(database role sfcohort_officer_$OTHER)" out "the other cohort's group"
 expect_rc 5 "an officer of this cohort is refused in the other" \
   env SFCOHORT_DB="postgresql://$OFF@/$OTHER?host=$PGHOST" "$SFCOHORT" lookup --given Jon --surname smith --dob 2009-03-14
-expect_rc 5 "an auditor here is not one there either" \
+expect_rc 0 "its own auditor" as_own admin grant $MAN --role auditor
+expect_rc 5 "an auditor here is not one there" \
   env SFCOHORT_DB="postgresql://$AUD@/$OTHER?host=$PGHOST" "$SFCOHORT" audit verify
 "$PG_BIN/dropdb" --force "$OTHER"
 psql_q -c "DROP OWNED BY $OWN; DROP ROLE $OWN" >/dev/null
@@ -173,6 +174,20 @@ expect_rc 0 "a manager exports" as_user $MAN export --plaintext --output "$T/man
 as_off() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -d "postgresql://$OFF@/$PG_DB?host=$PGHOST" -c "$1"; }
 run as_off "UPDATE sfcohort.nomination SET status = 'accepted'"
 has "permission denied" err "an officer may not decide a nomination by hand"
+cols="id, status, submitted_at, submitted_by, criteria_set, as_of, eligible, document"
+run as_off "INSERT INTO sfcohort.nomination($cols, decided_by) VALUES
+  ('N900001', 'rejected', '2026-01-01', '$MAN', 'x', '2026-01-01', 0, '{}', '$MAN')"
+has "permission denied" err "an officer may not insert a decided nomination"
+run as_off "INSERT INTO sfcohort.nomination($cols) VALUES
+  ('N900002', 'pending', '2026-01-01', '$MAN', 'x', '2026-01-01', 0, '{}')"
+same "$RC $(psql_q -c "SELECT submitted_by FROM sfcohort.nomination WHERE id = 'N900002'")" "0 $OFF" \
+  "a nomination inserted by hand is the officer's own"
+psql_q -c "DELETE FROM sfcohort.nomination WHERE id = 'N900002'" >/dev/null
+# The groups' names are the owner's alone: a manager, who writes meta, may
+# not point a role at another group.
+run env PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At \
+  -d "postgresql://$MAN@/$PG_DB?host=$PGHOST" -c "UPDATE sfcohort.programme_role_name SET name = 'pg_monitor'"
+has "permission denied" err "a manager may not rename the groups"
 expect_rc 0 "a manager answers a subject access request" as_user $MAN sar P0004812
 has "P0004812" out "the manager's subject access report"
 

@@ -523,9 +523,24 @@ std::string redact(const std::string& conninfo) {
       s.replace(colon, at - colon, ":***");
     }
   }
-  if (auto p = s.find("password="); p != std::string::npos) {
-    size_t e = s.find_first_of(" &", p);
-    s.replace(p, (e == std::string::npos ? s.size() : e) - p, "password=***");
+  // password=..., in the URI's query or libpq's key = value form (spaces
+  // around '=', the value perhaps quoted).
+  for (size_t p = s.find("password"); p != std::string::npos; p = s.find("password", p + 1)) {
+    size_t i = p + 8;
+    while (i < s.size() && s[i] == ' ') ++i;
+    if (i >= s.size() || s[i] != '=') continue;
+    ++i;
+    while (i < s.size() && s[i] == ' ') ++i;
+    size_t e = i;
+    if (e < s.size() && s[e] == '\'') {
+      for (++e; e < s.size() && s[e] != '\''; ++e) {
+        if (s[e] == '\\') ++e;
+      }
+      if (e < s.size()) ++e;
+    } else {
+      while (e < s.size() && s[e] != ' ' && s[e] != '&') ++e;
+    }
+    s.replace(i, e - i, "***");
   }
   return s;
 }

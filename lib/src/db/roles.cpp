@@ -116,7 +116,8 @@ Status Store::grant_role(const std::string& user, const std::string& role,
   SF_TRY(check_user_and_role(db, user, role, false));
   auto tx = begin_transaction();
   if (!tx) return tx.error();
-  // The database's own name for the group, fixed in meta when first made.
+  // The database's own name for the group, fixed (programme_role_name) when
+  // first made.
   auto name = db.prepare("SELECT programme_role(?1), format('%I', programme_role(?1))");
   if (!name) return name.error();
   name->bind(1, role);
@@ -126,9 +127,26 @@ Status Store::grant_role(const std::string& user, const std::string& role,
   if (!exists) return exists.error();
   exists->bind(1, group);
   if (auto e = exists->step(); !e) return e.error();
-  if (exists->int64(0) == 0) SF_TRY(db.exec("CREATE ROLE " + quoted + " NOLOGIN"));
+  if (exists->int64(0) == 0) {
+    SF_TRY(db.exec("CREATE ROLE " + quoted + " NOLOGIN"));
+  } else {
+    // A role of that name made by someone else (a login, a superuser, one
+    // of the server's predefined roles) is never made a group of ours.
+    auto kind = db.prepare(
+        "SELECT (rolcanlogin OR rolsuper OR rolreplication OR rolbypassrls OR "
+        "starts_with(rolname, 'pg_'))::int FROM pg_catalog.pg_roles WHERE rolname = ?1");
+    if (!kind) return kind.error();
+    kind->bind(1, group);
+    if (auto k = kind->step(); !k) return k.error();
+    if (kind->int64(0) != 0) {
+      return Error(Errc::kPolicy,
+                   "the role " + group +
+                       " exists and is not a group sfcohort made (it logs in or has powers)",
+                   {"ask the server's administrator to rename or drop it, then grant again"});
+    }
+  }
   auto fix = db.prepare(
-      "INSERT INTO meta(key, value) VALUES ('role_' || ?1, ?2) ON CONFLICT (key) DO NOTHING");
+      "INSERT INTO programme_role_name(role, name) VALUES (?1, ?2) ON CONFLICT (role) DO NOTHING");
   if (!fix) return fix.error();
   fix->bind(1, role).bind(2, group);
   SF_TRY(fix->run());
@@ -173,6 +191,19 @@ Result<std::vector<std::string>> Store::revoke_role(const std::string& user,
     roles.push_back(r);
   }
   if (roles.empty()) return roles;
+  // A membership granted by someone else (PostgreSQL 16 takes back only the
+  // revoker's own grants, with a warning) is still there: said, not hidden.
+  held->reset();
+  held->bind(1, user).bind(2, role);
+  auto still = held->step();
+  if (!still) return still.error();
+  if (*still) {
+    return Error(Errc::kPolicy,
+                 user + " still holds the " + held->text(0) +
+                     " role: it was granted by another user, who alone may take it back",
+                 {"ask the server's administrator to revoke it (REVOKE ... FROM " + user +
+                  " GRANTED BY ...)"});
+  }
   SF_TRY(audit(user, {{"revoked", roles}}));
   SF_TRY(tx->commit());
   return roles;

@@ -50,6 +50,28 @@ Result<int> migrate(sql::Db& db, const std::string& what, bool create, bool& cre
   auto again = schema_version(db);  // another client may have migrated meanwhile
   if (!again) return again.error().with_context(what);
   created = *again < 0;
+  // What a migration makes is the schema's owner's, whoever applies it: a
+  // superuser's functions would be out of the owner's reach (revoked from
+  // PUBLIC), and the audit functions, which run as the owner, would fail.
+  if (!created) {
+    auto owner = db.prepare(
+        "SELECT format('SET LOCAL ROLE %I', nspowner::regrole), nspowner::regrole::text, "
+        "pg_has_role(session_user, nspowner, 'MEMBER')::int FROM pg_catalog.pg_namespace "
+        "WHERE nspname = 'sfcohort' AND nspowner <> (SELECT oid FROM pg_catalog.pg_roles "
+        "WHERE rolname = current_user)");
+    if (!owner) return owner.error().with_context(what);
+    auto differs = owner->step();
+    if (!differs) return differs.error().with_context(what);
+    if (*differs) {
+      if (owner->int64(2) == 0) {
+        return Error(
+            Errc::kPolicy,
+            what + ": the schema needs upgrading, which its owner (" + owner->text(1) + ") does",
+            {"run 'sfcohort init' as " + owner->text(1) + " once, then try again"});
+      }
+      SF_TRY(db.exec(owner->text(0)));
+    }
+  }
   for (const auto& m : pg) {
     if (m.version <= *again) continue;
     if (auto r = db.exec(m.sql); !r) {
