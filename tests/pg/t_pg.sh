@@ -197,6 +197,17 @@ same "$(psql_q -c "SELECT recorded_by FROM sfcohort.family_status WHERE family_i
   $MAN "the closure is recorded by the database user"
 expect_rc 0 "reopened" as_user $MAN family reopen F000124 --reason "back"
 
+# A schema to upgrade is upgraded as its owner: anyone else is told whose
+# it is, and nothing changes.
+latest=$(psql_q -c 'SELECT version FROM sfcohort.schema_version')
+psql_q -c "UPDATE sfcohort.schema_version SET version = version - 1" >/dev/null
+expect_rc 5 "an officer does not upgrade the schema" as_user $OFF lookup --given Jon --surname smith --dob 2009-03-14
+one_line_error "an officer opening an older schema"
+has "the schema needs upgrading, which its owner (postgres) does" err "whose it is"
+has "run 'sfcohort init' as postgres" err "what to do"
+same "$(psql_q -c 'SELECT version FROM sfcohort.schema_version')" $((latest - 1)) "nothing migrated"
+psql_q -c "UPDATE sfcohort.schema_version SET version = version + 1" >/dev/null
+
 # A role taken back is refused at once; a user holding none is told so.
 expect_rc 0 "revoke" sf admin revoke $OFF --role officer
 has "revoked officer from $OFF" out "revoke says what it took"
