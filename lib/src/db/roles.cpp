@@ -59,10 +59,6 @@ std::vector<std::string> grants(const std::string& role, const std::string& grou
   return g;
 }
 
-}  // namespace
-
-namespace {
-
 // What grant and revoke need first: a server, a known role (or "" for every
 // role, where ANY_ROLE), an existing database user.
 Status check_user_and_role(sql::Db& db, const std::string& user, const std::string& role,
@@ -123,27 +119,23 @@ Status Store::grant_role(const std::string& user, const std::string& role,
   name->bind(1, role);
   if (auto s = name->step(); !s) return s.error();
   const std::string group = name->text(0), quoted = name->text(1);
-  auto exists = db.prepare("SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = ?1");
-  if (!exists) return exists.error();
-  exists->bind(1, group);
-  if (auto e = exists->step(); !e) return e.error();
-  if (exists->int64(0) == 0) {
+  // Made here when there is none; one of that name made by someone else (a
+  // login, a superuser, one of the server's predefined roles) is never made
+  // a group of ours.
+  auto kind = db.prepare(
+      "SELECT (rolcanlogin OR rolsuper OR rolreplication OR rolbypassrls OR "
+      "starts_with(rolname, 'pg_'))::int FROM pg_catalog.pg_roles WHERE rolname = ?1");
+  if (!kind) return kind.error();
+  kind->bind(1, group);
+  auto found = kind->step();
+  if (!found) return found.error();
+  if (!*found) {
     SF_TRY(db.exec("CREATE ROLE " + quoted + " NOLOGIN"));
-  } else {
-    // A role of that name made by someone else (a login, a superuser, one
-    // of the server's predefined roles) is never made a group of ours.
-    auto kind = db.prepare(
-        "SELECT (rolcanlogin OR rolsuper OR rolreplication OR rolbypassrls OR "
-        "starts_with(rolname, 'pg_'))::int FROM pg_catalog.pg_roles WHERE rolname = ?1");
-    if (!kind) return kind.error();
-    kind->bind(1, group);
-    if (auto k = kind->step(); !k) return k.error();
-    if (kind->int64(0) != 0) {
-      return Error(Errc::kPolicy,
-                   "the role " + group +
-                       " exists and is not a group sfcohort made (it logs in or has powers)",
-                   {"ask the server's administrator to rename or drop it, then grant again"});
-    }
+  } else if (kind->int64(0) != 0) {
+    return Error(
+        Errc::kPolicy,
+        "the role " + group + " exists and is not a group sfcohort made (it logs in or has powers)",
+        {"ask the server's administrator to rename or drop it, then grant again"});
   }
   auto fix = db.prepare(
       "INSERT INTO programme_role_name(role, name) VALUES (?1, ?2) ON CONFLICT (role) DO NOTHING");
