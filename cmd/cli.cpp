@@ -68,6 +68,10 @@ std::string with_commas(long long n) {
   return n < 0 ? "-" + s : s;
 }
 
+std::string counted(long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace sfcohort::cli
 
 #include <sys/stat.h>

@@ -58,6 +58,8 @@ bool show_progress(const Globals& g);
 
 // 12,345 — thousands separated, for counts shown to people.
 std::string with_commas(long long n);
+// "1 family", "2 families": N and the word ONE or MANY.
+std::string counted(long long n, const char* one, const char* many);
 
 }  // namespace sfcohort::cli
 

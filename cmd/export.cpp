@@ -59,6 +59,12 @@ Status check_modes(const ExportOptions& o) {
   return Ok{};
 }
 
+// "12 people in 4 families".
+std::string exported(const exporting::Table& t) {
+  return counted(static_cast<long long>(t.people), "person", "people") + " in " +
+         counted(static_cast<long long>(t.families.size()), "family", "families");
+}
+
 // The table unencrypted, to --output or standard output.
 Result<int> write_plaintext(Store& store, const ExportOptions& o, const exporting::Table& table,
                             nlohmann::json detail, const std::string& subject) {
@@ -68,8 +74,7 @@ Result<int> write_plaintext(Store& store, const ExportOptions& o, const exportin
     // renamed into place.
     SF_TRY(store.audit(subject, detail));
     SF_TRY(table.workbook->commit());
-    std::printf("exported %zu people in %zu families, unencrypted: %s\n", table.people,
-                table.families.size(), o.output.c_str());
+    std::printf("exported %s, unencrypted: %s\n", exported(table).c_str(), o.output.c_str());
     return 0;
   }
   Sha256 h;
@@ -85,8 +90,7 @@ Result<int> write_plaintext(Store& store, const ExportOptions& o, const exportin
   if (!streamed) SF_TRY(store.audit(subject, detail, table.disclosed));
   SF_TRY(out->commit());
   if (!o.output.empty()) {
-    std::printf("exported %zu people in %zu families, unencrypted: %s\n", table.people,
-                table.families.size(), o.output.c_str());
+    std::printf("exported %s, unencrypted: %s\n", exported(table).c_str(), o.output.c_str());
   }
   return 0;
 }
@@ -138,8 +142,7 @@ Result<int> run_export(const Globals& g, const ExportOptions& o) {
       *store, in, o.output, req,
       passphrase_source(passphrase_file(o.seal.passphrase_file), "passphrase for minisign.key"));
   if (!sealed) return std::move(sealed).error();
-  std::printf("exported %zu people in %zu families for %s\n", table->people, table->families.size(),
-              sealed_for(o.seal).c_str());
+  std::printf("exported %s for %s\n", exported(*table).c_str(), sealed_for(o.seal).c_str());
   std::printf("  %s\n  %s\n", sealed->path.c_str(), sealed->signature_path.c_str());
   return 0;
 }

@@ -20,15 +20,18 @@ Result<int> run_init(const Globals& g, const std::string& criteria) {
   }
   // On PostgreSQL the trail's key is made and kept by the server (it must
   // not be on an officer's machine): no key file.
+  SF_TRY(Store::check_location(ctx.db_path));
   Result<bool> made_key = false;
   if (!Store::is_server(ctx.db_path)) made_key = ensure_audit_key(ctx.keys_dir);
   if (!made_key) return made_key.error();
   auto store = Store::open(ctx, Store::OpenMode::kCreate);
   if (!store) return store.error();
   const bool existed = !store->created();
+  const int from = store->upgraded_from();
   nlohmann::json detail = {{"created", !existed},
                            {"schema_version", store->schema_version()},
                            {"audit_key_created", *made_key}};
+  if (from > 0) detail["upgraded_from"] = from;
   if (!criteria.empty()) {
     SF_TRY(nomination::set_default_set(*store, criteria));
     detail["criteria_set"] = criteria;
@@ -36,6 +39,9 @@ Result<int> run_init(const Globals& g, const std::string& criteria) {
   SF_TRY(store->audit(ctx.db_path, detail));
   if (!existed) {
     std::printf("created %s (schema version %d)\n", ctx.db_path.c_str(), store->schema_version());
+  } else if (from > 0) {
+    std::printf("upgraded %s from schema version %d to %d\n", ctx.db_path.c_str(), from,
+                store->schema_version());
   } else {
     std::printf("%s is up to date (schema version %d)\n", ctx.db_path.c_str(),
                 store->schema_version());

@@ -149,7 +149,8 @@ Result<int> run_submit(const Globals& g, const NominateOptions& o) {
   } else {
     print_matches(rec.matches, names);
   }
-  note(g, "next: sfcohort nominate decide " + rec.id + " --accept|--reject --reason TEXT");
+  note(g, "next, for a manager: sfcohort nominate decide " + rec.id +
+              " --accept|--reject --reason TEXT");
   return 0;
 }
 

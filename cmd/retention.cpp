@@ -84,9 +84,10 @@ Result<int> run_retention(const Globals& g, const RetentionOptions& o) {
     return 0;
   }
   print_due(done->due, true);
-  std::printf("deleted %lld people in %lld families, %lld nominations, %lld disclosure records\n",
-              static_cast<long long>(done->people), static_cast<long long>(done->families),
-              static_cast<long long>(done->nominations), static_cast<long long>(done->disclosures));
+  std::printf("deleted %s in %s, %s, %s\n", counted(done->people, "person", "people").c_str(),
+              counted(done->families, "family", "families").c_str(),
+              counted(done->nominations, "nomination", "nominations").c_str(),
+              counted(done->disclosures, "disclosure record", "disclosure records").c_str());
   return 0;
 }
 

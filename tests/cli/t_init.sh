@@ -44,6 +44,21 @@ expect_rc 0 "init on the upgraded database" sf --db old.db init
 has "up to date" out "init reports up to date"
 expect_output init-up-to-date
 
+# init itself says what it upgraded (migration 16 changes nothing in a
+# file, so it is applied again here).
+sqlite3 old.db "PRAGMA user_version = $((latest - 1))"
+expect_rc 0 "init upgrades" sf --db old.db init
+same "$(cat "$T/out")" "upgraded old.db from schema version $((latest - 1)) to $latest" "init says it upgraded"
+expect_rc 0 "the trail of the upgrade" sf --db old.db audit --action init --format json
+has "\"upgraded_from\": $((latest - 1))" out "the upgrade audited"
+
+# A mistyped connection string is an error, never an SQLite file's name;
+# nothing written, not even the audit key.
+expect_rc 3 "a mistyped scheme" env SFCOHORT_KEYS="$PWD/typo-keys" "$SFCOHORT" --db "postgressql://u@/cohort" init
+one_line_error "a mistyped scheme"
+has "not a database sfcohort knows" err "the scheme refused"
+[ ! -e typo-keys ] && [ ! -e "postgressql:" ] && ok || fail "a mistyped scheme left files"
+
 sqlite3 old.db "PRAGMA user_version = $((latest + 1))"
 expect_rc 3 "a newer database is refused" sf --db old.db lookup --surname x
 has "newer than this sfcohort understands" err "newer message"

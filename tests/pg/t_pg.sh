@@ -107,6 +107,8 @@ F000200,P0009001,Amir,Khan,2010-05-05,HD2 1AA,3
 CSV
 people=$(psql_q -c 'SELECT count(*) FROM sfcohort.person')
 entries=$(psql_q -c 'SELECT count(*) FROM sfcohort.audit')
+expect_rc 5 "an officer may not run init" as_user $OFF init
+has "'sfcohort init' (making or upgrading the schema) is the database owner's" err "init is the owner's"
 expect_rc 5 "an officer may not import" as_user $OFF -q import more.csv
 one_line_error "officer import"
 has "permission denied" err "officer import refused by the server"
@@ -139,6 +141,16 @@ same "$(psql_q -c "SELECT name FROM sfcohort.programme_role_name WHERE role = 'o
   "the officers' group is named for the database"
 expect_rc 0 "grant names its group" sf admin grant $OFF --role officer
 has "(database role sfcohort_officer_$PG_DB)" out "grant names its group"
+# A role is granted to a login, never to a group (whose members would all
+# hold it): not even to one of sfcohort's own.
+expect_rc 5 "a group is not granted a role" sf admin grant "sfcohort_officer_$PG_DB" --role manager
+one_line_error "a group granted a role"
+has "does not log in" err "said why"
+same "$(psql_q -c "SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+  JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = 'sfcohort_officer_$PG_DB'")" 0 "no group holds a role"
+expect_rc 2 "revoking from nobody" sf admin revoke nosuch_user_$$
+has "no database user 'nosuch_user_$$'" err "revoke names the missing user"
+has "lists the server's users" err "and how to find the name"
 # A second cohort on the server, owned by a user who is no superuser: the
 # groups need CREATEROLE, said plainly; given it, the owner grants.
 OTHER="${PG_DB}_other" OWN=own_$$
@@ -163,7 +175,8 @@ expect_rc 5 "an auditor here is not one there" \
 psql_other() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$OTHER" "$@"; }
 psql_other -U "$OWN" -c "DROP FUNCTION sfcohort.record_actor() CASCADE; UPDATE sfcohort.schema_version SET version = 15"
 expect_rc 0 "a superuser upgrades the other cohort" \
-  env SFCOHORT_DB="postgresql:///$OTHER?host=$PGHOST" "$SFCOHORT" audit verify
+  env SFCOHORT_DB="postgresql:///$OTHER?host=$PGHOST" "$SFCOHORT" init
+has "from schema version 15 to 16" out "init says it upgraded"
 same "$(psql_other -c "SELECT version FROM sfcohort.schema_version")" 16 "the other cohort upgraded"
 same "$(psql_other -c "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'record_actor'")" \
   "$OWN" "the migration's function is the owner's"
@@ -175,6 +188,22 @@ expect_rc 1 "an officer looks up after the superuser's upgrade" \
 has "no person matched" out "the officer's lookup answered"
 expect_rc 0 "the owner verifies after the superuser's upgrade" as_own audit verify
 has "intact" out "the owner's trail after the upgrade"
+# A new database of the owner's: another user may not make its schema; a
+# superuser makes it the owner's, who then grants.
+THIRD="${PG_DB}_third"
+"$PG_BIN/createdb" -O "$OWN" "$THIRD"
+expect_rc 5 "an officer may not make a schema" \
+  env SFCOHORT_DB="postgresql://$OFF@/$THIRD?host=$PGHOST" "$SFCOHORT" init
+one_line_error "an officer making a schema"
+has "made by the database's owner ($OWN)" err "whose the schema is"
+has "run 'sfcohort init' as $OWN" err "who runs init"
+expect_rc 0 "a superuser makes the schema for the owner" \
+  env SFCOHORT_DB="postgresql:///$THIRD?host=$PGHOST" "$SFCOHORT" -q init
+same "$(PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -d "$THIRD" \
+  -c "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'sfcohort'")" "$OWN" "the schema is the owner's"
+expect_rc 0 "whose owner grants" \
+  env SFCOHORT_DB="postgresql://$OWN@/$THIRD?host=$PGHOST" "$SFCOHORT" admin grant $AUD --role officer
+"$PG_BIN/dropdb" --force "$THIRD"
 "$PG_BIN/dropdb" --force "$OTHER"
 psql_q -c "DROP OWNED BY $OWN; DROP ROLE $OWN" >/dev/null
 
@@ -243,6 +272,8 @@ psql_q -c "UPDATE sfcohort.schema_version SET version = version + 1" >/dev/null
 expect_rc 0 "revoke" sf admin revoke $OFF --role officer
 has "revoked officer from $OFF" out "revoke says what it took"
 expect_rc 5 "a revoked officer is refused" as_user $OFF lookup --given Jon --surname smith --dob 2009-03-14
+has "$OFF holds no sfcohort role in this database" err "the revoked officer is told they hold none"
+has "sfcohort admin grant $OFF --role" err "and who grants one"
 expect_rc 0 "revoke again" sf admin revoke $OFF
 has "$OFF holds no sfcohort role in this database" out "nothing to revoke"
 same "$(psql_q -c "SELECT command || ' ' || subject FROM sfcohort.audit WHERE command = 'admin revoke'")" \
@@ -326,7 +357,7 @@ one_line_error "officer retention --apply"
 has "permission denied" err "officer disposal refused by the server"
 same "$(db_sum)" "$before" "the officer's disposal deleted nothing"
 expect_rc 0 "a manager disposes" as_user $MAN retention --apply
-has "deleted 2 people in 1 families" out "the family disposed of"
+has "deleted 2 people in 1 family" out "the family disposed of"
 has "until the tables are vacuumed" err "the manager is told VACUUM is the owner's"
 same "$(psql_q -c "SELECT count(*) FROM sfcohort.person WHERE family_id = 'F000123'")" 0 "its people gone"
 same "$(psql_q -c "SELECT count(*) FROM sfcohort.disclosure WHERE family_id = 'F000123'")" 0 "their disclosures gone"

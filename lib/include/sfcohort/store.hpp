@@ -88,10 +88,16 @@ class Store {
   static Result<Store> open_memory(const Context& ctx, std::string audit_key = "test-key");
   // Whether DB names a PostgreSQL server rather than a file.
   static bool is_server(const std::string& db);
+  // An error where DB is a connection string of another scheme (a
+  // mistyped postgresql://), which must not become an SQLite file's name.
+  static Status check_location(const std::string& db);
   // Whether DB may hold a database: a server, or a file that exists.
   static bool may_exist(const std::string& db);
   // Whether this open created the database (OpenMode::kCreate).
   bool created() const;
+  // The schema version this open upgraded the database from, or 0 where it
+  // was up to date or created.
+  int upgraded_from() const;
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -277,7 +283,7 @@ class Store {
   explicit Store(std::unique_ptr<Impl> impl);
   static Result<Store> finish_open(sql::Db db, const Context& ctx, bool memory, std::string key);
   static Result<Store> finish_open(sql::Db db, const Context& ctx, bool memory, std::string key,
-                                   int version, bool created);
+                                   int version, bool created, int upgraded_from);
   static Result<Store> open_server(const Context& ctx, OpenMode mode);
   std::unique_ptr<Impl> impl_;
 };

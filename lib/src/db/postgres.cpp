@@ -117,6 +117,18 @@ Error pg_error(PGconn* c, const PGresult* r, std::string_view what) {
   if (msg.empty()) msg = first_line(pq().PQerrorMessage(c));
   std::string m = std::string(what) + ": ";
   if (code == "42501") {
+    const char* user = pq().PQuser(c);
+    if (msg == "permission denied for schema sfcohort" && user) {
+      return Error(Errc::kPolicy,
+                   m + "the database server refused: " + user +
+                       " holds no sfcohort role in this database (" + msg + ")",
+                   {"ask the team's database owner to grant one: 'sfcohort admin grant " +
+                    std::string(user) + " --role officer|manager|auditor'"});
+    }
+    if (msg.find("for command \"init\"") != std::string::npos) {
+      return Error(Errc::kPolicy, m + "the database server refused: " + msg,
+                   {"'sfcohort init' (making or upgrading the schema) is the database owner's"});
+    }
     return Error(Errc::kPolicy, m + "the database server refused: " + msg,
                  {"your database role may not do this; the team's database owner grants roles "
                   "with 'sfcohort admin grant USER --role officer|manager|auditor'"});
@@ -552,12 +564,14 @@ Error connect_error(const std::string& what, const std::string& why) {
     hints.push_back(
         "the password comes from ~/.pgpass (or PGPASSFILE), never from the command line; "
         "check the entry for this server and user");
+  } else if (why.find("could not translate host name") != std::string::npos) {
+    hints.push_back("check the server's host name (and the machine's network and DNS)");
   } else if (why.find("invalid") != std::string::npos || why.find("missing") != std::string::npos) {
     hints.push_back(
         "name the database as postgresql://[user@]host[:port]/dbname, or as postgres: followed "
         "by libpq's key=value form");
   } else if (why.find("does not exist") != std::string::npos) {
-    hints.push_back("ask the team's database owner to create it, or check the name");
+    hints.push_back("check the name; users and databases are made by the server's administrator");
   } else {
     hints.push_back("check the server is running and that the host and port are right");
   }

@@ -60,9 +60,12 @@ std::vector<std::string> grants(const std::string& role, const std::string& grou
 }
 
 // What grant and revoke need first: a server, a known role (or "" for every
-// role, where ANY_ROLE), an existing database user.
+// role, where REVOKING), an existing database user, who logs in where
+// GRANTING (a role given to a group would pass to all its members,
+// sfcohort's own groups among them).
 Status check_user_and_role(sql::Db& db, const std::string& user, const std::string& role,
-                           bool any_role) {
+                           bool revoking) {
+  const bool any_role = revoking;
   if (!db.postgres()) {
     return invalid_input(
         "roles are the database server's: this needs the team's PostgreSQL "
@@ -71,14 +74,23 @@ Status check_user_and_role(sql::Db& db, const std::string& user, const std::stri
   if (!(any_role && role.empty()) && role != "officer" && role != "manager" && role != "auditor") {
     return invalid_input("unknown role '" + role + "' (officer, manager or auditor)");
   }
-  auto who = db.prepare("SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = ?1");
+  auto who = db.prepare("SELECT rolcanlogin::int FROM pg_catalog.pg_roles WHERE rolname = ?1");
   if (!who) return who.error();
   who->bind(1, user);
   auto r = who->step();
   if (!r) return r.error();
-  if (who->int64(0) == 0) {
+  if (!*r) {
     return Error(Errc::kInvalidInput, "no database user '" + user + "' on this server",
-                 {"create it first (CREATE ROLE ... LOGIN, as the server's administrator)"});
+                 {revoking ? "check the name: psql's \\du lists the server's users"
+                           : "create it first (CREATE ROLE ... LOGIN, as the server's "
+                             "administrator)"});
+  }
+  if (!revoking && who->int64(0) == 0) {
+    return Error(Errc::kPolicy,
+                 "'" + user +
+                     "' does not log in: a role is granted to each person's own login, "
+                     "never to a group, whose members would all hold it",
+                 {"grant each member: sfcohort admin grant LOGIN --role " + role});
   }
   // Roles are given by the schema's owner (or a superuser), who needs
   // CREATEROLE for the groups: said plainly, not as the first GRANT the

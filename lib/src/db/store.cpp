@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -93,6 +94,7 @@ struct Store::Impl {
   int64_t next_person = 0;
   int64_t next_family = 0;
   bool created = false;
+  int upgraded_from = 0;
   std::unique_ptr<pg_bulk::Writer> bulk;  // during a BulkLoad on PostgreSQL
 };
 
@@ -131,8 +133,9 @@ Result<sql::Stmt*> Store::cached(const std::string& text) {
 
 namespace {
 
-// Applies every migration newer than the database, all in one transaction.
-Result<int> migrate(sql::Db& db, const std::string& path) {
+// Applies every migration newer than the database, all in one transaction;
+// FROM: the version it had, where it had one and was upgraded.
+Result<int> migrate(sql::Db& db, const std::string& path, int& from) {
   auto version = db.scalar_int("PRAGMA user_version");
   if (!version) return version.error();
   auto app = db.scalar_int("PRAGMA application_id");
@@ -158,6 +161,7 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
   // Another process may have migrated while we waited for the lock.
   auto again = db.scalar_int("PRAGMA user_version");
   if (!again) return again.error();
+  from = static_cast<int>(*again);
   for (const auto& m : migrations("schema/")) {
     if (m.version <= *again) continue;
     if (auto r = db.exec(m.sql); !r) {
@@ -174,19 +178,21 @@ Result<int> migrate(sql::Db& db, const std::string& path) {
 }  // namespace
 
 Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, std::string key) {
-  auto version = migrate(db, ctx.db_path);
+  int from = 0;
+  auto version = migrate(db, ctx.db_path, from);
   if (!version) return version.error();
-  return finish_open(std::move(db), ctx, memory, std::move(key), *version, false);
+  return finish_open(std::move(db), ctx, memory, std::move(key), *version, false, from);
 }
 
 Result<Store> Store::finish_open(sql::Db db, const Context& ctx, bool memory, std::string key,
-                                 int version, bool created) {
+                                 int version, bool created, int upgraded_from) {
   auto impl = std::make_unique<Store::Impl>();
   impl->db = std::move(db);
   impl->ctx = ctx;
   impl->version = version;
   impl->memory = memory;
   impl->created = created;
+  impl->upgraded_from = upgraded_from;
   Store s(std::move(impl));
   auto id = s.meta("database_id");
   if (!id) return id.error();
@@ -203,12 +209,36 @@ bool Store::is_server(const std::string& db) {
          strncasecmp(db.c_str(), "postgres:", 9) == 0;
 }
 
+// "postgressql://..." or "http://...": a mistyped or foreign connection
+// string, never an SQLite file to create under that name.
+Status Store::check_location(const std::string& db) {
+  if (is_server(db)) return Ok{};
+  size_t i = 0;
+  while (i < db.size() && (std::isalnum(static_cast<unsigned char>(db[i])) || db[i] == '+' ||
+                           db[i] == '-' || db[i] == '.')) {
+    ++i;
+  }
+  if (i == 0 || !std::isalpha(static_cast<unsigned char>(db[0])) || db.compare(i, 3, "://") != 0) {
+    return Ok{};
+  }
+  Error e(Errc::kEnvironment,
+          db.substr(0, i + 3) + "...: not a database sfcohort knows (a connection string of '" +
+              db.substr(0, i) + "')",
+          {"a PostgreSQL connection string starts postgresql:// or postgres:, and anything else "
+           "names an SQLite file"});
+  e.subject = Error::Subject::kDatabaseName;
+  return e;
+}
+
 bool Store::may_exist(const std::string& db) { return is_server(db) || file_exists(db); }
 
 bool Store::created() const { return impl_->created; }
 
+int Store::upgraded_from() const { return impl_->created ? 0 : impl_->upgraded_from; }
+
 Result<Store> Store::open(const Context& ctx, OpenMode mode) {
   if (is_server(ctx.db_path)) return open_server(ctx, mode);
+  SF_TRY(check_location(ctx.db_path));
   const std::string& path = ctx.db_path;
   struct stat st;
   bool exists = ::stat(path.c_str(), &st) == 0;

@@ -30,8 +30,31 @@ Result<int64_t> schema_version(sql::Db& db) {
   return db.scalar_int("SELECT version FROM sfcohort.schema_version");
 }
 
+// The schema is made by whoever may create schemas in the database; a
+// superuser makes it for the database's owner (SET LOCAL ROLE), who then
+// grants the team's roles, which a schema of the superuser's would forbid.
+Status take_database_owner(sql::Db& db, const std::string& what) {
+  auto owner = db.prepare(
+      "SELECT format('SET LOCAL ROLE %I', d.datdba::regrole), d.datdba::regrole::text, "
+      "(u.rolsuper AND NOT o.rolsuper AND o.oid <> u.oid)::int, "
+      "has_database_privilege(current_database(), 'CREATE')::int "
+      "FROM pg_catalog.pg_database d JOIN pg_catalog.pg_roles o ON o.oid = d.datdba, "
+      "pg_catalog.pg_roles u WHERE d.datname = current_database() AND u.rolname = current_user");
+  if (!owner) return owner.error().with_context(what);
+  if (auto r = owner->step(); !r) return r.error().with_context(what);
+  if (owner->int64(3) == 0) {
+    return Error(Errc::kPolicy,
+                 what + ": the sfcohort schema is made by the database's owner (" + owner->text(1) +
+                     "), and this user may not create schemas here",
+                 {"run 'sfcohort init' as " + owner->text(1)});
+  }
+  if (owner->int64(2) != 0) SF_TRY(db.exec(owner->text(0)));
+  return Ok{};
+}
+
 // Applies the migrations newer than the database; returns the version.
-Result<int> migrate(sql::Db& db, const std::string& what, bool create, bool& created) {
+// FROM: the version it had, where it had one and was upgraded.
+Result<int> migrate(sql::Db& db, const std::string& what, bool create, bool& created, int& from) {
   const auto pg = migrations("schema/pg/");
   const int latest = pg.empty() ? 0 : pg.back().version;
   auto version = schema_version(db);
@@ -50,6 +73,8 @@ Result<int> migrate(sql::Db& db, const std::string& what, bool create, bool& cre
   auto again = schema_version(db);  // another client may have migrated meanwhile
   if (!again) return again.error().with_context(what);
   created = *again < 0;
+  if (created) SF_TRY(take_database_owner(db, what));
+  from = created ? 0 : static_cast<int>(*again);
   // What a migration makes is the schema's owner's, whoever applies it: a
   // superuser's functions would be out of the owner's reach (revoked from
   // PUBLIC), and the audit functions, which run as the owner, would fail.
@@ -90,14 +115,15 @@ Result<Store> Store::open_server(const Context& ctx, OpenMode mode) {
   auto db = sql::Db::connect_postgres(ctx.db_path, ctx.db_path);
   if (!db) return db.error();
   bool created = false;
-  auto version = migrate(*db, ctx.db_path, mode == OpenMode::kCreate, created);
+  int from = 0;
+  auto version = migrate(*db, ctx.db_path, mode == OpenMode::kCreate, created, from);
   if (!version) return version.error();
   // Who acts is the user the server authenticated, in every record a
   // command makes (a nomination's submitter, a closure's recorder), as in
   // its audit entry, which the server writes: not --as.
   Context as_user = ctx;
   if (std::string user = db->user(); !user.empty()) as_user.actor = user;
-  return finish_open(std::move(*db), as_user, false, "", *version, created);
+  return finish_open(std::move(*db), as_user, false, "", *version, created, from);
 }
 
 }  // namespace sfcohort
