@@ -1,9 +1,12 @@
 // sfcohort admin: the team's shared database. `admin grant USER --role R`
 // gives a database user one of the programme's roles on PostgreSQL;
-// `admin revoke USER [--role R]` takes it (or every one) back.
+// `admin revoke USER [--role R]` takes it (or every one) back; `admin list`
+// shows who holds which.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
+#include "check.hpp"
 #include "cli.hpp"
 #include "sfcohort/store.hpp"
 
@@ -49,6 +52,25 @@ Result<int> run_revoke(const Globals& g, const AdminOptions& o) {
   return 0;
 }
 
+// Reads only the server's catalogue, about the team, not the cohort: no
+// audit entry.
+Result<int> run_list(const Globals& g) {
+  auto store = open_server(g, "admin list");
+  if (!store) return store.error();
+  auto held = store->role_holders();
+  if (!held) return held.error();
+  if (held->empty()) {
+    std::printf("no one holds an sfcohort role in this database\n");
+    return 0;
+  }
+  size_t w = 0;
+  for (const auto& h : *held) w = std::max(w, width(h.first));
+  for (const auto& [user, role] : *held) {
+    std::printf("%s  %s\n", pad(user, w).c_str(), role.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void add_admin(CLI::App& app, Globals& g, Action& action) {
@@ -69,6 +91,9 @@ void add_admin(CLI::App& app, Globals& g, Action& action) {
   revoke->add_option("--role", o->role, "officer, manager or auditor (default: every one)")
       ->check(CLI::IsMember({"officer", "manager", "auditor"}));
   revoke->callback([&g, &action, o] { action = [&g, o] { return run_revoke(g, *o); }; });
+  sub->add_subcommand("list", "who holds which role in this database")->callback([&g, &action] {
+    action = [&g] { return run_list(g); };
+  });
 }
 
 }  // namespace sfcohort::cli

@@ -113,7 +113,26 @@ int main(int argc, char** argv) {
     std::string what = e.what();
     if (!what.empty())
       what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
-    print_error(Error(Errc::kInvalidInput, what, {"see 'sfcohort --help' or 'man sfcohort'"}));
+    // A word after a command that takes subcommands and is none of them:
+    // the deepest command given is the one that did not know it.
+    if (what == "a subcommand is required") {
+      std::string path = "sfcohort";
+      CLI::App* at = &app;
+      while (!at->get_subcommands().empty()) {
+        at = at->get_subcommands().front();
+        path += " " + at->get_name();
+      }
+      // The word after that command's own name on the command line.
+      for (int i = 1; at != &app && i + 1 < argc; ++i) {
+        if (argv[i] == at->get_name() && argv[i + 1][0] != '-') {
+          what = std::string("'") + argv[i + 1] + "' is not a subcommand of '" + path + "'";
+        }
+      }
+    }
+    print_error(Error(
+        Errc::kInvalidInput, what,
+        {word.empty() ? "see 'sfcohort --help' or 'man sfcohort'"
+                      : "see 'sfcohort " + word + " --help' or 'man sfcohort-" + word + "'"}));
     return 2;
   }
 

@@ -238,6 +238,10 @@ one_line_error "read-only"
 # Usage errors.
 expect_rc 2 "no file" sf import
 expect_rc 2 "unknown flag" sf import people.csv --frobnicate
+has "see 'sfcohort import --help' or 'man sfcohort-import'" err "the hint names the command's page"
+expect_rc 2 "unknown subcommand" sf share partner lisst
+has "'lisst' is not a subcommand of 'sfcohort share partner'" err "the unknown subcommand named"
+one_line_error "an unknown subcommand"
 expect_rc 2 "unknown command" sf frobnicate
 has "'frobnicate' is not an sfcohort command" err "unknown command message"
 expect_output import-unknown-command

@@ -279,6 +279,14 @@ has "$OFF holds no sfcohort role in this database" out "nothing to revoke"
 same "$(psql_q -c "SELECT command || ' ' || subject FROM sfcohort.audit WHERE command = 'admin revoke'")" \
   "admin revoke $OFF" "the revocation audited once"
 expect_rc 0 "granted again" sf admin grant $OFF --role officer
+# The owner sees who holds which role; no one else may list them.
+expect_rc 0 "admin list" sf admin list
+has "$OFF  officer" out "the officer listed"
+has "$MAN  manager" out "the manager listed"
+has "$AUD  auditor" out "the auditor listed"
+hasnt "sfcohort_" out "no group is listed as a holder"
+expect_rc 5 "an officer may not list roles" as_user $OFF admin list
+has "only the database's owner" err "listing is the owner's"
 
 # 16 officers looking up while a manager imports 3,000 people: every
 # lookup answers, every command has its entry, the chain verifies.

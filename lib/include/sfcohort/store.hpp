@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sfcohort/context.hpp"
@@ -268,6 +269,9 @@ class Store {
   // Takes ROLE (or, when empty, each of the three) of this database from
   // USER; returns the roles taken (none: nothing done, nothing audited).
   Result<std::vector<std::string>> revoke_role(const std::string& user, const std::string& role);
+  // Who holds which of this database's roles, as (user, role), by user and
+  // then officer, manager, auditor. Run by the database's owner.
+  Result<std::vector<std::pair<std::string, std::string>>> role_holders();
 
   // Current UTC time, YYYY-MM-DDTHH:MM:SSZ; today's date, YYYY-MM-DD.
   static std::string now_utc();

@@ -59,6 +59,36 @@ std::vector<std::string> grants(const std::string& role, const std::string& grou
   return g;
 }
 
+// Roles are given, taken and listed by the schema's owner (or a
+// superuser), who needs CREATEROLE for the groups: said plainly, not as the
+// first GRANT the server refuses.
+Status check_owner(sql::Db& db) {
+  if (!db.postgres()) {
+    return invalid_input(
+        "roles are the database server's: this needs the team's PostgreSQL "
+        "database, not an SQLite file");
+  }
+  auto owner = db.prepare(
+      "SELECT pg_has_role(session_user, n.nspowner, 'USAGE')::int, n.nspowner::regrole::text, "
+      "(r.rolsuper OR r.rolcreaterole)::int FROM pg_catalog.pg_namespace n, pg_catalog.pg_roles r "
+      "WHERE n.nspname = 'sfcohort' AND r.rolname = session_user");
+  if (!owner) return owner.error();
+  if (auto o = owner->step(); !o) return o.error();
+  if (owner->int64(0) == 0) {
+    return Error(Errc::kPolicy,
+                 "only the database's owner (" + owner->text(1) + ") gives, takes and lists roles",
+                 {"run it as the user that ran 'sfcohort init'"});
+  }
+  if (owner->int64(2) == 0) {
+    return Error(
+        Errc::kPolicy,
+        "the groups of roles are made by a user with PostgreSQL's CREATEROLE, which " +
+            owner->text(1) + " lacks",
+        {"ask the server's administrator to run: ALTER ROLE " + owner->text(1) + " CREATEROLE"});
+  }
+  return Ok{};
+}
+
 // What grant and revoke need first: a server, a known role (or "" for every
 // role, where REVOKING), an existing database user, who logs in where
 // GRANTING (a role given to a group would pass to all its members,
@@ -92,28 +122,7 @@ Status check_user_and_role(sql::Db& db, const std::string& user, const std::stri
                      "never to a group, whose members would all hold it",
                  {"grant each member: sfcohort admin grant LOGIN --role " + role});
   }
-  // Roles are given by the schema's owner (or a superuser), who needs
-  // CREATEROLE for the groups: said plainly, not as the first GRANT the
-  // server refuses.
-  auto owner = db.prepare(
-      "SELECT pg_has_role(session_user, n.nspowner, 'USAGE')::int, n.nspowner::regrole::text, "
-      "(r.rolsuper OR r.rolcreaterole)::int FROM pg_catalog.pg_namespace n, pg_catalog.pg_roles r "
-      "WHERE n.nspname = 'sfcohort' AND r.rolname = session_user");
-  if (!owner) return owner.error();
-  if (auto o = owner->step(); !o) return o.error();
-  if (owner->int64(0) == 0) {
-    return Error(Errc::kPolicy,
-                 "only the database's owner (" + owner->text(1) + ") gives and takes roles",
-                 {"run it as the user that ran 'sfcohort init'"});
-  }
-  if (owner->int64(2) == 0) {
-    return Error(
-        Errc::kPolicy,
-        "the groups of roles are made by a user with PostgreSQL's CREATEROLE, which " +
-            owner->text(1) + " lacks",
-        {"ask the server's administrator to run: ALTER ROLE " + owner->text(1) + " CREATEROLE"});
-  }
-  return Ok{};
+  return check_owner(db);
 }
 
 }  // namespace
@@ -211,6 +220,26 @@ Result<std::vector<std::string>> Store::revoke_role(const std::string& user,
   SF_TRY(audit(user, {{"revoked", roles}}));
   SF_TRY(tx->commit());
   return roles;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Store::role_holders() {
+  sql::Db& db = this->db();
+  SF_TRY(check_owner(db));
+  auto held = db.prepare(
+      "SELECT u.rolname::text, r.role FROM unnest(ARRAY['officer', 'manager', 'auditor']) "
+      "WITH ORDINALITY AS r(role, n) "
+      "JOIN pg_catalog.pg_roles g ON g.rolname = programme_role(r.role) "
+      "JOIN pg_catalog.pg_auth_members m ON m.roleid = g.oid "
+      "JOIN pg_catalog.pg_roles u ON u.oid = m.member ORDER BY lower(u.rolname), u.rolname, r.n");
+  if (!held) return held.error();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    auto r = held->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    out.emplace_back(held->text(0), held->text(1));
+  }
+  return out;
 }
 
 }  // namespace sfcohort
