@@ -47,6 +47,14 @@ Result<int> run_init(const Globals& g, const std::string& criteria) {
                 store->schema_version());
   }
   if (!criteria.empty()) std::printf("default criteria set: %s\n", criteria.c_str());
+  // The team's roles are granted next: an owner who cannot is told now.
+  if (Store::is_server(ctx.db_path)) {
+    if (auto may = store->check_may_grant(); !may) {
+      std::string w = may.error().message;
+      for (const auto& h : may.error().hints) w += "; " + h;
+      warn(g, "'sfcohort admin grant' will be refused: " + w);
+    }
+  }
   if (*made_key) {
     std::printf(
         "created the audit key %s/audit.key: keep it with the team's keys, not with the database\n",

@@ -157,7 +157,9 @@ OTHER="${PG_DB}_other" OWN=own_$$
 psql_q -c "CREATE ROLE $OWN LOGIN" >/dev/null
 "$PG_BIN/createdb" -O "$OWN" "$OTHER"
 as_own() { SFCOHORT_DB="postgresql://$OWN@/$OTHER?host=$PGHOST" "$SFCOHORT" "$@"; }
-expect_rc 0 "a second cohort on the server" as_own -q init
+expect_rc 0 "a second cohort on the server" as_own init
+has "warning: 'sfcohort admin grant' will be refused" err "init warns an owner without CREATEROLE"
+has "ALTER ROLE $OWN CREATEROLE" err "and says what to run"
 expect_rc 5 "its owner may not make groups without CREATEROLE" as_own admin grant $AUD --role officer
 one_line_error "no CREATEROLE"
 has "ALTER ROLE $OWN CREATEROLE" err "what the administrator runs"

@@ -269,6 +269,9 @@ class Store {
   // Takes ROLE (or, when empty, each of the three) of this database from
   // USER; returns the roles taken (none: nothing done, nothing audited).
   Result<std::vector<std::string>> revoke_role(const std::string& user, const std::string& role);
+  // Why this session could not grant roles (not the owner, or an owner
+  // without CREATEROLE), as the error grant_role would return.
+  Status check_may_grant();
   // Who holds which of this database's roles, as (user, role), by user and
   // then officer, manager, auditor. Run by the database's owner.
   Result<std::vector<std::pair<std::string, std::string>>> role_holders();

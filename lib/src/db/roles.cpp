@@ -222,6 +222,8 @@ Result<std::vector<std::string>> Store::revoke_role(const std::string& user,
   return roles;
 }
 
+Status Store::check_may_grant() { return check_owner(db()); }
+
 Result<std::vector<std::pair<std::string, std::string>>> Store::role_holders() {
   sql::Db& db = this->db();
   SF_TRY(check_owner(db));
