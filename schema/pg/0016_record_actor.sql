@@ -34,6 +34,14 @@ CREATE TRIGGER evidence_feed_actor BEFORE INSERT OR UPDATE ON evidence_feed
 CREATE TRIGGER retention_actor BEFORE INSERT OR UPDATE ON retention
   FOR EACH ROW EXECUTE FUNCTION record_actor('updated_by', 'changed');
 -- Evidence is written in bulk, undecided: the function runs only for a row
--- that names a decider.
-CREATE TRIGGER evidence_actor BEFORE INSERT OR UPDATE ON evidence
+-- that names a decider, or whose decision changes. A decision names its
+-- decider (none is cleared or left out by hand); rows already written are
+-- as sfcohort wrote them.
+CREATE TRIGGER evidence_actor BEFORE INSERT ON evidence
   FOR EACH ROW WHEN (NEW.decided_by IS NOT NULL) EXECUTE FUNCTION record_actor('decided_by', 'changed');
+CREATE TRIGGER evidence_decider BEFORE UPDATE ON evidence
+  FOR EACH ROW WHEN (NEW.decision IS DISTINCT FROM OLD.decision OR NEW.decided_at IS DISTINCT FROM
+    OLD.decided_at OR NEW.decided_by IS DISTINCT FROM OLD.decided_by OR NEW.reason IS DISTINCT FROM
+    OLD.reason) EXECUTE FUNCTION record_actor('decided_by', 'changed');
+ALTER TABLE evidence ADD CONSTRAINT evidence_decided_by
+  CHECK ((decision IS NULL) = (decided_by IS NULL)) NOT VALID;

@@ -175,7 +175,7 @@ expect_rc 5 "an auditor here is not one there" \
 # schema's owner: what they make is the owner's, and works for the team.
 # (Migration 16 taken back by hand first, by the owner.)
 psql_other() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$OTHER" "$@"; }
-psql_other -U "$OWN" -c "DROP FUNCTION sfcohort.record_actor() CASCADE; UPDATE sfcohort.schema_version SET version = 15"
+psql_other -U "$OWN" -c "DROP FUNCTION sfcohort.record_actor() CASCADE; ALTER TABLE sfcohort.evidence DROP CONSTRAINT evidence_decided_by; UPDATE sfcohort.schema_version SET version = 15"
 expect_rc 0 "a superuser upgrades the other cohort" \
   env SFCOHORT_DB="postgresql:///$OTHER?host=$PGHOST" "$SFCOHORT" init
 has "from schema version 15 to 16" out "init says it upgraded"
@@ -190,22 +190,34 @@ expect_rc 1 "an officer looks up after the superuser's upgrade" \
 has "no person matched" out "the officer's lookup answered"
 expect_rc 0 "the owner verifies after the superuser's upgrade" as_own audit verify
 has "intact" out "the owner's trail after the upgrade"
-# A new database of the owner's: another user may not make its schema; a
-# superuser makes it the owner's, who then grants.
-THIRD="${PG_DB}_third"
-"$PG_BIN/createdb" -O "$OWN" "$THIRD"
+# A new database of an owner whose name needs quoting: another user may
+# not make its schema; a superuser makes it the owner's (and upgrades it as
+# the owner), who then grants.
+THIRD="${PG_DB}_third" QOWN="Cohort.Owner_$$"
+psql_q -c "CREATE ROLE \"$QOWN\" LOGIN CREATEROLE" >/dev/null
+"$PG_BIN/createdb" -O "$QOWN" "$THIRD"
+psql_third() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$THIRD" "$@"; }
 expect_rc 5 "an officer may not make a schema" \
   env SFCOHORT_DB="postgresql://$OFF@/$THIRD?host=$PGHOST" "$SFCOHORT" init
 one_line_error "an officer making a schema"
-has "made by the database's owner ($OWN)" err "whose the schema is"
-has "run 'sfcohort init' as $OWN" err "who runs init"
+has "made by the database's owner ($QOWN)" err "whose the schema is"
+has "run 'sfcohort init' as $QOWN" err "who runs init"
 expect_rc 0 "a superuser makes the schema for the owner" \
   env SFCOHORT_DB="postgresql:///$THIRD?host=$PGHOST" "$SFCOHORT" -q init
-same "$(PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -At -d "$THIRD" \
-  -c "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'sfcohort'")" "$OWN" "the schema is the owner's"
+same "$(psql_third -c "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'sfcohort'")" \
+  "$QOWN" "the schema is the owner's"
+psql_third -U "$QOWN" -c "DROP FUNCTION sfcohort.record_actor() CASCADE; ALTER TABLE sfcohort.evidence DROP CONSTRAINT evidence_decided_by; UPDATE sfcohort.schema_version SET version = 15"
+expect_rc 0 "a superuser upgrades it as the owner" \
+  env SFCOHORT_DB="postgresql:///$THIRD?host=$PGHOST" "$SFCOHORT" init
+has "from schema version 15 to 16" out "upgraded as the owner"
+same "$(psql_third -c "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'record_actor'")" \
+  "$QOWN" "the upgrade's function is the owner's"
 expect_rc 0 "whose owner grants" \
-  env SFCOHORT_DB="postgresql://$OWN@/$THIRD?host=$PGHOST" "$SFCOHORT" admin grant $AUD --role officer
+  env SFCOHORT_DB="postgresql://$QOWN@/$THIRD?host=$PGHOST" "$SFCOHORT" admin grant $AUD --role officer
+expect_rc 0 "whose owner lists" env SFCOHORT_DB="postgresql://$QOWN@/$THIRD?host=$PGHOST" "$SFCOHORT" admin list
+same "$(cat "$T/out")" "$AUD  officer" "the one holder listed"
 "$PG_BIN/dropdb" --force "$THIRD"
+psql_q -c "DROP OWNED BY \"$QOWN\"; DROP ROLE \"$QOWN\"" >/dev/null
 "$PG_BIN/dropdb" --force "$OTHER"
 psql_q -c "DROP OWNED BY $OWN; DROP ROLE $OWN" >/dev/null
 
@@ -258,6 +270,17 @@ same "$(psql_as $MAN -c "BEGIN; UPDATE sfcohort.retention SET duration = '7 year
 same "$(psql_as $MAN -c "BEGIN; INSERT INTO sfcohort.partner(name, recipient, added_at, added_by, updated_at)
   VALUES ('Hand Police', 'age1x', '2026-01-01T00:00:00Z', 'Someone Else', '2026-01-01T00:00:00Z') RETURNING added_by; ROLLBACK")" \
   $MAN "a partner added by hand names its adder"
+ev_row="INSERT INTO sfcohort.evidence_feed(id, sha256, source, file, criteria_set, imported_at, imported_by,
+  rows_read, attached, review, outside, rejected) VALUES ('XF', 'x', 'school', 'f.csv', 'c', 't', 'Someone Else', 1, 0, 1, 0, 0)
+  RETURNING imported_by; INSERT INTO sfcohort.evidence(feed_id, row_no, fingerprint, indicator, date, source, state, band)
+  VALUES ('XF', 1, 'xfp', 'i', '2020-01-01', 'school', 'review', 'possible');"
+same "$(psql_as $MAN -c "BEGIN; $ev_row UPDATE sfcohort.evidence SET state = 'outside', decision = 'rejected',
+  decided_at = 't', decided_by = 'Someone Else' WHERE fingerprint = 'xfp' RETURNING decided_by; ROLLBACK" | sort -u)" \
+  $MAN "a feed and a decision made by hand name who made them"
+run psql_as $MAN -c "BEGIN; $ev_row UPDATE sfcohort.evidence SET state = 'outside', decision = 'rejected'
+  WHERE fingerprint = 'xfp'; ROLLBACK"
+[ "$RC" -ne 0 ] && ok || fail "a decision with no decider was written"
+has "evidence_decided_by" err "a decision names its decider"
 
 # A schema to upgrade is upgraded as its owner: anyone else is told whose
 # it is, and nothing changes.

@@ -62,7 +62,7 @@ std::vector<std::string> grants(const std::string& role, const std::string& grou
 // Roles are given, taken and listed by the schema's owner (or a
 // superuser), who needs CREATEROLE for the groups: said plainly, not as the
 // first GRANT the server refuses.
-Status check_owner(sql::Db& db) {
+Status check_owner(sql::Db& db, bool to_grant = true) {
   if (!db.postgres()) {
     return invalid_input(
         "roles are the database server's: this needs the team's PostgreSQL "
@@ -79,7 +79,7 @@ Status check_owner(sql::Db& db) {
                  "only the database's owner (" + owner->text(1) + ") gives, takes and lists roles",
                  {"run it as the user that ran 'sfcohort init'"});
   }
-  if (owner->int64(2) == 0) {
+  if (to_grant && owner->int64(2) == 0) {
     return Error(
         Errc::kPolicy,
         "the groups of roles are made by a user with PostgreSQL's CREATEROLE, which " +
@@ -226,13 +226,15 @@ Status Store::check_may_grant() { return check_owner(db()); }
 
 Result<std::vector<std::pair<std::string, std::string>>> Store::role_holders() {
   sql::Db& db = this->db();
-  SF_TRY(check_owner(db));
+  SF_TRY(check_owner(db, false));
+  // Every login that holds a group, directly or through another role it
+  // belongs to (superusers, who hold every role, are not listed).
   auto held = db.prepare(
       "SELECT u.rolname::text, r.role FROM unnest(ARRAY['officer', 'manager', 'auditor']) "
       "WITH ORDINALITY AS r(role, n) "
       "JOIN pg_catalog.pg_roles g ON g.rolname = programme_role(r.role) "
-      "JOIN pg_catalog.pg_auth_members m ON m.roleid = g.oid "
-      "JOIN pg_catalog.pg_roles u ON u.oid = m.member ORDER BY lower(u.rolname), u.rolname, r.n");
+      "JOIN pg_catalog.pg_roles u ON u.rolcanlogin AND NOT u.rolsuper "
+      "AND pg_has_role(u.oid, g.oid, 'MEMBER') ORDER BY lower(u.rolname), u.rolname, r.n");
   if (!held) return held.error();
   std::vector<std::pair<std::string, std::string>> out;
   for (;;) {

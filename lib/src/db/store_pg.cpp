@@ -35,7 +35,7 @@ Result<int64_t> schema_version(sql::Db& db) {
 // grants the team's roles, which a schema of the superuser's would forbid.
 Status take_database_owner(sql::Db& db, const std::string& what) {
   auto owner = db.prepare(
-      "SELECT format('SET LOCAL ROLE %I', d.datdba::regrole), d.datdba::regrole::text, "
+      "SELECT format('SET LOCAL ROLE %I', o.rolname), o.rolname::text, "
       "(u.rolsuper AND NOT o.rolsuper AND o.oid <> u.oid)::int, "
       "has_database_privilege(current_database(), 'CREATE')::int "
       "FROM pg_catalog.pg_database d JOIN pg_catalog.pg_roles o ON o.oid = d.datdba, "
@@ -80,7 +80,8 @@ Result<int> migrate(sql::Db& db, const std::string& what, bool create, bool& cre
   // PUBLIC), and the audit functions, which run as the owner, would fail.
   if (!created) {
     auto owner = db.prepare(
-        "SELECT format('SET LOCAL ROLE %I', nspowner::regrole), nspowner::regrole::text, "
+        "SELECT format('SET LOCAL ROLE %I', pg_get_userbyid(nspowner)), "
+        "pg_get_userbyid(nspowner)::text, "
         "pg_has_role(session_user, nspowner, 'MEMBER')::int FROM pg_catalog.pg_namespace "
         "WHERE nspname = 'sfcohort' AND nspowner <> (SELECT oid FROM pg_catalog.pg_roles "
         "WHERE rolname = current_user)");
