@@ -18,9 +18,10 @@ Result<int> run_init(const Globals& g, const std::string& criteria) {
   if (!criteria.empty()) {
     if (auto set = criteria::CriteriaSet::load(criteria); !set) return std::move(set).error();
   }
+  // A mistyped connection string is refused before the key is made.
+  SF_TRY(Store::check_location(ctx.db_path));
   // On PostgreSQL the trail's key is made and kept by the server (it must
   // not be on an officer's machine): no key file.
-  SF_TRY(Store::check_location(ctx.db_path));
   Result<bool> made_key = false;
   if (!Store::is_server(ctx.db_path)) made_key = ensure_audit_key(ctx.keys_dir);
   if (!made_key) return made_key.error();

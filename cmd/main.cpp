@@ -30,9 +30,9 @@ constexpr CommandEntry kCommands[] = {
     {"evidence", add_evidence}, {"identify", add_identify},   {"train", add_train},
 };
 
-// The first word of ARGV that is not a global option or its value: the
-// command's name, or "" when there is none (sfcohort --help).
-std::string command_word(int argc, char** argv) {
+// Where in ARGV the command's name is: the first word that is not a global
+// option or its value; ARGC when there is none (sfcohort --help).
+int command_at(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--db" || a == "--as" || a == "--purpose") {
@@ -40,9 +40,9 @@ std::string command_word(int argc, char** argv) {
       continue;
     }
     if (a.empty() || a[0] == '-') continue;
-    return a;
+    return i;
   }
-  return "";
+  return argc;
 }
 
 // A signal that ends the command: its named scratch files go first (an
@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   // and building every command's options is a measurable part of its start);
   // all of them when none is named, for `sfcohort --help`.
   Action action;
-  const std::string word = command_word(argc, argv);
+  const int at_word = command_at(argc, argv);
+  const std::string word = at_word < argc ? argv[at_word] : "";
   bool known = false;
   for (const auto& c : kCommands) {
     if (word.empty() || word == c.name) {
@@ -114,19 +115,21 @@ int main(int argc, char** argv) {
     if (!what.empty())
       what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     // A word after a command that takes subcommands and is none of them:
-    // the deepest command given is the one that did not know it.
-    if (what == "a subcommand is required") {
-      std::string path = "sfcohort";
-      CLI::App* at = &app;
-      while (!at->get_subcommands().empty()) {
-        at = at->get_subcommands().front();
-        path += " " + at->get_name();
-      }
-      // The word after that command's own name on the command line.
-      for (int i = 1; at != &app && i + 1 < argc; ++i) {
-        if (argv[i] == at->get_name() && argv[i + 1][0] != '-') {
-          what = std::string("'") + argv[i + 1] + "' is not a subcommand of '" + path + "'";
+    // after the command, the words naming the subcommands given are passed
+    // in order, and the first other one is what the deepest did not know.
+    if (what == "a subcommand is required" && at_word < argc) {
+      std::string path = "sfcohort " + word;
+      CLI::App* at = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
+      for (int i = at_word + 1; at && i < argc; ++i) {
+        if (argv[i][0] == '-') continue;
+        auto subs = at->get_subcommands();
+        if (!subs.empty() && argv[i] == subs.front()->get_name()) {
+          at = subs.front();
+          path += " " + at->get_name();
+          continue;
         }
+        what = std::string("'") + argv[i] + "' is not a subcommand of '" + path + "'";
+        break;
       }
     }
     print_error(Error(

@@ -242,6 +242,8 @@ has "see 'sfcohort import --help' or 'man sfcohort-import'" err "the hint names 
 expect_rc 2 "unknown subcommand" sf share partner lisst
 has "'lisst' is not a subcommand of 'sfcohort share partner'" err "the unknown subcommand named"
 one_line_error "an unknown subcommand"
+expect_rc 2 "a command's name as a global option's value" sf --as share share
+has "a subcommand is required" err "no subcommand, not a misnamed one"
 expect_rc 2 "unknown command" sf frobnicate
 has "'frobnicate' is not an sfcohort command" err "unknown command message"
 expect_output import-unknown-command

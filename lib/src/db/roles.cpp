@@ -59,15 +59,18 @@ std::vector<std::string> grants(const std::string& role, const std::string& grou
   return g;
 }
 
+Status need_server(const sql::Db& db) {
+  if (db.postgres()) return Ok{};
+  return invalid_input(
+      "roles are the database server's: this needs the team's PostgreSQL database, not an "
+      "SQLite file");
+}
+
 // Roles are given, taken and listed by the schema's owner (or a
 // superuser), who needs CREATEROLE for the groups: said plainly, not as the
 // first GRANT the server refuses.
 Status check_owner(sql::Db& db, bool to_grant = true) {
-  if (!db.postgres()) {
-    return invalid_input(
-        "roles are the database server's: this needs the team's PostgreSQL "
-        "database, not an SQLite file");
-  }
+  SF_TRY(need_server(db));
   auto owner = db.prepare(
       "SELECT pg_has_role(session_user, n.nspowner, 'USAGE')::int, n.nspowner::regrole::text, "
       "(r.rolsuper OR r.rolcreaterole)::int FROM pg_catalog.pg_namespace n, pg_catalog.pg_roles r "
@@ -96,11 +99,7 @@ Status check_owner(sql::Db& db, bool to_grant = true) {
 Status check_user_and_role(sql::Db& db, const std::string& user, const std::string& role,
                            bool revoking) {
   const bool any_role = revoking;
-  if (!db.postgres()) {
-    return invalid_input(
-        "roles are the database server's: this needs the team's PostgreSQL "
-        "database, not an SQLite file");
-  }
+  SF_TRY(need_server(db));
   if (!(any_role && role.empty()) && role != "officer" && role != "manager" && role != "auditor") {
     return invalid_input("unknown role '" + role + "' (officer, manager or auditor)");
   }
